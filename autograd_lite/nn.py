@@ -1,0 +1,394 @@
+"""Neurons, layers and multi-layer perceptrons built from `Value`s, with losses and SGD.
+
+Notation follows the textbook derivations: layer l computes z^l_j = sum_k w^l_jk a^{l-1}_k + b^l_j
+and a^l_j = g(z^l_j). Layers are numbered from 1 (the inputs are layer 0), neurons and weights
+from 0, and every parameter is labelled where it lives: `L1.N0.w2` is w^1_02, the weight from
+input 2 into neuron 0 of layer 1; `L1.N0.b` is that neuron's bias.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from .engine import NonFiniteError, Value, dot, log, relu, sigmoid, tanh
+
+__all__ = [
+    "ACTIVATIONS",
+    "MLP",
+    "SGD",
+    "Layer",
+    "Module",
+    "Neuron",
+    "binary_cross_entropy",
+    "half_squared_error",
+    "hinge_loss",
+    "mean_squared_error",
+    "squared_error",
+]
+
+Number = int | float
+Operand = Value | Number
+Rng = random.Random | int | None
+
+#: The activation functions g a neuron can apply to its weighted sum z ("linear": g(z) = z).
+ACTIVATIONS: dict[str, Callable[[Value], Value] | None] = {
+    "tanh": tanh,
+    "relu": relu,
+    "sigmoid": sigmoid,
+    "linear": None,
+}
+
+
+class Module:
+    """Anything with parameters: `parameters()` lists them, `zero_grad()` clears their grads."""
+
+    def parameters(self) -> list[Value]:
+        return []
+
+    def zero_grad(self) -> None:
+        for p in self.parameters():
+            p.grad = 0.0
+
+
+class Neuron(Module):
+    """z = sum_k w_k x_k + b, then a = g(z).
+
+    Weights (and the bias) start uniform in [-1/sqrt(nin), 1/sqrt(nin)], PyTorch's default for a
+    linear layer, drawn from `rng`: a `random.Random`, an int seed, or None for the `random`
+    module's global generator (so `random.seed(...)` repeats a run).
+    """
+
+    def __init__(
+        self,
+        nin: int,
+        activation: str = "tanh",
+        bias: bool = True,
+        rng: Rng = None,
+        name: str = "",
+    ) -> None:
+        _check_size(nin, "nin")
+        self.activation = _check_activation(activation)
+        self._g = ACTIVATIONS[activation]
+        rng = _as_rng(rng)
+        bound = 1 / math.sqrt(nin)
+        prefix = f"{name}." if name else ""
+        self.w = [Value(rng.uniform(-bound, bound), f"{prefix}w{k}") for k in range(nin)]
+        self.b = Value(rng.uniform(-bound, bound), f"{prefix}b") if bias else None
+        self._z_label = f"{prefix}z"
+        self._a_label = f"{prefix}a"
+
+    @property
+    def nin(self) -> int:
+        return len(self.w)
+
+    def __call__(self, x: Sequence[Operand] | Operand) -> Value:
+        z = dot(self.w, _as_inputs(x, self.nin), self.b)
+        z.label = self._z_label
+        if self._g is None:
+            return z
+        a = self._g(z)
+        a.label = self._a_label
+        return a
+
+    def parameters(self) -> list[Value]:
+        return self.w + ([self.b] if self.b is not None else [])
+
+    def set_weights(self, weights: Sequence[Number], bias: Number | None = None) -> None:
+        """Type the weights (and bias) in: a worked example's numbers, for instance."""
+        if len(weights) != self.nin:
+            raise ValueError(f"this neuron has {self.nin} weights, got {len(weights)} numbers")
+        if bias is not None and self.b is None:
+            raise ValueError("this neuron has no bias (it was built with bias=False)")
+        for w, number in zip(self.w, weights):
+            w.data = Value(number).data
+        if bias is not None:
+            self.b.data = Value(bias).data
+
+    def __repr__(self) -> str:
+        return f"Neuron(nin={self.nin}, activation={self.activation!r}, bias={self.b is not None})"
+
+
+class Layer(Module):
+    """`nout` neurons that all read the same inputs. Calling it gives one Value per neuron
+    (a single Value when nout == 1)."""
+
+    def __init__(
+        self,
+        nin: int,
+        nout: int,
+        activation: str = "tanh",
+        bias: bool = True,
+        rng: Rng = None,
+        name: str = "",
+    ) -> None:
+        _check_size(nout, "nout")
+        rng = _as_rng(rng)
+        prefix = f"{name}." if name else ""
+        self.neurons = [Neuron(nin, activation, bias, rng, f"{prefix}N{j}") for j in range(nout)]
+
+    def forward(self, x: Sequence[Operand] | Operand) -> list[Value]:
+        """One Value per neuron, always as a list."""
+        return [n(x) for n in self.neurons]
+
+    def __call__(self, x: Sequence[Operand] | Operand) -> Value | list[Value]:
+        out = self.forward(x)
+        return out[0] if len(out) == 1 else out
+
+    def parameters(self) -> list[Value]:
+        return [p for n in self.neurons for p in n.parameters()]
+
+    def set_weights(
+        self, weights: Sequence[Sequence[Number]], biases: Sequence[Number] | None = None
+    ) -> None:
+        """Set W (row j = the weights into neuron j) and optionally the biases b."""
+        if len(weights) != len(self.neurons):
+            raise ValueError(f"this layer has {len(self.neurons)} neurons, got {len(weights)} rows")
+        if biases is not None and len(biases) != len(self.neurons):
+            raise ValueError(
+                f"this layer has {len(self.neurons)} neurons, got {len(biases)} biases"
+            )
+        for j, (neuron, row) in enumerate(zip(self.neurons, weights)):
+            neuron.set_weights(row, None if biases is None else biases[j])
+
+    def __repr__(self) -> str:
+        first = self.neurons[0]
+        return (
+            f"Layer(nin={first.nin}, nout={len(self.neurons)}, "
+            f"activation={first.activation!r}, bias={first.b is not None})"
+        )
+
+
+class MLP(Module):
+    """A multi-layer perceptron: layers of sizes `nouts` on `nin` inputs.
+
+    Hidden layers use `activation`, the last layer `output_activation`. Layers are named
+    L1, L2, ... Calling it gives the last layer's outputs (a single Value for one output).
+    """
+
+    def __init__(
+        self,
+        nin: int,
+        nouts: Sequence[int],
+        activation: str = "tanh",
+        output_activation: str = "linear",
+        bias: bool = True,
+        rng: Rng = None,
+    ) -> None:
+        _check_size(nin, "nin")
+        if not nouts:
+            raise ValueError("MLP needs at least one layer size in nouts, e.g. MLP(2, [16, 1])")
+        _check_activation(output_activation)
+        rng = _as_rng(rng)
+        sizes = [nin, *nouts]
+        self.layers = [
+            Layer(
+                sizes[i],
+                sizes[i + 1],
+                activation if i < len(nouts) - 1 else output_activation,
+                bias,
+                rng,
+                f"L{i + 1}",
+            )
+            for i in range(len(nouts))
+        ]
+
+    @classmethod
+    def from_weights(
+        cls,
+        weights: Sequence[Sequence[Sequence[Number]]],
+        biases: Sequence[Sequence[Number]] | None = None,
+        activation: str = "tanh",
+        output_activation: str = "linear",
+    ) -> MLP:
+        """Build an MLP from its weight matrices W^1, W^2, ... (W^l is nout x nin).
+
+        Without `biases` the network has none, as in the textbook derivations.
+        """
+        if not weights or not weights[0] or not weights[0][0]:
+            raise ValueError("from_weights needs at least one non-empty weight matrix")
+        nouts = [len(matrix) for matrix in weights]
+        mlp = cls(len(weights[0][0]), nouts, activation, output_activation, biases is not None)
+        mlp.set_weights(weights, biases)
+        return mlp
+
+    def forward(self, x: Sequence[Operand] | Operand) -> list[Value]:
+        """The last layer's outputs, always as a list."""
+        for layer in self.layers:
+            x = layer.forward(x)
+        return x
+
+    def __call__(self, x: Sequence[Operand] | Operand) -> Value | list[Value]:
+        out = self.forward(x)
+        return out[0] if len(out) == 1 else out
+
+    def parameters(self) -> list[Value]:
+        return [p for layer in self.layers for p in layer.parameters()]
+
+    def set_weights(
+        self,
+        weights: Sequence[Sequence[Sequence[Number]]],
+        biases: Sequence[Sequence[Number]] | None = None,
+    ) -> None:
+        """Set every layer's W (and b): weights[l - 1] is W^l, biases[l - 1] is b^l."""
+        if len(weights) != len(self.layers):
+            raise ValueError(f"this MLP has {len(self.layers)} layers, got {len(weights)} matrices")
+        if biases is not None and len(biases) != len(self.layers):
+            raise ValueError(f"this MLP has {len(self.layers)} layers, got {len(biases)} biases")
+        for i, (layer, matrix) in enumerate(zip(self.layers, weights)):
+            if any(len(row) != layer.neurons[0].nin for row in matrix):
+                raise ValueError(
+                    f"W^{i + 1} must have {layer.neurons[0].nin} columns (one per input of"
+                    f" layer {i + 1})"
+                )
+            layer.set_weights(matrix, None if biases is None else biases[i])
+
+    def __repr__(self) -> str:
+        sizes = [len(layer.neurons) for layer in self.layers]
+        first, last = self.layers[0].neurons[0], self.layers[-1].neurons[0]
+        return (
+            f"MLP(nin={first.nin}, nouts={sizes}, activation={first.activation!r}, "
+            f"output_activation={last.activation!r})"
+        )
+
+
+# ---------------------------------------------------------------------------
+# Losses. One sample's outputs and targets are a Value or number, or equal-length sequences.
+
+
+def squared_error(outputs: Any, targets: Any) -> Value:
+    """C = sum_j (a_j - y_j)^2 for one sample.  dC/da_j = 2 (a_j - y_j)."""
+    pairs = _pairs(outputs, targets, "squared_error")
+    return sum((a - y) ** 2 for a, y in pairs)
+
+
+def half_squared_error(outputs: Any, targets: Any) -> Value:
+    """C = 1/2 sum_j (a_j - y_j)^2 for one sample.  dC/da_j = a_j - y_j."""
+    return 0.5 * squared_error(outputs, targets)
+
+
+def mean_squared_error(predictions: Sequence[Any], targets: Sequence[Any]) -> Value:
+    """C = (1/N) sum_i sum_j (a_ij - y_ij)^2 over a batch of N samples: the average of each
+    sample's squared_error (for one output per sample, PyTorch's MSELoss)."""
+    _check_batch(predictions, targets, "mean_squared_error")
+    return sum(squared_error(a, y) for a, y in zip(predictions, targets)) / len(predictions)
+
+
+def binary_cross_entropy(probabilities: Any, targets: Any) -> Value:
+    """C = -(1/N) sum_i [y_i ln p_i + (1 - y_i) ln(1 - p_i)] for sigmoid outputs p_i in (0, 1)
+    and targets y_i in [0, 1]. A term whose weight (y or 1 - y) is 0 is left out."""
+    pairs = _pairs(probabilities, targets, "binary_cross_entropy")
+    terms = []
+    for p, y in pairs:
+        if not 0 <= y <= 1:
+            raise ValueError(f"binary_cross_entropy: targets must lie in [0, 1], got {y!r}")
+        if y > 0:
+            terms.append(y * log(p))
+        if y < 1:
+            terms.append((1 - y) * log(1 - p))
+    return -sum(terms) / len(pairs)
+
+
+def hinge_loss(scores: Any, labels: Any) -> Value:
+    """C = (1/N) sum_i max(0, 1 - y_i s_i) for scores s_i and labels y_i in {-1, +1}:
+    the max-margin loss of micrograd's demo."""
+    pairs = _pairs(scores, labels, "hinge_loss")
+    for _, y in pairs:
+        if y not in (-1, 1):
+            raise ValueError(f"hinge_loss: labels must be -1 or +1, got {y!r}")
+    return sum(relu(1 - y * s) for s, y in pairs) / len(pairs)
+
+
+class SGD:
+    """Plain gradient descent: p <- p - lr * dC/dp for every parameter p."""
+
+    def __init__(self, parameters: Iterable[Value], lr: float) -> None:
+        self.parameters = list(parameters)
+        for p in self.parameters:
+            if type(p) is not Value:
+                raise TypeError(f"SGD: parameters must be Values, got {type(p).__name__}")
+        self.lr = lr
+
+    @property
+    def lr(self) -> float:
+        return self._lr
+
+    @lr.setter
+    def lr(self, lr: float) -> None:
+        lr = Value(lr).data
+        if lr <= 0:
+            raise ValueError(f"SGD: the learning rate must be positive, got {lr}")
+        self._lr = lr
+
+    def step(self) -> None:
+        for p in self.parameters:
+            new = p.data - self._lr * p.grad
+            if new - new != 0.0:
+                raise NonFiniteError(
+                    f"SGD step: parameter {p.label or '(unnamed)'} would become {new}"
+                    f" (data {p.data}, grad {p.grad}, lr {self._lr}); lower the learning rate"
+                )
+            p.data = new
+
+    def zero_grad(self) -> None:
+        for p in self.parameters:
+            p.grad = 0.0
+
+
+# ---------------------------------------------------------------------------
+# Input checks.
+
+
+def _check_size(n: Any, name: str) -> None:
+    if type(n) is not int or n < 1:
+        raise ValueError(f"{name} must be a positive int, got {n!r}")
+
+
+def _check_activation(activation: Any) -> str:
+    if activation not in ACTIVATIONS:
+        raise ValueError(
+            f"unknown activation {activation!r}; choose one of {', '.join(map(repr, ACTIVATIONS))}"
+        )
+    return activation
+
+
+def _as_rng(rng: Rng) -> Any:
+    if rng is None:
+        return random
+    if isinstance(rng, random.Random):
+        return rng
+    if type(rng) is int:
+        return random.Random(rng)
+    raise TypeError(f"rng must be a random.Random, an int seed or None, got {type(rng).__name__}")
+
+
+def _as_inputs(x: Any, nin: int) -> Sequence[Operand]:
+    if isinstance(x, (Value, int, float)):
+        x = (x,)
+    if len(x) != nin:
+        raise ValueError(f"expected {nin} inputs, got {len(x)}")
+    return x
+
+
+def _as_sequence(x: Any) -> list[Any]:
+    return [x] if isinstance(x, (Value, int, float)) else list(x)
+
+
+def _pairs(outputs: Any, targets: Any, where: str) -> list[tuple[Any, Any]]:
+    outputs, targets = _as_sequence(outputs), _as_sequence(targets)
+    if len(outputs) != len(targets) or not outputs:
+        raise ValueError(
+            f"{where}: got {len(outputs)} outputs and {len(targets)} targets; they must match"
+            " and be non-empty"
+        )
+    return list(zip(outputs, targets))
+
+
+def _check_batch(predictions: Sequence[Any], targets: Sequence[Any], where: str) -> None:
+    if len(predictions) != len(targets) or not predictions:
+        raise ValueError(
+            f"{where}: got {len(predictions)} predictions and {len(targets)} targets;"
+            " they must match and be non-empty"
+        )
