@@ -1,0 +1,121 @@
+"""Symbols: the engine's derivative rules, printed instead of computed.
+
+An operation's rule is written once with `+ - * / **` and the engine's functions. Given floats
+it computes a number; given `Symbol`s it builds the same formula as text, so an explanation
+(`dn/dw1 = x1`) or generated code can never drift from what the engine computes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from .engine import Op, Value
+
+__all__ = ["Symbol", "number_text", "symbolic_derivatives", "symbolic_forward"]
+
+# Binding strength, loosest first: a sub-expression is parenthesised where it binds less tightly.
+SUM, PRODUCT, UNARY, POWER, ATOM = 1, 2, 3, 4, 5
+
+
+def number_text(x: float) -> str:
+    """A number as it should read in a formula: 2 rather than 2.0, full precision otherwise."""
+    x = float(x)
+    return str(int(x)) if x.is_integer() and abs(x) < 1e16 else repr(x)
+
+
+class Symbol:
+    """A formula as text, with how tightly its outermost operation binds."""
+
+    __slots__ = ("text", "binding")
+
+    def __init__(self, text: str, binding: int = ATOM) -> None:
+        self.text = text
+        self.binding = binding
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __repr__(self) -> str:
+        return f"Symbol({self.text!r})"
+
+    def __add__(self, other: Any) -> Symbol:
+        return _infix(self, "+", other, SUM)
+
+    def __radd__(self, other: Any) -> Symbol:
+        return _infix(other, "+", self, SUM)
+
+    def __sub__(self, other: Any) -> Symbol:
+        return _infix(self, "-", other, SUM)
+
+    def __rsub__(self, other: Any) -> Symbol:
+        return _infix(other, "-", self, SUM)
+
+    def __mul__(self, other: Any) -> Symbol:
+        return _infix(self, "*", other, PRODUCT)
+
+    def __rmul__(self, other: Any) -> Symbol:
+        return _infix(other, "*", self, PRODUCT)
+
+    def __truediv__(self, other: Any) -> Symbol:
+        return _infix(self, "/", other, PRODUCT)
+
+    def __rtruediv__(self, other: Any) -> Symbol:
+        return _infix(other, "/", self, PRODUCT)
+
+    def __pow__(self, other: Any) -> Symbol:
+        return _infix(self, "**", other, POWER)
+
+    def __rpow__(self, other: Any) -> Symbol:
+        return _infix(other, "**", self, POWER)
+
+    def __neg__(self) -> Symbol:
+        return Symbol("-" + _wrap(self, UNARY), UNARY)
+
+    @classmethod
+    def apply_op(cls, op: Op, operands: tuple[Any, ...]) -> Symbol:
+        """What the engine calls for `exp(symbol)` and the like: the call written out."""
+        return symbolic_forward(op, operands)
+
+
+_INFIX = {"+": SUM, "-": SUM, "*": PRODUCT, "/": PRODUCT, "**": POWER}
+
+
+def symbolic_forward(op: Op, operands: tuple[Any, ...]) -> Symbol:
+    """The operation applied to symbols or numbers, as a formula: `a * b`, `tanh(n)`."""
+    if op.name in _INFIX and len(operands) == 2:
+        return _infix(operands[0], op.name, operands[1], _INFIX[op.name])
+    if op.name == "neg":
+        return -_as_symbol(operands[0])
+    if op.name == "dot":
+        n = len(operands) // 2
+        terms = [_infix(w, "*", x, PRODUCT) for w, x in zip(operands[:n], operands[n : 2 * n])]
+        terms += [_as_symbol(b) for b in operands[2 * n :]]
+        return Symbol(" + ".join(str(t) for t in terms), SUM)
+    return Symbol(f"{op.name}({', '.join(str(_as_symbol(x)) for x in operands)})")
+
+
+def symbolic_derivatives(node: Value, name: Callable[[Value], str]) -> tuple[Any, ...]:
+    """The local derivatives of `node` with respect to each operand, as formulas in the names
+    `name(value)` gives the node and its parents (numbers stay numbers)."""
+    operands = tuple(Symbol(name(x)) if type(x) is Value else x for x in node.operands)
+    return node._op.derivatives(Symbol(name(node)), *operands)
+
+
+def _as_symbol(x: Any) -> Symbol:
+    if isinstance(x, Symbol):
+        return x
+    x = float(x)
+    return Symbol(number_text(x), UNARY if x < 0 else ATOM)
+
+
+def _wrap(x: Symbol, binding: int) -> str:
+    return f"({x.text})" if x.binding < binding else x.text
+
+
+def _infix(left: Any, operator: str, right: Any, binding: int) -> Symbol:
+    left, right = _as_symbol(left), _as_symbol(right)
+    # a - (b + c), a / (b * c) and (a ** b) ** c need their brackets; ** groups from the right.
+    right_needs = binding + 1 if operator in ("-", "/") else binding
+    left_needs = binding + 1 if operator == "**" else binding
+    return Symbol(f"{_wrap(left, left_needs)} {operator} {_wrap(right, right_needs)}", binding)
