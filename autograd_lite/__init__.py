@@ -12,6 +12,7 @@ from .engine import (
     DivisionByZeroError,
     DomainError,
     NonFiniteError,
+    ShapeError,
     Value,
     abs,  # noqa: A004 - gives the builtin's answer for numbers
     dot,
@@ -32,6 +33,7 @@ __all__ = [
     "DomainError",
     "NonFiniteError",
     "RendererNotFoundError",
+    "ShapeError",
     "Value",
     "abs",
     "dot",

@@ -11,7 +11,9 @@ Nothing here depends on the rest of the package.
 
 from __future__ import annotations
 
+import itertools
 import math
+import operator
 from collections.abc import Callable, Sequence
 from numbers import Real
 from typing import Any
@@ -22,6 +24,7 @@ __all__ = [
     "DomainError",
     "NonFiniteError",
     "Op",
+    "ShapeError",
     "Value",
     "abs",
     "dot",
@@ -51,6 +54,10 @@ class NonFiniteError(AutogradError, OverflowError, ValueError):
     """A value or gradient would become inf or nan: the graph never holds either."""
 
 
+class ShapeError(AutogradError, ValueError):
+    """Sequences that must match in length (weights and inputs, outputs and targets) do not."""
+
+
 class Op:
     """One operation: its forward value and its local derivatives.
 
@@ -59,7 +66,7 @@ class Op:
     `params` names the operands in messages; `domain` says where the operation is defined.
     """
 
-    __slots__ = ("derivatives", "domain", "forward", "name", "params")
+    __slots__ = ("name", "forward", "derivatives", "params", "domain")
 
     def __init__(
         self,
@@ -89,16 +96,17 @@ class Value:
     operation and remembers that operation and its operands, in order.
     """
 
-    __slots__ = ("_op", "_operands", "data", "grad", "label")
+    __slots__ = ("data", "grad", "label", "_op", "_operands", "_birth")
 
     def __init__(self, data: Number, label: str = "") -> None:
         if not isinstance(label, str):
             raise TypeError(f"Value label must be a str, got {type(label).__name__} {label!r}")
-        self.data = _as_float(data, "Value")
+        self.data = _as_float(data, f"Value {label!r}" if label else "Value")
         self.grad = 0.0
         self.label = label
         self._op: Op | None = None
         self._operands: tuple[Operand, ...] = ()
+        self._birth = next(_births)
 
     @property
     def op(self) -> str:
@@ -210,19 +218,40 @@ class Value:
         self.grad += 1.0
         for node in reversed(order):
             op = node._op
-            upstream = node.grad
-            if upstream - upstream != 0.0:
-                raise NonFiniteError(
-                    f"the gradient reaching {_name(node)} is {upstream}: it overflowed on the"
-                    " way back; scale the loss or the inputs down"
-                )
             if op is None:
                 continue
+            upstream = node.grad
             operands = node._operands
-            local = _local_derivatives(op, node.data, operands)
+            try:
+                if len(operands) == 2:  # the common case, unrolled: same as the loop below
+                    a, b = operands
+                    a_is_value, b_is_value = type(a) is Value, type(b) is Value
+                    da, db = op.derivatives(
+                        node.data, a.data if a_is_value else a, b.data if b_is_value else b
+                    )
+                    if a_is_value:
+                        a.grad += upstream * da
+                    if b_is_value:
+                        b.grad += upstream * db
+                    continue
+                local = op.derivatives(
+                    node.data, *[x.data if type(x) is Value else x for x in operands]
+                )
+            except (ZeroDivisionError, OverflowError, ValueError):
+                raise NonFiniteError(
+                    f"the derivative of {op.name} at {_describe(op, operands)} is infinite,"
+                    " so the gradient cannot be computed there"
+                ) from None
             for x, d in zip(operands, local):
                 if type(x) is Value:
                     x.grad += upstream * d
+        # An inf or nan anywhere on the way back reaches the leaves (inf * 0 is nan).
+        for node in order:
+            if node._op is None and node.grad - node.grad != 0.0:
+                raise NonFiniteError(
+                    f"the gradient of {_name(self)} with respect to {_name(node)} overflowed to"
+                    f" {node.grad} on the way back; scale the loss or the inputs down"
+                )
 
     def zero_grad(self) -> None:
         """Set grad to 0.0 on this Value and everything it depends on."""
@@ -236,31 +265,22 @@ Operand = Value | Number
 def topological_order(root: Value) -> list[Value]:
     """Every Value `root` depends on, each after all of its operands; `root` comes last.
 
-    Kahn's algorithm, without recursion: count how often each node is used, then start
-    from the root and release a node once every node that uses it has been placed.
+    A Value is always made after its operands, so the order in which the Values were made
+    is a topological order: find them (with a stack, not recursion, so any depth works) and
+    sort them by birth.
     """
-    uses: dict[Value, int] = {root: 0}
+    seen = {root}
     stack = [root]
     while stack:
         for x in stack.pop()._operands:
-            if type(x) is Value:
-                if x in uses:
-                    uses[x] += 1
-                else:
-                    uses[x] = 1
-                    stack.append(x)
-    order = []
-    ready = [root]
-    while ready:
-        node = ready.pop()
-        order.append(node)
-        for x in node._operands:
-            if type(x) is Value:
-                uses[x] -= 1
-                if uses[x] == 0:
-                    ready.append(x)
-    order.reverse()
-    return order
+            if type(x) is Value and x not in seen:
+                seen.add(x)
+                stack.append(x)
+    return sorted(seen, key=_birth_of)
+
+
+_births = itertools.count()
+_birth_of = operator.attrgetter("_birth")
 
 
 # ---------------------------------------------------------------------------
@@ -275,7 +295,7 @@ def _apply(op: Op, *operands: Any) -> Any:
         if type(x) is Value:
             datas.append(x.data)
             makes_node = True
-        elif type(x) is float or isinstance(x, Real):
+        elif isinstance(x, Real):
             datas.append(_as_float(x, op.name))
         else:
             apply_op = getattr(type(x), "apply_op", None)
@@ -284,63 +304,68 @@ def _apply(op: Op, *operands: Any) -> Any:
                     f"{op.name}: expected a Value or a number, got {type(x).__name__} {x!r}"
                 )
             return apply_op(op, operands)
-    data = _forward(op, datas, operands)
+    try:
+        data = op.forward(*datas)
+    except (ArithmeticError, ValueError) as error:
+        raise _forward_error(op, error, operands) from None
+    if data - data != 0.0:
+        raise _forward_error(op, OverflowError(), operands)
     if not makes_node:
         return data
-    return _node(data, op, operands)
-
-
-def _binary(op: Op, a: Any, b: Any) -> Any:
-    """`_apply` for the arithmetic operators; NotImplemented lets Python try the other side."""
-    if not (type(b) is Value or isinstance(b, Real)) or not (
-        type(a) is Value or isinstance(a, Real)
-    ):
-        return NotImplemented
-    return _apply(op, a, b)
-
-
-def _node(data: float, op: Op, operands: tuple[Operand, ...]) -> Value:
-    node = Value.__new__(Value)
-    node.data = data
-    node.grad = 0.0
-    node.label = ""
-    node._op = op
-    node._operands = operands
+    node = _new_value(Value)
+    node.data, node.grad, node.label, node._op, node._operands = data, 0.0, "", op, operands
+    node._birth = next(_births)
     return node
 
 
-def _forward(op: Op, datas: list[float], operands: tuple[Any, ...]) -> float:
+def _binary(op: Op, a: Any, b: Any) -> Any:
+    """`_apply` for the arithmetic operators, where one side is a Value. For anything but a
+    number on the other side it returns NotImplemented, so Python can ask that type."""
+    if type(a) is Value:
+        x = a.data
+    elif type(a) is float or isinstance(a, Real):
+        x = _as_float(a, op.name)
+    else:
+        return NotImplemented
+    if type(b) is Value:
+        y = b.data
+    elif type(b) is float or isinstance(b, Real):
+        y = _as_float(b, op.name)
+    else:
+        return NotImplemented
+    operands = (a, b)
     try:
-        data = op.forward(*datas)
-    except ZeroDivisionError:
-        raise DivisionByZeroError(
-            f"{op.name} is defined only for {op.domain}; got {_describe(op, operands)}."
-            " Keep the divisor away from zero"
-        ) from None
-    except OverflowError:
-        data = math.inf
-    except ValueError:
-        raise DomainError(
-            f"{op.name} is defined only for {op.domain}; got {_describe(op, operands)}."
-            " Keep the input inside that range (shift or clamp it) before this operation"
-        ) from None
+        data = op.forward(x, y)
+    except (ArithmeticError, ValueError) as error:
+        raise _forward_error(op, error, operands) from None
     if data - data != 0.0:
-        raise NonFiniteError(
-            f"{op.name} of {_describe(op, operands)} overflows to {data}: a float cannot hold"
-            " the result. Scale the inputs down (or lower the learning rate that made them)"
+        raise _forward_error(op, OverflowError(), operands)
+    node = _new_value(Value)
+    node.data, node.grad, node.label, node._op, node._operands = data, 0.0, "", op, operands
+    node._birth = next(_births)
+    return node
+
+
+_new_value = Value.__new__
+
+
+def _forward_error(op: Op, error: Exception, operands: tuple[Any, ...]) -> AutogradError:
+    """The error to raise when computing `op` on `operands` failed with `error`."""
+    inputs = _describe(op, operands)
+    if isinstance(error, ZeroDivisionError):
+        return DivisionByZeroError(
+            f"{op.name} is defined only for {op.domain}; got {inputs}."
+            " Keep the divisor away from zero"
         )
-    return data
-
-
-def _local_derivatives(op: Op, out: float, operands: tuple[Operand, ...]) -> tuple[float, ...]:
-    datas = [x.data if type(x) is Value else x for x in operands]
-    try:
-        return op.derivatives(out, *datas)
-    except (ZeroDivisionError, OverflowError, ValueError):
-        raise NonFiniteError(
-            f"the derivative of {op.name} at {_describe(op, operands)} is infinite,"
-            " so the gradient cannot be computed there"
-        ) from None
+    if isinstance(error, OverflowError):
+        return NonFiniteError(
+            f"{op.name} of {inputs} overflows: a float cannot hold the result."
+            " Scale the inputs down (or lower the learning rate that made them)"
+        )
+    return DomainError(
+        f"{op.name} is defined only for {op.domain}; got {inputs}."
+        " Keep the input inside that range (shift or clamp it) before this operation"
+    )
 
 
 def _as_float(x: Any, where: str) -> float:
@@ -395,6 +420,12 @@ def _sigmoid(x: float) -> float:
     return e / (1.0 + e)
 
 
+def _pow_number_exponent(a: float, n: float) -> float:
+    if a == 0 and n < 0:
+        raise ZeroDivisionError("0 to a negative power")
+    return math.pow(a, n)
+
+
 def _pow_value_exponent(a: float, b: float) -> float:
     if a <= 0:
         raise ValueError("d(a^b)/db = a^b ln a needs a > 0")
@@ -417,20 +448,20 @@ def _dot_derivatives(out: Any, *operands: Any) -> tuple[Any, ...]:
 AB = ("a", "b")
 
 # d(a + b)/da = 1, d(a + b)/db = 1
-ADD = Op("+", lambda a, b: a + b, lambda out, a, b: (1.0, 1.0), AB)
+ADD = Op("+", operator.add, lambda out, a, b: (1.0, 1.0), AB)
 # d(a - b)/da = 1, d(a - b)/db = -1
-SUB = Op("-", lambda a, b: a - b, lambda out, a, b: (1.0, -1.0), AB)
+SUB = Op("-", operator.sub, lambda out, a, b: (1.0, -1.0), AB)
 # d(a * b)/da = b, d(a * b)/db = a
-MUL = Op("*", lambda a, b: a * b, lambda out, a, b: (b, a), AB)
+MUL = Op("*", operator.mul, lambda out, a, b: (b, a), AB)
 # d(a / b)/da = 1/b, d(a / b)/db = -a/b^2 = -out/b
-DIV = Op("/", lambda a, b: a / b, lambda out, a, b: (1 / b, -out / b), AB, "b != 0")
+DIV = Op("/", operator.truediv, lambda out, a, b: (1 / b, -out / b), AB, "b != 0")
 # d(-x)/dx = -1
-NEG = Op("neg", lambda x: -x, lambda out, x: (-1.0,))
+NEG = Op("neg", operator.neg, lambda out, x: (-1.0,))
 # d(a^n)/da = n a^(n-1); the exponent n is a fixed number, so it needs no derivative
 POW_NUMBER = Op(
     "**",
-    math.pow,
-    lambda out, a, n: (n * a ** (n - 1), 0.0),
+    _pow_number_exponent,
+    lambda out, a, n: (n * a ** (n - 1) if n else 0.0, 0.0),
     ("a", "n"),
     "a > 0, a = 0 with n >= 0, or a < 0 with a whole-number n",
 )
@@ -516,8 +547,8 @@ def dot(weights: Sequence[Operand], inputs: Sequence[Operand], bias: Operand | N
     """
     weights, inputs = tuple(weights), tuple(inputs)
     if len(weights) != len(inputs):
-        raise ValueError(f"dot: {len(weights)} weights but {len(inputs)} inputs; they must match")
+        raise ShapeError(f"dot: {len(weights)} weights but {len(inputs)} inputs; they must match")
     if not weights:
-        raise ValueError("dot: needs at least one weight and one input")
+        raise ShapeError("dot: needs at least one weight and one input")
     operands = weights + inputs if bias is None else (*weights, *inputs, bias)
     return _apply(DOT, *operands)

@@ -13,7 +13,7 @@ import random
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from .engine import NonFiniteError, Value, dot, log, relu, sigmoid, tanh
+from .engine import NonFiniteError, ShapeError, Value, dot, log, relu, sigmoid, tanh
 
 __all__ = [
     "ACTIVATIONS",
@@ -99,7 +99,7 @@ class Neuron(Module):
     def set_weights(self, weights: Sequence[Number], bias: Number | None = None) -> None:
         """Type the weights (and bias) in: a worked example's numbers, for instance."""
         if len(weights) != self.nin:
-            raise ValueError(f"this neuron has {self.nin} weights, got {len(weights)} numbers")
+            raise ShapeError(f"this neuron has {self.nin} weights, got {len(weights)} numbers")
         if bias is not None and self.b is None:
             raise ValueError("this neuron has no bias (it was built with bias=False)")
         for w, number in zip(self.w, weights):
@@ -145,9 +145,9 @@ class Layer(Module):
     ) -> None:
         """Set W (row j = the weights into neuron j) and optionally the biases b."""
         if len(weights) != len(self.neurons):
-            raise ValueError(f"this layer has {len(self.neurons)} neurons, got {len(weights)} rows")
+            raise ShapeError(f"this layer has {len(self.neurons)} neurons, got {len(weights)} rows")
         if biases is not None and len(biases) != len(self.neurons):
-            raise ValueError(
+            raise ShapeError(
                 f"this layer has {len(self.neurons)} neurons, got {len(biases)} biases"
             )
         for j, (neuron, row) in enumerate(zip(self.neurons, weights)):
@@ -234,12 +234,12 @@ class MLP(Module):
     ) -> None:
         """Set every layer's W (and b): weights[l - 1] is W^l, biases[l - 1] is b^l."""
         if len(weights) != len(self.layers):
-            raise ValueError(f"this MLP has {len(self.layers)} layers, got {len(weights)} matrices")
+            raise ShapeError(f"this MLP has {len(self.layers)} layers, got {len(weights)} matrices")
         if biases is not None and len(biases) != len(self.layers):
-            raise ValueError(f"this MLP has {len(self.layers)} layers, got {len(biases)} biases")
+            raise ShapeError(f"this MLP has {len(self.layers)} layers, got {len(biases)} biases")
         for i, (layer, matrix) in enumerate(zip(self.layers, weights)):
             if any(len(row) != layer.neurons[0].nin for row in matrix):
-                raise ValueError(
+                raise ShapeError(
                     f"W^{i + 1} must have {layer.neurons[0].nin} columns (one per input of"
                     f" layer {i + 1})"
                 )
@@ -323,13 +323,16 @@ class SGD:
         self._lr = lr
 
     def step(self) -> None:
-        for p in self.parameters:
-            new = p.data - self._lr * p.grad
+        """Update every parameter, or (if any would become inf or nan) none of them."""
+        updated = [p.data - self._lr * p.grad for p in self.parameters]
+        for p, new in zip(self.parameters, updated):
             if new - new != 0.0:
                 raise NonFiniteError(
                     f"SGD step: parameter {p.label or '(unnamed)'} would become {new}"
-                    f" (data {p.data}, grad {p.grad}, lr {self._lr}); lower the learning rate"
+                    f" (data {p.data}, grad {p.grad}, lr {self._lr}); no parameter was changed."
+                    " Lower the learning rate"
                 )
+        for p, new in zip(self.parameters, updated):
             p.data = new
 
     def zero_grad(self) -> None:
@@ -357,7 +360,7 @@ def _check_activation(activation: Any) -> str:
 def _as_rng(rng: Rng) -> Any:
     if rng is None:
         return random
-    if isinstance(rng, random.Random):
+    if rng is random or isinstance(rng, random.Random):
         return rng
     if type(rng) is int:
         return random.Random(rng)
@@ -368,7 +371,7 @@ def _as_inputs(x: Any, nin: int) -> Sequence[Operand]:
     if isinstance(x, (Value, int, float)):
         x = (x,)
     if len(x) != nin:
-        raise ValueError(f"expected {nin} inputs, got {len(x)}")
+        raise ShapeError(f"expected {nin} inputs, got {len(x)}")
     return x
 
 
@@ -379,7 +382,7 @@ def _as_sequence(x: Any) -> list[Any]:
 def _pairs(outputs: Any, targets: Any, where: str) -> list[tuple[Any, Any]]:
     outputs, targets = _as_sequence(outputs), _as_sequence(targets)
     if len(outputs) != len(targets) or not outputs:
-        raise ValueError(
+        raise ShapeError(
             f"{where}: got {len(outputs)} outputs and {len(targets)} targets; they must match"
             " and be non-empty"
         )
@@ -388,7 +391,7 @@ def _pairs(outputs: Any, targets: Any, where: str) -> list[tuple[Any, Any]]:
 
 def _check_batch(predictions: Sequence[Any], targets: Sequence[Any], where: str) -> None:
     if len(predictions) != len(targets) or not predictions:
-        raise ValueError(
+        raise ShapeError(
             f"{where}: got {len(predictions)} predictions and {len(targets)} targets;"
             " they must match and be non-empty"
         )
