@@ -1,0 +1,586 @@
+"""The engine: every operation's value and gradient, graph bookkeeping, and bad input.
+
+Gradients are checked against central finite differences of the same function written with
+`math`, with hypothesis drawing the inputs from each operation's valid domain (and away from
+the kinks of relu and abs).
+"""
+
+import math
+import operator
+import sys
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import autograd_lite as al
+from autograd_lite import (
+    AutogradError,
+    DivisionByZeroError,
+    DomainError,
+    NonFiniteError,
+    Value,
+    topological_order,
+)
+
+# ---------------------------------------------------------------------------
+# Finite differences
+
+
+def central_difference(f, xs, i):
+    """(f(x + h e_i) - f(x - h e_i)) / 2h, with a step relative to the size of x_i."""
+    h = 1e-6 * max(1.0, abs(xs[i]))
+    up, down = list(xs), list(xs)
+    up[i] += h
+    down[i] -= h
+    return (f(*up) - f(*down)) / (2 * h)
+
+
+def check_against_math(build, reference, xs):
+    """`build` on Value leaves gives `reference`'s value, and each leaf's grad matches the
+    central difference of `reference`."""
+    leaves = [Value(x, label=f"x{i}") for i, x in enumerate(xs)]
+    out = build(*leaves)
+    assert type(out) is Value
+    expected = reference(*xs)
+    assert out.data == pytest.approx(expected, rel=1e-12, abs=1e-300)
+    out.backward()
+    for i, leaf in enumerate(leaves):
+        numeric = central_difference(reference, xs, i)
+        assert type(leaf.grad) is float
+        assert leaf.grad == pytest.approx(numeric, rel=1e-5, abs=1e-7 * (1 + abs(expected))), (
+            f"d/d{leaf.label} at {xs}"
+        )
+
+
+def sigmoid(x):
+    return 1 / (1 + math.exp(-x))
+
+
+# Input domains: each operation's valid inputs, away from kinks and far from overflow.
+anywhere = st.floats(-10, 10)
+positive = st.floats(0.01, 100)
+base = st.floats(0.1, 5)
+exponent = st.floats(-3, 3)
+away_from_zero = st.builds(operator.mul, st.floats(0.01, 10), st.sampled_from([-1.0, 1.0]))
+
+# name, as a Value method/operator, as a module function, math reference, domain
+UNARY = [
+    ("exp", lambda v: v.exp(), al.exp, math.exp, st.floats(-20, 20)),
+    ("log", lambda v: v.log(), al.log, math.log, positive),
+    ("tanh", lambda v: v.tanh(), al.tanh, math.tanh, anywhere),
+    ("sigmoid", lambda v: v.sigmoid(), al.sigmoid, sigmoid, st.floats(-30, 30)),
+    ("relu", lambda v: v.relu(), al.relu, lambda x: max(x, 0.0), away_from_zero),
+    ("sqrt", lambda v: v.sqrt(), al.sqrt, math.sqrt, positive),
+    ("abs", abs, al.abs, math.fabs, away_from_zero),
+]
+
+# name, expression, math reference, domain
+POWERS = [
+    ("-x", operator.neg, operator.neg, anywhere),
+    ("x ** 2", lambda x: x**2, lambda x: x * x, anywhere),
+    ("x ** 3", lambda x: x**3, lambda x: x * x * x, anywhere),
+    ("x ** 0", lambda x: x**0, lambda x: 1.0, away_from_zero),
+    ("x ** -1", lambda x: x**-1, lambda x: 1 / x, away_from_zero),
+    ("x ** -2", lambda x: x**-2, lambda x: 1 / (x * x), away_from_zero),
+    ("x ** 0.5", lambda x: x**0.5, math.sqrt, positive),
+    ("x ** -2.5", lambda x: x**-2.5, lambda x: math.pow(x, -2.5), base),
+    ("2 ** x", lambda x: 2**x, lambda x: math.pow(2, x), anywhere),
+    ("0.5 ** x", lambda x: 0.5**x, lambda x: math.pow(0.5, x), anywhere),
+]
+
+# name, operator, first operand's domain, second operand's domain
+BINARY = [
+    ("+", operator.add, anywhere, anywhere),
+    ("-", operator.sub, anywhere, anywhere),
+    ("*", operator.mul, anywhere, anywhere),
+    ("/", operator.truediv, anywhere, away_from_zero),
+    ("**", operator.pow, base, exponent),
+]
+
+
+def reference_of(op):
+    return math.pow if op is operator.pow else op
+
+
+@pytest.mark.parametrize(("name", "method", "function", "reference", "domain"), UNARY)
+@given(data=st.data())
+def test_unary_operation_value_and_gradient(data, name, method, function, reference, domain):
+    x = data.draw(domain, label="x")
+    check_against_math(method, reference, [x])
+    check_against_math(function, reference, [x])
+
+
+@pytest.mark.parametrize(("name", "expression", "reference", "domain"), POWERS)
+@given(data=st.data())
+def test_negation_and_powers_value_and_gradient(data, name, expression, reference, domain):
+    check_against_math(expression, reference, [data.draw(domain, label="x")])
+
+
+@given(a=base, n=exponent)
+def test_power_with_any_number_exponent(a, n):
+    check_against_math(lambda x: x**n, lambda x: math.pow(x, n), [a])
+
+
+@given(a=away_from_zero, n=st.integers(-4, 4))
+def test_negative_base_to_whole_number_power(a, n):
+    check_against_math(lambda x: x**n, lambda x: float(x) ** n, [a])
+
+
+@pytest.mark.parametrize(("name", "op", "first", "second"), BINARY)
+@given(data=st.data())
+def test_binary_operation_on_two_values(data, name, op, first, second):
+    a, b = data.draw(first, label="a"), data.draw(second, label="b")
+    check_against_math(op, reference_of(op), [a, b])
+
+
+@pytest.mark.parametrize(("name", "op", "first", "second"), BINARY)
+@given(data=st.data())
+def test_binary_operation_with_a_number_on_the_right(data, name, op, first, second):
+    a, b = data.draw(first, label="a"), data.draw(second, label="b")
+    reference = reference_of(op)
+    check_against_math(lambda x: op(x, b), lambda x: reference(x, b), [a])
+
+
+@pytest.mark.parametrize(("name", "op", "first", "second"), BINARY)
+@given(data=st.data())
+def test_binary_operation_with_a_number_on_the_left(data, name, op, first, second):
+    a, b = data.draw(first, label="a"), data.draw(second, label="b")
+    reference = reference_of(op)
+    check_against_math(lambda x: op(a, x), lambda x: reference(a, x), [b])
+
+
+def test_reflected_forms_by_hand():
+    x = Value(4.0, label="x")
+    for expression, value, grad in [
+        (lambda: 2 * x, 8.0, 2.0),
+        (lambda: 2 + x, 6.0, 1.0),
+        (lambda: 1 - x, -3.0, -1.0),
+        (lambda: 1 / x, 0.25, -1 / 16),
+        (lambda: 2**x, 16.0, 16 * math.log(2)),
+        (lambda: 3 - -x, 7.0, 1.0),
+    ]:
+        x.grad = 0.0
+        y = expression()
+        y.backward()
+        assert (y.data, x.grad) == pytest.approx((value, grad), rel=1e-15)
+
+
+def test_integer_operands_work_like_floats():
+    x = Value(3, label="x")
+    assert type(x.data) is float
+    y = 2 * x**2 + 1
+    y.backward()
+    assert (y.data, x.grad) == (19.0, 12.0)
+
+
+def test_zero_to_the_power_zero_has_gradient_zero():
+    x = Value(0.0, label="x")
+    y = x**0  # the constant 1, so dy/dx = 0 (as in PyTorch), not 0 * 0^-1
+    y.backward()
+    assert (y.data, x.grad) == (1.0, 0.0)
+
+
+@pytest.mark.parametrize("function", [al.relu, al.abs])
+def test_kinks_take_gradient_zero_at_zero(function):
+    x = Value(0.0, label="x")
+    y = function(x)
+    y.backward()
+    assert (y.data, x.grad) == (0.0, 0.0)  # PyTorch's choice at the kink
+
+
+def test_value_exponent_gradient_by_hand():
+    a, b = Value(2.0, label="a"), Value(3.0, label="b")
+    c = a**b
+    c.backward()
+    assert c.data == 8.0
+    assert a.grad == pytest.approx(3 * 2.0**2)  # b a^(b-1)
+    assert b.grad == pytest.approx(8 * math.log(2))  # a^b ln a
+
+
+# ---------------------------------------------------------------------------
+# The module functions
+
+
+@pytest.mark.parametrize(("name", "method", "function", "reference", "domain"), UNARY)
+@given(data=st.data())
+def test_module_function_on_a_plain_number_gives_a_plain_float(
+    data, name, method, function, reference, domain
+):
+    x = data.draw(domain, label="x")
+    result = function(x)
+    assert type(result) is float
+    assert result == pytest.approx(reference(x), rel=1e-12, abs=1e-300)
+
+
+@pytest.mark.parametrize(
+    ("function", "number", "expected"),
+    [
+        (al.exp, 0, 1.0),
+        (al.log, 1, 0.0),
+        (al.tanh, 0, 0.0),
+        (al.sigmoid, 0, 0.5),
+        (al.relu, -3, 0.0),
+        (al.relu, 3, 3.0),
+        (al.sqrt, 9, 3.0),
+        (al.abs, -3, 3.0),
+    ],
+)
+def test_module_function_on_an_int(function, number, expected):
+    result = function(number)
+    assert type(result) is float
+    assert result == expected
+
+
+@pytest.mark.parametrize(("name", "method", "function", "reference", "domain"), UNARY)
+def test_module_function_on_a_value_builds_a_node(name, method, function, reference, domain):
+    x = Value(0.7, label="x")
+    y = function(x)
+    assert type(y) is Value
+    assert y.parents == (x,)
+    assert not y.is_leaf
+    assert y.op != ""
+    assert y.data == pytest.approx(reference(0.7), rel=1e-12)
+
+
+# ---------------------------------------------------------------------------
+# Graph bookkeeping: reuse, repeated backward, zero_grad, topological order
+
+
+def test_node_used_twice_gets_both_paths():
+    x = Value(3.0, label="x")
+    y = x * x
+    assert y.parents == (x, x)
+    y.backward()
+    assert x.grad == 6.0
+    z = Value(3.0, label="z")
+    (z * z * z).backward()
+    assert z.grad == 27.0
+
+
+def test_diamond_graph_by_hand():
+    x = Value(3.0, label="x")
+    a = x + 1  # 4
+    b = x * 2  # 6
+    c = a * b  # 24
+    c.backward()
+    assert c.data == 24.0
+    assert (a.grad, b.grad) == (6.0, 4.0)  # dc/da = b, dc/db = a
+    assert x.grad == 14.0  # b * 1 + a * 2
+
+
+def test_weight_feeding_two_neurons():
+    w, u, v = Value(0.5, label="w"), Value(1.0, label="u"), Value(2.0, label="v")
+    n1 = al.dot([w, u], [2.0, 3.0])  # 0.5*2 + 1*3 = 4
+    n2 = al.dot([w, v], [-1.0, 4.0])  # 0.5*-1 + 2*4 = 7.5
+    loss = n1 * n2
+    loss.backward()
+    assert loss.data == 30.0
+    assert w.grad == 2.0 * 7.5 + (-1.0) * 4.0  # both paths: 11
+    assert u.grad == 3.0 * 7.5
+    assert v.grad == 4.0 * 4.0
+
+
+def test_dot_matches_the_sum_it_stands_for():
+    w = [Value(0.5, label="w0"), Value(-1.5, label="w1")]
+    x = [Value(2.0, label="x0"), Value(0.25, label="x1")]
+    b = Value(0.1, label="b")
+    z = al.dot(w, x, b)
+    assert z.operands == (*w, *x, b)
+    z.backward()
+    assert z.data == pytest.approx(0.5 * 2.0 - 1.5 * 0.25 + 0.1)
+    assert [p.grad for p in (*w, *x, b)] == [2.0, 0.25, 0.5, -1.5, 1.0]
+
+
+def test_second_backward_adds_the_same_gradient_to_leaves():
+    x = Value(2.0, label="x")
+    m = x * 3
+    y = m * 4
+    y.backward()
+    assert x.grad == 12.0
+    y.backward()
+    assert x.grad == 24.0
+    assert m.grad == 4.0  # interior grads are recomputed, not doubled
+    assert y.grad == 1.0
+
+
+def test_zero_grad_on_a_value_clears_its_whole_graph():
+    x, w = Value(2.0, label="x"), Value(-1.0, label="w")
+    unrelated = Value(5.0, label="unrelated")
+    unrelated.grad = 7.0
+    m = x * 3
+    y = (m * w).tanh()
+    y.backward()
+    assert x.grad != 0.0 and w.grad != 0.0 and m.grad != 0.0
+    y.zero_grad()
+    assert [v.grad for v in (x, w, m, y)] == [0.0, 0.0, 0.0, 0.0]
+    assert unrelated.grad == 7.0
+    y.backward()
+    assert x.grad == pytest.approx(3 * w.data * (1 - y.data**2))
+
+
+def test_topological_order_places_each_node_once_after_its_operands():
+    x, w = Value(1.0, label="x"), Value(2.0, label="w")
+    a = x * w
+    b = a + x
+    c = a * b + w.exp()
+    order = topological_order(c)
+    assert order[-1] is c
+    assert len(order) == len({id(v) for v in order})
+    assert set(order) >= {x, w, a, b, c}
+    position = {v: i for i, v in enumerate(order)}
+    for node in order:
+        for parent in node.parents:
+            assert position[parent] < position[node]
+    assert topological_order(c) == order  # repeatable
+
+
+def test_parents_and_operands_keep_operand_order():
+    a, b = Value(1.0, label="a"), Value(2.0, label="b")
+    for make in (operator.add, operator.sub, operator.mul, operator.truediv, operator.pow):
+        assert make(a, b).parents == (a, b)
+        assert make(b, a).parents == (b, a)
+    y = 2 - a
+    assert y.operands == (2, a)
+    assert y.parents == (a,)
+    z = a - 2
+    assert z.operands == (a, 2)
+    assert z.parents == (a,)
+
+
+def test_leaf_and_node_properties():
+    x = Value(1.5, label="x")
+    assert x.is_leaf and x.op == "" and x.parents == () and x.operands == ()
+    y = x + 1
+    assert not y.is_leaf and y.op != "" and y.label == ""
+    assert (x.grad, y.grad) == (0.0, 0.0)
+
+
+# ---------------------------------------------------------------------------
+# A million operations at the default recursion limit
+
+
+@pytest.fixture
+def default_recursion_limit():
+    previous = sys.getrecursionlimit()
+    sys.setrecursionlimit(1000)
+    yield
+    sys.setrecursionlimit(previous)
+
+
+@pytest.mark.usefixtures("default_recursion_limit")
+def test_chain_of_a_million_operations():
+    n, factor = 1_000_000, 1.0000001
+    x = Value(1.0, label="x")
+    y = x
+    for _ in range(n):
+        y = y * factor
+    y.backward()
+    expected = math.pow(factor, n)  # y = x factor^n, dy/dx = factor^n (about e^0.1)
+    assert y.data == pytest.approx(expected, rel=1e-9)
+    assert x.grad == pytest.approx(expected, rel=1e-9)
+
+
+# ---------------------------------------------------------------------------
+# Python protocols
+
+
+def test_repr():
+    w1 = Value(0.5, label="w1")
+    w1.backward()
+    assert repr(w1) == "Value(data=0.5, grad=1.0, label='w1')"
+    unnamed = repr(Value(2.0))
+    assert unnamed.startswith("Value(data=2.0, grad=0.0")
+
+
+def test_ordering_compares_data():
+    a, b = Value(1.0), Value(2.0)
+    same = Value(1.0)
+    assert a < b and a <= b and b > a and b >= a
+    assert not (b < a) and not (a > b)
+    assert a <= same and a >= same and not (a < same)
+    assert a < 1.5 and a <= 1 and a > 0 and a >= 1
+    # a number on the left: Python turns 0.5 < a into a > 0.5
+    assert operator.lt(0.5, a) and operator.gt(2, a) and operator.le(1, a) and operator.ge(1, a)
+    assert not operator.lt(1, a) and not operator.gt(1, a)
+    assert type(a < b) is bool
+    assert sorted([b, a, Value(-3.0)])[0].data == -3.0
+    assert max([a, b, same]) is b
+
+
+def test_equality_and_hash_are_by_identity():
+    a, b = Value(1.0), Value(1.0)
+    assert a == a
+    assert a != b
+    assert a != 1.0
+    assert len({a, b, a}) == 2
+    table = {a: "a", b: "b"}
+    assert table[a] == "a" and table[b] == "b"
+    a.data = 5.0  # changing the data keeps the key
+    assert table[a] == "a"
+
+
+def test_float_of_a_value():
+    assert float(Value(2.5)) == 2.5
+    assert type(float(Value(3))) is float
+
+
+def test_sum_of_values():
+    xs = [Value(float(i), label=f"x{i}") for i in range(1, 5)]
+    total = sum(xs)
+    assert type(total) is Value
+    assert total.data == 10.0
+    total.backward()
+    assert [x.grad for x in xs] == [1.0] * 4
+
+
+# ---------------------------------------------------------------------------
+# Bad input: the documented error type, naming the operation, the value and the label
+
+
+def check_error(action, error_types, *mentions):
+    with pytest.raises(error_types[0]) as caught:
+        action()
+    for error_type in error_types[1:]:
+        assert isinstance(caught.value, error_type)
+    message = str(caught.value)
+    for mention in mentions:
+        assert mention in message, f"{mention!r} missing from {message!r}"
+
+
+def case(name, action, *mentions):
+    return pytest.param(action, mentions, id=name)
+
+
+@pytest.mark.parametrize(
+    ("action", "mentions"),
+    [
+        case("log-zero", lambda: Value(0.0, label="w1").log(), "log", "0.0", "'w1'"),
+        case("log-negative", lambda: al.log(Value(-2.0, label="w1")), "log", "-2.0", "'w1'"),
+        case("log-negative-number", lambda: al.log(-2), "log", "-2"),
+        case("sqrt-negative", lambda: Value(-4.0, label="s").sqrt(), "sqrt", "-4.0", "'s'"),
+        case("sqrt-negative-number", lambda: al.sqrt(-4.0), "sqrt", "-4.0"),
+        case(
+            "negative-base-value-exponent",
+            lambda: Value(-2.0, label="a") ** Value(0.5, label="b"),
+            "**",
+            "-2.0",
+            "'a'",
+        ),
+        case(
+            "negative-base-whole-value-exponent",
+            lambda: Value(-2.0, label="a") ** Value(2.0, label="b"),
+            "**",
+            "-2.0",
+            "'a'",
+        ),
+        case("negative-number-base", lambda: (-2) ** Value(0.5, label="b"), "**", "-2", "'b'"),
+        case("negative-base-fraction", lambda: Value(-8.0, label="a") ** 0.5, "**", "-8.0", "'a'"),
+    ],
+)
+def test_domain_errors(action, mentions):
+    check_error(action, (DomainError, ValueError, AutogradError), *mentions)
+
+
+@pytest.mark.parametrize(
+    ("action", "mentions"),
+    [
+        case(
+            "value-by-zero-value",
+            lambda: Value(1.5, label="n") / Value(0.0, label="d"),
+            "/",
+            "0.0",
+            "'d'",
+        ),
+        case("value-by-zero", lambda: Value(1.5, label="n") / 0, "/", "1.5", "'n'"),
+        case("number-by-zero-value", lambda: 1 / Value(0.0, label="d"), "/", "0.0", "'d'"),
+        case("zero-to-negative-power", lambda: Value(0.0, label="z") ** -1, "**", "0.0", "'z'"),
+    ],
+)
+def test_division_by_zero(action, mentions):
+    check_error(
+        action, (DivisionByZeroError, ZeroDivisionError, DomainError, AutogradError), *mentions
+    )
+
+
+NON_FINITE = (NonFiniteError, OverflowError, AutogradError)
+
+
+@pytest.mark.parametrize(
+    ("action", "mentions"),
+    [
+        case("exp", lambda: al.exp(Value(1000.0, label="z")), "exp", "1000.0", "'z'"),
+        case("exp-method", lambda: Value(710.0, label="z").exp(), "exp", "710.0", "'z'"),
+        case("exp-number", lambda: al.exp(1000), "exp", "1000"),
+        case("mul", lambda: Value(1e200, label="big") * Value(1e200), "*", "1e+200", "'big'"),
+        case("add", lambda: Value(1e308, label="big") + 1e308, "+", "1e+308", "'big'"),
+        case("sub", lambda: -1e308 - Value(1e308, label="big"), "-", "1e+308", "'big'"),
+        case("div", lambda: Value(1e300, label="big") / 1e-300, "/", "1e+300", "'big'"),
+        case("pow", lambda: Value(1e200, label="big") ** 2, "**", "1e+200", "'big'"),
+        case("rpow", lambda: 2 ** Value(5000.0, label="e"), "**", "5000.0", "'e'"),
+    ],
+)
+def test_overflow_from_finite_inputs(action, mentions):
+    check_error(action, NON_FINITE, *mentions)
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf"), -float("inf")])
+def test_value_of_nan_or_inf(bad):
+    check_error(lambda: Value(bad), (NonFiniteError, ValueError, AutogradError), str(bad))
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf")])
+def test_operand_of_nan_or_inf(bad):
+    check_error(lambda: Value(1.0, label="x") + bad, (NonFiniteError, ValueError), "+", str(bad))
+    check_error(lambda: al.tanh(bad), (NonFiniteError, ValueError), "tanh", str(bad))
+
+
+@pytest.mark.parametrize(
+    ("bad", "type_name"),
+    [("abc", "str"), (None, "NoneType"), ([1.0], "list"), (1 + 2j, "complex")],
+)
+def test_non_numeric_data(bad, type_name):
+    check_error(lambda: Value(bad), (TypeError,), type_name, repr(bad))
+
+
+@pytest.mark.parametrize("bad", ["abc", float("nan")])
+def test_bad_data_error_names_the_label(bad):
+    with pytest.raises((TypeError, NonFiniteError)) as caught:
+        Value(bad, label="x1")
+    assert "'x1'" in str(caught.value)
+
+
+def test_non_numeric_operands():
+    x = Value(1.0, label="x")
+    check_error(lambda: x + "a", (TypeError,), "+", "str")
+    check_error(lambda: "a" - x, (TypeError,), "-", "str")
+    check_error(lambda: x ** [2], (TypeError,), "**", "list")
+    check_error(lambda: al.exp("a"), (TypeError,), "exp", "str")
+    check_error(lambda: al.dot([x], ["a"]), (TypeError,), "dot", "str")
+    check_error(lambda: x < "a", (TypeError,), "str")
+
+
+def test_infinite_derivative_of_sqrt_at_zero():
+    y = al.sqrt(Value(0.0, label="x"))
+    assert y.data == 0.0
+    check_error(y.backward, NON_FINITE, "sqrt", "0.0", "'x'")
+
+
+def test_infinite_derivative_of_fractional_power_at_zero():
+    y = Value(0.0, label="x") ** 0.5
+    assert y.data == 0.0
+    check_error(y.backward, NON_FINITE, "**", "0.0", "'x'")
+
+
+def test_gradient_that_overflows_on_the_way_back():
+    x = Value(1e-300, label="x")
+    y = x.log() * 1e10  # finite, but dy/dx = 1e10 / 1e-300 is not
+    check_error(y.backward, NON_FINITE, "'x'", "inf")
+
+
+def test_sgd_step_that_blows_up():
+    w = Value(1e308, label="w")
+    w.grad = -1e308
+    optimizer = al.nn.SGD([w], lr=10.0)
+    check_error(optimizer.step, NON_FINITE, "SGD", "w", "inf")
+    assert w.data == 1e308

@@ -1,0 +1,420 @@
+"""The nn module: parameters and their labels, seeded initialisation, typed-in weights, the
+losses' values and gradients by hand, SGD, and bad input."""
+
+import math
+import random
+
+import pytest
+
+from autograd_lite import NonFiniteError, Value, nn, topological_order
+
+# ---------------------------------------------------------------------------
+# Parameters and labels
+
+
+def test_parameter_count_and_labels():
+    model = nn.MLP(3, [4, 2, 1], rng=0)
+    parameters = model.parameters()
+    assert len(parameters) == 4 * (3 + 1) + 2 * (4 + 1) + 1 * (2 + 1)
+    expected = [
+        f"L{layer}.N{j}.{name}"
+        for layer, (nin, nout) in enumerate([(3, 4), (4, 2), (2, 1)], start=1)
+        for j in range(nout)
+        for name in [*(f"w{k}" for k in range(nin)), "b"]
+    ]
+    assert [p.label for p in parameters] == expected
+    assert all(p.is_leaf for p in parameters)
+    assert len(set(parameters)) == len(parameters)
+
+
+def test_weight_label_names_layer_neuron_and_input():
+    model = nn.MLP(3, [4, 1], rng=0)
+    neuron = model.layers[0].neurons[1]
+    assert neuron.w[2].label == "L1.N1.w2"
+    assert neuron.b.label == "L1.N1.b"
+    assert model.layers[1].neurons[0].w[3].label == "L2.N0.w3"
+
+
+def test_node_labels_for_weighted_sum_and_activation():
+    model = nn.MLP(2, [2, 1], activation="tanh", output_activation="sigmoid", rng=0)
+    out = model([1.0, -1.0])
+    assert out.label == "L2.N0.a"
+    labels = [v.label for v in topological_order(out)]
+    for label in ("L1.N0.z", "L1.N0.a", "L1.N1.z", "L1.N1.a", "L2.N0.z", "L2.N0.a"):
+        assert labels.count(label) == 1, label
+    z = out.parents[0]
+    assert z.label == "L2.N0.z"
+    neuron = model.layers[1].neurons[0]
+    hidden = [v for v in topological_order(out) if v.label in ("L1.N0.a", "L1.N1.a")]
+    assert z.operands == (*neuron.w, *hidden, neuron.b)
+
+
+def test_linear_output_is_the_weighted_sum():
+    model = nn.MLP(2, [1], rng=0)  # output_activation defaults to linear
+    out = model([2.0, 3.0])
+    assert out.label == "L1.N0.z"
+    neuron = model.layers[0].neurons[0]
+    assert out.data == pytest.approx(2 * neuron.w[0].data + 3 * neuron.w[1].data + neuron.b.data)
+
+
+def test_without_bias():
+    model = nn.MLP(3, [2, 1], bias=False, rng=0)
+    assert len(model.parameters()) == 2 * 3 + 1 * 2
+    assert not any(p.label.endswith(".b") for p in model.parameters())
+    assert all(n.b is None for layer in model.layers for n in layer.neurons)
+    neuron = nn.Neuron(2, activation="linear", bias=False, rng=0)
+    out = neuron([2.0, 3.0])
+    assert out.data == pytest.approx(2 * neuron.w[0].data + 3 * neuron.w[1].data)
+
+
+def test_layer_and_mlp_output_shapes():
+    layer = nn.Layer(2, 3, rng=0)
+    assert isinstance(layer([1.0, 2.0]), list) and len(layer([1.0, 2.0])) == 3
+    assert type(nn.Layer(2, 1, rng=0)([1.0, 2.0])) is Value
+    assert isinstance(nn.Layer(2, 1, rng=0).forward([1.0, 2.0]), list)
+    assert len(nn.MLP(2, [3, 2], rng=0)([1.0, 2.0])) == 2
+    assert type(nn.Neuron(1, rng=0)(0.5)) is Value  # one input may be a bare number
+
+
+def test_module_zero_grad():
+    model = nn.MLP(2, [3, 1], rng=0)
+    model([1.0, 2.0]).backward()
+    assert any(p.grad != 0.0 for p in model.parameters())
+    model.zero_grad()
+    assert all(p.grad == 0.0 for p in model.parameters())
+
+
+# ---------------------------------------------------------------------------
+# Initialisation from a seedable random.Random
+
+
+def weights_of(model):
+    return [p.data for p in model.parameters()]
+
+
+def test_same_seed_gives_identical_weights():
+    assert weights_of(nn.MLP(2, [4, 1], rng=7)) == weights_of(nn.MLP(2, [4, 1], rng=7))
+    assert weights_of(nn.MLP(2, [4, 1], rng=random.Random(7))) == weights_of(
+        nn.MLP(2, [4, 1], rng=random.Random(7))
+    )
+    assert weights_of(nn.MLP(2, [4, 1], rng=7)) == weights_of(
+        nn.MLP(2, [4, 1], rng=random.Random(7))
+    )
+    assert weights_of(nn.MLP(2, [4, 1], rng=7)) != weights_of(nn.MLP(2, [4, 1], rng=8))
+
+
+@pytest.mark.parametrize(
+    "make",
+    [lambda: nn.Neuron(2), lambda: nn.Layer(2, 3), lambda: nn.MLP(2, [3, 1])],
+    ids=["Neuron", "Layer", "MLP"],
+)
+def test_default_rng_is_the_global_generator(make):
+    random.seed(3)
+    first = weights_of(make())
+    random.seed(3)
+    assert weights_of(make()) == first
+    assert weights_of(make()) != first
+
+
+def test_neurons_of_a_layer_get_different_weights():
+    layer = nn.Layer(3, 4, rng=0)
+    rows = [tuple(w.data for w in n.w) for n in layer.neurons]
+    assert len(set(rows)) == 4
+
+
+def test_initial_weights_lie_within_one_over_root_nin():
+    model = nn.MLP(9, [16, 1], rng=1)
+    for layer, nin in zip(model.layers, [9, 16]):
+        bound = 1 / math.sqrt(nin)
+        values = [p.data for p in layer.parameters()]
+        assert all(-bound <= v <= bound for v in values)
+        assert max(values) > bound / 2 and min(values) < -bound / 2  # spread over the range
+
+
+# ---------------------------------------------------------------------------
+# Typed-in weights
+
+W1 = [[0.5, -1.0], [2.0, 0.25]]
+W2 = [[1.0, -2.0]]
+
+
+def test_from_weights_without_biases_by_hand():
+    model = nn.MLP.from_weights([W1, W2], activation="tanh", output_activation="linear")
+    assert len(model.parameters()) == 6
+    x = [1.0, 2.0]
+    out = model(x)
+    h0, h1 = math.tanh(0.5 - 2.0), math.tanh(2.0 + 0.5)
+    assert out.data == pytest.approx(h0 - 2 * h1, rel=1e-14)
+    out.backward()
+    first, second = model.layers[0].neurons, model.layers[1].neurons[0]
+    assert second.w[1].grad == pytest.approx(h1, rel=1e-14)
+    assert first[0].w[1].grad == pytest.approx(1.0 * (1 - h0**2) * x[1], rel=1e-14)
+    assert first[1].w[0].grad == pytest.approx(-2.0 * (1 - h1**2) * x[0], rel=1e-14)
+
+
+def test_from_weights_with_biases_by_hand():
+    model = nn.MLP.from_weights(
+        [W1, W2], biases=[[0.1, -0.2], [0.3]], activation="sigmoid", output_activation="sigmoid"
+    )
+    sigmoid = lambda z: 1 / (1 + math.exp(-z))  # noqa: E731
+    h0, h1 = sigmoid(0.5 - 2.0 + 0.1), sigmoid(2.0 + 0.5 - 0.2)
+    assert model([1.0, 2.0]).data == pytest.approx(sigmoid(h0 - 2 * h1 + 0.3), rel=1e-14)
+    assert model.layers[1].neurons[0].b.data == 0.3
+
+
+def test_set_weights_on_neuron_layer_and_mlp():
+    neuron = nn.Neuron(2, rng=0)
+    neuron.set_weights([0.5, -0.5], bias=0.25)
+    assert [p.data for p in neuron.parameters()] == [0.5, -0.5, 0.25]
+    first_weight = neuron.w[0]
+    neuron.set_weights([1, 2])  # the bias is kept, the Values are the same objects
+    assert [p.data for p in neuron.parameters()] == [1.0, 2.0, 0.25]
+    assert neuron.w[0] is first_weight
+    layer = nn.Layer(2, 2, rng=0)
+    layer.set_weights(W1, [0.1, 0.2])
+    assert [p.data for p in layer.parameters()] == [0.5, -1.0, 0.1, 2.0, 0.25, 0.2]
+    model = nn.MLP(2, [2, 1], rng=0)
+    model.set_weights([W1, W2], [[0.0, 0.0], [1.0]])
+    assert [p.data for p in model.parameters()] == [0.5, -1.0, 0.0, 2.0, 0.25, 0.0, 1.0, -2.0, 1.0]
+
+
+# ---------------------------------------------------------------------------
+# Losses, by hand
+
+
+def test_half_squared_error():
+    a = [Value(0.8, label="a0"), Value(0.2, label="a1")]
+    loss = nn.half_squared_error(a, [1.0, 0.0])
+    assert loss.data == pytest.approx(0.5 * (0.2**2 + 0.2**2))
+    loss.backward()
+    assert [v.grad for v in a] == pytest.approx([-0.2, 0.2])  # a - y
+
+
+def test_half_squared_error_of_one_output():
+    a = Value(3.0)
+    loss = nn.half_squared_error(a, 1.0)
+    loss.backward()
+    assert (loss.data, a.grad) == (2.0, 2.0)
+
+
+def test_squared_error():
+    a = [Value(0.8), Value(0.2)]
+    loss = nn.squared_error(a, [1.0, 0.0])
+    assert loss.data == pytest.approx(0.2**2 + 0.2**2)
+    loss.backward()
+    assert [v.grad for v in a] == pytest.approx([-0.4, 0.4])  # 2 (a - y)
+
+
+def test_mean_squared_error():
+    a = [Value(1.0), Value(3.0)]
+    loss = nn.mean_squared_error(a, [0.0, 1.0])
+    assert loss.data == pytest.approx((1.0 + 4.0) / 2)
+    loss.backward()
+    assert [v.grad for v in a] == pytest.approx([1.0, 2.0])  # 2 (a - y) / N
+
+
+def test_mean_squared_error_of_several_outputs_per_sample():
+    a = [[Value(1.0), Value(0.0)], [Value(2.0), Value(-1.0)]]
+    loss = nn.mean_squared_error(a, [[0.0, 0.0], [0.0, 1.0]])
+    assert loss.data == pytest.approx((1.0 + 0.0 + 4.0 + 4.0) / 2)
+    loss.backward()
+    assert [v.grad for row in a for v in row] == pytest.approx([1.0, 0.0, 2.0, -2.0])
+
+
+def test_binary_cross_entropy():
+    p = [Value(0.8), Value(0.3)]
+    loss = nn.binary_cross_entropy(p, [1, 0])
+    assert loss.data == pytest.approx(-(math.log(0.8) + math.log(0.7)) / 2)
+    loss.backward()
+    assert [v.grad for v in p] == pytest.approx([-1 / (2 * 0.8), 1 / (2 * 0.7)])
+
+
+def test_binary_cross_entropy_with_a_soft_target():
+    p = Value(0.6)
+    loss = nn.binary_cross_entropy(p, 0.25)
+    assert loss.data == pytest.approx(-(0.25 * math.log(0.6) + 0.75 * math.log(0.4)))
+    loss.backward()
+    assert p.grad == pytest.approx(-0.25 / 0.6 + 0.75 / 0.4)
+
+
+def test_binary_cross_entropy_on_a_sigmoid_output():
+    z = Value(0.3, label="z")
+    p = z.sigmoid()
+    nn.binary_cross_entropy(p, 1).backward()
+    assert z.grad == pytest.approx(p.data - 1)  # dC/dz = p - y
+
+
+def test_hinge_loss():
+    s = [Value(0.5), Value(-2.0), Value(0.2)]
+    loss = nn.hinge_loss(s, [1, -1, -1])
+    assert loss.data == pytest.approx((0.5 + 0.0 + 1.2) / 3)  # max(0, 1 - y s)
+    loss.backward()
+    assert [v.grad for v in s] == pytest.approx([-1 / 3, 0.0, 1 / 3])  # -y / N where active
+
+
+# ---------------------------------------------------------------------------
+# SGD
+
+
+def test_sgd_step_arithmetic():
+    p, q = Value(2.0, label="p"), Value(-1.0, label="q")
+    p.grad, q.grad = 0.5, -2.0
+    optimizer = nn.SGD([p, q], lr=0.1)
+    optimizer.step()
+    assert (p.data, q.data) == (2.0 - 0.1 * 0.5, -1.0 + 0.1 * 2.0)
+    assert (p.grad, q.grad) == (0.5, -2.0)
+    optimizer.zero_grad()
+    assert (p.grad, q.grad) == (0.0, 0.0)
+
+
+def test_sgd_learning_rate_can_change():
+    p = Value(1.0)
+    p.grad = 1.0
+    optimizer = nn.SGD([p], lr=0.1)
+    optimizer.lr = 0.5
+    assert optimizer.lr == 0.5
+    optimizer.step()
+    assert p.data == 0.5
+
+
+def test_training_step_lowers_the_loss():
+    model = nn.MLP.from_weights([W1, W2], biases=[[0.0, 0.0], [0.0]])
+    optimizer = nn.SGD(model.parameters(), lr=0.05)
+    x, y = [1.0, 2.0], 0.5
+    loss = nn.half_squared_error(model(x), y)
+    loss.backward()
+    before = [(p.data, p.grad) for p in model.parameters()]
+    optimizer.step()
+    for p, (data, grad) in zip(model.parameters(), before):
+        assert p.data == data - 0.05 * grad
+    assert nn.half_squared_error(model(x), y).data < loss.data
+
+
+def test_sgd_step_that_blows_up_changes_nothing():
+    fine, huge = Value(1.0, label="fine"), Value(1e308, label="huge")
+    fine.grad, huge.grad = 1.0, -1e308
+    optimizer = nn.SGD([fine, huge], lr=10.0)
+    with pytest.raises(NonFiniteError, match="huge"):
+        optimizer.step()
+    assert (fine.data, huge.data) == (1.0, 1e308)  # no half-applied step
+
+
+# ---------------------------------------------------------------------------
+# Bad input
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: nn.Neuron(0),
+        lambda: nn.Neuron(2.0),
+        lambda: nn.Layer(2, 0),
+        lambda: nn.MLP(2, []),
+        lambda: nn.MLP(0, [1]),
+    ],
+    ids=["no-inputs", "float-nin", "no-neurons", "no-layers", "mlp-no-inputs"],
+)
+def test_bad_sizes(make):
+    with pytest.raises(ValueError):
+        make()
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: nn.Neuron(2, activation="softmax", rng=0),
+        lambda: nn.Layer(2, 2, activation="softmax", rng=0),
+        lambda: nn.MLP(2, [2, 1], activation="softmax", rng=0),
+        lambda: nn.MLP(2, [2, 1], output_activation="softmax", rng=0),
+    ],
+    ids=["Neuron", "Layer", "MLP-hidden", "MLP-output"],
+)
+def test_unknown_activation(make):
+    with pytest.raises(ValueError, match="softmax") as caught:
+        make()
+    assert "tanh" in str(caught.value)  # says what to choose instead
+
+
+def test_bad_rng():
+    with pytest.raises(TypeError, match="rng"):
+        nn.MLP(2, [1], rng="seed")
+
+
+def test_wrong_number_of_inputs():
+    model = nn.MLP(2, [3, 1], rng=0)
+    with pytest.raises(ValueError, match="2 inputs"):
+        model([1.0, 2.0, 3.0])
+
+
+@pytest.mark.parametrize(
+    "action",
+    [
+        lambda: nn.Neuron(2, rng=0).set_weights([1.0]),
+        lambda: nn.Neuron(2, bias=False, rng=0).set_weights([1.0, 2.0], bias=0.5),
+        lambda: nn.Layer(2, 2, rng=0).set_weights([[1.0, 2.0]]),
+        lambda: nn.Layer(2, 2, rng=0).set_weights(W1, [0.1]),
+        lambda: nn.MLP(2, [2, 1], rng=0).set_weights([W1]),
+        lambda: nn.MLP(2, [2, 1], rng=0).set_weights([W1, [[1.0, 2.0, 3.0]]]),
+        lambda: nn.MLP(2, [2, 1], rng=0).set_weights([W1, W2], [[0.0, 0.0]]),
+        lambda: nn.MLP.from_weights([[[1.0, 2.0], [3.0]]]),
+        lambda: nn.MLP.from_weights([]),
+    ],
+    ids=[
+        "neuron-weights",
+        "neuron-bias-without-bias",
+        "layer-rows",
+        "layer-biases",
+        "mlp-matrices",
+        "mlp-columns",
+        "mlp-biases",
+        "from-weights-ragged",
+        "from-weights-empty",
+    ],
+)
+def test_bad_weight_shapes(action):
+    with pytest.raises(ValueError):
+        action()
+
+
+def test_typed_in_weight_must_be_a_number():
+    with pytest.raises(TypeError, match="str"):
+        nn.Neuron(2, rng=0).set_weights([1.0, "2"])
+
+
+@pytest.mark.parametrize(
+    "action",
+    [
+        lambda: nn.half_squared_error([Value(1.0), Value(2.0)], [1.0]),
+        lambda: nn.squared_error([], []),
+        lambda: nn.mean_squared_error([Value(1.0)], [1.0, 2.0]),
+        lambda: nn.mean_squared_error([], []),
+        lambda: nn.binary_cross_entropy([Value(0.5)], [1.5]),
+        lambda: nn.binary_cross_entropy([Value(0.5)], [-0.5]),
+        lambda: nn.hinge_loss([Value(0.5)], [0]),
+        lambda: nn.hinge_loss([Value(0.5), Value(0.1)], [1]),
+    ],
+    ids=[
+        "half-squared-lengths",
+        "squared-empty",
+        "mse-lengths",
+        "mse-empty",
+        "bce-target-above-1",
+        "bce-target-below-0",
+        "hinge-label-0",
+        "hinge-lengths",
+    ],
+)
+def test_bad_targets(action):
+    with pytest.raises(ValueError):
+        action()
+
+
+@pytest.mark.parametrize(("lr", "error"), [(0.0, ValueError), (-0.1, ValueError), ("1", TypeError)])
+def test_bad_learning_rate(lr, error):
+    with pytest.raises(error):
+        nn.SGD([Value(1.0)], lr=lr)
+
+
+def test_sgd_needs_values():
+    with pytest.raises(TypeError, match="float"):
+        nn.SGD([1.0], lr=0.1)
