@@ -205,7 +205,7 @@ class _Listing:
                 )
         wanted = set(self.inputs)
         # Nodes that lead to an argument carry a gradient; no other node needs one.
-        self.needs_grad = set()
+        self.needs_grad = set(self.inputs)
         for node in self.order:
             if node in wanted or any(x in self.needs_grad for x in node.parents):
                 self.needs_grad.add(node)
