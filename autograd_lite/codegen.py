@@ -24,6 +24,7 @@ import keyword
 import linecache
 import re
 import unicodedata
+import weakref
 from collections.abc import Sequence
 from itertools import count
 from typing import Any
@@ -92,6 +93,7 @@ class CompiledGraph:
         # Register the source so tracebacks through generated code show its lines.
         lines = self.source.splitlines(keepends=True)
         linecache.cache[self._filename] = (len(self.source), None, lines, self._filename)
+        weakref.finalize(self, linecache.cache.pop, self._filename, None)
         namespace: dict[str, Any] = {}
         exec(compile(self.source, self._filename, "exec"), namespace)
         self._function = namespace["forward_backward"]
@@ -203,16 +205,14 @@ class _Listing:
                 self.names.add_numbered(
                     node, "x" if node.is_leaf else _NAME_STEMS.get(node.op, node.op)
                 )
-        wanted = set(self.inputs)
         # Nodes that lead to an argument carry a gradient; no other node needs one.
         self.needs_grad = set(self.inputs)
         for node in self.order:
-            if node in wanted or any(x in self.needs_grad for x in node.parents):
+            if any(x in self.needs_grad for x in node.parents):
                 self.needs_grad.add(node)
-        root = self.names.of(self.output)
         for node in [*self.inputs, *self.order]:
             if node in self.needs_grad and node not in self.names.gradients:
-                self.names.add_gradient(node, f"d{root}_d{self.names.of(node)}")
+                self.names.add_gradient(node, self.output)
 
     def _forward_lines(self) -> list[str]:
         arguments = {*self.inputs, *self.data}
@@ -337,22 +337,25 @@ class _Names:
     def gradient(self, node: Value) -> str:
         return self.gradients[node]
 
-    def add(self, node: Value, wanted: str) -> None:
+    def add(self, node: Value, label: str) -> None:
         if node not in self._values:
-            self._values[node] = self._claim(wanted)
+            self._values[node] = self._claim(_identifier(label))
 
     def add_numbered(self, node: Value, stem: str) -> None:
         """The first free name of stem1, stem2, ...: for a node without a label."""
+        if not (stem.isascii() and stem.isidentifier()):  # an operation with an unusual name
+            stem = _identifier(stem)
         counter = self._numbers.setdefault(stem, count(1))
         self._values[node] = self._claim(
             next(n for i in counter if (n := f"{stem}{i}") not in self._taken)
         )
 
-    def add_gradient(self, node: Value, wanted: str) -> None:
-        self.gradients[node] = self._claim(wanted)
+    def add_gradient(self, node: Value, output: Value) -> None:
+        """d{output}_d{node}: made of two identifiers, so one itself."""
+        self.gradients[node] = self._claim(f"d{self.of(output)}_d{self.of(node)}")
 
-    def _claim(self, wanted: str) -> str:
-        name = _identifier(wanted)
+    def _claim(self, name: str) -> str:
+        """`name` if it is free, else the first free one of name_2, name_3, ..."""
         if name in self._taken:
             suffixes = self._suffixes.setdefault(name, count(2))
             name = next(n for i in suffixes if (n := f"{name}_{i}") not in self._taken)
@@ -364,9 +367,12 @@ class _Names:
 def _identifier(label: str) -> str:
     """A label as a harmless identifier: `L1.N0.w2` -> `L1_N0_w2`, `x); import os` ->
     `x_import_os`. Python reads identifiers in NFKC form, so names are compared in it."""
-    text = unicodedata.normalize("NFKC", label)
-    text = "".join(c if ("_" + c).isidentifier() else "_" for c in text)
-    text = re.sub("_+", "_", text).strip("_") or "v"
+    if label.isascii() and label.isidentifier() and "__" not in label:
+        text = label.strip("_") or "v"
+    else:
+        text = unicodedata.normalize("NFKC", label)
+        text = "".join(c if ("_" + c).isidentifier() else "_" for c in text)
+        text = re.sub("_+", "_", text).strip("_") or "v"
     if not text.isidentifier():
         text = "v_" + text
     if keyword.iskeyword(text) or keyword.issoftkeyword(text) or text in _HELPERS:
