@@ -157,11 +157,11 @@ def _reverse_sweep(
             grads[x] = term if x not in grads else grads[x] + term
             if not create_graph:
                 _check_finite(grads[x], x)
-    zero: Any = Value(0.0) if create_graph else 0.0
-    result = [grads.get(x, zero) for x in inputs]
+    # A derivative can be a bare constant of a rule (the 3 of 3 * x): make it a float or a Value.
+    result = [grads.get(x, 0.0) for x in inputs]
     if create_graph:
-        result = [g if type(g) is Value else Value(g) for g in result]
-    return result, evaluations
+        return [g if type(g) is Value else Value(g) for g in result], evaluations
+    return [float(g) for g in result], evaluations
 
 
 def _forward_sweep(output: Value, directions: Mapping[Value, Number]) -> tuple[float, int]:

@@ -184,6 +184,12 @@ def test_grad_with_create_graph_gives_values_that_differentiate_again():
     assert x.grad == pytest.approx(6.0)
 
 
+def test_gradients_are_floats_even_where_a_rule_gives_a_bare_constant():
+    x = Value(2.0)
+    assert [type(g) for g in grad(x * 3 + 100 * x, [x])] == [float]
+    assert grad(x * 3 + 100 * x, [x]) == [103.0]
+
+
 def test_an_input_the_output_does_not_depend_on_gets_zero():
     x, unused = Value(1.0), Value(2.0)
     assert grad(x * 3, [x, unused]) == [3.0, 0.0]
