@@ -3,15 +3,17 @@
 `to_code(output)` writes what a learner writes by hand: one line per operation forward, then
 one line per chain-rule step backward, every variable named after a node's label:
 
-    n = x1 * w1 + x2 * w2 + b  # weighted sum
+    n = w1 * x1 + w2 * x2 + b  # weighted sum
     o = tanh(n)  # tanh
     do_dn = 1 - o * o  # tanh
     do_dx1 = do_dn * w1  # weighted sum
 
 The text of each line comes from the engine's own rules, evaluated on `Symbol`s
 (`symbolic_forward`, `symbolic_derivatives`), so the listing is the engine's arithmetic and
-cannot drift from it. A local derivative that depends on a branch stays a formula
-(`step(z)`, `sign(z)`), so the code is right for inputs on either side of the branch.
+cannot drift from it: the results equal the engine's (a weighted sum may differ in its last
+bits, since the engine adds the terms of a `dot` with `math.fsum`). A local derivative that
+depends on a branch stays a formula (`step(z)`, `sign(z)`), so the code is right for inputs on
+either side of the branch.
 
 `compile_graph(output, inputs)` runs that code as a function of new input values: a training
 loop over a fixed network can use it in place of building the graph again every step.
@@ -44,7 +46,7 @@ __all__ = ["CompiledGraph", "compile_graph", "to_code"]
 
 Number = int | float
 
-#: How each operation reads in a comment (and in the name of an unlabelled result).
+#: How each operation reads in a comment; the others read as their name (tanh, relu...).
 _OP_WORDS = {
     "+": "add",
     "-": "subtract",
@@ -54,6 +56,7 @@ _OP_WORDS = {
     "neg": "negate",
     "dot": "weighted sum",
 }
+#: How an unlabelled result is named (mul1, mul2...); a function's result by its name (tanh1).
 _NAME_STEMS = {"+": "add", "-": "sub", "*": "mul", "/": "div", "**": "pow", "dot": "dot"}
 _HELPERS = tuple(floatops.__all__)
 
