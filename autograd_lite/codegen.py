@@ -59,6 +59,8 @@ _OP_WORDS = {
 #: How an unlabelled result is named (mul1, mul2...); a function's result by its name (tanh1).
 _NAME_STEMS = {"+": "add", "-": "sub", "*": "mul", "/": "div", "**": "pow", "dot": "dot"}
 _HELPERS = tuple(floatops.__all__)
+#: A longer weighted sum is written over several lines (see _long_dot_lines).
+_TERMS_PER_LINE = 256
 
 
 def to_code(
@@ -227,6 +229,9 @@ class _Listing:
                     lines.append(f"{name} = {float(node.data)!r}  # constant leaf")
                 continue
             operands = tuple(self._symbol(x) for x in node.operands)
+            if node.op == "dot" and len(operands) // 2 > _TERMS_PER_LINE:
+                lines += _long_dot_lines(name, node, operands)
+                continue
             formula = symbolic_forward(node._op, operands)
             lines.append(f"{name} = {formula}  # {_OP_WORDS.get(node.op, node.op)}")
         return lines
@@ -269,6 +274,23 @@ class _Listing:
 
     def _symbol(self, x: Any) -> Any:
         return Symbol(self.names.of(x)) if type(x) is Value else x
+
+
+def _long_dot_lines(name: str, node: Value, operands: tuple[Any, ...]) -> list[str]:
+    """A weighted sum of many terms over several lines: Python cannot compile one expression
+    of thousands of additions (it nests them thousands deep)."""
+    n = len(operands) // 2
+    weights, inputs, bias = operands[:n], operands[n : 2 * n], operands[2 * n :]
+    lines = []
+    for start in range(0, n, _TERMS_PER_LINE):
+        stop = min(start + _TERMS_PER_LINE, n)
+        part = (*weights[start:stop], *inputs[start:stop], *(bias if stop == n else ()))
+        operator = "=" if start == 0 else "+="
+        lines.append(
+            f"{name} {operator} {symbolic_forward(node._op, part)}"
+            f"  # weighted sum, terms {start + 1} to {stop} of {n}"
+        )
+    return lines
 
 
 def _accumulate(target: str, upstream: str | None, local: Any, first: bool) -> str:

@@ -268,3 +268,16 @@ def test_compiled_gradient_descent_converges_like_the_engine():
         values = [v - 0.1 * g for v, g in zip(values, gradients)]
     assert values == pytest.approx([2.0, -1.0], abs=1e-6)
     assert math.isclose(step(values)[0], 0.0, abs_tol=1e-10)
+
+
+def test_a_weighted_sum_of_thousands_of_terms_compiles_over_several_lines():
+    rng = random.Random(3)
+    weights = [Value(rng.uniform(-0.05, 0.05)) for _ in range(3000)]
+    inputs = [Value(rng.uniform(-0.5, 0.5)) for _ in range(3000)]
+    z = al.dot(weights, inputs, Value(0.5, label="b")).tanh()
+    compiled = compile_graph(z, weights + inputs)
+    assert compiled.source.count("# weighted sum, terms") == math.ceil(3000 / 256)
+    output, gradients = compiled([w.data for w in weights] + [x.data for x in inputs])
+    expected_output, expected_gradients = engine_gradients(z, weights + inputs)
+    assert 0.05 < abs(output) < 0.95 and output == pytest.approx(expected_output, rel=1e-12)
+    assert list(gradients) == pytest.approx(expected_gradients, rel=1e-9, abs=1e-15)
