@@ -115,6 +115,49 @@ def test_higher_derivatives_match_pytorch_double_backward(name, f, torch_name, x
     assert derivatives(f, x) == pytest.approx(expected, rel=1e-12, abs=1e-12)
 
 
+# (name, f on Values, the same f on torch tensors)
+BINARY_CASES = [
+    ("a + b", lambda a, b: a + b, None),
+    ("a - b", lambda a, b: a - b, None),
+    ("a * b", lambda a, b: a * b, None),
+    ("a / b", lambda a, b: a / b, None),
+    ("a ** b", lambda a, b: a**b, None),
+    ("a ** 3 + b", lambda a, b: a**3 + b, None),
+    ("dot", lambda a, b: al.dot([a, b], [b, a], a), lambda a, b: a * b + b * a + a),
+]
+
+
+def _all_partials(y, variables, order, differentiate):
+    """[first partials, second partials, ...], each flattened in the order of `variables`."""
+    levels, current = [], [y]
+    for _ in range(order):
+        current = [d for f in current for d in differentiate(f, variables)]
+        levels.append(current)
+    return levels
+
+
+@pytest.mark.parametrize(("name", "f", "f_torch"), BINARY_CASES, ids=[c[0] for c in BINARY_CASES])
+def test_mixed_partials_up_to_third_order_match_pytorch(name, f, f_torch):
+    torch = pytest.importorskip("torch")
+    point = (1.3, -0.6)
+
+    def ours(y, variables):
+        return grad(y, variables, create_graph=True)
+
+    def theirs(y, variables):
+        if not y.requires_grad:
+            return [torch.zeros((), dtype=torch.float64) for _ in variables]
+        found = torch.autograd.grad(y, variables, create_graph=True, allow_unused=True)
+        return [torch.zeros((), dtype=torch.float64) if g is None else g for g in found]
+
+    leaves = [Value(v) for v in point]
+    tensors = [torch.tensor(v, dtype=torch.float64, requires_grad=True) for v in point]
+    expected = _all_partials((f_torch or f)(*tensors), tensors, 3, theirs)
+    for level, expected_level in zip(_all_partials(f(*leaves), leaves, 3, ours), expected):
+        got = [g.data for g in level]
+        assert got == pytest.approx([t.item() for t in expected_level], rel=1e-12, abs=1e-12)
+
+
 def test_hessian_of_a_formula_matches_pytorch():
     torch = pytest.importorskip("torch")
 
