@@ -2,9 +2,12 @@
 
 `Value` holds one float and remembers how it was made; `backward()` applies the chain rule
 through the graph. `autograd_lite.nn` builds neurons, layers and MLPs from Values.
+`grad`/`hessian`/`jvp` differentiate again and in forward mode; `to_code`/`compile_graph`
+write a graph's forward and backward pass out as Python.
 """
 
 from . import nn
+from .codegen import CompiledGraph, compile_graph, to_code
 from .datasets import make_moons
 from .draw import RendererNotFoundError, draw, find_renderer, save, to_svg
 from .engine import (
@@ -24,22 +27,40 @@ from .engine import (
     tanh,
     topological_order,
 )
+from .functional import (
+    ArgumentTypeError,
+    GraphArgumentError,
+    ModeComparison,
+    compare_modes,
+    grad,
+    hessian,
+    jvp,
+)
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "ArgumentTypeError",
     "AutogradError",
+    "CompiledGraph",
     "DivisionByZeroError",
     "DomainError",
+    "GraphArgumentError",
+    "ModeComparison",
     "NonFiniteError",
     "RendererNotFoundError",
     "ShapeError",
     "Value",
     "abs",
+    "compare_modes",
+    "compile_graph",
     "dot",
     "draw",
     "exp",
     "find_renderer",
+    "grad",
+    "hessian",
+    "jvp",
     "log",
     "make_moons",
     "nn",
@@ -48,6 +69,7 @@ __all__ = [
     "sigmoid",
     "sqrt",
     "tanh",
+    "to_code",
     "to_svg",
     "topological_order",
 ]

@@ -1,0 +1,405 @@
+"""The forward and backward pass of a recorded graph, written out as straight-line Python.
+
+`to_code(output)` writes what a learner writes by hand: one line per operation forward, then
+one line per chain-rule step backward, every variable named after a node's label:
+
+    n = w1 * x1 + w2 * x2 + b  # weighted sum
+    o = tanh(n)  # tanh
+    do_dn = 1 - o * o  # tanh
+    do_dx1 = do_dn * w1  # weighted sum
+
+The text of each line comes from the engine's own rules, evaluated on `Symbol`s
+(`symbolic_forward`, `symbolic_derivatives`), so the listing is the engine's arithmetic and
+cannot drift from it: the results equal the engine's (a weighted sum may differ in its last
+bits, since the engine adds the terms of a `dot` with `math.fsum`). A local derivative that
+depends on a branch stays a formula (`step(z)`, `sign(z)`), so the code is right for inputs on
+either side of the branch.
+
+`compile_graph(output, inputs)` runs that code as a function of new input values: a training
+loop over a fixed network can use it in place of building the graph again every step.
+"""
+
+from __future__ import annotations
+
+import functools
+import keyword
+import linecache
+import re
+import unicodedata
+import weakref
+from collections.abc import Sequence
+from itertools import count
+from typing import Any
+
+from . import floatops
+from .engine import (
+    DivisionByZeroError,
+    DomainError,
+    NonFiniteError,
+    Value,
+    topological_order,
+)
+from .functional import ArgumentTypeError, GraphArgumentError
+from .symbolic import PRODUCT, Symbol, number_text, symbolic_derivatives, symbolic_forward
+
+__all__ = ["CompiledGraph", "compile_graph", "to_code"]
+
+Number = int | float
+
+#: How each operation reads in a comment; the others read as their name (tanh, relu...).
+_OP_WORDS = {
+    "+": "add",
+    "-": "subtract",
+    "*": "multiply",
+    "/": "divide",
+    "**": "power",
+    "neg": "negate",
+    "dot": "weighted sum",
+}
+#: How an unlabelled result is named (mul1, mul2...); a function's result by its name (tanh1).
+_NAME_STEMS = {"+": "add", "-": "sub", "*": "mul", "/": "div", "**": "pow", "dot": "dot"}
+_HELPERS = tuple(floatops.__all__)
+#: A longer weighted sum is written over several lines (see _long_dot_lines).
+_TERMS_PER_LINE = 256
+
+
+def to_code(
+    output: Value,
+    inputs: Sequence[Value] | None = None,
+    data: Sequence[Value] = (),
+    function_name: str = "forward_backward",
+) -> str:
+    """Python source for `function_name(*inputs, *data) -> (output, (d output/d input, ...))`.
+
+    `inputs` are the leaves that become arguments with a gradient (default: every leaf not in
+    `data`, in graph order); `data` leaves become arguments without one (a batch of samples).
+    Any other leaf is written in as the constant it holds now. Labels become identifiers: every
+    character that cannot be in one becomes `_`, keywords and helper names get a `_` suffix,
+    clashes a `_2`, `_3`..., and unlabelled nodes a name from their operation (`mul1`).
+    """
+    return _Listing(output, inputs, data, function_name).source
+
+
+class CompiledGraph:
+    """A graph's forward and backward pass as one function of its input values.
+
+    `compiled(values, data_values)` returns `(output, gradients)`: the output's value and its
+    derivatives with respect to `inputs`, as floats, for new `values` (one per input, in order)
+    and `data_values` (one per data leaf). The graph structure is the recorded one; only the
+    numbers change. `source` is the generated code.
+    """
+
+    def __init__(self, output: Value, inputs: Sequence[Value], data: Sequence[Value] = ()) -> None:
+        listing = _Listing(output, inputs, data, "forward_backward")
+        self.inputs: tuple[Value, ...] = tuple(listing.inputs)
+        self.data: tuple[Value, ...] = tuple(listing.data)
+        self.source: str = listing.source
+        self._filename = f"<autograd_lite compiled graph {id(self):#x}>"
+        # Register the source so tracebacks through generated code show its lines.
+        lines = self.source.splitlines(keepends=True)
+        linecache.cache[self._filename] = (len(self.source), None, lines, self._filename)
+        weakref.finalize(self, linecache.cache.pop, self._filename, None)
+        namespace: dict[str, Any] = {}
+        exec(compile(self.source, self._filename, "exec"), namespace)
+        self._function = namespace["forward_backward"]
+
+    def __call__(
+        self, values: Sequence[Number], data_values: Sequence[Number] = ()
+    ) -> tuple[float, tuple[float, ...]]:
+        for given, wanted, what in (
+            (values, self.inputs, "inputs"),
+            (data_values, self.data, "data"),
+        ):
+            if len(given) != len(wanted):
+                raise GraphArgumentError(
+                    f"this compiled graph has {len(wanted)} {what}, got {len(given)} values for"
+                    " them; give one per Value, in the order given to compile_graph"
+                )
+        try:
+            output, gradients = self._function(*map(float, values), *map(float, data_values))
+        except ZeroDivisionError as error:
+            raise DivisionByZeroError(self._failure(error, "divides by zero")) from None
+        except OverflowError as error:
+            raise NonFiniteError(self._failure(error, "overflows")) from None
+        except (ValueError, TypeError) as error:
+            raise DomainError(self._failure(error, "leaves its domain")) from None
+        total = output + sum(gradients)
+        if type(total) is not float or total - total != 0.0:
+            raise NonFiniteError(
+                f"at these inputs the graph's output or a gradient is {total!r} (not a finite"
+                " real number); the engine refuses such values. Move the inputs back into the"
+                " range where every operation is defined"
+            )
+        return output, gradients
+
+    def __repr__(self) -> str:
+        lines = self.source.count("\n")
+        return f"CompiledGraph(inputs={len(self.inputs)}, data={len(self.data)}, lines={lines})"
+
+    def _failure(self, error: Exception, what: str) -> str:
+        """Which generated line failed, for the message."""
+        line = "?"
+        traceback = error.__traceback__
+        while traceback is not None:
+            if traceback.tb_frame.f_code.co_filename == self._filename:
+                line = self.source.splitlines()[traceback.tb_lineno - 1].strip()
+            traceback = traceback.tb_next
+        return (
+            f"at these inputs an operation {what} ({error}) in the generated line `{line}`;"
+            " the engine raises here too. Keep the inputs inside every operation's domain"
+        )
+
+
+def compile_graph(
+    output: Value, inputs: Sequence[Value], data: Sequence[Value] = ()
+) -> CompiledGraph:
+    """Compile the graph behind `output` into a function of the leaves `inputs` (which get
+    gradients) and `data` (which do not: the samples of a batch, say).
+
+    Named `compile_graph` so that it does not hide Python's builtin `compile`.
+    """
+    return CompiledGraph(output, inputs, data)
+
+
+class _Listing:
+    """The generated source, with the names it gave to every node."""
+
+    def __init__(
+        self,
+        output: Value,
+        inputs: Sequence[Value] | None,
+        data: Sequence[Value],
+        function_name: str,
+    ) -> None:
+        if type(output) is not Value:
+            raise ArgumentTypeError(
+                f"to_code: output must be a Value, got {type(output).__name__} {output!r}"
+            )
+        if not function_name.isidentifier() or keyword.iskeyword(function_name):
+            raise GraphArgumentError(
+                f"to_code: function_name must be a Python identifier, got {function_name!r}"
+            )
+        self.order = topological_order(output)
+        self.output = output
+        self.inputs, self.data = _check_arguments(self.order, inputs, data)
+        self.names = _Names({*_HELPERS, function_name})
+        self._name_nodes()
+        body = [*self._forward_lines(), *self._backward_lines(), self._return_line()]
+        root = self.names.of(output)
+        which = f"the first {len(self.inputs)} arguments" if self.data else "each argument"
+        docstring = f'"""{root} and d{root}/d({which}), generated by autograd_lite.codegen."""'
+        arguments = ", ".join(self.names.of(x) for x in [*self.inputs, *self.data])
+        header = f"def {function_name}({arguments}):"
+        function = "\n".join([header, "    " + docstring, *("    " + line for line in body)])
+        # Only helpers are ever called in generated code, so "name(" marks a use.
+        helpers = [helper for helper in _HELPERS if helper + "(" in function]
+        prelude = (
+            f"from autograd_lite.floatops import {', '.join(helpers)}\n\n\n" if helpers else ""
+        )
+        self.source = prelude + function + "\n"
+
+    def _name_nodes(self) -> None:
+        """Labelled nodes first (arguments first of all), so a label keeps its own name."""
+        for node in [*self.inputs, *self.data, *self.order]:
+            if node.label:
+                self.names.add(node, node.label)
+        if not self.output.label:
+            self.names.add(self.output, "out")
+        for node in [*self.inputs, *self.data, *self.order]:
+            if node not in self.names:
+                self.names.add_numbered(
+                    node, "x" if node.is_leaf else _NAME_STEMS.get(node.op, node.op)
+                )
+        # Nodes that lead to an argument carry a gradient; no other node needs one.
+        self.needs_grad = set(self.inputs)
+        for node in self.order:
+            if any(x in self.needs_grad for x in node.parents):
+                self.needs_grad.add(node)
+        for node in [*self.inputs, *self.order]:
+            if node in self.needs_grad and node not in self.names.gradients:
+                self.names.add_gradient(node, self.output)
+
+    def _forward_lines(self) -> list[str]:
+        arguments = {*self.inputs, *self.data}
+        lines = ["# forward: one line per operation"]
+        for node in self.order:
+            name = self.names.of(node)
+            if node.is_leaf:
+                if node not in arguments:
+                    lines.append(f"{name} = {float(node.data)!r}  # constant leaf")
+                continue
+            operands = tuple(self._symbol(x) for x in node.operands)
+            if node.op == "dot" and len(operands) // 2 > _TERMS_PER_LINE:
+                lines += _long_dot_lines(name, node, operands)
+                continue
+            formula = symbolic_forward(node._op, operands)
+            lines.append(f"{name} = {formula}  # {_OP_WORDS.get(node.op, node.op)}")
+        return lines
+
+    def _backward_lines(self) -> list[str]:
+        root = self.names.of(self.output)
+        lines = [f"# backward: one line per chain-rule step, from d{root}/d{root} = 1"]
+        assigned: set[Value] = set()
+        for node in reversed(self.order):
+            if node.is_leaf or node not in self.needs_grad:
+                continue
+            if node is self.output:
+                upstream = None
+            elif node in assigned:
+                upstream = self.names.gradient(node)
+            else:
+                continue  # nothing reaches this node: all of its steps would add zero
+            local = symbolic_derivatives(node, self.names.of)
+            comment = f"  # {_OP_WORDS.get(node.op, node.op)}"
+            for x, d in zip(node.operands, local):
+                if type(x) is not Value or x not in self.needs_grad or _is_zero(d):
+                    continue
+                statement = _accumulate(self.names.gradient(x), upstream, d, x not in assigned)
+                lines.append(statement + comment)
+                assigned.add(x)
+        for x in self.inputs:
+            if x is self.output:
+                lines.append(f"{self.names.gradient(x)} = 1.0")
+            elif x not in assigned:
+                lines.append(f"{self.names.gradient(x)} = 0.0  # {root} does not depend on it")
+        return lines
+
+    def _return_line(self) -> str:
+        output = self.names.of(self.output)
+        gradients = [self.names.gradient(x) for x in self.inputs]
+        line = f"return {output}, ({', '.join(gradients)}{',' if len(gradients) == 1 else ''})"
+        if len(line) <= 92:
+            return line
+        return "\n    ".join([f"return {output}, (", *(f"    {g}," for g in gradients), ")"])
+
+    def _symbol(self, x: Any) -> Any:
+        return Symbol(self.names.of(x)) if type(x) is Value else x
+
+
+def _long_dot_lines(name: str, node: Value, operands: tuple[Any, ...]) -> list[str]:
+    """A weighted sum of many terms over several lines: Python cannot compile one expression
+    of thousands of additions (it nests them thousands deep)."""
+    n = len(operands) // 2
+    weights, inputs, bias = operands[:n], operands[n : 2 * n], operands[2 * n :]
+    lines = []
+    for start in range(0, n, _TERMS_PER_LINE):
+        stop = min(start + _TERMS_PER_LINE, n)
+        part = (*weights[start:stop], *inputs[start:stop], *(bias if stop == n else ()))
+        operator = "=" if start == 0 else "+="
+        lines.append(
+            f"{name} {operator} {symbolic_forward(node._op, part)}"
+            f"  # weighted sum, terms {start + 1} to {stop} of {n}"
+        )
+    return lines
+
+
+def _accumulate(target: str, upstream: str | None, local: Any, first: bool) -> str:
+    """One chain-rule step, `target (+)= upstream * local`, as a statement.
+
+    `upstream` None stands for the output's own gradient, 1. A factor 1 is left out, and
+    adding -u is written `-= u`; each is exactly what the engine computes.
+    """
+    if isinstance(local, Symbol):
+        formula = f"({local})" if local.binding <= PRODUCT else str(local)
+        term = str(local) if upstream is None else f"{upstream} * {formula}"
+    elif upstream is None:
+        term = repr(float(local))
+    elif local == 1:
+        term = upstream
+    elif local == -1:
+        return f"{target} = -{upstream}" if first else f"{target} -= {upstream}"
+    else:
+        term = f"{upstream} * {number_text(local)}"
+    return f"{target} {'=' if first else '+='} {term}"
+
+
+def _is_zero(d: Any) -> bool:
+    return not isinstance(d, Symbol) and d == 0
+
+
+def _check_arguments(
+    order: list[Value], inputs: Sequence[Value] | None, data: Sequence[Value]
+) -> tuple[list[Value], list[Value]]:
+    """The argument leaves, checked: inputs (default: every leaf not in data), then data."""
+    data = list(data)
+    if inputs is None:
+        data_set = set(data)
+        inputs = [node for node in order if node.is_leaf and node not in data_set]
+    inputs = list(inputs)
+    for x in [*inputs, *data]:
+        if type(x) is not Value:
+            raise ArgumentTypeError(
+                f"inputs and data must be leaf Values of the graph, got {type(x).__name__} {x!r}"
+            )
+        if not x.is_leaf:
+            raise GraphArgumentError(
+                f"{x.label or repr(x)} was computed by {x.op!r}; inputs and data must be leaves"
+                " (the Values you made yourself), since the code computes every other node"
+            )
+    if len({*inputs, *data}) != len(inputs) + len(data):
+        raise GraphArgumentError(
+            "the same Value is listed twice in inputs and data; list each argument once"
+        )
+    return inputs, data
+
+
+class _Names:
+    """Unique, harmless Python identifiers for nodes and for their gradients."""
+
+    def __init__(self, reserved: set[str]) -> None:
+        self._taken = set(reserved)
+        self._values: dict[Value, str] = {}
+        self.gradients: dict[Value, str] = {}
+        self._numbers: dict[str, count] = {}  # per stem, for unlabelled nodes: mul1, mul2...
+        self._suffixes: dict[str, count] = {}  # per name, for clashes: z_2, z_3...
+
+    def __contains__(self, node: Value) -> bool:
+        return node in self._values
+
+    def of(self, node: Value) -> str:
+        return self._values[node]
+
+    def gradient(self, node: Value) -> str:
+        return self.gradients[node]
+
+    def add(self, node: Value, label: str) -> None:
+        if node not in self._values:
+            self._values[node] = self._claim(_identifier(label))
+
+    def add_numbered(self, node: Value, stem: str) -> None:
+        """The first free name of stem1, stem2, ...: for a node without a label."""
+        if not (stem.isascii() and stem.isidentifier()):  # an operation with an unusual name
+            stem = _identifier(stem)
+        counter = self._numbers.setdefault(stem, count(1))
+        self._values[node] = self._claim(
+            next(n for i in counter if (n := f"{stem}{i}") not in self._taken)
+        )
+
+    def add_gradient(self, node: Value, output: Value) -> None:
+        """d{output}_d{node}: made of two identifiers, so one itself."""
+        self.gradients[node] = self._claim(f"d{self.of(output)}_d{self.of(node)}")
+
+    def _claim(self, name: str) -> str:
+        """`name` if it is free, else the first free one of name_2, name_3, ..."""
+        if name in self._taken:
+            suffixes = self._suffixes.setdefault(name, count(2))
+            name = next(n for i in suffixes if (n := f"{name}_{i}") not in self._taken)
+        self._taken.add(name)
+        return name
+
+
+@functools.lru_cache(maxsize=4096)
+def _identifier(label: str) -> str:
+    """A label as a harmless identifier: `L1.N0.w2` -> `L1_N0_w2`, `x); import os` ->
+    `x_import_os`. Python reads identifiers in NFKC form, so names are compared in it."""
+    if label.isascii() and label.isidentifier() and "__" not in label:
+        text = label.strip("_") or "v"
+    else:
+        text = unicodedata.normalize("NFKC", label)
+        text = "".join(c if ("_" + c).isidentifier() else "_" for c in text)
+        text = re.sub("_+", "_", text).strip("_") or "v"
+    if not text.isidentifier():
+        text = "v_" + text
+    if keyword.iskeyword(text) or keyword.issoftkeyword(text) or text in _HELPERS:
+        text += "_"
+    return text

@@ -1,0 +1,242 @@
+"""Gradients as functions: `grad`, `hessian` and forward-mode `jvp` on a recorded graph.
+
+`Value.backward()` stores d(output)/d(node) in every node's `grad`. The functions here return
+derivatives instead of storing them, and they evaluate each operation's one derivative rule,
+`Op.derivatives(out, *operands)`, on whatever they are given:
+
+- on floats, for numbers (`grad(y, [x])`, `jvp`);
+- on the graph's own `Value`s (`grad(y, [x], create_graph=True)`): every local derivative and
+  every chain-rule product then becomes a node, so the gradient is a graph that can be
+  differentiated again. tanh's rule `1 - out * out` receives the tanh node itself as `out`;
+  relu's `step(x)` and abs's `sign(x)` are nodes whose own derivative is zero.
+
+Reverse mode (`grad`) sweeps the graph once backwards for all inputs; forward mode (`jvp`)
+sweeps it once forwards per direction. `compare_modes` counts the rule evaluations of both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from numbers import Real
+from typing import Any
+
+from .engine import AutogradError, NonFiniteError, Value, topological_order
+
+__all__ = [
+    "ArgumentTypeError",
+    "GraphArgumentError",
+    "ModeComparison",
+    "compare_modes",
+    "grad",
+    "hessian",
+    "jvp",
+]
+
+Number = int | float
+
+
+class GraphArgumentError(AutogradError, ValueError):
+    """An argument does not fit the graph: a direction on an interior node, a wrong count..."""
+
+
+class ArgumentTypeError(AutogradError, TypeError):
+    """An argument of the wrong type: not a Value where a node is needed, not a number..."""
+
+
+def grad(
+    output: Value, inputs: Sequence[Value], create_graph: bool = False
+) -> list[float] | list[Value]:
+    """d(output)/d(x) for each x in `inputs`, in order, without touching any `.grad`.
+
+    As `torch.autograd.grad`: inputs may be leaves or interior nodes (for an interior node,
+    the derivative through every path from it). An input `output` does not depend on gets 0.
+    Floats by default; with `create_graph=True`, `Value`s built from the graph's own nodes, so
+    `grad(grad(y, [x], create_graph=True)[0], [x])` is d2y/dx2.
+    """
+    return _reverse_sweep(output, inputs, create_graph)[0]
+
+
+def hessian(f: Callable[..., Value], xs: Sequence[Number]) -> list[list[float]]:
+    """The matrix H[i][j] = d2 f / dx_i dx_j of `f(*values)` at the point `xs`.
+
+    Reverse over reverse: one `grad(..., create_graph=True)` for the gradient, then one `grad`
+    of each of its entries for a row. `f` takes one `Value` per coordinate (`x0`, `x1`, ...).
+    """
+    leaves = [Value(x, label=f"x{i}") for i, x in enumerate(xs)]
+    output = f(*leaves)
+    _check_value(output, "hessian: f must return a Value computed from its arguments")
+    first = grad(output, leaves, create_graph=True)
+    return [grad(g, leaves) for g in first]
+
+
+def jvp(output: Value, directions: Mapping[Value, Number]) -> float:
+    """The directional derivative sum_x d(output)/dx * v_x for the leaf directions {x: v_x}.
+
+    Forward mode: one sweep through the graph in topological order, carrying each node's
+    tangent dn = sum_i d(n)/d(operand_i) * d(operand_i), with the same local-derivative rules
+    that `backward()` uses. Leaves without a direction have tangent 0.
+    """
+    return _forward_sweep(output, directions)[0]
+
+
+@dataclass(frozen=True)
+class ModeComparison:
+    """The gradient computed both ways, with how much work each way did.
+
+    An *evaluation* is one call of an operation's derivative rule, which gives the node's
+    local derivatives with respect to all of its operands.
+    """
+
+    forward_gradient: list[float]
+    reverse_gradient: list[float]
+    forward_sweeps: int
+    forward_evaluations: int
+    reverse_sweeps: int
+    reverse_evaluations: int
+
+    def __str__(self) -> str:
+        return (
+            f"forward mode: {self.forward_sweeps} sweeps (one per input), "
+            f"{self.forward_evaluations} local-derivative evaluations\n"
+            f"reverse mode: {self.reverse_sweeps} sweep (for all inputs), "
+            f"{self.reverse_evaluations} local-derivative evaluations"
+        )
+
+
+def compare_modes(output: Value, inputs: Sequence[Value]) -> ModeComparison:
+    """The gradient of `output` with respect to the leaves `inputs` by forward mode (one `jvp`
+    per input, direction 1 on that input) and by reverse mode (one sweep), with the counts."""
+    forward_gradient, forward_evaluations = [], 0
+    for x in inputs:
+        tangent, evaluations = _forward_sweep(output, {x: 1.0})
+        forward_gradient.append(tangent)
+        forward_evaluations += evaluations
+    reverse_gradient, reverse_evaluations = _reverse_sweep(output, inputs, False)
+    return ModeComparison(
+        forward_gradient,
+        reverse_gradient,
+        len(inputs),
+        forward_evaluations,
+        1,
+        reverse_evaluations,
+    )
+
+
+# ---------------------------------------------------------------------------
+# The two sweeps. Each returns its result and how many derivative rules it evaluated.
+
+
+def _reverse_sweep(
+    output: Value, inputs: Sequence[Value], create_graph: bool
+) -> tuple[list[Any], int]:
+    """Reverse mode from `output` to `inputs`; derivatives as Values when `create_graph`."""
+    _check_value(output, "grad: output must be a Value")
+    inputs = list(inputs)
+    for x in inputs:
+        _check_value(x, "grad: every input must be a Value")
+    order = topological_order(output)
+    wanted = set(inputs)
+    # Only nodes that lead to an input need a gradient; the others are never visited.
+    leads_to_input = set()
+    for node in order:
+        if node in wanted or any(x in leads_to_input for x in node.parents):
+            leads_to_input.add(node)
+    grads: dict[Value, Any] = {output: 1.0}
+    evaluations = 0
+    for node in reversed(order):
+        upstream = grads.get(node)
+        if node.is_leaf or upstream is None or node not in leads_to_input:
+            continue
+        local = _local_derivatives(node, create_graph)
+        evaluations += 1
+        for x, d in zip(node.operands, local):
+            if type(x) is not Value or x not in leads_to_input or _is_number(d, 0.0):
+                continue
+            term = _times(upstream, d)
+            grads[x] = term if x not in grads else grads[x] + term
+            if not create_graph:
+                _check_finite(grads[x], x)
+    # A derivative can be a bare constant of a rule (the 3 of 3 * x): make it a float or a Value.
+    result = [grads.get(x, 0.0) for x in inputs]
+    if create_graph:
+        return [g if type(g) is Value else Value(g) for g in result], evaluations
+    return [float(g) for g in result], evaluations
+
+
+def _forward_sweep(output: Value, directions: Mapping[Value, Number]) -> tuple[float, int]:
+    """Forward mode: the tangent of `output` given the tangents of some leaves."""
+    _check_value(output, "jvp: output must be a Value")
+    tangents: dict[Value, float] = {}
+    for x, v in directions.items():
+        _check_value(x, "jvp: directions must map leaf Values to numbers")
+        if not x.is_leaf:
+            raise GraphArgumentError(
+                f"jvp: a direction was given for {_name(x)}, which an operation computed;"
+                " give directions for leaves only (the Values you made yourself)"
+            )
+        if not isinstance(v, Real):
+            raise ArgumentTypeError(
+                f"jvp: the direction for {_name(x)} must be a number, got {v!r}"
+            )
+        tangents[x] = float(v)
+    evaluations = 0
+    for node in topological_order(output):
+        if node.is_leaf or not any(x in tangents for x in node.parents):
+            continue
+        local = _local_derivatives(node, False)
+        evaluations += 1
+        tangent = 0.0
+        for x, d in zip(node.operands, local):
+            if type(x) is Value and x in tangents:
+                tangent += d * tangents[x]
+        tangents[node] = _check_finite(tangent, node)
+    return tangents.get(output, 0.0), evaluations
+
+
+def _local_derivatives(node: Value, on_values: bool) -> tuple[Any, ...]:
+    """The node's rule evaluated on its own Values (a graph) or on their floats."""
+    operands = (
+        node.operands
+        if on_values
+        else tuple(x.data if type(x) is Value else x for x in node.operands)
+    )
+    out = node if on_values else node.data
+    try:
+        return node._op.derivatives(out, *operands)
+    except (ZeroDivisionError, OverflowError, ValueError):
+        raise NonFiniteError(
+            f"the derivative of {node.op} at {_name(node)} (operands"
+            f" {', '.join(repr(float(x)) for x in node.operands)}) is infinite or undefined,"
+            " so the gradient cannot be computed there"
+        ) from None
+
+
+def _times(upstream: Any, local: Any) -> Any:
+    """upstream * local, leaving out a multiplication by the number 1."""
+    if _is_number(upstream, 1.0):
+        return local
+    if _is_number(local, 1.0):
+        return upstream
+    return upstream * local
+
+
+def _is_number(x: Any, number: float) -> bool:
+    return type(x) is not Value and x == number
+
+
+def _check_finite(x: float, node: Value) -> float:
+    if x - x != 0.0:
+        raise NonFiniteError(
+            f"the derivative reaching {_name(node)} is {x}: it overflowed; scale the inputs down"
+        )
+    return x
+
+
+def _check_value(x: Any, message: str) -> None:
+    if type(x) is not Value:
+        raise ArgumentTypeError(f"{message}, got {type(x).__name__} {x!r}")
+
+
+def _name(node: Value) -> str:
+    return f"Value {node.label!r}" if node.label else f"an unnamed Value made by {node.op!r}"
