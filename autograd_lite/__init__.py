@@ -6,7 +6,16 @@ through the graph. `autograd_lite.nn` builds neurons, layers and MLPs from Value
 
 from . import nn
 from .datasets import make_moons
-from .draw import RendererNotFoundError, draw, find_renderer, save, to_svg
+from .draw import (
+    DrawError,
+    GraphTooLargeError,
+    RendererNotFoundError,
+    RenderError,
+    draw,
+    find_renderer,
+    save,
+    to_svg,
+)
 from .engine import (
     AutogradError,
     DivisionByZeroError,
@@ -23,15 +32,22 @@ from .engine import (
     tanh,
     topological_order,
 )
+from .step import BackwardStep, ForwardStep, StepThrough, step_through
 
 __version__ = "0.1.0"
 
 __all__ = [
     "AutogradError",
+    "BackwardStep",
     "DivisionByZeroError",
     "DomainError",
+    "DrawError",
+    "ForwardStep",
+    "GraphTooLargeError",
     "NonFiniteError",
+    "RenderError",
     "RendererNotFoundError",
+    "StepThrough",
     "Value",
     "abs",
     "dot",
@@ -45,6 +61,7 @@ __all__ = [
     "save",
     "sigmoid",
     "sqrt",
+    "step_through",
     "tanh",
     "to_svg",
     "topological_order",
