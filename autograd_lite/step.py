@@ -233,7 +233,7 @@ class StepThrough:
             ("total", f"{parent}.grad: {number(step.grad_before)} -> {number(step.grad_after)}")
         )
         if step.uses > 1:
-            stages.append(("sum", self._sum_text(step)))
+            stages += self._sum_stages(step)
         node_id = self.ids[step.node]
         op_id = f"{node_id}_op"
         return Frame(
@@ -253,19 +253,21 @@ class StepThrough:
         grads = ", ".join(f"{self.names[n]}.grad = {self._number(n.grad)}" for n in leaves)
         return Frame("done", "done: the gradients of the leaves are", (("result", grads),))
 
-    def _sum_text(self, step: BackwardStep) -> str:
+    def _sum_stages(self, step: BackwardStep) -> list[tuple[str, str]]:
         """d root/d parent as the sum over every use of parent, with the terms known so far."""
         names, root, parent = self.names, self.names[self.root], self.names[step.parent]
         uses = [s for s in self.backward_steps if s.parent is step.parent]
         terms = " + ".join(f"d{root}/d{names[s.node]} * d{names[s.node]}/d{parent}" for s in uses)
-        known = [s.product for s in uses[: step.use]]
-        numbers = " + ".join(
-            [self._operand_number(p) for p in known] + ["?"] * (len(uses) - len(known))
-        )
-        text = f"sum over the {len(uses)} uses of {parent}: d{root}/d{parent} = {terms} = {numbers}"
+        known = [self._operand_number(s.product) for s in uses[: step.use]]
+        numbers = " + ".join(known + ["?"] * (len(uses) - len(known)))
         if len(known) < len(uses):
-            return f"{text} ({len(known)} of {len(uses)} terms so far)"
-        return f"{text} = {self._number(sum(known, 0.0))}"
+            numbers += f" ({len(known)} of {len(uses)} terms so far)"
+        else:
+            numbers += f" = {self._number(sum((s.product for s in uses), 0.0))}"
+        return [
+            ("sum", f"sum over the {len(uses)} uses of {parent}: d{root}/d{parent} = {terms}"),
+            ("sum", f"= {numbers}"),
+        ]
 
     def _number(self, x: float) -> str:
         return f"{x:.{self.precision}f}"
