@@ -59,7 +59,7 @@ def viewer_fragment(
 <details class="al-all" open>
 <summary>All {len(frames)} steps: the forward pass, then the backward pass
 (the graph shows the result)</summary>
-<ol class="al-frames" start="0">
+<ol class="al-frames">
 {items}
 </ol>
 </details>
@@ -153,7 +153,8 @@ STYLE = """
 .al-steps svg text.al-changed { fill: #b00020; font-weight: bold; }
 .al-steps .al-all { margin-top: 0.5em; }
 .al-steps .al-all summary { cursor: pointer; color: #444; }
-.al-steps .al-frames { padding-left: 2.5em; max-height: 28em; overflow: auto; }
+.al-steps .al-frames { padding-left: 2.5em; }
+.al-steps.al-live .al-frames { max-height: 28em; overflow: auto; }
 .al-steps .al-frame { padding: 0.25em 0.4em; border-radius: 4px; }
 .al-steps .al-frame.al-current { background: #fff3c4; }
 .al-steps.al-live .al-frame { cursor: pointer; }
