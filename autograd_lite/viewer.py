@@ -1,14 +1,17 @@
-"""The step-through viewer: one self-contained piece of HTML (inline SVG, CSS and a little
+"""The step-through viewer: one self-contained piece of HTML (the SVG, CSS and a little
 JavaScript; nothing from the network) that walks through a `StepThrough`.
 
 Without JavaScript (an untrusted notebook, a sanitising viewer) it is a static page: the final
-graph and the full list of steps. The script adds previous/next buttons, a slider and the arrow
-keys; at each step it highlights the nodes and edges involved, shows the arithmetic in stages
-and rewrites the drawn data and grad fields to their values at that moment.
+graph and the full list of steps. The graph travels as an `<img>` with the SVG in a data URI,
+because sanitisers (JupyterLab's among them) drop inline `<svg>` and `<style>` but keep images.
+The script swaps that image for the same SVG inline, adds previous/next buttons, a slider and
+the arrow keys, and at each step highlights the nodes and edges involved, shows the arithmetic in
+stages and rewrites the drawn data and grad fields to their values at that moment.
 """
 
 from __future__ import annotations
 
+import base64
 import html
 import uuid
 from typing import TYPE_CHECKING
@@ -38,10 +41,11 @@ def viewer_fragment(
         labels=labels,
     )
     svg = graph.to_svg()
-    svg = svg[svg.index("<svg") :]
+    svg = base64.b64encode(svg[svg.index("<svg") :].encode()).decode()
     frames = steps.frames()
     viewer_id = f"al-steps-{uuid.uuid4().hex[:12]}"
     title = f"Step through the forward and backward pass of {steps.names[steps.root]}"
+    alt = f"the graph of {steps.names[steps.root]} with its final gradients"
     items = "\n".join(_frame_item(frame) for frame in frames)
     return f"""<div class="al-steps" id="{viewer_id}" tabindex="0" aria-label="{_escape(title)}">
 <style>{STYLE}</style>
@@ -55,7 +59,8 @@ def viewer_fragment(
 <span class="al-keys">(&larr; &rarr; keys)</span></span>
 </div>
 <div class="al-now" aria-live="polite" hidden></div>
-<div class="al-graph">{svg}</div>
+<div class="al-graph"><img class="al-picture" src="data:image/svg+xml;base64,{svg}"
+ alt="{_escape(alt)}"></div>
 <details class="al-all" open>
 <summary>All {len(frames)} steps: the forward pass, then the backward pass
 (the graph shows the result)</summary>
@@ -142,7 +147,7 @@ STYLE = """
 @keyframes al-appear { from { opacity: 0; transform: translateY(-3px); } to { opacity: 1; } }
 @media (prefers-reduced-motion: reduce) { .al-steps .al-now .al-stage { animation: none; } }
 .al-steps .al-graph { overflow: auto; margin: 0.5em 0; }
-.al-steps .al-graph svg { max-width: 100%; height: auto; }
+.al-steps .al-graph svg, .al-steps .al-graph img { max-width: 100%; height: auto; }
 .al-steps svg g.al-focus > polygon, .al-steps svg g.al-focus > ellipse {
   fill: #ffd54f; stroke: #b26a00; stroke-width: 2.5px; }
 .al-steps svg g.al-source > polygon, .al-steps svg g.al-source > ellipse {
@@ -166,7 +171,7 @@ SCRIPT = """
   if (!root || root.getAttribute("data-ready")) { return; }
   root.setAttribute("data-ready", "1");
   var frames = Array.prototype.slice.call(root.querySelectorAll("li.al-frame"));
-  var svg = root.querySelector(".al-graph svg");
+  var svg = inline(root.querySelector(".al-graph img"));
   var now = root.querySelector(".al-now");
   var slider = root.querySelector(".al-slider");
   var counter = root.querySelector(".al-counter");
@@ -175,6 +180,21 @@ SCRIPT = """
   var current = 0;
   var marked = [];
 
+  // The graph arrives as an image (it survives sanitisers); inline it so it can be highlighted.
+  function inline(picture) {
+    try {
+      var bytes = atob(picture.getAttribute("src").split(",")[1]);
+      var codes = Uint8Array.from(bytes, function (c) { return c.charCodeAt(0); });
+      var text = new TextDecoder().decode(codes);
+      var parsed = new DOMParser().parseFromString(text, "image/svg+xml").documentElement;
+      if (parsed.nodeName !== "svg") { return null; }
+      var svg = document.importNode(parsed, true);
+      picture.parentNode.replaceChild(svg, picture);
+      return svg;
+    } catch (error) {
+      return null;
+    }
+  }
   function data(li, key) { return li.getAttribute("data-" + key) || ""; }
   function node(id) { return id && svg ? svg.querySelector('g[id="' + id + '"]') : null; }
   // A record's texts are [label,] data, grad: the field is counted from the end.

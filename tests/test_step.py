@@ -4,6 +4,7 @@ static HTML of the viewer (the browser tests are in test_viewer_browser.py)."""
 
 from __future__ import annotations
 
+import base64
 import math
 import re
 from collections.abc import Callable
@@ -271,7 +272,10 @@ def test_viewer_html_is_self_contained_and_lists_every_step(tmp_path) -> None:
     assert page.startswith("<!DOCTYPE html>")
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page)  # nothing to fetch
     assert "@import" not in page and "url(" not in page
-    assert page.count("<svg") == 1 and page.count("<script>") == 1
+    assert page.count("<script>") == 1 and page.count("<img") == 1
+    picture = re.search(r'src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)"', page)
+    svg = base64.b64decode(picture.group(1)).decode()
+    assert svg.startswith("<svg") and "data 0.7071" in svg and "grad 1.0000" in svg
     assert page.count('<li class="al-frame') == len(steps.frames()) == 17
     assert "do/dn += do/do * do/dn, with do/dn = 1 - o * o" in page
     assert "n.grad: 0.0000 -&gt; 0.5000" in page
