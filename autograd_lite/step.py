@@ -140,7 +140,8 @@ class StepThrough:
         return self.text()
 
     def html(self, **draw_options: Any) -> str:
-        """The step-through viewer as an HTML fragment (what Jupyter displays)."""
+        """The step-through viewer as an HTML fragment (what Jupyter displays); `rankdir`,
+        `cluster` and `max_nodes` are passed on to `draw`."""
         return viewer_fragment(self, **draw_options)
 
     def _repr_html_(self) -> str:
@@ -310,6 +311,11 @@ def _record_backward(
         if node.is_leaf:
             continue
         upstream = node.grad
+        if upstream - upstream != 0.0:
+            raise NonFiniteError(
+                f"the gradient reaching {name(node)} is {upstream}: it overflowed on the way"
+                " back; scale the loss or the inputs down"
+            )
         for i, (x, local) in enumerate(zip(node.operands, _local_derivatives(node))):
             if type(x) is not Value:
                 continue

@@ -233,6 +233,15 @@ def test_a_leaf_root_has_only_the_seed() -> None:
     assert [f.kind for f in steps.frames()] == ["start", "seed", "done"]
 
 
+def test_an_overflowing_gradient_is_reported_like_backward() -> None:
+    x = Value(1.0, "x")
+    z = x * 1e-300 * 1e200 * 1e200  # 1e100 forward; dz/d(x * 1e-300) = 1e400 overflows
+    with pytest.raises(al.NonFiniteError, match="overflowed on the way back"):
+        z.backward()
+    with pytest.raises(al.NonFiniteError, match="overflowed on the way back"):
+        step_through(z)
+
+
 def test_bad_arguments() -> None:
     with pytest.raises(TypeError, match="expected a Value"):
         step_through(2.0)
