@@ -167,7 +167,11 @@ STYLE = """
 
 SCRIPT = """
 (function () {
-  var root = document.getElementById("VIEWER_ID");
+  // The enclosing viewer: found from this script where it runs in place (a saved page,
+  // JupyterLab), by id where the script was moved out to run (classic Notebook's jQuery).
+  var script = document.currentScript;
+  var root = (script && script.closest && script.closest(".al-steps")) ||
+    document.getElementById("VIEWER_ID");
   if (!root || root.getAttribute("data-ready")) { return; }
   root.setAttribute("data-ready", "1");
   var frames = Array.prototype.slice.call(root.querySelectorAll("li.al-frame"));

@@ -208,6 +208,39 @@ def test_hostile_labels_stay_text(open_page) -> None:
     assert "<script>alert(1)</script>.grad = 3.0000" in page.inner_text(".al-now")
 
 
+INSERT_LIKE_CLASSIC_NOTEBOOK = """fragment => {
+    const out = document.createElement("div");
+    out.className = "output";
+    out.innerHTML = fragment;  // scripts inserted this way do not run...
+    document.body.appendChild(out);
+    for (const old of out.querySelectorAll("script")) {  // ...so run them from <head>, as jQuery
+        const script = document.createElement("script");
+        script.text = old.text;
+        document.head.appendChild(script);
+    }
+}"""
+
+
+def test_two_fragments_on_one_page_step_independently(browser) -> None:
+    """Two viewers in one notebook page, their scripts run from <head> (classic Notebook)."""
+    context = browser.new_context()
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.set_content("<!DOCTYPE html><html><head></head><body></body></html>")
+    for steps in (step_through(neuron()), step_through(Value(2.0, "x") * Value(3.0, "y"))):
+        page.evaluate(INSERT_LIKE_CLASSIC_NOTEBOOK, steps.html())
+    first, second = page.locator(".al-steps").nth(0), page.locator(".al-steps").nth(1)
+    for _ in range(3):  # forward, seed, backward 1
+        second.locator(".al-next").click()
+    assert second.locator(".al-counter").inner_text() == "4 / 6"
+    assert first.locator(".al-counter").inner_text() == "1 / 17"
+    assert "dv2/dx += dv2/dv2 * dv2/dx, with dv2/dx = y" in second.locator(".al-now").inner_text()
+    assert first.locator("g.al-focus").count() == 0 and second.locator("g.al-focus").count() == 1
+    assert errors == []
+    context.close()
+
+
 def picture_width(page) -> int:
     """The drawn width of the graph image (0 if it did not load)."""
     return page.eval_on_selector(".al-graph img", "img => img.complete ? img.naturalWidth : 0")
