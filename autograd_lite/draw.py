@@ -169,71 +169,25 @@ def draw(
         node_attr={"fontname": "Helvetica", "fontsize": "12", "color": "#555555"},
         edge_attr={"color": "#555555", "arrowsize": "0.7"},
     )
-    statements = _Clusters(graph) if cluster else None
-    edges = []
+    clusters = _Clusters(graph) if cluster else None
     # Records read across in every direction: braces turn a record's fields when ranks go LR.
     braces = ("{ ", " }") if rankdir in ("LR", "RL") else ("", "")
-    for node in ids:
+    edges: list[tuple[str, str, str]] = []
+    for node, node_id in ids.items():
         if node not in shown:
             continue
-        node_id = ids[node]
-        target = statements.for_label(node.label) if statements else graph
-        text = labels.get(node, node.label)
-        fields = [escape_record_field(text)] if text else []
+        target = clusters.for_label(node.label) if clusters else graph
+        fields = [escape_record_field(labels.get(node, node.label))]
         fields.append(field_text("data", node.data, precision))
         if show_grad:
             fields.append(field_text("grad", node.grad, precision))
-        classes = ["value", "leaf" if node.is_leaf else "computed"]
-        style = ["filled"]
-        if node in highlighted:
-            classes.append("highlight")
-            fill = HIGHLIGHT_COLOR
-        else:
-            fill = LEAF_COLOR if node.is_leaf else VALUE_COLOR
+        label = braces[0] + " | ".join(f for f in fields if f) + braces[1]
         cut_off = not node.is_leaf and shown[node] == depth
-        if cut_off:
-            style.append("dashed")
-        target.node(
-            node_id,
-            graphviz.nohtml(braces[0] + " | ".join(fields) + braces[1]),
-            shape="record",
-            id=node_id,
-            style=",".join(style),
-            fillcolor=fill,
-            penwidth="2" if node in highlighted else "1",
-            **{"class": " ".join(classes)},
-        )
-        if node.is_leaf or cut_off:
-            continue
-        op_id = f"{node_id}_op"
-        target.node(
-            op_id,
-            graphviz.nohtml(escape_label(node.op)),
-            shape="circle",
-            fontsize="10",
-            width="0.3",
-            margin="0.02",
-            id=op_id,
-            style="filled",
-            fillcolor=OP_COLOR,
-            **{"class": "op"},
-        )
-        edges.append((op_id, node_id, f"{op_id}_out"))
-        for i, x in enumerate(node.operands):
-            if type(x) is Value:
-                edges.append((ids[x], op_id, f"{op_id}_in{i}"))
-            else:
-                const_id = f"{op_id}_c{i}"
-                target.node(
-                    const_id,
-                    graphviz.nohtml(f"{x:g}"),
-                    shape="plaintext",
-                    id=const_id,
-                    **{"class": "constant"},
-                )
-                edges.append((const_id, op_id, f"{op_id}_in{i}"))
-    if statements:
-        statements.close()
+        _add_value(target, node, node_id, label, node in highlighted, cut_off)
+        if not (node.is_leaf or cut_off):
+            edges += _add_operation(target, node, node_id, ids)
+    if clusters:
+        clusters.close()
     for tail, head, edge_id in edges:
         graph.edge(tail, head, id=edge_id)
     return graph
@@ -302,6 +256,68 @@ def _within_depth(root: Value, depth: int | None) -> dict[Value, int]:
                     next_frontier.append(parent)
         frontier = next_frontier
     return distance
+
+
+def _add_value(
+    target: graphviz.Digraph,
+    node: Value,
+    node_id: str,
+    label: str,
+    highlighted: bool,
+    cut_off: bool,
+) -> None:
+    """A Value's record; leaves tinted, highlighted ones filled, cut-off ones dashed."""
+    classes = ["value", "leaf" if node.is_leaf else "computed"]
+    if highlighted:
+        classes.append("highlight")
+        fill = HIGHLIGHT_COLOR
+    else:
+        fill = LEAF_COLOR if node.is_leaf else VALUE_COLOR
+    target.node(
+        node_id,
+        graphviz.nohtml(label),
+        shape="record",
+        id=node_id,
+        style="filled,dashed" if cut_off else "filled",
+        fillcolor=fill,
+        penwidth="2" if highlighted else "1",
+        **{"class": " ".join(classes)},
+    )
+
+
+def _add_operation(
+    target: graphviz.Digraph, node: Value, node_id: str, ids: dict[Value, str]
+) -> list[tuple[str, str, str]]:
+    """The circle of the operation that made `node` (and a node per constant operand); returns
+    its edges (tail, head, id): each operand in, in operand order, and the result out."""
+    op_id = f"{node_id}_op"
+    target.node(
+        op_id,
+        graphviz.nohtml(escape_label(node.op)),
+        shape="circle",
+        fontsize="10",
+        width="0.3",
+        margin="0.02",
+        id=op_id,
+        style="filled",
+        fillcolor=OP_COLOR,
+        **{"class": "op"},
+    )
+    edges = [(op_id, node_id, f"{op_id}_out")]
+    for i, x in enumerate(node.operands):
+        if type(x) is Value:
+            edges.append((ids[x], op_id, f"{op_id}_in{i}"))
+        else:
+            const_id = f"{op_id}_c{i}"
+            target.node(
+                const_id,
+                graphviz.nohtml(f"{x:g}"),
+                shape="plaintext",
+                id=const_id,
+                **{"class": "constant"},
+            )
+            edges.append((const_id, op_id, f"{op_id}_in{i}"))
+    return edges
 
 
 class _Clusters:
