@@ -9,7 +9,16 @@ write a graph's forward and backward pass out as Python.
 from . import nn
 from .codegen import CompiledGraph, compile_graph, to_code
 from .datasets import make_moons
-from .draw import RendererNotFoundError, draw, find_renderer, save, to_svg
+from .draw import (
+    DrawError,
+    GraphTooLargeError,
+    RendererNotFoundError,
+    RenderError,
+    draw,
+    find_renderer,
+    save,
+    to_svg,
+)
 from .engine import (
     AutogradError,
     DivisionByZeroError,
@@ -36,20 +45,27 @@ from .functional import (
     hessian,
     jvp,
 )
+from .step import BackwardStep, ForwardStep, StepThrough, step_through
 
 __version__ = "0.1.0"
 
 __all__ = [
     "ArgumentTypeError",
     "AutogradError",
+    "BackwardStep",
     "CompiledGraph",
     "DivisionByZeroError",
     "DomainError",
+    "DrawError",
+    "ForwardStep",
     "GraphArgumentError",
+    "GraphTooLargeError",
     "ModeComparison",
     "NonFiniteError",
+    "RenderError",
     "RendererNotFoundError",
     "ShapeError",
+    "StepThrough",
     "Value",
     "abs",
     "compare_modes",
@@ -68,6 +84,7 @@ __all__ = [
     "save",
     "sigmoid",
     "sqrt",
+    "step_through",
     "tanh",
     "to_code",
     "to_svg",

@@ -1,5 +1,12 @@
 """Drawing a computation graph: DOT source with the `graphviz` package, SVG and PNG through
-whichever `dot` program is present (a system Graphviz, or the `graphviz-pure` package's)."""
+whichever `dot` program is present (a system Graphviz, or the `graphviz-pure` package's).
+
+Every Value is a record (label | data | grad) and every operation a small circle between its
+operands and its result, so edges point the way data flows. Node ids are stable: the Value at
+position i of `topological_order(root)` is `v{i}`, its operation `v{i}_op`, and the edge from the
+operation's k-th operand is `v{i}_op_in{k}` (`v{i}_op_out` leads to the result); the step-through
+viewer finds nodes and edges in the SVG by these ids.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +15,7 @@ import shutil
 import subprocess
 import sys
 import sysconfig
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +23,41 @@ import graphviz
 
 from .engine import AutogradError, Value, topological_order
 
-__all__ = ["Graph", "RendererNotFoundError", "draw", "find_renderer", "save", "to_svg"]
+__all__ = [
+    "DEFAULT_MAX_NODES",
+    "DrawError",
+    "Graph",
+    "GraphTooLargeError",
+    "RenderError",
+    "RendererNotFoundError",
+    "draw",
+    "escape_label",
+    "escape_record_field",
+    "find_renderer",
+    "node_ids",
+    "save",
+    "to_svg",
+]
+
+#: More Values than this and `draw` asks for a part of the graph instead (see GraphTooLargeError).
+DEFAULT_MAX_NODES = 1000
+#: How long `dot` may run before the rendering is given up.
+RENDER_TIMEOUT_SECONDS = 120
+
+RANKDIRS = ("LR", "RL", "TB", "BT")
+HIGHLIGHT_COLOR = "#ffd54f"
+LEAF_COLOR = "#e8f1fb"
+VALUE_COLOR = "#ffffff"
+OP_COLOR = "#f1f1f1"
+CLUSTER_COLOR = "#9e9e9e"
+
+
+class DrawError(AutogradError, ValueError):
+    """An option of draw/save was not one it understands."""
+
+
+class GraphTooLargeError(DrawError):
+    """The graph has more Values than `max_nodes`: drawing it all would be slow and unreadable."""
 
 
 class RendererNotFoundError(AutogradError, RuntimeError):
@@ -41,16 +83,28 @@ def find_renderer() -> str:
 
 def render(source: str, fmt: str) -> bytes:
     """Run the renderer on DOT `source` and return the picture in format `fmt` (svg, png)."""
-    result = subprocess.run(
-        [find_renderer(), f"-T{fmt}"], input=source.encode(), capture_output=True, check=False
-    )
+    program = find_renderer()
+    try:
+        result = subprocess.run(
+            [program, f"-T{fmt}"],
+            input=source.encode(),
+            capture_output=True,
+            check=False,
+            timeout=RENDER_TIMEOUT_SECONDS,
+        )
+    except subprocess.TimeoutExpired:
+        raise RenderError(
+            f"{program} did not finish within {RENDER_TIMEOUT_SECONDS} s; draw a smaller part"
+            " of the graph (draw(node) for an inner node, or draw(root, depth=3))"
+        ) from None
     if result.returncode != 0:
-        raise RenderError(f"dot failed: {result.stderr.decode(errors='replace').strip()}")
+        raise RenderError(f"{program} failed: {result.stderr.decode(errors='replace').strip()}")
     return result.stdout
 
 
 class Graph(graphviz.Digraph):
-    """A `graphviz.Digraph` that renders with `find_renderer()` and shows itself in Jupyter."""
+    """A `graphviz.Digraph` that renders with `find_renderer()` and shows itself as SVG in
+    Jupyter (the graphviz package's `_repr_mimebundle_` calls `pipe`)."""
 
     def pipe(  # the graphviz package's signature, hence `format`
         self,
@@ -63,35 +117,79 @@ class Graph(graphviz.Digraph):
         return data.decode(encoding) if encoding else data
 
     def to_svg(self) -> str:
+        """The picture as an SVG document."""
         return self.pipe("svg", encoding="utf-8")
 
 
-def draw(root: Value, rankdir: str = "LR", precision: int = 4, show_grad: bool = True) -> Graph:
-    """The graph of everything `root` depends on: a record per Value (label | data | grad), a
-    small node per operation, and edges in the direction data flows."""
+def node_ids(root: Value) -> dict[Value, str]:
+    """The id `draw` gives each Value: `v{i}` for position i in `topological_order(root)`."""
+    return {node: f"v{i}" for i, node in enumerate(topological_order(root))}
+
+
+def draw(
+    root: Value,
+    rankdir: str = "LR",
+    precision: int = 4,
+    show_grad: bool = True,
+    *,
+    highlight: Iterable[Value] = (),
+    cluster: bool = True,
+    depth: int | None = None,
+    max_nodes: int | None = DEFAULT_MAX_NODES,
+    labels: Mapping[Value, str] | None = None,
+) -> Graph:
+    """The graph of everything `root` depends on, as a `Graph` (a `graphviz.Digraph`).
+
+    - `rankdir`: "LR" (left to right), "RL", "TB" (top to bottom) or "BT".
+    - `precision`: digits after the point for data and grad; `show_grad=False` hides grads.
+    - `highlight`: Values to fill in colour.
+    - `cluster`: box the nodes of each neuron and layer together, by the dotted prefixes of their
+      labels (`L1.N0.w2` and `L1.N0.z` go in box `L1.N0`, inside box `L1`).
+    - `depth`: draw only the Values at most `depth` operations before `root`; a Value whose
+      operands are cut off is drawn dashed.
+    - `max_nodes`: refuse (GraphTooLargeError) to draw more Values than this; None for no limit.
+    - `labels`: text to show instead of the label of some Values (the Values are not changed).
+    """
     if type(root) is not Value:
         raise TypeError(f"draw: expected a Value, got {type(root).__name__}")
-    graph = Graph(graph_attr={"rankdir": rankdir}, node_attr={"fontname": "Helvetica"})
-    order = topological_order(root)
-    ids = {node: f"v{i}" for i, node in enumerate(order)}
-    for node in order:
-        fields = [_escape(node.label)] if node.label else []
-        fields.append(f"data {node.data:.{precision}f}")
-        if show_grad:
-            fields.append(f"grad {node.grad:.{precision}f}")
-        graph.node(ids[node], graphviz.nohtml("{ " + " | ".join(fields) + " }"), shape="record")
-        if node.is_leaf:
+    _check_options(rankdir, precision, depth, max_nodes)
+    ids = node_ids(root)
+    shown = _within_depth(root, depth)
+    if max_nodes is not None and len(shown) > max_nodes:
+        raise GraphTooLargeError(
+            f"draw: the graph has {len(shown)} Values, more than max_nodes={max_nodes}; drawing"
+            " it all would be slow and unreadable. Draw a part: draw(node) for a Value inside it"
+            " (a neuron's output, say), or draw(root, depth=3) for the last 3 operations; or"
+            " raise the limit with max_nodes=N (None for no limit)."
+        )
+    highlighted = set(highlight)
+    labels = labels or {}
+    graph = Graph(
+        graph_attr={"rankdir": rankdir, "nodesep": "0.25", "ranksep": "0.35"},
+        node_attr={"fontname": "Helvetica", "fontsize": "12", "color": "#555555"},
+        edge_attr={"color": "#555555", "arrowsize": "0.7"},
+    )
+    clusters = _Clusters(graph) if cluster else None
+    # Records read across in every direction: braces turn a record's fields when ranks go LR.
+    braces = ("{ ", " }") if rankdir in ("LR", "RL") else ("", "")
+    edges: list[tuple[str, str, str]] = []
+    for node, node_id in ids.items():
+        if node not in shown:
             continue
-        op_id = f"{ids[node]}_op"
-        graph.node(op_id, graphviz.nohtml(_escape(node.op)), shape="circle", fontsize="10")
-        graph.edge(op_id, ids[node])
-        for i, x in enumerate(node.operands):
-            if type(x) is Value:
-                graph.edge(ids[x], op_id)
-            else:
-                const_id = f"{op_id}_c{i}"
-                graph.node(const_id, graphviz.nohtml(f"{x:g}"), shape="plaintext")
-                graph.edge(const_id, op_id)
+        target = clusters.for_label(node.label) if clusters else graph
+        fields = [escape_record_field(labels.get(node, node.label))]
+        fields.append(field_text("data", node.data, precision))
+        if show_grad:
+            fields.append(field_text("grad", node.grad, precision))
+        label = braces[0] + " | ".join(f for f in fields if f) + braces[1]
+        cut_off = not node.is_leaf and shown[node] == depth
+        _add_value(target, node, node_id, label, node in highlighted, cut_off)
+        if not (node.is_leaf or cut_off):
+            edges += _add_operation(target, node, node_id, ids)
+    if clusters:
+        clusters.close()
+    for tail, head, edge_id in edges:
+        graph.edge(tail, head, id=edge_id)
     return graph
 
 
@@ -101,18 +199,166 @@ def to_svg(root: Value, **options: Any) -> str:
 
 
 def save(root: Value, path: str | os.PathLike[str], **options: Any) -> Path:
-    """Write the graph of `root` to `path`: .svg, .png or .dot, chosen by the suffix."""
+    """Write the graph of `root` to `path`: .svg, .png or .dot, chosen by the suffix
+    (options as for `draw`). Returns the path."""
     path = Path(path)
     fmt = path.suffix.lower().lstrip(".")
     if fmt not in ("svg", "png", "dot"):
-        raise ValueError(f"save: cannot write {path.name!r}; use a .svg, .png or .dot file name")
+        raise DrawError(f"save: cannot write {path.name!r}; use a .svg, .png or .dot file name")
     graph = draw(root, **options)
     path.write_bytes(graph.source.encode() if fmt == "dot" else graph.pipe(fmt))
     return path
 
 
-def _escape(text: str) -> str:
-    """Make user text literal inside a DOT record label."""
-    for char in '\\{}|<>"':
+def field_text(name: str, value: float, precision: int) -> str:
+    """One number field of a Value's record, as drawn: `data -6.0000`."""
+    return f"{name} {value:.{precision}f}"
+
+
+def escape_label(text: str) -> str:
+    """Make user text literal inside a DOT string label: backslashes and quotes are escaped,
+    `&` cannot start an entity, and control characters (newlines too) become spaces."""
+    text = "".join(" " if ord(char) < 32 or ord(char) == 127 else char for char in text)
+    return text.replace("\\", "\\\\").replace('"', '\\"').replace("&", "&amp;")
+
+
+def escape_record_field(text: str) -> str:
+    """Make user text literal inside one field of a DOT record label: also `| { } < >`."""
+    text = escape_label(text)
+    for char in "{}|<>":
         text = text.replace(char, "\\" + char)
-    return text.replace("\n", " ")
+    return text
+
+
+def _check_options(rankdir: str, precision: int, depth: int | None, max_nodes: int | None) -> None:
+    if rankdir not in RANKDIRS:
+        raise DrawError(f"draw: rankdir must be one of {', '.join(RANKDIRS)}; got {rankdir!r}")
+    if type(precision) is not int or not 0 <= precision <= 17:
+        raise DrawError(f"draw: precision must be an int from 0 to 17; got {precision!r}")
+    if depth is not None and (type(depth) is not int or depth < 0):
+        raise DrawError(f"draw: depth must be None or an int >= 0; got {depth!r}")
+    if max_nodes is not None and (type(max_nodes) is not int or max_nodes < 1):
+        raise DrawError(f"draw: max_nodes must be None or a positive int; got {max_nodes!r}")
+
+
+def _within_depth(root: Value, depth: int | None) -> dict[Value, int]:
+    """Each Value to draw, with its distance from root in operations (breadth first)."""
+    distance = {root: 0}
+    frontier = [root]
+    level = 0
+    while frontier and (depth is None or level < depth):
+        level += 1
+        next_frontier = []
+        for node in frontier:
+            for parent in node.parents:
+                if parent not in distance:
+                    distance[parent] = level
+                    next_frontier.append(parent)
+        frontier = next_frontier
+    return distance
+
+
+def _add_value(
+    target: graphviz.Digraph,
+    node: Value,
+    node_id: str,
+    label: str,
+    highlighted: bool,
+    cut_off: bool,
+) -> None:
+    """A Value's record; leaves tinted, highlighted ones filled, cut-off ones dashed."""
+    classes = ["value", "leaf" if node.is_leaf else "computed"]
+    if highlighted:
+        classes.append("highlight")
+        fill = HIGHLIGHT_COLOR
+    else:
+        fill = LEAF_COLOR if node.is_leaf else VALUE_COLOR
+    target.node(
+        node_id,
+        graphviz.nohtml(label),
+        shape="record",
+        id=node_id,
+        style="filled,dashed" if cut_off else "filled",
+        fillcolor=fill,
+        penwidth="2" if highlighted else "1",
+        **{"class": " ".join(classes)},
+    )
+
+
+def _add_operation(
+    target: graphviz.Digraph, node: Value, node_id: str, ids: dict[Value, str]
+) -> list[tuple[str, str, str]]:
+    """The circle of the operation that made `node` (and a node per constant operand); returns
+    its edges (tail, head, id): each operand in, in operand order, and the result out."""
+    op_id = f"{node_id}_op"
+    target.node(
+        op_id,
+        graphviz.nohtml(escape_label(node.op)),
+        shape="circle",
+        fontsize="10",
+        width="0.3",
+        margin="0.02",
+        id=op_id,
+        style="filled",
+        fillcolor=OP_COLOR,
+        **{"class": "op"},
+    )
+    edges = [(op_id, node_id, f"{op_id}_out")]
+    for i, x in enumerate(node.operands):
+        if type(x) is Value:
+            edges.append((ids[x], op_id, f"{op_id}_in{i}"))
+        else:
+            const_id = f"{op_id}_c{i}"
+            target.node(
+                const_id,
+                graphviz.nohtml(f"{x:g}"),
+                shape="plaintext",
+                id=const_id,
+                **{"class": "constant"},
+            )
+            edges.append((const_id, op_id, f"{op_id}_in{i}"))
+    return edges
+
+
+class _Clusters:
+    """Nested `cluster_*` subgraphs, one per dotted label prefix (`L1`, then `L1.N0`)."""
+
+    def __init__(self, graph: graphviz.Digraph) -> None:
+        self.graph = graph
+        self.subgraphs: dict[str, graphviz.Digraph] = {}
+
+    def for_label(self, label: str) -> graphviz.Digraph:
+        """The subgraph a node labelled `label` belongs in (the graph itself if none)."""
+        prefix = label.rpartition(".")[0]
+        if not prefix:
+            return self.graph
+        if prefix not in self.subgraphs:
+            self.for_label(prefix)  # the enclosing clusters exist first, so they come first
+            self.subgraphs[prefix] = graphviz.Digraph(
+                name=f"cluster_{len(self.subgraphs)}",
+                graph_attr={
+                    "label": graphviz.nohtml(escape_label(prefix)),
+                    "style": "rounded,dashed",
+                    "color": CLUSTER_COLOR,
+                    "fontcolor": CLUSTER_COLOR,
+                    "fontname": "Helvetica",
+                    "fontsize": "11",
+                },
+            )
+        return self.subgraphs[prefix]
+
+    def close(self) -> None:
+        """Put each cluster inside its enclosing one (in order of appearance), then all of them
+        into the graph. A cluster is complete before it is added: graphviz copies its body."""
+        children: dict[str, list[str]] = {}
+        for prefix in self.subgraphs:
+            children.setdefault(prefix.rpartition(".")[0], []).append(prefix)
+
+        def complete(prefix: str) -> graphviz.Digraph:
+            subgraph = self.subgraphs[prefix]
+            for child in children.get(prefix, []):
+                subgraph.subgraph(complete(child))
+            return subgraph
+
+        for top in children.get("", []):
+            self.graph.subgraph(complete(top))

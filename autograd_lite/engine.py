@@ -249,8 +249,8 @@ class Value:
         for node in order:
             if node._op is None and node.grad - node.grad != 0.0:
                 raise NonFiniteError(
-                    f"the gradient of {_name(self)} with respect to {_name(node)} overflowed to"
-                    f" {node.grad} on the way back; scale the loss or the inputs down"
+                    f"the gradient of {_name(self)} with respect to {_name(node)} is {node.grad}:"
+                    " it overflowed on the way back; scale the loss or the inputs down"
                 )
 
     def zero_grad(self) -> None:

@@ -1,0 +1,296 @@
+"""Drawing: the structure of the DOT source, stable ids, the options, escaping of user text,
+the node limit, and rendering to SVG/PNG with graphviz-pure alone or a system `dot`."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import re
+import shutil
+import xml.etree.ElementTree as ET
+
+import pytest
+
+import autograd_lite as al
+from autograd_lite import Value, draw, nn
+
+# The package's `draw` is the function, so the module is fetched by name.
+draw_module = importlib.import_module("autograd_lite.draw")
+
+SVG = "{http://www.w3.org/2000/svg}"
+STATEMENT = re.compile(
+    r'^\s*("(?:[^"\\]|\\.)*"|[\w.]+)(?:\s*->\s*("(?:[^"\\]|\\.)*"|[\w.]+))?\s*(\[.*\])?$'
+)
+ATTRIBUTE = re.compile(r'(\w+)=("(?:[^"\\]|\\.)*"|[^\s\]]+)')
+NASTY = ["<script>alert(1)</script>", 'a|b{c}"d', "back\\slash", "&lt;b&gt; & <i>", "tab\there"]
+
+
+def parse_dot(source: str) -> tuple[dict[str, dict[str, str]], list[tuple[str, str, str]]]:
+    """The nodes (id -> attributes) and edges (tail, head, id) of DOT source as graphviz writes
+    it: one statement per line. Cluster headers and default attribute lines are skipped."""
+    nodes, edges = {}, []
+    for line in source.splitlines():
+        line = line.strip()
+        if line.startswith(("digraph", "subgraph", "graph ", "node ", "edge ", "}")) or not line:
+            continue
+        match = STATEMENT.match(line)
+        assert match, f"unexpected DOT line {line!r}"
+        tail, head, attributes = match.groups()
+        attrs = {
+            k: v[1:-1] if v.startswith('"') else v for k, v in ATTRIBUTE.findall(attributes or "")
+        }
+        if head:
+            edges.append((tail, head, attrs.get("id", "")))
+        else:
+            nodes[tail] = attrs
+    return nodes, edges
+
+
+def neuron() -> tuple[Value, dict[str, Value]]:
+    """o = tanh(x1*w1 + x2*w2 + b): the classic worked example (o = 0.7071, n = 0.8814)."""
+    leaves = {
+        "x1": Value(2.0, "x1"),
+        "x2": Value(0.0, "x2"),
+        "w1": Value(-3.0, "w1"),
+        "w2": Value(1.0, "w2"),
+        "b": Value(6.8813735870195432, "b"),
+    }
+    n = leaves["x1"] * leaves["w1"] + leaves["x2"] * leaves["w2"] + leaves["b"]
+    n.label = "n"
+    o = n.tanh()
+    o.label = "o"
+    return o, leaves
+
+
+def record_fields(label: str) -> list[str]:
+    return [field.strip() for field in label.strip("{} ").split(" | ")]
+
+
+def test_dot_structure_of_a_neuron() -> None:
+    o, _ = neuron()
+    o.backward()
+    nodes, edges = parse_dot(draw(o).source)
+    records = {k: v for k, v in nodes.items() if v.get("shape") == "record"}
+    ops = {k: v for k, v in nodes.items() if v.get("shape") == "circle"}
+    assert len(records) == 10  # 5 leaves, 2 products, their sum, n and o
+    assert sorted(v["label"] for v in ops.values()) == ["*", "*", "+", "+", "tanh"]
+    fields = {record_fields(v["label"])[0]: record_fields(v["label"]) for v in records.values()}
+    assert fields["o"] == ["o", "data 0.7071", "grad 1.0000"]
+    assert fields["n"] == ["n", "data 0.8814", "grad 0.5000"]
+    assert fields["w1"] == ["w1", "data -3.0000", "grad 1.0000"]
+    assert fields["x1"] == ["x1", "data 2.0000", "grad -1.5000"]
+    # Edges flow from operands into the operation and from the operation to its result.
+    by_label = {record_fields(v["label"])[0]: k for k, v in records.items()}
+    tanh_op = next(k for k, v in ops.items() if v["label"] == "tanh")
+    assert (by_label["n"], tanh_op, f"{tanh_op}_in0") in edges
+    assert (tanh_op, by_label["o"], f"{tanh_op}_out") in edges
+    assert len(edges) == 5 + 4 * 2 + 1  # an out-edge per op; in-edges: 2 per binary op, 1 for tanh
+
+
+def test_ids_follow_topological_order_and_are_stable() -> None:
+    first, _ = neuron()
+    second, _ = neuron()
+    assert draw(first).source == draw(second).source
+    order = al.topological_order(first)
+    nodes, edges = parse_dot(draw(first).source)
+    for i, node in enumerate(order):
+        assert nodes[f"v{i}"]["id"] == f"v{i}"
+        if not node.is_leaf:
+            ins = [tail for tail, head, _ in edges if head == f"v{i}_op"]
+            assert ins == [f"v{order.index(p)}" for p in node.parents]  # operand order
+
+
+def test_constants_and_repeated_operands() -> None:
+    x = Value(3.0, "x")
+    y = x * x + 2
+    nodes, edges = parse_dot(draw(y).source)
+    square = next(k for k, v in nodes.items() if v.get("label") == "*")
+    assert [(t, e) for t, h, e in edges if h == square] == [
+        ("v0", f"{square}_in0"),
+        ("v0", f"{square}_in1"),
+    ]
+    plus = next(k for k, v in nodes.items() if v.get("label") == "+")
+    constant = f"{plus}_c1"
+    assert nodes[constant]["label"] == "2" and nodes[constant]["shape"] == "plaintext"
+    assert (constant, plus, f"{plus}_in1") in edges
+
+
+def test_options_direction_precision_grads_highlight() -> None:
+    o, leaves = neuron()
+    o.backward()
+    nodes, _ = parse_dot(draw(o, rankdir="TB", precision=2, show_grad=False).source)
+    assert "rankdir=TB" in draw(o, rankdir="TB").source
+    labels = [v["label"] for v in nodes.values() if v.get("shape") == "record"]
+    assert "o | data 0.71" in labels  # TB: no braces, so the fields still read across
+    assert not any("grad" in label for label in labels)
+    nodes, _ = parse_dot(draw(o, highlight=[leaves["w1"]]).source)
+    highlighted = [v for v in nodes.values() if "highlight" in v.get("class", "")]
+    assert len(highlighted) == 1 and highlighted[0]["label"].startswith("{ w1 |")
+    assert highlighted[0]["fillcolor"] == draw_module.HIGHLIGHT_COLOR
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"rankdir": "sideways"}, "rankdir"),
+        ({"precision": -1}, "precision"),
+        ({"depth": -2}, "depth"),
+        ({"max_nodes": 0}, "max_nodes"),
+    ],
+)
+def test_bad_options_say_what_is_allowed(options: dict, message: str) -> None:
+    with pytest.raises(al.DrawError, match=message):
+        draw(Value(1.0), **options)
+
+
+def test_clusters_group_each_neuron_inside_its_layer() -> None:
+    model = nn.MLP(2, [2, 1], rng=0)
+    out = model([Value(0.5, "x0"), Value(-1.0, "x1")])
+    source = draw(out).source
+    # Walk the nested subgraphs: which cluster label encloses each record label.
+    stack, placed = [], {}
+    for line in source.splitlines():
+        line = line.strip()
+        if line.startswith("subgraph cluster_"):
+            stack.append(None)
+        elif line.startswith("graph [") and stack:
+            stack[-1] = dict(ATTRIBUTE.findall(line))["label"].strip('"')
+        elif line == "}" and stack:
+            stack.pop()
+        elif "shape=record" in line:
+            label = dict(ATTRIBUTE.findall(line))["label"].strip('"')
+            placed[record_fields(label)[0]] = tuple(stack)
+    assert placed["L1.N0.w1"] == ("L1", "L1.N0")
+    assert placed["L1.N1.z"] == ("L1", "L1.N1")
+    assert placed["L2.N0.b"] == ("L2", "L2.N0")
+    assert placed["x0"] == ()
+    assert "cluster" not in draw(out, cluster=False).source
+
+
+def test_depth_draws_the_last_operations_only() -> None:
+    o, _ = neuron()
+    nodes, edges = parse_dot(draw(o, depth=1).source)
+    records = {
+        record_fields(v["label"])[0]: v for v in nodes.values() if v.get("shape") == "record"
+    }
+    assert set(records) == {"o", "n"}
+    assert "dashed" in records["n"]["style"]  # its operands are cut off
+    assert len([e for e in edges if e[2].endswith("_in0")]) == 1
+
+
+def test_large_graph_refuses_and_says_how_to_draw_part() -> None:
+    x = Value(1.0, "x")
+    total = x
+    for _ in range(30):
+        total = total * 1.01 + x
+    with pytest.raises(al.GraphTooLargeError, match=r"depth=3.*max_nodes") as error:
+        draw(total, max_nodes=20)
+    assert "61 Values" in str(error.value)
+    assert isinstance(error.value, ValueError)
+    nodes, _ = parse_dot(draw(total, max_nodes=20, depth=3).source)
+    assert len([v for v in nodes.values() if v.get("shape") == "record"]) == 5  # root, x, 3 more
+    assert draw(total, max_nodes=None).source
+
+
+@pytest.mark.parametrize("label", NASTY)
+def test_user_text_is_escaped_in_dot(label: str) -> None:
+    source = draw(Value(1.0, label) * 2).source
+    nodes, _ = parse_dot(source)  # still one statement per line
+    record = next(
+        v for v in nodes.values() if v.get("shape") == "record" and "1.0000" in v["label"]
+    )
+    field = record_fields(record["label"])[0]
+    unescaped = re.sub(r"\\(.)", r"\1", field).replace("&amp;", "&")
+    assert unescaped == label.replace("\t", " ")
+    assert not re.search(r"(?<!\\)[|{}<>]", field)  # no live record separators
+
+
+def test_escape_functions() -> None:
+    assert draw_module.escape_record_field('a|b{c}"d') == 'a\\|b\\{c\\}\\"d'
+    assert draw_module.escape_record_field("<x>") == "\\<x\\>"
+    assert draw_module.escape_label("a\\b\nc & d") == "a\\\\b c &amp; d"
+
+
+def svg_texts(svg: str) -> list[str]:
+    tree = ET.fromstring(svg)
+    return ["".join(t.itertext()) for t in tree.iter(f"{SVG}text")]
+
+
+def svg_ids(svg: str, kind: str) -> set[str]:
+    tree = ET.fromstring(svg)
+    return {g.get("id") for g in tree.iter(f"{SVG}g") if kind in g.get("class", "").split()}
+
+
+def check_svg(svg: str, root: Value) -> None:
+    """The SVG has a group per DOT node and edge, with the same ids, and the labels as text."""
+    nodes, edges = parse_dot(draw(root).source)
+    assert svg_ids(svg, "node") == set(nodes)
+    assert svg_ids(svg, "edge") == {e[2] for e in edges}
+    texts = svg_texts(svg)
+    assert "data 0.7071" in texts and "grad 1.0000" in texts and "tanh" in texts
+
+
+def path_with_only(tmp_path, program: str) -> str:
+    """A PATH holding a link to `program` and nothing else."""
+    found = shutil.which(program, path=draw_module.sysconfig.get_path("scripts"))
+    assert found, f"{program} is not installed next to this Python"
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / program).symlink_to(found)
+    return str(bin_dir)
+
+
+def test_svg_with_only_graphviz_pure(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("PATH", path_with_only(tmp_path, "graphviz-pure"))
+    assert os.path.basename(draw_module.find_renderer()) == "graphviz-pure"
+    o, _ = neuron()
+    o.backward()
+    check_svg(al.to_svg(o), o)
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="no system Graphviz `dot` on PATH")
+def test_svg_with_system_dot() -> None:
+    assert draw_module.find_renderer() == shutil.which("dot")
+    o, _ = neuron()
+    o.backward()
+    check_svg(al.to_svg(o), o)
+
+
+@pytest.mark.parametrize("label", NASTY)
+def test_user_text_is_literal_in_svg(label: str) -> None:
+    svg = al.to_svg(Value(1.0, label).tanh())
+    assert label.replace("\t", " ") in svg_texts(svg)
+    tree = ET.fromstring(svg)
+    assert not [e for e in tree.iter() if e.tag.endswith("script")]
+
+
+def test_no_renderer_says_what_to_install(monkeypatch) -> None:
+    monkeypatch.setattr(draw_module.shutil, "which", lambda *args, **kwargs: None)
+    graph = draw(Value(1.0, "x") + 1)
+    assert "->" in graph.source  # DOT needs no renderer
+    with pytest.raises(al.RendererNotFoundError, match="pip install graphviz-pure"):
+        graph.to_svg()
+
+
+def test_save_by_suffix(tmp_path) -> None:
+    o, _ = neuron()
+    assert al.save(o, tmp_path / "g.dot").read_text() == draw(o).source
+    assert al.save(o, tmp_path / "g.svg").read_text().lstrip().startswith("<?xml")
+    assert al.save(o, tmp_path / "g.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    with pytest.raises(al.DrawError, match=r"\.svg, \.png or \.dot"):
+        al.save(o, tmp_path / "g.jpg")
+
+
+def test_jupyter_displays_svg() -> None:
+    o, _ = neuron()
+    bundle = draw(o)._repr_mimebundle_()
+    assert set(bundle) == {"image/svg+xml"}
+    assert "<svg" in bundle["image/svg+xml"] and "data 0.7071" in bundle["image/svg+xml"]
+
+
+def test_an_mlp_graph_renders() -> None:
+    model = nn.MLP(2, [16, 16, 1], rng=0)
+    out = model([0.5, -1.0])
+    out.backward()
+    svg = al.to_svg(out)
+    assert len(svg_ids(svg, "value")) == len(al.topological_order(out)) == 402

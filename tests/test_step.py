@@ -1,0 +1,309 @@
+"""The step-through recorder: its steps and final grads against backward(), hand-worked
+numbers, the rule text coming from the operation's own derivative rule, the text form, and the
+static HTML of the viewer (the browser tests are in test_viewer_browser.py)."""
+
+from __future__ import annotations
+
+import base64
+import math
+import re
+from collections.abc import Callable
+
+import pytest
+
+import autograd_lite as al
+from autograd_lite import Value, nn, step_through
+from autograd_lite.engine import Op, _apply
+
+
+def two_paths() -> tuple[Value, list[Value]]:
+    """L = x*y + x: x reaches L along two paths, so dL/dx = y + 1 = -2."""
+    x, y = Value(2.0, "x"), Value(-3.0, "y")
+    a = x * y
+    a.label = "a"
+    loss = a + x
+    loss.label = "L"
+    return loss, [x, y]
+
+
+def neuron() -> tuple[Value, list[Value]]:
+    """o = tanh(x1*w1 + x2*w2 + b), the classic worked example."""
+    x1, x2 = Value(2.0, "x1"), Value(0.0, "x2")
+    w1, w2 = Value(-3.0, "w1"), Value(1.0, "w2")
+    b = Value(6.8813735870195432, "b")
+    n = x1 * w1 + x2 * w2 + b
+    n.label = "n"
+    o = n.tanh()
+    o.label = "o"
+    return o, [x1, x2, w1, w2, b]
+
+
+def many_ops() -> tuple[Value, list[Value]]:
+    """Every kind of operation, and a square x*x (one node used twice by one operation)."""
+    x, y = Value(0.7, "x"), Value(1.3, "y")
+    z = (x * x - y / (x + 2)) ** 2 + al.exp(-x) * al.log(y) + al.sigmoid(x * y)
+    z = z + al.sqrt(y) - abs(x - y) + al.relu(x - 0.2) + y**x
+    return z, [x, y]
+
+
+def small_mlp() -> tuple[Value, list[Value]]:
+    model = nn.MLP(3, [4, 2], rng=1)
+    loss = nn.half_squared_error(model([0.5, -1.0, 2.0]), [1.0, 0.0])
+    return loss, model.parameters()
+
+
+GRAPHS: list[Callable[[], tuple[Value, list[Value]]]] = [two_paths, neuron, many_ops, small_mlp]
+
+
+@pytest.mark.parametrize("build", GRAPHS, ids=lambda f: f.__name__)
+def test_final_grads_equal_backward(build: Callable) -> None:
+    recorded_root, recorded_leaves = build()
+    steps = step_through(recorded_root)
+    root, leaves = build()
+    root.backward()
+    order, recorded_order = al.topological_order(root), al.topological_order(recorded_root)
+    assert [n.grad for n in recorded_order] == [n.grad for n in order]
+    assert [p.grad for p in recorded_leaves] == [p.grad for p in leaves]
+    assert [steps.grads[n] for n in recorded_order] == [n.grad for n in order]
+
+
+@pytest.mark.parametrize("build", GRAPHS, ids=lambda f: f.__name__)
+def test_each_step_is_one_chain_rule_application(build: Callable) -> None:
+    root, _ = build()
+    steps = step_through(root).backward_steps
+    order = al.topological_order(root)
+    # One step per Value operand of every operation, in reverse topological order.
+    expected = [(n, x) for n in reversed(order) for x in n.operands if type(x) is Value]
+    assert [(s.node, s.parent) for s in steps] == expected
+    grad = {n: 0.0 for n in order}
+    grad[root] = 1.0
+    for s in steps:
+        assert s.upstream == grad[s.node]
+        assert s.product == s.upstream * s.local
+        assert s.grad_before == grad[s.parent]
+        assert s.grad_after == s.grad_before + s.product
+        grad[s.parent] = s.grad_after
+
+
+def test_two_paths_by_hand() -> None:
+    loss, (x, y) = two_paths()
+    steps = step_through(loss).backward_steps
+    table = [
+        (s.node.label, s.parent.label, s.upstream, s.local, s.grad_before, s.grad_after)
+        for s in steps
+    ]
+    assert table == [
+        ("L", "a", 1.0, 1.0, 0.0, 1.0),
+        ("L", "x", 1.0, 1.0, 0.0, 1.0),
+        ("a", "x", 1.0, -3.0, 1.0, -2.0),  # the second path adds on: 1 + (-3)
+        ("a", "y", 1.0, 2.0, 0.0, 2.0),
+    ]
+    assert [(s.use, s.uses) for s in steps if s.parent is x] == [(1, 2), (2, 2)]
+    assert (x.grad, y.grad) == (-2.0, 2.0)
+
+
+def test_leaves_accumulate_like_backward() -> None:
+    recorded, (rx, _) = two_paths()
+    step_through(recorded)
+    second = step_through(recorded)
+    loss, (x, _) = two_paths()
+    loss.backward()
+    loss.backward()
+    assert rx.grad == x.grad == -4.0
+    assert second.backward_steps[1].grad_before == -2.0  # the first call's gradient is kept
+    assert second.seed_before == 0.0 and recorded.grad == loss.grad == 1.0
+
+
+def test_grads_match_pytorch() -> None:
+    torch = pytest.importorskip("torch")
+    root, leaves = many_ops()
+    step_through(root)
+    x, y = (torch.tensor(v.data, dtype=torch.float64, requires_grad=True) for v in leaves)
+    z = (x * x - y / (x + 2)) ** 2 + torch.exp(-x) * torch.log(y) + torch.sigmoid(x * y)
+    z = z + torch.sqrt(y) - torch.abs(x - y) + torch.relu(x - 0.2) + y**x
+    z.backward()
+    assert leaves[0].grad == pytest.approx(x.grad.item(), rel=1e-12)
+    assert leaves[1].grad == pytest.approx(y.grad.item(), rel=1e-12)
+
+
+def test_rule_text_is_the_operation_rule_evaluated() -> None:
+    """An operation the library has never seen: its rule prints and computes from one lambda."""
+    cube = Op("cube", lambda x: x**3, lambda out, x: (3 * x**2,))
+    x = Value(2.0, "x")
+    y = _apply(cube, x)
+    y.label = "y"
+    (step,) = step_through(y).backward_steps
+    assert step.rule == "3 * x ** 2"
+    assert step.local == 12.0 and x.grad == 12.0
+    rules = [s.rule for s in step_through(neuron()[0]).backward_steps]
+    assert rules[0] == "1 - o * o"  # tanh: d tanh(n)/dn = 1 - tanh(n)^2, in the output's name
+    assert rules[-2:] == ["w1", "x1"]  # d(x1*w1)/dx1 = w1, d(x1*w1)/dw1 = x1
+
+
+def test_forward_steps_in_topological_order() -> None:
+    o, _ = neuron()
+    steps = step_through(o)
+    computed = [n for n in al.topological_order(o) if not n.is_leaf]
+    assert [s.node for s in steps.forward_steps] == computed
+    assert [s.formula for s in steps.forward_steps] == [
+        "x1 * w1",
+        "x2 * w2",
+        "v5 + v6",
+        "v7 + b",
+        "tanh(n)",
+    ]
+    assert steps.forward_steps[-1].value == pytest.approx(math.sqrt(0.5), abs=1e-12)
+
+
+def test_unlabelled_and_duplicate_labels_get_distinct_names() -> None:
+    a, b = Value(1.0, "w"), Value(2.0, "w")
+    product = a * b
+    total = product + 1
+    steps = step_through(total)
+    ids = steps.ids
+    assert steps.names[a] == f"w[{ids[a]}]" and steps.names[b] == f"w[{ids[b]}]"
+    assert steps.names[product] == ids[product] and steps.names[total] == ids[total]
+    assert len(set(steps.names.values())) == 4
+
+
+TWO_PATHS_TEXT = """\
+start: the leaves hold their values: x = 2.0000, y = -3.0000
+forward 1 of 2: a = x * y = 2.0000 * (-3.0000) = -6.0000
+forward 2 of 2: L = a + x = (-6.0000) + 2.0000 = -4.0000
+seed: the gradient of L with respect to itself is 1
+    dL/dL = 1
+    L.grad: 0.0000 -> 1.0000
+backward 1 of 4: L = a + x sends its gradient to a
+    dL/da += dL/dL * dL/da, with dL/da = 1
+    = 1.0000 * 1
+    = 1.0000
+    a.grad: 0.0000 -> 1.0000
+backward 2 of 4: L = a + x sends its gradient to x
+    dL/dx += dL/dL * dL/dx, with dL/dx = 1
+    = 1.0000 * 1
+    = 1.0000
+    x.grad: 0.0000 -> 1.0000
+    sum over the 2 uses of x: dL/dx = dL/dL * dL/dx + dL/da * da/dx
+    = 1.0000 + ? (1 of 2 terms so far)
+backward 3 of 4: a = x * y sends its gradient to x
+    dL/dx += dL/da * da/dx, with da/dx = y
+    = 1.0000 * (-3.0000)
+    = -3.0000
+    x.grad: 1.0000 -> -2.0000
+    sum over the 2 uses of x: dL/dx = dL/dL * dL/dx + dL/da * da/dx
+    = 1.0000 + (-3.0000) = -2.0000
+backward 4 of 4: a = x * y sends its gradient to y
+    dL/dy += dL/da * da/dy, with da/dy = x
+    = 1.0000 * 2.0000
+    = 2.0000
+    y.grad: 0.0000 -> 2.0000
+done: the gradients of the leaves are x.grad = -2.0000, y.grad = 2.0000
+"""
+
+
+def test_text_form_of_two_paths() -> None:
+    assert str(step_through(two_paths()[0])) == TWO_PATHS_TEXT
+
+
+def test_text_form_shows_a_composite_rule_with_numbers() -> None:
+    text = step_through(neuron()[0], precision=3).text()
+    assert (
+        "backward 1 of 9: o = tanh(n) sends its gradient to n\n"
+        "    do/dn += do/do * do/dn, with do/dn = 1 - o * o\n"
+        "    = 1.000 * (1 - 0.707 * 0.707)\n"
+        "    = 1.000 * 0.500 = 0.500\n"
+        "    n.grad: 0.000 -> 0.500\n"
+    ) in text
+
+
+def test_a_square_names_which_operand() -> None:
+    x = Value(3.0, "x")
+    y = x * x
+    y.label = "y"
+    text = step_through(y).text()
+    assert "y = x * x sends its gradient to x (operand 1)" in text
+    assert "y = x * x sends its gradient to x (operand 2)" in text
+    assert x.grad == 6.0
+
+
+def test_a_leaf_root_has_only_the_seed() -> None:
+    x = Value(5.0, "x")
+    steps = step_through(x)
+    assert steps.backward_steps == [] and x.grad == 1.0
+    assert [f.kind for f in steps.frames()] == ["start", "seed", "done"]
+
+
+def test_an_overflowing_gradient_is_reported_like_backward() -> None:
+    x = Value(1.0, "x")
+    z = x * 1e-300 * 1e200 * 1e200  # 1e100 forward; dz/d(x * 1e-300) = 1e400 overflows
+    with pytest.raises(al.NonFiniteError, match="overflowed on the way back"):
+        z.backward()
+    with pytest.raises(al.NonFiniteError, match="overflowed on the way back"):
+        step_through(z)
+
+
+def test_bad_arguments() -> None:
+    with pytest.raises(TypeError, match="expected a Value"):
+        step_through(2.0)
+    with pytest.raises(al.DrawError, match="precision"):
+        step_through(Value(1.0), precision=40)
+
+
+def test_frames_say_what_to_highlight() -> None:
+    loss, _ = two_paths()
+    steps = step_through(loss)
+    ids = steps.ids
+    frames = steps.frames()
+    assert [f.kind for f in frames] == [
+        "start",
+        "forward",
+        "forward",
+        "seed",
+        *["backward"] * 4,
+        "done",
+    ]
+    third = frames[6]  # backward 3: a sends to x through its operand 0
+    a_node = steps.backward_steps[2].node
+    x_node = steps.backward_steps[2].parent
+    assert third.target == ids[x_node] and third.sources == (ids[a_node],)
+    op = f"{ids[a_node]}_op"
+    assert third.active == (op, f"{op}_out", f"{op}_in0")
+    assert (third.field, third.before, third.after) == ("grad", "grad 1.0000", "grad -2.0000")
+
+
+# ---------------------------------------------------------------------------
+# The viewer's HTML, without a browser.
+
+
+def test_viewer_html_is_self_contained_and_lists_every_step(tmp_path) -> None:
+    steps = step_through(neuron()[0])
+    page = steps.save(tmp_path / "steps.html").read_text()
+    assert page.startswith("<!DOCTYPE html>")
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page)  # nothing to fetch
+    assert "@import" not in page and "url(" not in page
+    assert page.count("<script>") == 1 and page.count("<img") == 1
+    picture = re.search(r'src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)"', page)
+    svg = base64.b64decode(picture.group(1)).decode()
+    assert svg.startswith("<svg") and "data 0.7071" in svg and "grad 1.0000" in svg
+    assert page.count('<li class="al-frame') == len(steps.frames()) == 17
+    assert "do/dn += do/do * do/dn, with do/dn = 1 - o * o" in page
+    assert "n.grad: 0.0000 -&gt; 0.5000" in page
+    assert "<details" in page and "open>" in page  # the list shows without scripts
+    assert steps._repr_html_().startswith('<div class="al-steps"')
+    assert steps.save(tmp_path / "s.txt").read_text() == steps.text()
+    with pytest.raises(al.DrawError, match=r"\.html or \.txt"):
+        steps.save(tmp_path / "s.pdf")
+
+
+@pytest.mark.parametrize("label", ["<script>alert(1)</script>", 'a|b{c}"d', "</li><b>x</b>&amp;"])
+def test_viewer_escapes_labels(label: str) -> None:
+    x = Value(2.0, label)
+    y = x * 3
+    y.label = "y"
+    page = step_through(y).html()
+    assert page.count("<script") == 1 and "alert(1)</script>" not in page
+    assert "<b>x</b>" not in page
+    escaped = (
+        label.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    )
+    assert f"with dy/d{escaped} = 3" in page
