@@ -1,11 +1,13 @@
 """autograd_lite: backpropagation you can read, one scalar at a time.
 
 `Value` holds one float and remembers how it was made; `backward()` applies the chain rule
-through the graph. `autograd_lite.nn` builds neurons, layers and MLPs from Values.
+through the graph. `autograd_lite.nn` builds neurons, layers and MLPs from Values;
+`autograd_lite.derivations` checks the textbook backprop equations against them.
 """
 
-from . import nn
+from . import derivations, nn
 from .datasets import make_moons
+from .derivations import Derivation, DerivationError, ShapeError, nudge
 from .draw import RendererNotFoundError, draw, find_renderer, save, to_svg
 from .engine import (
     AutogradError,
@@ -28,12 +30,16 @@ __version__ = "0.1.0"
 
 __all__ = [
     "AutogradError",
+    "Derivation",
+    "DerivationError",
     "DivisionByZeroError",
     "DomainError",
     "NonFiniteError",
     "RendererNotFoundError",
+    "ShapeError",
     "Value",
     "abs",
+    "derivations",
     "dot",
     "draw",
     "exp",
@@ -41,6 +47,7 @@ __all__ = [
     "log",
     "make_moons",
     "nn",
+    "nudge",
     "relu",
     "save",
     "sigmoid",
