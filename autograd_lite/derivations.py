@@ -997,6 +997,8 @@ def _incoming(layer: int, k: int) -> str:
 
 def _flatten(result: Any, count: int, label: str) -> list[float]:
     """A formula's number, vector or matrix as a flat list in parameter order (row by row)."""
+    if isinstance(result, str):
+        raise DerivationTypeError(f"the formula for {label} must return numbers, got {result!r}")
     if isinstance(result, Sequence):
         flat = [x for row in result for x in (row if isinstance(row, Sequence) else [row])]
     else:
