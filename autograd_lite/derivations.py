@@ -142,7 +142,8 @@ def relative_error(a: float, b: float) -> float:
 @dataclass(frozen=True)
 class LossRule:
     """dC_i/da_j for one sample's cost, written out: `formula` in symbols, `with_numbers` to
-    substitute a, y and n (the number of outputs); `batch` says how samples combine."""
+    substitute a, y and n (the number of outputs); `reductions` lists how a batch may combine
+    the per-sample costs ("mean", and "sum" for the losses that are per-sample sums)."""
 
     name: str
     formula: str
@@ -351,11 +352,16 @@ def _html_text(text: str) -> str:
 class ComparisonRow:
     """One parameter: the engine's grad, the equations' value and a central finite difference."""
 
-    name: str
+    label: str
+    alias: str
     symbol: str
     engine: float
     equations: float
     finite_difference: float
+
+    @property
+    def name(self) -> str:
+        return f"{self.alias} ({self.label})" if self.alias else self.label
 
     @property
     def disagreement(self) -> float:
@@ -400,9 +406,9 @@ class Comparison:
 
     def row(self, name: str) -> ComparisonRow:
         for row in self.rows:
-            if name in (row.name, row.symbol) or row.name.startswith(f"{name} "):
+            if name in (row.label, row.alias, row.symbol):
                 return row
-        raise KeyError(f"no row for {name!r}")
+        raise KeyError(f"no row for {name!r}: give a label, an alias or a symbol such as w^1_00")
 
     def _cells(self) -> list[list[str]]:
         return [
@@ -629,6 +635,7 @@ class _Location:
 
 
 Target = Value | str
+_ALIAS_SIZES = {"w": 4, "b": 3, "z": 3, "a": 3, "x": 2, "y": 2}
 
 
 class Derivation:
@@ -679,6 +686,12 @@ class Derivation:
             if p is not None
         }
         self.aliases = dict(aliases or {})
+        for alias, spec in self.aliases.items():
+            if not spec or spec[0] not in _ALIAS_SIZES or len(spec) != _ALIAS_SIZES[spec[0]]:
+                raise DerivationError(
+                    f"alias {alias!r}: {spec!r} is not one of ('w', l, j, k), ('b', l, j),"
+                    " ('z', l, j), ('a', l, j), ('x', k), ('y', j)"
+                )
         self._names = {loc: name for name, loc in self._alias_locations().items()}
 
     # -- data ---------------------------------------------------------------------------
@@ -871,7 +884,8 @@ class Derivation:
         grads = self.engine_gradients()
         rows = [
             ComparisonRow(
-                self._display_name(p),
+                p.label,
+                self._names.get(self._locations[p], ""),
                 self._locations[p].symbol,
                 grads[p],
                 self.equations_gradient(equations, p),

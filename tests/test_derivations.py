@@ -494,6 +494,11 @@ def test_comparison_prints_and_renders_escaped_html():
     assert "<b>" not in page and "&lt;b&gt;w&lt;/b&gt;" in page and "&lt;i&gt;" in page
     assert page.count("<tr>") == 1 + 3
     assert comparison.row("L1.N0.b").symbol == "b^1_0"
+    assert comparison.row("<b>w</b>") is comparison.row("L1.N0.w0") is comparison.row("w^1_00")
+    with pytest.raises(KeyError, match="no row for 'w'"):
+        comparison.row("w")
+    with pytest.raises(al.DerivationError, match="is not one of"):
+        d.Derivation(mlp, [0.5, 0.1], [1.0], aliases={"w": ("w", 1, 0)})
     assert "<b>" not in derivation.explain("<b>w</b>")._repr_html_()
     assert "<td" in al.nudge(derivation.engine_cost(), mlp.parameters()[0])._repr_html_()
 
