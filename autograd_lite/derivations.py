@@ -437,8 +437,7 @@ class Comparison:
         summary = f"<p>{html.escape(self._summary())}</p>"
         return _html_table(self.title, self.HEADERS, self._cells()) + summary
 
-    def __repr__(self) -> str:
-        return f"<Comparison of {len(self.rows)} parameters: {self._summary()}>"
+    __repr__ = __str__
 
 
 # ---------------------------------------------------------------------------
@@ -555,8 +554,7 @@ class Explanation:
     def _repr_html_(self) -> str:
         return _html_text(str(self))
 
-    def __repr__(self) -> str:
-        return f"<Explanation of dC/d{self.name}: {_number(self.total)}>"
+    __repr__ = __str__
 
 
 # ---------------------------------------------------------------------------
@@ -614,6 +612,8 @@ class FormulaCheck:
 
     def _repr_html_(self) -> str:
         return _html_text(str(self))
+
+    __repr__ = __str__
 
 
 # ---------------------------------------------------------------------------
@@ -950,12 +950,7 @@ class Derivation:
             k = location.input
             name = f"x_{k}" if layer == 1 else f"a^{layer - 1}_{k}"
             factors.append(
-                Factor(
-                    "incoming activation",
-                    name,
-                    f"output {k} of layer {layer - 1}",
-                    q.a[layer - 1][k],
-                )
+                Factor("incoming activation", name, _incoming(layer, k), q.a[layer - 1][k])
             )
         return Chain(sample, tuple(factors))
 
@@ -1102,6 +1097,8 @@ class Nudge:
 
     def _repr_html_(self) -> str:
         return _html_table(self._title(), self.HEADERS, self._cells())
+
+    __repr__ = __str__
 
 
 def nudge(root: Value, leaf: Value, h: float = 1e-3) -> Nudge:
