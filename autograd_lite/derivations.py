@@ -105,6 +105,10 @@ def transpose(matrix: Matrix) -> Matrix:
 
 def matvec(matrix: Matrix, vector: Vector) -> Vector:
     """M v: entry j is sum_k M_jk v_k. M must have as many columns as v has entries."""
+    if len(shape(matrix)) != 2:
+        raise ShapeError(
+            f"matvec: the first argument must be a matrix (a list of rows), got {matrix!r}"
+        )
     rows, columns = shape(matrix)
     if columns != len(vector):
         raise ShapeError(
@@ -776,7 +780,7 @@ class Derivation:
             neurons = module.neurons
             w[layer] = [[p.data for p in n.w] for n in neurons]
             b[layer] = None if neurons[0].b is None else [n.b.data for n in neurons]
-            # The engine's dot node sums with math.fsum; doing the same keeps z bit-identical.
+            # Summed with math.fsum, as the engine's dot node does, so z matches it to the bit.
             z[layer] = [
                 math.fsum(wk * ak for wk, ak in zip(row, a[layer - 1]))
                 + (0.0 if b[layer] is None else b[layer][j])

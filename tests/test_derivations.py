@@ -564,6 +564,8 @@ def test_matrix_helpers_check_shapes():
     assert d.outer([1.0, 2.0], [3.0, 4.0, 5.0]) == [[3.0, 4.0, 5.0], [6.0, 8.0, 10.0]]
     with pytest.raises(al.ShapeError, match="2x3 matrix times a vector of 2 entries"):
         d.matvec(m, [1.0, 2.0])
+    with pytest.raises(al.ShapeError, match="must be a matrix"):
+        d.matvec([1.0, 2.0], [1.0, 2.0])
     with pytest.raises(ValueError, match="equal lengths"):
         d.hadamard([1.0], [1.0, 2.0])
     assert d.relative_error(0.0, 0.0) == 0.0 and d.relative_error(1.0, 1.5) == 0.5 / 1.5
