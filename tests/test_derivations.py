@@ -569,3 +569,20 @@ def test_matrix_helpers_check_shapes():
     with pytest.raises(ValueError, match="equal lengths"):
         d.hadamard([1.0], [1.0, 2.0])
     assert d.relative_error(0.0, 0.0) == 0.0 and d.relative_error(1.0, 1.5) == 0.5 / 1.5
+
+
+def test_quantities_match_the_labelled_nodes_of_the_engine_graph():
+    derivation = d.network_b(batch_size=1)
+    outputs = derivation.mlp.forward(derivation.inputs[0])
+    nodes = {
+        node.label: node.data
+        for output in outputs
+        for node in al.topological_order(output)
+        if node.label.endswith((".z", ".a"))
+    }
+    q = derivation.quantities()
+    for layer in (1, 2, 3):
+        for j, (z, a) in enumerate(zip(q.z[layer], q.a[layer])):
+            assert nodes[f"L{layer}.N{j}.z"] == pytest.approx(z, rel=1e-15, abs=1e-300)
+            assert nodes[f"L{layer}.N{j}.a"] == pytest.approx(a, rel=1e-15, abs=1e-300)
+    assert len(nodes) == 2 * (4 + 3 + 2)
