@@ -847,7 +847,7 @@ class Derivation:
         }
         return Equations(samples, factor, weight_grads, bias_grads)
 
-    def equations_gradient(self, equations: Equations, p: Value) -> float:
+    def _equations_gradient(self, equations: Equations, p: Value) -> float:
         location = self._locations[p]
         if location.input is None:
             return equations.bias_grads[location.layer][location.neuron]
@@ -892,7 +892,7 @@ class Derivation:
                 self._names.get(self._locations[p], ""),
                 self._locations[p].symbol,
                 grads[p],
-                self.equations_gradient(equations, p),
+                self._equations_gradient(equations, p),
                 self.finite_difference(p, h),
             )
             for p in self.parameters()
