@@ -3,12 +3,14 @@
 `Value` holds one float and remembers how it was made; `backward()` applies the chain rule
 through the graph. `autograd_lite.nn` builds neurons, layers and MLPs from Values.
 `grad`/`hessian`/`jvp` differentiate again and in forward mode; `to_code`/`compile_graph`
-write a graph's forward and backward pass out as Python.
+write a graph's forward and backward pass out as Python; `autograd_lite.derivations` checks
+the textbook backprop equations against the engine.
 """
 
-from . import nn
+from . import derivations, nn
 from .codegen import CompiledGraph, compile_graph, to_code
 from .datasets import make_moons
+from .derivations import Derivation, DerivationError, nudge
 from .draw import (
     DrawError,
     GraphTooLargeError,
@@ -54,6 +56,8 @@ __all__ = [
     "AutogradError",
     "BackwardStep",
     "CompiledGraph",
+    "Derivation",
+    "DerivationError",
     "DivisionByZeroError",
     "DomainError",
     "DrawError",
@@ -70,6 +74,7 @@ __all__ = [
     "abs",
     "compare_modes",
     "compile_graph",
+    "derivations",
     "dot",
     "draw",
     "exp",
@@ -80,6 +85,7 @@ __all__ = [
     "log",
     "make_moons",
     "nn",
+    "nudge",
     "relu",
     "save",
     "sigmoid",

@@ -1,0 +1,588 @@
+"""The textbook backprop equations against the engine, finite differences and worked numbers."""
+
+from __future__ import annotations
+
+import math
+import random
+
+import pytest
+
+import autograd_lite as al
+from autograd_lite import derivations as d
+from autograd_lite import nn
+
+
+def sigmoid(x: float) -> float:
+    return 1 / (1 + math.exp(-x))
+
+
+def make_mlp(nin, nouts, activation, output, bias, seed):
+    return nn.MLP(nin, nouts, activation, output, bias, rng=seed)
+
+
+BUILDERS = {
+    "A": d.network_a,
+    "A batch": lambda: d.network_a(batch=True),
+    "B": d.network_b,
+    "C": d.network_c,
+    "D": d.network_d,
+}
+
+
+# ---------------------------------------------------------------------------
+# Every builder: engine, equations and finite differences agree.
+
+
+@pytest.mark.parametrize("name", BUILDERS)
+def test_builders_agree_with_equations_and_finite_differences(name):
+    comparison = BUILDERS[name]().compare()
+    assert comparison.max_equations_error < 1e-12
+    assert comparison.max_finite_difference_error < 1e-6
+    for row in comparison.rows:
+        assert row.engine != 0.0  # every weight of these networks matters
+        assert abs(row.engine - row.equations) <= 1e-12 * abs(row.engine)
+
+
+def test_builders_have_the_published_shapes_activations_and_losses():
+    a = d.network_a()
+    assert [len(layer.neurons) for layer in a.mlp.layers] == [5, 3, 2]
+    assert [layer.neurons[0].nin for layer in a.mlp.layers] == [4, 5, 3]
+    assert all(n.b is None for layer in a.mlp.layers for n in layer.neurons)
+    assert (a.loss, a.reduction) == ("half_squared_error", "sum")
+
+    b = d.network_b()
+    assert (b.loss, b.reduction, b.batch_size) == ("squared_error", "mean", 4)
+    assert b.batch_factor == 0.25
+    assert b.parameter("w^L_12").label == "L3.N1.w2"
+    assert b.parameter("w^L-1_22").label == "L2.N2.w2"
+
+    c = d.network_c()
+    expected = {
+        "w000": "L1.N0.w0",
+        "w010": "L1.N0.w1",
+        "w001": "L1.N1.w0",
+        "w011": "L1.N1.w1",
+        "w100": "L2.N0.w0",
+        "w110": "L2.N0.w1",
+        "w101": "L2.N1.w0",
+        "w111": "L2.N1.w1",
+    }
+    for alias, label in expected.items():
+        p = c.parameter(alias)
+        assert p.label == label
+        assert p.data == d.NETWORK_C_WEIGHTS[alias]
+    assert all(n.activation == "sigmoid" for layer in c.mlp.layers for n in layer.neurons)
+
+    dd = d.network_d()
+    assert [len(layer.neurons) for layer in dd.mlp.layers] == [4, 2]
+    assert all(n.b is not None and n.activation == "sigmoid" for n in dd.mlp.layers[0].neurons)
+
+
+def test_network_c_forward_quantities_by_hand():
+    q = d.network_c().quantities()
+    y0s = 0.3 * 0.6 + -0.2 * -0.4
+    y1s = 0.5 * 0.6 + 0.4 * -0.4
+    y0, y1 = sigmoid(y0s), sigmoid(y1s)
+    z0s = 0.7 * y0 + -0.6 * y1
+    assert q["y0s"] == pytest.approx(y0s, abs=1e-15)
+    assert q["y1"] == pytest.approx(y1, abs=1e-15)
+    assert q["z0s"] == pytest.approx(z0s, abs=1e-15)
+    assert q["z0"] == pytest.approx(sigmoid(z0s), abs=1e-15)
+    assert q["z1_desired"] == 0.1
+    assert q.a[0] == [0.6, -0.4]
+    assert q.w[2] == [[0.7, -0.6], [-0.3, 0.8]]
+    with pytest.raises(KeyError, match="no quantity named 'y2'"):
+        q["y2"]
+
+
+def test_equations_match_torch():
+    torch = pytest.importorskip("torch")
+    derivation = d.network_b()
+    equations = derivation.equations()
+    tensors = []
+    for layer in derivation.mlp.layers:
+        w = torch.tensor([[p.data for p in n.w] for n in layer.neurons], dtype=torch.float64)
+        b = torch.tensor([n.b.data for n in layer.neurons], dtype=torch.float64)
+        tensors.append((w.requires_grad_(), b.requires_grad_()))
+    a = torch.tensor(derivation.inputs, dtype=torch.float64)
+    for i, (w, b) in enumerate(tensors):
+        z = a @ w.T + b
+        a = torch.sigmoid(z) if i == len(tensors) - 1 else torch.tanh(z)
+    y = torch.tensor(derivation.targets, dtype=torch.float64)
+    ((a - y) ** 2).sum(dim=1).mean().backward()
+    for layer, (w, b) in enumerate(tensors, start=1):
+        for ours, theirs in zip(equations.weight_grads[layer], w.grad.tolist()):
+            assert ours == pytest.approx(theirs, rel=1e-12)
+        assert equations.bias_grads[layer] == pytest.approx(b.grad.tolist(), rel=1e-12)
+
+
+# ---------------------------------------------------------------------------
+# Any depth, with or without biases, every activation and every loss.
+
+LOSS_CASES = [
+    ("half_squared_error", "mean", "tanh", [0.3, -0.2]),
+    ("half_squared_error", "sum", "linear", [0.3, -0.2]),
+    ("squared_error", "mean", "sigmoid", [0.3, 0.8]),
+    ("mean_squared_error", "mean", "linear", [0.3, -0.2]),
+    ("binary_cross_entropy", "mean", "sigmoid", [1.0, 0.0]),
+    ("hinge_loss", "mean", "linear", [1, -1]),
+]
+
+
+@pytest.mark.parametrize(("loss", "reduction", "output", "target"), LOSS_CASES)
+@pytest.mark.parametrize("activation", ["tanh", "relu", "sigmoid", "linear"])
+@pytest.mark.parametrize("bias", [True, False])
+@pytest.mark.parametrize("sizes", [[2], [3, 4, 2]])
+def test_equations_for_any_network_and_loss(
+    loss, reduction, output, target, activation, bias, sizes
+):
+    rng = random.Random(f"{loss}{activation}{bias}{sizes}")
+    mlp = make_mlp(3, sizes, activation, output, bias, rng)
+    inputs = [[rng.uniform(-1, 1) for _ in range(3)] for _ in range(3)]
+    targets = [target, target[::-1], target]
+    derivation = d.Derivation(mlp, inputs, targets, loss, reduction)
+    comparison = derivation.compare()
+    assert comparison.max_equations_error < 1e-12
+    for row in comparison.rows:
+        # relu can switch a whole neuron off; there every number is exactly 0
+        assert abs(row.finite_difference - row.engine) <= 1e-6 * max(abs(row.engine), 1e-3)
+    assert any(row.engine != 0 for row in comparison.rows)
+
+
+def test_one_output_network_takes_numbers_for_a_sample():
+    mlp = make_mlp(1, [3, 1], "tanh", "linear", True, 4)
+    single = d.Derivation(mlp, 0.5, 2.0)
+    batch = d.Derivation(mlp, [[0.5], [-1.0]], [2.0, 1.0], "mean_squared_error")
+    assert single.batch_size == 1 and batch.batch_size == 2
+    assert single.compare().max_equations_error < 1e-12
+    assert batch.compare().max_equations_error < 1e-12
+
+
+def test_batch_gradient_is_the_mean_or_sum_of_the_samples():
+    batch = d.network_a(batch=True)  # A's batch cost sums the samples
+    total = batch.equations().weight_grads[1]
+    per_sample = [
+        d.Derivation(batch.mlp, x, y, "half_squared_error").equations().weight_grads[1]
+        for x, y in zip(batch.inputs, batch.targets)
+    ]
+    for j, row in enumerate(total):
+        for k, value in enumerate(row):
+            assert value == pytest.approx(sum(g[j][k] for g in per_sample), rel=1e-14)
+    mean = d.Derivation(batch.mlp, batch.inputs, batch.targets, "half_squared_error", "mean")
+    assert mean.equations().weight_grads[1][0][0] == pytest.approx(total[0][0] / 3, rel=1e-14)
+
+
+def test_deltas_layer_by_layer_have_the_layer_sizes():
+    equations = d.network_a().equations()
+    assert [len(equations.delta(layer)) for layer in (1, 2, 3)] == [5, 3, 2]
+    assert [d.shape(equations.weight_grads[layer]) for layer in (1, 2, 3)] == [
+        (5, 4),
+        (3, 5),
+        (2, 3),
+    ]
+
+
+# ---------------------------------------------------------------------------
+# explain(): the named factors, with hand-worked numbers.
+
+
+def test_explain_a_single_linear_neuron_exactly():
+    mlp = make_mlp(1, [1], "tanh", "linear", False, 0)
+    mlp.set_weights([[[2.0]]])
+    derivation = d.Derivation(mlp, [3.0], [1.0])  # C = 1/2 (2*3 - 1)^2, dC/dw = 5 * 3
+    explanation = derivation.explain("L1.N0.w0")
+    assert [f.name for f in explanation.factors] == [
+        "upstream error",
+        "activation derivative",
+        "incoming activation",
+    ]
+    assert [f.value for f in explanation.factors] == [5.0, 1.0, 3.0]
+    assert explanation.total == 15.0 == explanation.grad
+    assert explanation.agrees
+
+
+def network_c_by_hand():
+    y0, y1 = sigmoid(0.3 * 0.6 + 0.2 * 0.4), sigmoid(0.5 * 0.6 - 0.4 * 0.4)
+    z0, z1 = sigmoid(0.7 * y0 - 0.6 * y1), sigmoid(-0.3 * y0 + 0.8 * y1)
+    return y0, y1, z0, z1
+
+
+def test_explain_w100_of_network_c():
+    y0, _, z0, _ = network_c_by_hand()
+    explanation = d.network_c().explain("w100")
+    up = explanation.factor("upstream error")
+    assert up.value == pytest.approx(z0 - 0.9, rel=1e-14)
+    assert up.symbol == "dC/da^2_0" and up.paths == ()
+    assert explanation.factor("activation derivative").value == pytest.approx(
+        z0 * (1 - z0), rel=1e-14
+    )
+    assert "a * (1 - a)" in explanation.factor("activation derivative").formula
+    assert explanation.factor("incoming activation").value == pytest.approx(y0, rel=1e-14)
+    assert explanation.total == pytest.approx((z0 - 0.9) * z0 * (1 - z0) * y0, rel=1e-14)
+    assert explanation.agrees
+    assert "w100 (L2.N0.w0)" in str(explanation)
+
+
+def test_explain_w000_sums_the_two_paths():
+    y0, _, z0, z1 = network_c_by_hand()
+    delta_z0 = (z0 - 0.9) * z0 * (1 - z0)
+    delta_z1 = (z1 - 0.1) * z1 * (1 - z1)
+    explanation = d.network_c().explain("w000")
+    up = explanation.factor("upstream error")
+    assert [p.neuron for p in up.paths] == [0, 1]
+    assert [p.weight for p in up.paths] == [0.7, -0.3]  # w100 and w101
+    assert up.paths[0].delta == pytest.approx(delta_z0, rel=1e-14)
+    assert up.paths[1].value == pytest.approx(-0.3 * delta_z1, rel=1e-14)
+    assert up.value == pytest.approx(0.7 * delta_z0 - 0.3 * delta_z1, rel=1e-14)
+    assert explanation.factor("activation derivative").value == pytest.approx(
+        y0 * (1 - y0), rel=1e-14
+    )
+    assert explanation.factor("incoming activation").value == 0.6
+    expected = (0.7 * delta_z0 - 0.3 * delta_z1) * y0 * (1 - y0) * 0.6
+    assert explanation.total == pytest.approx(expected, rel=1e-13)
+    assert explanation.agrees
+    assert "via neuron 1" in str(explanation)
+
+
+def test_explain_a_bias_and_a_batch():
+    bias = d.network_d().explain("L2.N1.b")
+    assert [f.name for f in bias.factors] == ["upstream error", "activation derivative"]
+    assert bias.agrees
+    batch = d.network_b().explain("w^L_12")
+    assert len(batch.chains) == 4 and batch.batch_factor == 0.25
+    assert batch.total == pytest.approx(sum(c.product for c in batch.chains) / 4, rel=1e-15)
+    assert batch.agrees
+    assert "sample 3" in str(batch) and "0.25 ×" in str(batch)
+
+
+def test_explain_relu_and_tanh_derivatives_come_from_the_engine():
+    mlp = make_mlp(2, [2, 1], "relu", "tanh", True, 0)
+    mlp.set_weights([[[1.0, 0.5], [-1.0, -1.0]], [[0.5, 0.25]]], [[0.0, 0.0], [0.1]])
+    derivation = d.Derivation(mlp, [1.0, 2.0], [0.0])
+    on, off = derivation.explain("L1.N0.w1"), derivation.explain("L1.N1.w1")
+    assert on.factor("activation derivative").value == 1.0
+    assert "step(z)" in on.factor("activation derivative").formula
+    assert off.factor("activation derivative").value == 0.0 and off.total == 0.0 == off.grad
+    output = derivation.explain("L2.N0.w0")
+    a = math.tanh(0.5 * 2.0 + 0.1)
+    assert output.factor("activation derivative").value == pytest.approx(1 - a * a, rel=1e-15)
+    assert output.factor("incoming activation").value == 2.0
+
+
+# ---------------------------------------------------------------------------
+# The published slips disagree; the corrected formulas agree.
+
+
+def published_w100(q):
+    return (q["z0_desired"] - q["z0"]) * (q["z0s"] * (1 - q["z0s"])) * q["y0"]
+
+
+def corrected_w100(q):
+    return (q["z0"] - q["z0_desired"]) * q["z0"] * (1 - q["z0"]) * q["y0"]
+
+
+def corrected_w000(q):
+    out0 = (q["z0"] - q["z0_desired"]) * q["z0"] * (1 - q["z0"]) * q["w100"]
+    out1 = (q["z1"] - q["z1_desired"]) * q["z1"] * (1 - q["z1"]) * q["w101"]
+    return (out0 + out1) * q["y0"] * (1 - q["y0"]) * q["x0"]
+
+
+def test_network_c_published_w100_disagrees_and_the_correction_agrees():
+    c = d.network_c()
+    published = c.check_formula("w100", published_w100)
+    assert not published.agrees
+    assert published.max_disagreement > 0.05  # clearly not rounding
+    assert published.formula_values[0] * published.engine_values[0] < 0  # even the sign
+    assert "DISAGREES" in str(published)
+    assert c.check_formula("w100", corrected_w100).agrees
+    assert c.check_formula("w000", corrected_w000).agrees
+    assert c.check_formula("w000", corrected_w000).max_disagreement < 1e-15
+
+
+def test_network_c_published_cost_slip_changes_the_cost():
+    c = d.network_c()
+    q = c.quantities()
+    cost = c.engine_cost().data
+    slip = 0.5 * (q["z0"] - q["z0_desired"]) ** 2 * 2  # squared_error(z0) summed twice
+    correct = 0.5 * (q["z0"] - q["z0_desired"]) ** 2 + 0.5 * (q["z1"] - q["z1_desired"]) ** 2
+    assert correct == pytest.approx(cost, rel=1e-15)
+    assert abs(slip - cost) > 0.01
+
+
+def tanh_prime(a):
+    return [1 - x * x for x in a]
+
+
+def network_a_delta2(q):
+    delta3 = d.hadamard([a - t for a, t in zip(q.a[3], q.y)], [a * (1 - a) for a in q.a[3]])
+    return d.hadamard(d.matvec(d.transpose(q.w[3]), delta3), tanh_prime(q.a[2]))
+
+
+def test_network_a_published_dW1_fails_on_shapes_and_the_correction_agrees():
+    a = d.network_a(batch=True)
+
+    def published(q):  # W3^T delta2 ∘ f2'(W1 x0)
+        return d.outer(
+            d.hadamard(d.matvec(d.transpose(q.w[3]), network_a_delta2(q)), tanh_prime(q.a[1])),
+            q.x,
+        )
+
+    def corrected(q):  # (W2^T delta2) ∘ f1'(W1 x0)
+        return d.outer(
+            d.hadamard(d.matvec(d.transpose(q.w[2]), network_a_delta2(q)), tanh_prime(q.a[1])),
+            q.x,
+        )
+
+    check = a.check_formula("W1", published)
+    assert not check.agrees
+    assert check.max_disagreement == math.inf
+    assert "3x2 matrix times a vector of 3 entries" in check.error
+    good = a.check_formula("W1", corrected)
+    assert good.agrees and len(good.formula_values) == 20
+    assert good.max_relative_error < 1e-13
+
+
+def test_network_b_per_node_formulas_with_batch_averaging():
+    b = d.network_b()
+
+    def output_weight(q):  # dC_0/dw^L_12 = 2 (a^L_1 - y_1) g^L'(z^L_1) a^{L-1}_2
+        a = q.a[3][1]
+        return 2 * (a - q.y[1]) * a * (1 - a) * q.a[2][2]
+
+    def hidden_weight(q):  # the sum over the output neurons, then tanh' and a^{L-2}_2
+        upstream = sum(
+            2 * (q.a[3][j] - q.y[j]) * q.a[3][j] * (1 - q.a[3][j]) * q.w[3][j][2] for j in (0, 1)
+        )
+        return upstream * (1 - q.a[2][2] ** 2) * q.a[1][2]
+
+    assert b.check_formula("w^L_12", output_weight).agrees
+    assert b.check_formula("w^L-1_22", hidden_weight).agrees
+    # forgetting the sum over paths (one output only) is visibly wrong
+    one_path = b.check_formula(
+        "w^L-1_22",
+        lambda q: (
+            2
+            * (q.a[3][0] - q.y[0])
+            * q.a[3][0]
+            * (1 - q.a[3][0])
+            * q.w[3][0][2]
+            * (1 - q.a[2][2] ** 2)
+            * q.a[1][2]
+        ),
+    )
+    assert not one_path.agrees and one_path.max_relative_error > 0.1
+
+
+def test_network_d_four_equations_and_the_two_insights():
+    dd = d.network_d()
+    eq = dd.equations().samples[0]
+    q = eq.quantities
+    for j in range(2):  # (1)
+        a = q.a[2][j]
+        assert eq.delta[2][j] == pytest.approx((a - q.y[j]) * a * (1 - a), rel=1e-15)
+    for layer in (1, 2):  # (3) and (4)
+        assert eq.bias_grads[layer] == eq.delta[layer]
+        for j, row in enumerate(eq.weight_grads[layer]):
+            assert row == [q.a[layer - 1][k] * eq.delta[layer][j] for k in range(len(row))]
+    # a hidden neuron switched nearly off: the weights out of it barely learn
+    dd.mlp.layers[0].neurons[2].b.data = -12.0
+    quiet = dd.quantities().a[1][2]
+    assert quiet < 1e-5
+    grads = dd.engine_gradients()
+    out_of_quiet = abs(grads[dd.parameter("L2.N0.w2")])
+    assert out_of_quiet < 1e-3 * abs(grads[dd.parameter("L2.N0.w0")])
+    # a saturated output: sigma' near 0 makes its incoming weights barely learn
+    dd.mlp.layers[1].neurons[1].b.data = 12.0
+    assert dd.sample_equations().g_prime[2][1] < 1e-5
+    assert abs(dd.engine_gradients()[dd.parameter("L2.N1.w0")]) < 1e-5
+
+
+# ---------------------------------------------------------------------------
+# Formula checks: shapes, types, tolerance.
+
+
+def test_check_formula_wrong_count_and_non_numbers():
+    c = d.network_c()
+    check = c.check_formula("W2", lambda q: [1.0, 2.0, 3.0])
+    assert not check.agrees and "gave 3 numbers; dC/dW2 has 4" in check.error
+    with pytest.raises(d.DerivationTypeError, match="must return numbers"):
+        c.check_formula("w100", lambda q: "0.1")
+    with pytest.raises(d.DerivationTypeError, match="must return numbers"):
+        c.check_formula("w100", lambda q: None)
+    with pytest.raises(d.DerivationError, match="layers 1 to 2"):
+        c.check_formula("W3", corrected_w100)
+    with pytest.raises(d.DerivationError, match="no biases"):
+        c.check_formula("b1", corrected_w100)
+
+
+def test_check_formula_whole_bias_vector_and_tolerance():
+    dd = d.network_d()
+    check = dd.check_formula("b2", lambda q: [(a - y) * a * (1 - a) for a, y in zip(q.a[2], q.y)])
+    assert check.agrees and check.names == ("L2.N0.b", "L2.N1.b")
+    nearly = dd.check_formula("L2.N0.b", lambda q: dd.equations().bias_grads[2][0] * (1 + 1e-6))
+    assert not nearly.agrees
+    assert dd.check_formula(
+        "L2.N0.b", lambda q: dd.equations().bias_grads[2][0] * (1 + 1e-6), rtol=1e-3
+    ).agrees
+
+
+# ---------------------------------------------------------------------------
+# The nudge check.
+
+
+def test_nudge_predicts_small_changes_and_shows_where_linearity_ends():
+    x, y = al.Value(2.0, "x"), al.Value(-3.0, "y")
+    f = x * y + x.tanh()
+    f.label = "f"
+    small = al.nudge(f, x, 1e-4)
+    assert small.rows[0].name == "x" and small.rows[0].derivative == 1.0
+    assert small.root.name == "f"
+    assert small.root.derivative == pytest.approx(-3 + 1 - math.tanh(2.0) ** 2, rel=1e-15)
+    assert small.root.predicted == pytest.approx(small.root.derivative * 1e-4, rel=1e-15)
+    actual = (2.0001 * -3 + math.tanh(2.0001)) - (2.0 * -3 + math.tanh(2.0))
+    assert small.root.actual == pytest.approx(actual, rel=1e-9)
+    assert abs(small.root.gap) < 1e-8
+    product = next(r for r in small.rows if r.name.endswith("*"))
+    assert product.derivative == -3.0 and product.gap == pytest.approx(0.0, abs=1e-14)
+    large = al.nudge(f, x, 0.5)
+    assert abs(large.root.gap) > 1e-2  # tanh bends: the straight-line prediction misses
+    assert x.data == 2.0 and f.data == 2.0 * -3 + math.tanh(2.0)  # nothing modified
+    assert "nudging x by h = 0.5" in str(large)
+
+
+def test_nudge_skips_nodes_that_do_not_depend_on_the_leaf():
+    x, y = al.Value(1.0, "x"), al.Value(4.0, "y")
+    u = y.sqrt()
+    u.label = "u"
+    f = x * u
+    rows = al.nudge(f, x, 1e-3).rows
+    names = [r.name for r in rows]
+    assert names[0] == "x" and "u" not in names
+    assert al.nudge(f, y, 1e-6).root.derivative == pytest.approx(1 / (2 * 2.0), rel=1e-15)
+
+
+def test_nudge_errors():
+    x = al.Value(1.0, "x")
+    f = x.log()
+    with pytest.raises(al.DerivationError, match="nudge a leaf"):
+        al.nudge(f, f, 1e-3)
+    with pytest.raises(al.DerivationError, match="not part of the graph"):
+        al.nudge(f, al.Value(2.0, "z"), 1e-3)
+    with pytest.raises(al.DerivationError, match="non-zero finite"):
+        al.nudge(f, x, 0.0)
+    with pytest.raises(d.DerivationTypeError):
+        al.nudge(1.0, x)
+    with pytest.raises(al.DomainError, match="smaller h"):
+        al.nudge(f, x, -2.0)
+
+
+# ---------------------------------------------------------------------------
+# Tables in a terminal and in Jupyter.
+
+
+def test_comparison_prints_and_renders_escaped_html():
+    mlp = make_mlp(2, [1], "tanh", "sigmoid", True, 1)
+    derivation = d.Derivation(
+        mlp, [0.5, 0.1], [1.0], aliases={"<b>w</b>": ("w", 1, 0, 0)}, title="net <i>x</i>"
+    )
+    comparison = derivation.compare()
+    text = str(comparison)
+    for header in ("engine grad", "equations", "finite diff", "largest gap"):
+        assert header in text
+    assert "<b>w</b> (L1.N0.w0)" in text and "L1.N0.b" in text
+    page = comparison._repr_html_()
+    assert "<b>" not in page and "&lt;b&gt;w&lt;/b&gt;" in page and "&lt;i&gt;" in page
+    assert page.count("<tr>") == 1 + 3
+    assert comparison.row("L1.N0.b").symbol == "b^1_0"
+    assert comparison.row("<b>w</b>") is comparison.row("L1.N0.w0") is comparison.row("w^1_00")
+    with pytest.raises(KeyError, match="no row for 'w'"):
+        comparison.row("w")
+    with pytest.raises(al.DerivationError, match="is not one of"):
+        d.Derivation(mlp, [0.5, 0.1], [1.0], aliases={"w": ("w", 1, 0)})
+    assert "<b>" not in derivation.explain("<b>w</b>")._repr_html_()
+    assert "<td" in al.nudge(derivation.engine_cost(), mlp.parameters()[0])._repr_html_()
+
+
+def test_finite_difference_restores_the_parameter():
+    dd = d.network_d()
+    p = dd.parameter("L1.N2.w1")
+    before = p.data
+    fd = dd.finite_difference(p, 1e-5)
+    assert p.data == before
+    assert fd == pytest.approx(dd.engine_gradients()[p], rel=1e-8)
+
+
+# ---------------------------------------------------------------------------
+# Bad input.
+
+
+def test_bad_input_errors():
+    mlp = make_mlp(2, [2], "tanh", "sigmoid", True, 0)
+    with pytest.raises(d.DerivationTypeError, match=r"needs an nn\.MLP"):
+        d.Derivation(nn.Neuron(2, rng=0), [1, 2], [0, 1])
+    with pytest.raises(TypeError):
+        d.Derivation("mlp", [1, 2], [0, 1])
+    with pytest.raises(al.DerivationError, match="unknown loss 'l1'"):
+        d.Derivation(mlp, [1, 2], [0, 1], "l1")
+    with pytest.raises(al.DerivationError, match="not 'sum'"):
+        d.Derivation(mlp, [1, 2], [0, 1], "mean_squared_error", "sum")
+    with pytest.raises(ValueError, match="takes 2 inputs and has 2 outputs"):
+        d.Derivation(mlp, [1, 2, 3], [0, 1])
+    with pytest.raises(al.DerivationError, match="2 inputs but 1 targets"):
+        d.Derivation(mlp, [[1, 2], [3, 4]], [[0, 1]])
+    with pytest.raises(al.DerivationError, match=r"targets in \[0, 1\]"):
+        d.Derivation(mlp, [1, 2], [0, 2], "binary_cross_entropy")
+    with pytest.raises(al.DerivationError, match="labels -1 or \\+1"):
+        d.Derivation(mlp, [1, 2], [0, 1], "hinge_loss")
+    with pytest.raises(d.DerivationTypeError, match="must be numbers"):
+        d.Derivation(mlp, [1, "2"], [0, 1])
+    with pytest.raises(al.NonFiniteError):
+        d.Derivation(mlp, [1, math.nan], [0, 1])
+    linear = make_mlp(2, [2], "tanh", "linear", True, 0)
+    linear.set_weights([[[5.0, 5.0], [1.0, 1.0]]], [[0.0, 0.0]])
+    with pytest.raises(al.DomainError, match="strictly between 0 and 1"):
+        d.Derivation(linear, [1, 2], [0, 1], "binary_cross_entropy").equations()
+    derivation = d.Derivation(mlp, [1, 2], [0, 1])
+    with pytest.raises(al.DerivationError, match="no parameter named 'w9'"):
+        derivation.parameter("w9")
+    with pytest.raises(al.DerivationError, match="not a weight or bias of this network"):
+        derivation.explain(al.Value(1.0))
+    with pytest.raises(d.DerivationTypeError):
+        derivation.explain(3)
+    with pytest.raises(al.DerivationError, match="small positive number"):
+        derivation.finite_difference("L1.N0.w0", 0.0)
+    with pytest.raises(al.DerivationError, match="batch_size"):
+        d.network_b(0)
+
+
+def test_matrix_helpers_check_shapes():
+    m = [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]
+    assert d.shape(m) == (2, 3) and d.shape([1.0, 2.0]) == (2,)
+    assert d.transpose(m) == [[1.0, 4.0], [2.0, 5.0], [3.0, 6.0]]
+    assert d.matvec(m, [1.0, 0.0, -1.0]) == [-2.0, -2.0]
+    assert d.hadamard([1.0, 2.0], [3.0, 4.0]) == [3.0, 8.0]
+    assert d.outer([1.0, 2.0], [3.0, 4.0, 5.0]) == [[3.0, 4.0, 5.0], [6.0, 8.0, 10.0]]
+    with pytest.raises(al.ShapeError, match="2x3 matrix times a vector of 2 entries"):
+        d.matvec(m, [1.0, 2.0])
+    with pytest.raises(al.ShapeError, match="must be a matrix"):
+        d.matvec([1.0, 2.0], [1.0, 2.0])
+    with pytest.raises(ValueError, match="equal lengths"):
+        d.hadamard([1.0], [1.0, 2.0])
+    assert d.relative_error(0.0, 0.0) == 0.0 and d.relative_error(1.0, 1.5) == 0.5 / 1.5
+
+
+def test_quantities_match_the_labelled_nodes_of_the_engine_graph():
+    derivation = d.network_b(batch_size=1)
+    outputs = derivation.mlp.forward(derivation.inputs[0])
+    nodes = {
+        node.label: node.data
+        for output in outputs
+        for node in al.topological_order(output)
+        if node.label.endswith((".z", ".a"))
+    }
+    q = derivation.quantities()
+    for layer in (1, 2, 3):
+        for j, (z, a) in enumerate(zip(q.z[layer], q.a[layer])):
+            assert nodes[f"L{layer}.N{j}.z"] == pytest.approx(z, rel=1e-15, abs=1e-300)
+            assert nodes[f"L{layer}.N{j}.a"] == pytest.approx(a, rel=1e-15, abs=1e-300)
+    assert len(nodes) == 2 * (4 + 3 + 2)
