@@ -288,14 +288,15 @@ _birth_of = operator.attrgetter("_birth")
 
 
 def _apply(op: Op, *operands: Any) -> Any:
-    """Compute `op` on the operands: a float for numbers, a new Value if any is a Value."""
+    """Compute `op` on the operands: a float for numbers, a new Value if any is a Value, and
+    whatever a number-like type's `apply_op` makes of it (a Symbol prints the formula)."""
     datas = []
     makes_node = False
     for x in operands:
         if type(x) is Value:
             datas.append(x.data)
             makes_node = True
-        elif isinstance(x, Real):
+        elif type(x) is float or isinstance(x, Real):
             datas.append(_as_float(x, op.name))
         else:
             apply_op = getattr(type(x), "apply_op", None)
@@ -371,7 +372,7 @@ def _forward_error(op: Op, error: Exception, operands: tuple[Any, ...]) -> Autog
 def _as_float(x: Any, where: str) -> float:
     if type(x) is not float:
         if not isinstance(x, Real):
-            raise TypeError(f"{where}: expected a number, got {type(x).__name__} {x!r}")
+            raise TypeError(f"{where}: expected a number or a Value, got {type(x).__name__} {x!r}")
         try:
             x = float(x)
         except OverflowError:
@@ -434,7 +435,7 @@ def _pow_value_exponent(a: float, b: float) -> float:
 
 def _dot(*operands: float) -> float:
     n = len(operands) // 2
-    total = math.fsum(w * x for w, x in zip(operands[:n], operands[n : 2 * n]))
+    total = sum(map(operator.mul, operands[:n], operands[n : 2 * n]))
     return total + operands[-1] if len(operands) % 2 else total
 
 
