@@ -218,9 +218,17 @@ class Value:
         self.grad += 1.0
         for node in reversed(order):
             op = node._op
-            if op is None:
-                continue
             upstream = node.grad
+            if op is None:
+                # A leaf comes after everything that uses it, so its grad is final here. An
+                # inf or nan anywhere on the way back reaches some leaf (inf * 0 is nan).
+                if upstream - upstream != 0.0:
+                    raise NonFiniteError(
+                        f"the gradient of {_name(self)} with respect to {_name(node)} is"
+                        f" {upstream}: it overflowed on the way back; scale the loss or the"
+                        " inputs down"
+                    )
+                continue
             operands = node._operands
             try:
                 if len(operands) == 2:  # the common case, unrolled: same as the loop below
@@ -245,13 +253,6 @@ class Value:
             for x, d in zip(operands, local):
                 if type(x) is Value:
                     x.grad += upstream * d
-        # An inf or nan anywhere on the way back reaches the leaves (inf * 0 is nan).
-        for node in order:
-            if node._op is None and node.grad - node.grad != 0.0:
-                raise NonFiniteError(
-                    f"the gradient of {_name(self)} with respect to {_name(node)} is {node.grad}:"
-                    " it overflowed on the way back; scale the loss or the inputs down"
-                )
 
     def zero_grad(self) -> None:
         """Set grad to 0.0 on this Value and everything it depends on."""
@@ -314,23 +315,28 @@ def _apply(op: Op, *operands: Any) -> Any:
     if not makes_node:
         return data
     node = _new_value(Value)
-    node.data, node.grad, node.label, node._op, node._operands = data, 0.0, "", op, operands
-    node._birth = next(_births)
+    node.data, node.grad, node.label, node._birth = data, 0.0, "", next(_births)
+    node._op, node._operands = op, operands
     return node
 
 
 def _binary(op: Op, a: Any, b: Any) -> Any:
     """`_apply` for the arithmetic operators, where one side is a Value. For anything but a
     number on the other side it returns NotImplemented, so Python can ask that type."""
+    # A finite float passes as it is; other numbers (and inf, nan) go through _as_float.
     if type(a) is Value:
         x = a.data
-    elif type(a) is float or isinstance(a, Real):
+    elif type(a) is float and a - a == 0.0:
+        x = a
+    elif isinstance(a, Real):
         x = _as_float(a, op.name)
     else:
         return NotImplemented
     if type(b) is Value:
         y = b.data
-    elif type(b) is float or isinstance(b, Real):
+    elif type(b) is float and b - b == 0.0:
+        y = b
+    elif isinstance(b, Real):
         y = _as_float(b, op.name)
     else:
         return NotImplemented
@@ -342,8 +348,8 @@ def _binary(op: Op, a: Any, b: Any) -> Any:
     if data - data != 0.0:
         raise _forward_error(op, OverflowError(), operands)
     node = _new_value(Value)
-    node.data, node.grad, node.label, node._op, node._operands = data, 0.0, "", op, operands
-    node._birth = next(_births)
+    node.data, node.grad, node.label, node._birth = data, 0.0, "", next(_births)
+    node._op, node._operands = op, operands
     return node
 
 
