@@ -101,7 +101,9 @@ class Value:
     def __init__(self, data: Number, label: str = "") -> None:
         if not isinstance(label, str):
             raise TypeError(f"Value label must be a str, got {type(label).__name__} {label!r}")
-        self.data = _as_float(data, f"Value {label!r}" if label else "Value")
+        if type(data) is not float or data - data != 0.0:  # anything but a finite float
+            data = _as_float(data, f"Value {label!r}" if label else "Value")
+        self.data = data
         self.grad = 0.0
         self.label = label
         self._op: Op | None = None
@@ -233,7 +235,8 @@ class Value:
             try:
                 if len(operands) == 2:  # the common case, unrolled: same as the loop below
                     a, b = operands
-                    a_is_value, b_is_value = type(a) is Value, type(b) is Value
+                    a_is_value = type(a) is Value
+                    b_is_value = type(b) is Value
                     da, db = op.derivatives(
                         node.data, a.data if a_is_value else a, b.data if b_is_value else b
                     )
@@ -312,12 +315,7 @@ def _apply(op: Op, *operands: Any) -> Any:
         raise _forward_error(op, error, operands) from None
     if data - data != 0.0:
         raise _forward_error(op, OverflowError(), operands)
-    if not makes_node:
-        return data
-    node = _new_value(Value)
-    node.data, node.grad, node.label, node._birth = data, 0.0, "", next(_births)
-    node._op, node._operands = op, operands
-    return node
+    return _new_node(data, op, operands) if makes_node else data
 
 
 def _binary(op: Op, a: Any, b: Any) -> Any:
@@ -347,9 +345,17 @@ def _binary(op: Op, a: Any, b: Any) -> Any:
         raise _forward_error(op, error, operands) from None
     if data - data != 0.0:
         raise _forward_error(op, OverflowError(), operands)
+    return _new_node(data, op, operands)
+
+
+def _new_node(data: float, op: Op, operands: tuple[Operand, ...]) -> Value:
     node = _new_value(Value)
-    node.data, node.grad, node.label, node._birth = data, 0.0, "", next(_births)
-    node._op, node._operands = op, operands
+    node.data = data
+    node.grad = 0.0
+    node.label = ""
+    node._birth = next(_births)
+    node._op = op
+    node._operands = operands
     return node
 
 

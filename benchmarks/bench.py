@@ -25,7 +25,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from autograd_lite import Value, make_moons, nn
+from autograd_lite import Value, compile_graph, make_moons, nn
 
 try:
     import micrograd.engine
@@ -124,12 +124,17 @@ def plain_float_step() -> Callable[[], tuple[float, list[float]]]:
 # 6. The same step through nn.MLP and the library's loss (micrograd: its own nn.MLP).
 
 
-def autograd_lite_mlp_step() -> Callable[[], tuple[float, list[float]]]:
+def benchmark_mlp() -> nn.MLP:
     model = nn.MLP(2, SIZES[1:], activation="relu")
     model.set_weights(
         [[row[:-1] for row in layer] for layer in initial_weights()],
         [[row[-1] for row in layer] for layer in initial_weights()],
     )
+    return model
+
+
+def autograd_lite_mlp_step() -> Callable[[], tuple[float, list[float]]]:
+    model = benchmark_mlp()
     params = model.parameters()
 
     def step() -> tuple[float, list[float]]:
@@ -157,6 +162,21 @@ def micrograd_mlp_step() -> Callable[[], tuple[float, list[float]]]:
         return loss.data, [p.grad for p in params]
 
     return step
+
+
+# ---------------------------------------------------------------------------
+# 8. The same step recorded once through nn, then run as generated code (compile_graph).
+
+
+def compiled_mlp_step() -> Callable[[], tuple[float, list[float]]]:
+    """Parameters are the compiled function's inputs, the points its data."""
+    model = benchmark_mlp()
+    points = [[Value(x) for x in point] for point in POINTS]
+    loss = nn.mean_squared_error([model(point) for point in points], TARGETS)
+    data = [x for point in points for x in point]
+    compiled = compile_graph(loss, model.parameters(), data)
+    values, data_values = [p.data for p in model.parameters()], [x.data for x in data]
+    return lambda: compiled(values, data_values)
 
 
 # ---------------------------------------------------------------------------
@@ -282,6 +302,12 @@ def main() -> None:
     ratio("autograd_lite nn / plain floats", t["autograd_lite nn.MLP"], t["plain floats"])
     if has_micrograd:
         ratio("micrograd nn / autograd_lite nn", t["micrograd nn.MLP"], t["autograd_lite nn.MLP"])
+
+    start = time.perf_counter()
+    runs = {"plain floats": plain_float_step(), "compiled nn.MLP step": compiled_mlp_step()}
+    print(f"\n(compiling the nn.MLP step took {time.perf_counter() - start:.1f} s, once)")
+    t = report("8. the same step as generated code (compile_graph)", runs, reps)
+    ratio("compiled / plain floats", t["compiled nn.MLP step"], t["plain floats"])
 
     t = report(
         "3. chain of 1,000,000 operations (y = y * 0.9999 + 0.0001, 500,000 times), backward",
