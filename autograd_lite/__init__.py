@@ -11,7 +11,7 @@ from . import derivations, nn
 from .codegen import CompiledGraph, compile_graph, to_code
 from .datasets import make_moons
 from .derivations import Derivation, DerivationError, nudge
-from .draw import (
+from .drawing import (
     DrawError,
     GraphTooLargeError,
     RendererNotFoundError,

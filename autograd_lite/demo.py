@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .datasets import make_moons
-from .draw import RendererNotFoundError, save
+from .drawing import RendererNotFoundError, save
 from .engine import Value
 from .nn import MLP, SGD, Neuron, hinge_loss
 

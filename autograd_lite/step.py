@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .draw import DrawError, field_text, node_ids
+from .drawing import DrawError, field_text, node_ids
 from .engine import NonFiniteError, Value, topological_order
 from .symbolic import Symbol, number_text, symbolic_derivatives, symbolic_forward
 from .viewer import viewer_document, viewer_fragment

@@ -16,7 +16,7 @@ import html
 import uuid
 from typing import TYPE_CHECKING
 
-from .draw import DEFAULT_MAX_NODES, draw
+from .drawing import DEFAULT_MAX_NODES, draw
 
 if TYPE_CHECKING:
     from .step import Frame, StepThrough

@@ -3,7 +3,6 @@ the node limit, and rendering to SVG/PNG with graphviz-pure alone or a system `d
 
 from __future__ import annotations
 
-import importlib
 import os
 import re
 import shutil
@@ -13,9 +12,7 @@ import pytest
 
 import autograd_lite as al
 from autograd_lite import Value, draw, nn
-
-# The package's `draw` is the function, so the module is fetched by name.
-draw_module = importlib.import_module("autograd_lite.draw")
+from autograd_lite import drawing as draw_module
 
 SVG = "{http://www.w3.org/2000/svg}"
 STATEMENT = re.compile(
