@@ -47,6 +47,7 @@ from .functional import (
     hessian,
     jvp,
 )
+from .nn import ModelError
 from .step import BackwardStep, ForwardStep, StepThrough, step_through
 
 __version__ = "0.1.0"
@@ -65,6 +66,7 @@ __all__ = [
     "GraphArgumentError",
     "GraphTooLargeError",
     "ModeComparison",
+    "ModelError",
     "NonFiniteError",
     "RenderError",
     "RendererNotFoundError",

@@ -19,6 +19,7 @@ from numbers import Real
 from typing import Any
 
 __all__ = [
+    "ArgumentTypeError",
     "AutogradError",
     "DivisionByZeroError",
     "DomainError",
@@ -52,6 +53,10 @@ class DivisionByZeroError(DomainError, ZeroDivisionError):
 
 class NonFiniteError(AutogradError, OverflowError, ValueError):
     """A value or gradient would become inf or nan: the graph never holds either."""
+
+
+class ArgumentTypeError(AutogradError, TypeError):
+    """An argument of the wrong type: not a Value where a node is needed, not a number..."""
 
 
 class ShapeError(AutogradError, ValueError):

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from numbers import Real
 from typing import Any
 
-from .engine import AutogradError, NonFiniteError, Value, topological_order
+from .engine import ArgumentTypeError, AutogradError, NonFiniteError, Value, topological_order
 
 __all__ = [
     "ArgumentTypeError",
@@ -38,10 +38,6 @@ Number = int | float
 
 class GraphArgumentError(AutogradError, ValueError):
     """An argument does not fit the graph: a direction on an interior node, a wrong count..."""
-
-
-class ArgumentTypeError(AutogradError, TypeError):
-    """An argument of the wrong type: not a Value where a node is needed, not a number..."""
 
 
 def grad(

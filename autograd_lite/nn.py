@@ -13,13 +13,25 @@ import random
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from .engine import NonFiniteError, ShapeError, Value, dot, log, relu, sigmoid, tanh
+from .engine import (
+    ArgumentTypeError,
+    AutogradError,
+    NonFiniteError,
+    ShapeError,
+    Value,
+    dot,
+    log,
+    relu,
+    sigmoid,
+    tanh,
+)
 
 __all__ = [
     "ACTIVATIONS",
     "MLP",
     "SGD",
     "Layer",
+    "ModelError",
     "Module",
     "Neuron",
     "binary_cross_entropy",
@@ -32,6 +44,12 @@ __all__ = [
 Number = int | float
 Operand = Value | Number
 Rng = random.Random | int | None
+
+
+class ModelError(AutogradError, ValueError):
+    """A network, loss or optimiser got an argument it cannot use: an unknown activation, a
+    label outside {-1, +1}, a learning rate that is not positive..."""
+
 
 #: The activation functions g a neuron can apply to its weighted sum z ("linear": g(z) = z).
 ACTIVATIONS: dict[str, Callable[[Value], Value] | None] = {
@@ -101,7 +119,7 @@ class Neuron(Module):
         if len(weights) != self.nin:
             raise ShapeError(f"this neuron has {self.nin} weights, got {len(weights)} numbers")
         if bias is not None and self.b is None:
-            raise ValueError("this neuron has no bias (it was built with bias=False)")
+            raise ModelError("this neuron has no bias (it was built with bias=False)")
         for w, number in zip(self.w, weights):
             w.data = Value(number).data
         if bias is not None:
@@ -179,7 +197,7 @@ class MLP(Module):
     ) -> None:
         _check_size(nin, "nin")
         if not nouts:
-            raise ValueError("MLP needs at least one layer size in nouts, e.g. MLP(2, [16, 1])")
+            raise ModelError("MLP needs at least one layer size in nouts, e.g. MLP(2, [16, 1])")
         _check_activation(output_activation)
         rng = _as_rng(rng)
         sizes = [nin, *nouts]
@@ -208,7 +226,7 @@ class MLP(Module):
         Without `biases` the network has none, as in the textbook derivations.
         """
         if not weights or not weights[0] or not weights[0][0]:
-            raise ValueError("from_weights needs at least one non-empty weight matrix")
+            raise ModelError("from_weights needs at least one non-empty weight matrix")
         nouts = [len(matrix) for matrix in weights]
         mlp = cls(len(weights[0][0]), nouts, activation, output_activation, biases is not None)
         mlp.set_weights(weights, biases)
@@ -283,7 +301,7 @@ def binary_cross_entropy(probabilities: Any, targets: Any) -> Value:
     terms = []
     for p, y in pairs:
         if not 0 <= y <= 1:
-            raise ValueError(f"binary_cross_entropy: targets must lie in [0, 1], got {y!r}")
+            raise ModelError(f"binary_cross_entropy: targets must lie in [0, 1], got {y!r}")
         if y > 0:
             terms.append(y * log(p))
         if y < 1:
@@ -297,7 +315,7 @@ def hinge_loss(scores: Any, labels: Any) -> Value:
     pairs = _pairs(scores, labels, "hinge_loss")
     for _, y in pairs:
         if y not in (-1, 1):
-            raise ValueError(f"hinge_loss: labels must be -1 or +1, got {y!r}")
+            raise ModelError(f"hinge_loss: labels must be -1 or +1, got {y!r}")
     return sum(relu(1 - y * s) for s, y in pairs) / len(pairs)
 
 
@@ -308,7 +326,7 @@ class SGD:
         self.parameters = list(parameters)
         for p in self.parameters:
             if type(p) is not Value:
-                raise TypeError(f"SGD: parameters must be Values, got {type(p).__name__}")
+                raise ArgumentTypeError(f"SGD: parameters must be Values, got {type(p).__name__}")
         self.lr = lr
 
     @property
@@ -319,7 +337,7 @@ class SGD:
     def lr(self, lr: float) -> None:
         lr = Value(lr).data
         if lr <= 0:
-            raise ValueError(f"SGD: the learning rate must be positive, got {lr}")
+            raise ModelError(f"SGD: the learning rate must be positive, got {lr}")
         self._lr = lr
 
     def step(self) -> None:
@@ -346,12 +364,12 @@ class SGD:
 
 def _check_size(n: Any, name: str) -> None:
     if type(n) is not int or n < 1:
-        raise ValueError(f"{name} must be a positive int, got {n!r}")
+        raise ModelError(f"{name} must be a positive int, got {n!r}")
 
 
 def _check_activation(activation: Any) -> str:
     if activation not in ACTIVATIONS:
-        raise ValueError(
+        raise ModelError(
             f"unknown activation {activation!r}; choose one of {', '.join(map(repr, ACTIVATIONS))}"
         )
     return activation
@@ -364,7 +382,9 @@ def _as_rng(rng: Rng) -> Any:
         return rng
     if type(rng) is int:
         return random.Random(rng)
-    raise TypeError(f"rng must be a random.Random, an int seed or None, got {type(rng).__name__}")
+    raise ArgumentTypeError(
+        f"rng must be a random.Random, an int seed or None, got {type(rng).__name__}"
+    )
 
 
 def _as_inputs(x: Any, nin: int) -> Sequence[Operand]:

@@ -6,6 +6,7 @@ import random
 
 import pytest
 
+import autograd_lite as al
 from autograd_lite import NonFiniteError, Value, nn, topological_order
 
 # ---------------------------------------------------------------------------
@@ -418,3 +419,19 @@ def test_bad_learning_rate(lr, error):
 def test_sgd_needs_values():
     with pytest.raises(TypeError, match="float"):
         nn.SGD([1.0], lr=0.1)
+
+
+def test_nn_argument_errors_are_library_errors():
+    """Bad arguments raise the library's own types, which keep the natural builtin bases."""
+    with pytest.raises(nn.ModelError, match="unknown activation 'softmax'"):
+        nn.Neuron(2, activation="softmax")
+    with pytest.raises(nn.ModelError, match="labels must be -1 or \\+1, got 0"):
+        nn.hinge_loss([Value(0.5)], [0])
+    with pytest.raises(nn.ModelError, match="learning rate must be positive"):
+        nn.SGD([Value(1.0)], lr=0.0)
+    with pytest.raises(al.ArgumentTypeError, match="parameters must be Values, got float"):
+        nn.SGD([1.0], lr=0.1)
+    with pytest.raises(al.ArgumentTypeError, match="rng must be"):
+        nn.Neuron(2, rng="seed")
+    assert issubclass(nn.ModelError, ValueError) and issubclass(nn.ModelError, al.AutogradError)
+    assert issubclass(al.ArgumentTypeError, TypeError)
