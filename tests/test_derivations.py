@@ -96,7 +96,9 @@ def test_network_c_forward_quantities_by_hand():
 
 
 def test_equations_match_torch():
-    torch = pytest.importorskip("torch")
+    torch = pytest.importorskip(
+        "torch", reason="PyTorch is not installed: pip install torch to compare with it"
+    )
     derivation = d.network_b()
     equations = derivation.equations()
     tensors = []

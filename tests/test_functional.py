@@ -102,7 +102,9 @@ TORCH_CASES = [
 
 @pytest.mark.parametrize(("name", "f", "torch_name", "x"), TORCH_CASES)
 def test_higher_derivatives_match_pytorch_double_backward(name, f, torch_name, x):
-    torch = pytest.importorskip("torch")
+    torch = pytest.importorskip(
+        "torch", reason="PyTorch is not installed: pip install torch to compare with it"
+    )
     t = torch.tensor(x, dtype=torch.float64, requires_grad=True)
     y = getattr(torch, torch_name)(t)
     expected = []
@@ -138,7 +140,9 @@ def _all_partials(y, variables, order, differentiate):
 
 @pytest.mark.parametrize(("name", "f", "f_torch"), BINARY_CASES, ids=[c[0] for c in BINARY_CASES])
 def test_mixed_partials_up_to_third_order_match_pytorch(name, f, f_torch):
-    torch = pytest.importorskip("torch")
+    torch = pytest.importorskip(
+        "torch", reason="PyTorch is not installed: pip install torch to compare with it"
+    )
     point = (1.3, -0.6)
 
     def ours(y, variables):
@@ -159,7 +163,9 @@ def test_mixed_partials_up_to_third_order_match_pytorch(name, f, f_torch):
 
 
 def test_hessian_of_a_formula_matches_pytorch():
-    torch = pytest.importorskip("torch")
+    torch = pytest.importorskip(
+        "torch", reason="PyTorch is not installed: pip install torch to compare with it"
+    )
 
     def f(a, b, c):
         return (a * b).tanh() + a**3 / (c * c + 1) + (b - c).exp() * al.sigmoid(a)

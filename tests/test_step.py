@@ -115,7 +115,9 @@ def test_leaves_accumulate_like_backward() -> None:
 
 
 def test_grads_match_pytorch() -> None:
-    torch = pytest.importorskip("torch")
+    torch = pytest.importorskip(
+        "torch", reason="PyTorch is not installed: pip install torch to compare with it"
+    )
     root, leaves = many_ops()
     step_through(root)
     x, y = (torch.tensor(v.data, dtype=torch.float64, requires_grad=True) for v in leaves)

@@ -13,7 +13,9 @@ from hypothesis import strategies as st
 import autograd_lite as al
 from autograd_lite import AutogradError, Value, nn
 
-torch = pytest.importorskip("torch")
+torch = pytest.importorskip(
+    "torch", reason="PyTorch is not installed: pip install torch to compare with it"
+)
 
 
 def tensor(x, requires_grad=False):
