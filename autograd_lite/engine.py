@@ -105,7 +105,9 @@ class Value:
 
     def __init__(self, data: Number, label: str = "") -> None:
         if not isinstance(label, str):
-            raise TypeError(f"Value label must be a str, got {type(label).__name__} {label!r}")
+            raise ArgumentTypeError(
+                f"Value label must be a str, got {type(label).__name__} {label!r}"
+            )
         if type(data) is not float or data - data != 0.0:  # anything but a finite float
             data = _as_float(data, f"Value {label!r}" if label else "Value")
         self.data = data
@@ -310,7 +312,7 @@ def _apply(op: Op, *operands: Any) -> Any:
         else:
             apply_op = getattr(type(x), "apply_op", None)
             if apply_op is None:
-                raise TypeError(
+                raise ArgumentTypeError(
                     f"{op.name}: expected a Value or a number, got {type(x).__name__} {x!r}"
                 )
             return apply_op(op, operands)
@@ -389,7 +391,9 @@ def _forward_error(op: Op, error: Exception, operands: tuple[Any, ...]) -> Autog
 def _as_float(x: Any, where: str) -> float:
     if type(x) is not float:
         if not isinstance(x, Real):
-            raise TypeError(f"{where}: expected a number or a Value, got {type(x).__name__} {x!r}")
+            raise ArgumentTypeError(
+                f"{where}: expected a number or a Value, got {type(x).__name__} {x!r}"
+            )
         try:
             x = float(x)
         except OverflowError:
@@ -404,7 +408,7 @@ def _data_of(x: object) -> float:
         return x.data
     if isinstance(x, Real):
         return float(x)
-    raise TypeError(f"cannot compare a Value with {type(x).__name__} {x!r}")
+    raise ArgumentTypeError(f"cannot compare a Value with {type(x).__name__} {x!r}")
 
 
 def _name(node: Value) -> str:
