@@ -308,14 +308,15 @@ def _record_backward(
     steps = []
     seen: dict[Value, int] = {}
     for node in reversed(order):
-        if node.is_leaf:
-            continue
+        # Each node's grad is final when its turn comes (a leaf's too), so check it here.
         upstream = node.grad
         if upstream - upstream != 0.0:
             raise NonFiniteError(
                 f"the gradient reaching {name(node)} is {upstream}: it overflowed on the way"
                 " back; scale the loss or the inputs down"
             )
+        if node.is_leaf:
+            continue
         for i, (x, local) in enumerate(zip(node.operands, _local_derivatives(node))):
             if type(x) is not Value:
                 continue

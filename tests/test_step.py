@@ -244,6 +244,15 @@ def test_an_overflowing_gradient_is_reported_like_backward() -> None:
         step_through(z)
 
 
+def test_an_infinite_leaf_gradient_is_reported_like_backward() -> None:
+    x = Value(1e-310, "x")
+    y = al.log(x)  # finite forward; dy/dx = 1/x overflows to inf in the last step, at a leaf
+    with pytest.raises(al.NonFiniteError, match="with respect to Value 'x' is inf"):
+        y.backward()
+    with pytest.raises(al.NonFiniteError, match="reaching x is inf"):
+        step_through(y)
+
+
 def test_bad_arguments() -> None:
     with pytest.raises(TypeError, match="expected a Value"):
         step_through(2.0)
