@@ -39,6 +39,7 @@ from .engine import (
     step,
     topological_order,
 )
+from .functional import _local_derivatives
 from .nn import (
     ACTIVATIONS,
     MLP,
@@ -1135,8 +1136,7 @@ def nudge(root: Value, leaf: Value, h: float = 1e-3) -> Nudge:
         operands = node.operands
         if not any(type(x) is Value and x in derivative for x in operands):
             continue
-        datas = [x.data if type(x) is Value else x for x in operands]
-        local = node._op.derivatives(node.data, *datas)
+        local = _local_derivatives(node, False)
         derivative[node] = sum(
             d * derivative[x]
             for x, d in zip(operands, local)

@@ -478,6 +478,15 @@ def test_nudge_errors():
         al.nudge(f, x, -2.0)
 
 
+def test_nudge_where_a_derivative_is_infinite_says_so_as_backward_does():
+    x = al.Value(0.0, "x")
+    f = x.sqrt()  # d sqrt(x)/dx = 1 / (2 sqrt x) is infinite at 0
+    with pytest.raises(al.NonFiniteError):
+        f.backward()
+    with pytest.raises(al.NonFiniteError, match="derivative of sqrt"):
+        al.nudge(f, x, 1e-3)
+
+
 # ---------------------------------------------------------------------------
 # Tables in a terminal and in Jupyter.
 
