@@ -24,6 +24,7 @@ from typing import Any
 
 from .drawing import DrawError, field_text, node_ids
 from .engine import NonFiniteError, Value, topological_order
+from .functional import _local_derivatives
 from .symbolic import Symbol, number_text, symbolic_derivatives, symbolic_forward
 from .viewer import viewer_document, viewer_fragment
 
@@ -317,9 +318,10 @@ def _record_backward(
             )
         if node.is_leaf:
             continue
-        for i, (x, local) in enumerate(zip(node.operands, _local_derivatives(node))):
+        for i, (x, local) in enumerate(zip(node.operands, _local_derivatives(node, False))):
             if type(x) is not Value:
                 continue
+            local = float(local)
             before = x.grad
             product = upstream * local
             x.grad = before + product
@@ -340,19 +342,6 @@ def _record_backward(
                 )
             )
     return steps
-
-
-def _local_derivatives(node: Value) -> tuple[float, ...]:
-    """d node/d operand for each operand: the operation's rule evaluated on the numbers."""
-    datas = [x.data if type(x) is Value else x for x in node.operands]
-    try:
-        local = node._op.derivatives(node.data, *datas)
-    except (ZeroDivisionError, OverflowError, ValueError):
-        raise NonFiniteError(
-            f"the derivative of {node.op} at {datas} is infinite, so the gradient cannot be"
-            " computed there"
-        ) from None
-    return tuple(float(d) for d in local)
 
 
 def _rule(node: Value, operand: int, name: Callable[[Value], str]) -> str:
