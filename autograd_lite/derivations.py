@@ -36,6 +36,7 @@ from .engine import (
     Op,
     ShapeError,
     Value,
+    dot,
     step,
     topological_order,
 )
@@ -786,10 +787,9 @@ class Derivation:
             neurons = module.neurons
             w[layer] = [[p.data for p in n.w] for n in neurons]
             b[layer] = None if neurons[0].b is None else [n.b.data for n in neurons]
-            # Summed with math.fsum, as the engine's dot node does, so z matches it to the bit.
+            # The engine's own dot on floats, so z matches the graph's z nodes to the bit.
             z[layer] = [
-                math.fsum(wk * ak for wk, ak in zip(row, a[layer - 1]))
-                + (0.0 if b[layer] is None else b[layer][j])
+                dot(row, a[layer - 1], None if b[layer] is None else b[layer][j])
                 for j, row in enumerate(w[layer])
             ]
             a[layer] = [_g(n.activation, zj) for n, zj in zip(neurons, z[layer])]

@@ -78,6 +78,16 @@ def test_builders_have_the_published_shapes_activations_and_losses():
     assert all(n.b is not None and n.activation == "sigmoid" for n in dd.mlp.layers[0].neurons)
 
 
+def test_forward_quantities_are_the_engine_nodes_to_the_bit():
+    # Added in order (Python 3.11's sum) 1e16 + 1 rounds to 1e16 and z is 0; math.fsum gives 1.
+    # However the engine's dot sums, the equations must sum the same way.
+    mlp = nn.MLP.from_weights([[[1.0, 1.0, 1.0]]], output_activation="linear")
+    x = [1e16, 1.0, -1e16]
+    z = mlp(x)
+    q = d.Derivation(mlp, x, [0.0]).quantities()
+    assert q.z[1][0] == q.a[1][0] == z.data
+
+
 def test_network_c_forward_quantities_by_hand():
     q = d.network_c().quantities()
     y0s = 0.3 * 0.6 + -0.2 * -0.4
