@@ -123,10 +123,15 @@ class CompiledGraph:
             raise NonFiniteError(self._failure(error, "overflows")) from None
         except (ValueError, TypeError) as error:
             raise DomainError(self._failure(error, "leaves its domain")) from None
+        # One sum checks them all at once; only if it is not a finite float is each looked at
+        # (finite numbers can add up to inf).
         total = output + sum(gradients)
         if type(total) is not float or total - total != 0.0:
+            bad = [x for x in (output, *gradients) if type(x) is not float or x - x != 0.0]
+            if not bad:
+                return output, gradients
             raise NonFiniteError(
-                f"at these inputs the graph's output or a gradient is {total!r} (not a finite"
+                f"at these inputs the graph's output or a gradient is {bad[0]!r} (not a finite"
                 " real number); the engine refuses such values. Move the inputs back into the"
                 " range where every operation is defined"
             )

@@ -243,6 +243,14 @@ def test_errors_at_new_inputs_are_the_engines():
         compiled([1.0, 2.0])
 
 
+def test_finite_gradients_whose_sum_overflows_are_returned_as_the_engine_gives_them():
+    a, b = Value(1e-10, label="a"), Value(1e-10, label="b")
+    y = 1.5e308 * a + 1.5e308 * b  # finite output, and two finite gradients of 1.5e308
+    y.backward()
+    assert (a.grad, b.grad) == (1.5e308, 1.5e308)
+    assert compile_graph(y, [a, b])([1e-10, 1e-10]) == (y.data, (1.5e308, 1.5e308))
+
+
 def test_arguments_are_checked():
     x = Value(2.0, label="x")
     y = x * 2
