@@ -116,7 +116,14 @@ class CompiledGraph:
                     " them; give one per Value, in the order given to compile_graph"
                 )
         try:
-            output, gradients = self._function(*map(float, values), *map(float, data_values))
+            arguments = [*map(float, values), *map(float, data_values)]
+        except (TypeError, ValueError) as error:
+            raise ArgumentTypeError(
+                f"the values for a compiled graph must be numbers ({error}); give one float per"
+                " input and per data leaf"
+            ) from None
+        try:
+            output, gradients = self._function(*arguments)
         except ZeroDivisionError as error:
             raise DivisionByZeroError(self._failure(error, "divides by zero")) from None
         except OverflowError as error:

@@ -241,6 +241,10 @@ def test_errors_at_new_inputs_are_the_engines():
         big([1e200])
     with pytest.raises(al.GraphArgumentError, match="has 1 inputs, got 2 values"):
         compiled([1.0, 2.0])
+    with pytest.raises(al.ArgumentTypeError, match="must be numbers"):
+        compiled([None])
+    with pytest.raises(al.ArgumentTypeError, match="must be numbers"):
+        compiled(["two"])
 
 
 def test_finite_gradients_whose_sum_overflows_are_returned_as_the_engine_gives_them():
