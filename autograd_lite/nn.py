@@ -228,7 +228,9 @@ class MLP(Module):
         if not weights or not weights[0] or not weights[0][0]:
             raise ModelError("from_weights needs at least one non-empty weight matrix")
         nouts = [len(matrix) for matrix in weights]
-        mlp = cls(len(weights[0][0]), nouts, activation, output_activation, biases is not None)
+        # Every parameter is overwritten below: a fixed seed spares the global random state.
+        has_bias = biases is not None
+        mlp = cls(len(weights[0][0]), nouts, activation, output_activation, has_bias, rng=0)
         mlp.set_weights(weights, biases)
         return mlp
 

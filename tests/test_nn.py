@@ -163,6 +163,14 @@ def test_from_weights_with_biases_by_hand():
     assert model.layers[1].neurons[0].b.data == 0.3
 
 
+def test_from_weights_leaves_the_global_random_state_alone():
+    random.seed(7)
+    expected = random.random()
+    random.seed(7)
+    nn.MLP.from_weights([W1, W2])
+    assert random.random() == expected
+
+
 def test_set_weights_on_neuron_layer_and_mlp():
     neuron = nn.Neuron(2, rng=0)
     neuron.set_weights([0.5, -0.5], bias=0.25)
