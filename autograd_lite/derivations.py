@@ -1164,16 +1164,6 @@ def nudge(root: Value, leaf: Value, h: float = 1e-3) -> Nudge:
 # The four networks of the published derivations.
 
 
-def _mlp(
-    weights: Sequence[Matrix], biases: Sequence[Vector] | None, activation: str, output: str
-) -> MLP:
-    """An MLP with these weights (W^l is nout x nin) and biases (None: no biases)."""
-    sizes = [len(matrix) for matrix in weights]
-    mlp = MLP(len(weights[0][0]), sizes, activation, output, biases is not None, rng=0)
-    mlp.set_weights(weights, biases)
-    return mlp
-
-
 def _rounded(rng: random.Random, rows: int, columns: int) -> Matrix:
     return [[round(rng.uniform(-1, 1), 2) for _ in range(columns)] for _ in range(rows)]
 
@@ -1184,7 +1174,7 @@ def network_a(batch: bool = False) -> Derivation:
     three samples with `batch=True`)."""
     rng = random.Random(1)
     weights = [_rounded(rng, 5, 4), _rounded(rng, 3, 5), _rounded(rng, 2, 3)]
-    mlp = _mlp(weights, None, "tanh", "sigmoid")
+    mlp = MLP.from_weights(weights, None, "tanh", "sigmoid")
     inputs = [[0.5, -1.0, 0.25, 2.0], [1.0, 0.3, -0.7, 0.0], [-0.4, 0.8, 1.5, -1.2]]
     targets = [[0.2, 0.9], [0.7, 0.1], [0.5, 0.5]]
     if not batch:
@@ -1206,7 +1196,7 @@ def network_b(batch_size: int = 4) -> Derivation:
     sizes = [3, 4, 3, 2]
     weights = [_rounded(rng, sizes[i + 1], sizes[i]) for i in range(3)]
     biases = [[round(rng.uniform(-0.5, 0.5), 2) for _ in range(n)] for n in sizes[1:]]
-    mlp = _mlp(weights, biases, "tanh", "sigmoid")
+    mlp = MLP.from_weights(weights, biases, "tanh", "sigmoid")
     inputs = [[round(rng.uniform(-1, 1), 2) for _ in range(3)] for _ in range(batch_size)]
     targets = [[float(i % 2), float((i + 1) % 2)] for i in range(batch_size)]
     aliases = {"w^L_12": ("w", 3, 1, 2), "w^L-1_22": ("w", 2, 2, 2)}
@@ -1234,7 +1224,7 @@ def network_c() -> Derivation:
         [[w["w000"], w["w010"]], [w["w001"], w["w011"]]],
         [[w["w100"], w["w110"]], [w["w101"], w["w111"]]],
     ]
-    mlp = _mlp(weights, None, "sigmoid", "sigmoid")
+    mlp = MLP.from_weights(weights, None, "sigmoid", "sigmoid")
     aliases: dict[str, tuple[Any, ...]] = {}
     for layer in (0, 1):
         for source in (0, 1):
@@ -1269,7 +1259,7 @@ NETWORK_D_TARGET = (1.0, 0.0)
 
 def network_d() -> Derivation:
     """D, the four equations: a 3-4-2 sigmoid network with biases, C = 1/2 sum_j (y_j - a^L_j)^2."""
-    mlp = _mlp(NETWORK_D_WEIGHTS, NETWORK_D_BIASES, "sigmoid", "sigmoid")
+    mlp = MLP.from_weights(NETWORK_D_WEIGHTS, NETWORK_D_BIASES, "sigmoid", "sigmoid")
     return Derivation(
         mlp,
         list(NETWORK_D_INPUT),
