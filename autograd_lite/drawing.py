@@ -21,7 +21,7 @@ from typing import Any
 
 import graphviz
 
-from .engine import AutogradError, Value, topological_order
+from .engine import ArgumentTypeError, AutogradError, Value, topological_order
 
 __all__ = [
     "DEFAULT_MAX_NODES",
@@ -151,7 +151,7 @@ def draw(
     - `labels`: text to show instead of the label of some Values (the Values are not changed).
     """
     if type(root) is not Value:
-        raise TypeError(f"draw: expected a Value, got {type(root).__name__}")
+        raise ArgumentTypeError(f"draw: expected a Value, got {type(root).__name__}")
     _check_options(rankdir, precision, depth, max_nodes)
     ids = node_ids(root)
     shown = _within_depth(root, depth)

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from .drawing import DrawError, field_text, node_ids
-from .engine import NonFiniteError, Value, topological_order
+from .engine import ArgumentTypeError, NonFiniteError, Value, topological_order
 from .functional import _local_derivatives
 from .symbolic import Symbol, number_text, symbolic_derivatives, symbolic_forward
 from .viewer import viewer_document, viewer_fragment
@@ -88,7 +88,7 @@ class StepThrough:
 
     def __init__(self, root: Value, precision: int = 4) -> None:
         if type(root) is not Value:
-            raise TypeError(f"step_through: expected a Value, got {type(root).__name__}")
+            raise ArgumentTypeError(f"step_through: expected a Value, got {type(root).__name__}")
         if type(precision) is not int or not 0 <= precision <= 17:
             raise DrawError(
                 f"step_through: precision must be an int from 0 to 17; got {precision!r}"

@@ -140,6 +140,11 @@ def test_bad_options_say_what_is_allowed(options: dict, message: str) -> None:
         draw(Value(1.0), **options)
 
 
+def test_drawing_something_other_than_a_value_is_an_argument_type_error() -> None:
+    with pytest.raises(al.ArgumentTypeError, match="draw: expected a Value, got float"):
+        draw(1.0)
+
+
 def test_clusters_group_each_neuron_inside_its_layer() -> None:
     model = nn.MLP(2, [2, 1], rng=0)
     out = model([Value(0.5, "x0"), Value(-1.0, "x1")])

@@ -256,6 +256,8 @@ def test_an_infinite_leaf_gradient_is_reported_like_backward() -> None:
 def test_bad_arguments() -> None:
     with pytest.raises(TypeError, match="expected a Value"):
         step_through(2.0)
+    with pytest.raises(al.ArgumentTypeError, match="expected a Value"):
+        step_through(2.0)
     with pytest.raises(al.DrawError, match="precision"):
         step_through(Value(1.0), precision=40)
 
