@@ -22,6 +22,7 @@ from .drawing import (
     to_svg,
 )
 from .engine import (
+    ArgumentTypeError,
     AutogradError,
     DivisionByZeroError,
     DomainError,
@@ -39,7 +40,6 @@ from .engine import (
     topological_order,
 )
 from .functional import (
-    ArgumentTypeError,
     GraphArgumentError,
     ModeComparison,
     compare_modes,

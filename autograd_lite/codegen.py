@@ -33,13 +33,14 @@ from typing import Any
 
 from . import floatops
 from .engine import (
+    ArgumentTypeError,
     DivisionByZeroError,
     DomainError,
     NonFiniteError,
     Value,
     topological_order,
 )
-from .functional import ArgumentTypeError, GraphArgumentError
+from .functional import GraphArgumentError
 from .symbolic import PRODUCT, Symbol, number_text, symbolic_derivatives, symbolic_forward
 
 __all__ = ["CompiledGraph", "compile_graph", "to_code"]

@@ -24,7 +24,6 @@ from typing import Any
 from .engine import ArgumentTypeError, AutogradError, NonFiniteError, Value, topological_order
 
 __all__ = [
-    "ArgumentTypeError",
     "GraphArgumentError",
     "ModeComparison",
     "compare_modes",
