@@ -9,6 +9,7 @@ from . import demo
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Parse the command line (`argv`, default sys.argv) and run the command; the exit code."""
     parser = argparse.ArgumentParser(prog="autograd-lite", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("demo", help="train an MLP on two moons and draw a neuron's graph")

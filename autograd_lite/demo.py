@@ -47,6 +47,7 @@ def draw_neuron(path: Path, seed: int = 0) -> Path:
 
 
 def main(output: str = "neuron.svg", steps: int = 100, seed: int = 0) -> int:
+    """Train (`train_moons`), then draw a neuron to `output`; 0, or 1 with no renderer."""
     start = time.perf_counter()
     loss, accuracy = train_moons(steps, seed)
     print(

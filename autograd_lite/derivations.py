@@ -372,6 +372,7 @@ class ComparisonRow:
 
     @property
     def name(self) -> str:
+        """The alias with the label in brackets, or the label alone."""
         return f"{self.alias} ({self.label})" if self.alias else self.label
 
     @property
@@ -403,6 +404,7 @@ class Comparison:
 
     @property
     def max_disagreement(self) -> float:
+        """The largest absolute gap between the three numbers of any row."""
         return max(row.disagreement for row in self.rows)
 
     @property
@@ -416,6 +418,7 @@ class Comparison:
         return max(row.finite_difference_error for row in self.rows)
 
     def row(self, name: str) -> ComparisonRow:
+        """The row of a parameter, by label ('L1.N0.w2'), alias ('w100') or symbol ('w^1_02')."""
         for row in self.rows:
             if name in (row.label, row.alias, row.symbol):
                 return row
@@ -466,6 +469,7 @@ class PathTerm:
 
     @property
     def value(self) -> float:
+        """w^{l+1}_ij delta^{l+1}_i."""
         return self.weight * self.delta
 
 
@@ -490,6 +494,7 @@ class Chain:
 
     @property
     def product(self) -> float:
+        """The product of the factors' values."""
         result = 1.0
         for factor in self.factors:
             result *= factor.value
@@ -524,14 +529,17 @@ class Explanation:
 
     @property
     def total(self) -> float:
+        """dC/dp by the chain rule: batch_factor * the sum over samples of each chain's product."""
         return self.batch_factor * sum(chain.product for chain in self.chains)
 
     @property
     def difference(self) -> float:
+        """|total - engine grad|."""
         return math.fabs(self.total - self.grad)
 
     @property
     def agrees(self) -> bool:
+        """True when |total - grad| <= 1e-12 max(1, |grad|)."""
         return self.difference <= 1e-12 * max(1.0, math.fabs(self.grad))
 
     def __str__(self) -> str:
@@ -587,18 +595,21 @@ class FormulaCheck:
 
     @property
     def max_disagreement(self) -> float:
+        """The largest |formula - engine| over the entries (inf if it could not be evaluated)."""
         if self.error:
             return math.inf
         return max(math.fabs(f - e) for f, e in zip(self.formula_values, self.engine_values))
 
     @property
     def max_relative_error(self) -> float:
+        """The largest relative error over the entries (inf if it could not be evaluated)."""
         if self.error:
             return math.inf
         return max(relative_error(f, e) for f, e in zip(self.formula_values, self.engine_values))
 
     @property
     def agrees(self) -> bool:
+        """True when every entry has |formula - engine| <= rtol max(1, |engine|)."""
         return not self.error and all(
             math.fabs(f - e) <= self.rtol * max(1.0, math.fabs(e))
             for f, e in zip(self.formula_values, self.engine_values)
@@ -731,6 +742,7 @@ class Derivation:
 
     @property
     def batch_size(self) -> int:
+        """N, the number of samples."""
         return len(self.inputs)
 
     @property
@@ -739,6 +751,7 @@ class Derivation:
         return 1 / self.batch_size if self.reduction == "mean" else 1.0
 
     def parameters(self) -> list[Value]:
+        """The network's weights and biases, as `MLP.parameters()` lists them."""
         return self.mlp.parameters()
 
     def parameter(self, name: Target) -> Value:
@@ -1068,6 +1081,7 @@ class NudgeRow:
 
     @property
     def gap(self) -> float:
+        """actual - predicted: what the first-order prediction misses."""
         return self.actual - self.predicted
 
 
@@ -1084,6 +1098,7 @@ class Nudge:
 
     @property
     def root(self) -> NudgeRow:
+        """The root's row (the last one)."""
         return self.rows[-1]
 
     def _cells(self) -> list[list[str]]:

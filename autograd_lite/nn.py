@@ -64,9 +64,11 @@ class Module:
     """Anything with parameters: `parameters()` lists them, `zero_grad()` clears their grads."""
 
     def parameters(self) -> list[Value]:
+        """Every weight and bias, in a fixed order."""
         return []
 
     def zero_grad(self) -> None:
+        """Set every parameter's grad to 0.0 (before the next backward())."""
         for p in self.parameters():
             p.grad = 0.0
 
@@ -100,6 +102,7 @@ class Neuron(Module):
 
     @property
     def nin(self) -> int:
+        """The number of inputs (and of weights)."""
         return len(self.w)
 
     def __call__(self, x: Sequence[Operand] | Operand) -> Value:
@@ -333,6 +336,7 @@ class SGD:
 
     @property
     def lr(self) -> float:
+        """The learning rate: a positive finite number (set it to schedule it)."""
         return self._lr
 
     @lr.setter
@@ -356,6 +360,7 @@ class SGD:
             p.data = new
 
     def zero_grad(self) -> None:
+        """Set every parameter's grad to 0.0."""
         for p in self.parameters:
             p.grad = 0.0
 
