@@ -218,7 +218,7 @@ class StepThrough:
             f"backward {index} of {total}: {node} = {formula} sends its gradient to {parent}{which}"
         )
         local_numbers = _rule(step.node, step.operand, lambda x: self._operand_number(x.data))
-        local_text = local_numbers if _is_number(local_numbers) else f"({local_numbers})"
+        local_text = local_numbers if _reads_as_number(local_numbers) else f"({local_numbers})"
         stages = [
             (
                 "rule",
@@ -227,7 +227,7 @@ class StepThrough:
             ("numbers", f"= {self._operand_number(step.upstream)} * {local_text}"),
         ]
         result = f"= {number(step.product)}"
-        if not _is_number(local_numbers):
+        if not _reads_as_number(local_numbers):
             factors = f"{self._operand_number(step.upstream)} * {self._operand_number(step.local)}"
             result = f"= {factors} {result}"
         stages.append(("result", result))
@@ -377,7 +377,7 @@ def _input_edges(node: Value, op_id: str) -> list[str]:
     return [f"{op_id}_in{i}" for i in range(len(node.operands))]
 
 
-def _is_number(text: str) -> bool:
+def _reads_as_number(text: str) -> bool:
     try:
         float(text.strip("()"))
     except ValueError:
