@@ -9,7 +9,7 @@ the textbook backprop equations against the engine.
 
 from . import derivations, nn
 from .codegen import CompiledGraph, compile_graph, to_code
-from .datasets import make_moons
+from .datasets import DatasetError, make_moons
 from .derivations import Derivation, DerivationError, nudge
 from .drawing import (
     DrawError,
@@ -57,6 +57,7 @@ __all__ = [
     "AutogradError",
     "BackwardStep",
     "CompiledGraph",
+    "DatasetError",
     "Derivation",
     "DerivationError",
     "DivisionByZeroError",

@@ -4,6 +4,15 @@ from __future__ import annotations
 
 import math
 import random
+from numbers import Real
+
+from .engine import ArgumentTypeError, AutogradError
+
+__all__ = ["DatasetError", "make_moons"]
+
+
+class DatasetError(AutogradError, ValueError):
+    """A data set was asked for with a size or noise level it cannot have."""
 
 
 def make_moons(
@@ -15,9 +24,19 @@ def make_moons(
     lower one), with Gaussian noise of standard deviation `noise` added to each coordinate.
     """
     if type(n_samples) is not int or n_samples < 2:
-        raise ValueError(f"make_moons: n_samples must be an int >= 2, got {n_samples!r}")
-    if not noise >= 0:
-        raise ValueError(f"make_moons: noise must be >= 0, got {noise!r}")
+        raise DatasetError(
+            f"make_moons: n_samples must be an int >= 2 (one point per moon at least),"
+            f" got {n_samples!r}"
+        )
+    if not isinstance(noise, Real):
+        raise ArgumentTypeError(
+            f"make_moons: noise must be a number (a standard deviation such as 0.1),"
+            f" got {type(noise).__name__} {noise!r}"
+        )
+    if not 0 <= noise < math.inf:
+        raise DatasetError(
+            f"make_moons: noise must be >= 0 and finite (0 for no noise), got {noise!r}"
+        )
     rng = random.Random(seed)
     n_upper = n_samples // 2
     n_lower = n_samples - n_upper

@@ -36,11 +36,19 @@ def test_make_moons_without_noise_lies_on_the_half_circles():
 def test_make_moons_bad_size(n_samples):
     with pytest.raises(ValueError):
         al.make_moons(n_samples)
+    with pytest.raises(al.DatasetError, match="n_samples must be an int >= 2"):
+        al.make_moons(n_samples)
 
 
 def test_make_moons_bad_noise():
     with pytest.raises(ValueError):
         al.make_moons(10, noise=-0.1)
+    with pytest.raises(al.DatasetError, match="noise must be >= 0"):
+        al.make_moons(10, noise=float("nan"))
+    with pytest.raises(al.DatasetError, match="noise must be >= 0 and finite"):
+        al.make_moons(10, noise=math.inf)
+    with pytest.raises(al.ArgumentTypeError, match="noise must be a number"):
+        al.make_moons(10, noise="0.1")
 
 
 def test_demo_training_reaches_95_percent():
