@@ -174,7 +174,10 @@ def _forward_sweep(output: Value, directions: Mapping[Value, Number]) -> tuple[f
             raise ArgumentTypeError(
                 f"jvp: the direction for {_name(x)} must be a number, got {v!r}"
             )
-        tangents[x] = float(v)
+        tangent = float(v)
+        if tangent - tangent != 0.0:
+            raise NonFiniteError(f"jvp: the direction for {_name(x)} must be finite, got {tangent}")
+        tangents[x] = tangent
     evaluations = 0
     for node in topological_order(output):
         if node.is_leaf or not any(x in tangents for x in node.parents):

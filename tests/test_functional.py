@@ -273,6 +273,10 @@ def test_errors_say_what_is_wrong():
         jvp(x * 2, {x * 3: 1.0})
     with pytest.raises(TypeError, match="must be a number"):
         jvp(x * 2, {x: "1"})
+    with pytest.raises(al.NonFiniteError, match="must be finite"):
+        jvp(x, {x: math.nan})
+    with pytest.raises(al.NonFiniteError, match="must be finite"):
+        jvp(x * 2, {x: math.inf})
 
 
 def test_jvp_is_the_directional_derivative():
