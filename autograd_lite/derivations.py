@@ -1160,10 +1160,16 @@ def nudge(root: Value, leaf: Value, h: float = 1e-3) -> Nudge:
         new_datas = [nudged.get(x, x.data) if type(x) is Value else x for x in operands]
         try:
             nudged[node] = node._op.forward(*new_datas)
-        except (ValueError, ZeroDivisionError, OverflowError):
+        except (ValueError, ZeroDivisionError):
             raise DomainError(
                 f"nudge: with the leaf moved by {h:g}, {node.op} leaves its domain; use a smaller h"
             ) from None
+        except OverflowError:
+            nudged[node] = math.inf
+        if nudged[node] - nudged[node] != 0.0:
+            raise NonFiniteError(
+                f"nudge: with the leaf moved by {h:g}, {node.op} overflows; use a smaller h"
+            )
         name = node.label or f"[{index}] {node.op}"
         rows.append(
             NudgeRow(

@@ -497,6 +497,13 @@ def test_nudge_where_a_derivative_is_infinite_says_so_as_backward_does():
         al.nudge(f, x, 1e-3)
 
 
+def test_nudge_that_overflows_the_forward_pass_says_so():
+    x = al.Value(1.0, "x")
+    f = x * 1e308  # finite at x = 1; the nudged x = 2 gives 2e308, which overflows
+    with pytest.raises(al.NonFiniteError, match="overflows; use a smaller h"):
+        al.nudge(f, x, 1.0)
+
+
 # ---------------------------------------------------------------------------
 # Tables in a terminal and in Jupyter.
 
