@@ -311,7 +311,7 @@ def _add_operation(
             const_id = f"{op_id}_c{i}"
             target.node(
                 const_id,
-                graphviz.nohtml(f"{x:g}"),
+                graphviz.nohtml(f"{float(x):g}"),
                 shape="plaintext",
                 id=const_id,
                 **{"class": "constant"},

@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 import xml.etree.ElementTree as ET
+from fractions import Fraction
 
 import pytest
 
@@ -138,6 +139,12 @@ def test_options_direction_precision_grads_highlight() -> None:
 def test_bad_options_say_what_is_allowed(options: dict, message: str) -> None:
     with pytest.raises(al.DrawError, match=message):
         draw(Value(1.0), **options)
+
+
+def test_a_constant_of_any_real_type_is_drawn() -> None:
+    y = Value(3.0, "x") * Fraction(1, 3)  # Fraction takes no "g" format before Python 3.12
+    nodes, _ = parse_dot(draw(y).source)
+    assert nodes["v1_op_c1"]["label"] == "0.333333"
 
 
 def test_drawing_something_other_than_a_value_is_an_argument_type_error() -> None:
