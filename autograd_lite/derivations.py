@@ -355,6 +355,33 @@ def _html_text(text: str) -> str:
     return f"<pre>{html.escape(text)}</pre>"
 
 
+class _Table:
+    """A result shown as a table: a title, `HEADERS`, one row of cells per entry and an
+    optional summary line below, as text (`print`) and as HTML (Jupyter)."""
+
+    HEADERS: tuple[str, ...] = ()
+
+    def _title(self) -> str:
+        raise NotImplementedError
+
+    def _cells(self) -> list[list[str]]:
+        raise NotImplementedError
+
+    def _summary(self) -> str:
+        return ""
+
+    def __str__(self) -> str:
+        text = f"{self._title()}\n{_text_table(self.HEADERS, self._cells())}"
+        return f"{text}\n{self._summary()}" if self._summary() else text
+
+    def _repr_html_(self) -> str:
+        summary = f"<p>{html.escape(self._summary())}</p>" if self._summary() else ""
+        return _html_table(self._title(), self.HEADERS, self._cells()) + summary
+
+    def __repr__(self) -> str:
+        return str(self)
+
+
 # ---------------------------------------------------------------------------
 # The comparison table.
 
@@ -392,7 +419,7 @@ class ComparisonRow:
         return relative_error(self.engine, self.finite_difference)
 
 
-class Comparison:
+class Comparison(_Table):
     """The comparison table for every weight and bias of a network."""
 
     HEADERS = ("parameter", "symbol", "engine grad", "equations", "finite diff", "largest gap")
@@ -437,21 +464,15 @@ class Comparison:
             for r in self.rows
         ]
 
+    def _title(self) -> str:
+        return self.title
+
     def _summary(self) -> str:
         return (
             f"largest gap {_small(self.max_disagreement)}; relative error engine vs equations"
             f" {_small(self.max_equations_error)}, engine vs finite difference (h = {self.h:g})"
             f" {_small(self.max_finite_difference_error)}"
         )
-
-    def __str__(self) -> str:
-        return f"{self.title}\n{_text_table(self.HEADERS, self._cells())}\n{self._summary()}"
-
-    def _repr_html_(self) -> str:
-        summary = f"<p>{html.escape(self._summary())}</p>"
-        return _html_table(self.title, self.HEADERS, self._cells()) + summary
-
-    __repr__ = __str__
 
 
 # ---------------------------------------------------------------------------
@@ -1085,7 +1106,7 @@ class NudgeRow:
         return self.actual - self.predicted
 
 
-class Nudge:
+class Nudge(_Table):
     """Every node that depends on a leaf: what its derivative predicts for a nudge, and what
     happens. The last row is the root."""
 
@@ -1116,14 +1137,6 @@ class Nudge:
 
     def _title(self) -> str:
         return f"nudging {self.leaf} by h = {self.h:g}"
-
-    def __str__(self) -> str:
-        return f"{self._title()}\n{_text_table(self.HEADERS, self._cells())}"
-
-    def _repr_html_(self) -> str:
-        return _html_table(self._title(), self.HEADERS, self._cells())
-
-    __repr__ = __str__
 
 
 def nudge(root: Value, leaf: Value, h: float = 1e-3) -> Nudge:
