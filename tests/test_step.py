@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable
 
 import pytest
+from worked_examples import neuron as neuron_with_named_leaves
 
 import autograd_lite as al
 from autograd_lite import Value, nn, step_through
@@ -27,15 +28,9 @@ def two_paths() -> tuple[Value, list[Value]]:
 
 
 def neuron() -> tuple[Value, list[Value]]:
-    """o = tanh(x1*w1 + x2*w2 + b), the classic worked example."""
-    x1, x2 = Value(2.0, "x1"), Value(0.0, "x2")
-    w1, w2 = Value(-3.0, "w1"), Value(1.0, "w2")
-    b = Value(6.8813735870195432, "b")
-    n = x1 * w1 + x2 * w2 + b
-    n.label = "n"
-    o = n.tanh()
-    o.label = "o"
-    return o, [x1, x2, w1, w2, b]
+    """o = tanh(x1*w1 + x2*w2 + b), the classic worked example, with its leaves in order."""
+    o, leaves = neuron_with_named_leaves()
+    return o, list(leaves.values())
 
 
 def many_ops() -> tuple[Value, list[Value]]:

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from worked_examples import neuron
 
 from autograd_lite import Value, step_through
 
@@ -77,18 +78,6 @@ def open_page(browser, tmp_path):
         context.close()
 
 
-def neuron() -> Value:
-    """o = tanh(x1*w1 + x2*w2 + b), the classic worked example."""
-    x1, x2 = Value(2.0, "x1"), Value(0.0, "x2")
-    w1, w2 = Value(-3.0, "w1"), Value(1.0, "w2")
-    b = Value(6.8813735870195432, "b")
-    n = x1 * w1 + x2 * w2 + b
-    n.label = "n"
-    o = n.tanh()
-    o.label = "o"
-    return o
-
-
 def highlighted(page, kind: str) -> list[str]:
     """Ids of the SVG groups carrying the class al-<kind> (focus, source, active)."""
     return page.eval_on_selector_all(f".al-graph svg g.al-{kind}", "gs => gs.map(g => g.id)")
@@ -108,7 +97,7 @@ def screenshot(page, name: str) -> None:
 
 
 def test_next_steps_through_forward_then_backward(open_page) -> None:
-    o = neuron()
+    o = neuron()[0]
     steps = step_through(o)
     ids = {node.label: steps.ids[node] for node in steps.order if node.label}
     page = open_page(steps)
@@ -150,7 +139,7 @@ def test_next_steps_through_forward_then_backward(open_page) -> None:
 
 
 def test_keys_and_slider(open_page) -> None:
-    o = neuron()
+    o = neuron()[0]
     steps = step_through(o)
     w1 = next(n for n in steps.order if n.label == "w1")
     page = open_page(steps)
@@ -228,7 +217,7 @@ def test_two_fragments_on_one_page_step_independently(browser) -> None:
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.set_content("<!DOCTYPE html><html><head></head><body></body></html>")
-    for steps in (step_through(neuron()), step_through(Value(2.0, "x") * Value(3.0, "y"))):
+    for steps in (step_through(neuron()[0]), step_through(Value(2.0, "x") * Value(3.0, "y"))):
         page.evaluate(INSERT_LIKE_CLASSIC_NOTEBOOK, steps.html())
     first, second = page.locator(".al-steps").nth(0), page.locator(".al-steps").nth(1)
     for _ in range(3):  # forward, seed, backward 1
@@ -247,7 +236,7 @@ def picture_width(page) -> int:
 
 
 def test_without_javascript_the_graph_and_all_steps_show(open_page) -> None:
-    steps = step_through(neuron())
+    steps = step_through(neuron()[0])
     page = open_page(steps, javascript=False)
     assert page.is_visible(".al-graph img") and picture_width(page) > 100
     assert not page.is_visible(".al-controls")
@@ -260,7 +249,7 @@ def test_without_javascript_the_graph_and_all_steps_show(open_page) -> None:
 
 def test_a_sanitised_copy_still_shows_the_graph_and_steps(open_page, tmp_path) -> None:
     """What JupyterLab does to untrusted HTML: no <script>, no <style>, no data-* attributes."""
-    steps = step_through(neuron())
+    steps = step_through(neuron()[0])
     page_html = steps.save(tmp_path / "full.html").read_text()
     page_html = re.sub(r"<script>.*?</script>|<style>.*?</style>", "", page_html, flags=re.S)
     page_html = re.sub(r'\sdata-[\w-]+="[^"]*"', "", page_html)
