@@ -118,15 +118,22 @@ class Neuron(Module):
         return self.w + ([self.b] if self.b is not None else [])
 
     def set_weights(self, weights: Sequence[Number], bias: Number | None = None) -> None:
-        """Type the weights (and bias) in: a worked example's numbers, for instance."""
+        """Type the weights (and bias) in: a worked example's numbers, for instance. If any
+        number does not fit, nothing is changed."""
+        _assign(self._assignments(weights, bias))
+
+    def _assignments(
+        self, weights: Sequence[Number], bias: Number | None
+    ) -> list[tuple[Value, float]]:
+        """Each parameter with its new value, every number checked."""
         if len(weights) != self.nin:
             raise ShapeError(f"this neuron has {self.nin} weights, got {len(weights)} numbers")
         if bias is not None and self.b is None:
             raise ModelError("this neuron has no bias (it was built with bias=False)")
-        for w, number in zip(self.w, weights):
-            w.data = Value(number).data
+        pairs = [(w, Value(number).data) for w, number in zip(self.w, weights)]
         if bias is not None:
-            self.b.data = Value(bias).data
+            pairs.append((self.b, Value(bias).data))
+        return pairs
 
     def __repr__(self) -> str:
         return f"Neuron(nin={self.nin}, activation={self.activation!r}, bias={self.b is not None})"
@@ -164,15 +171,24 @@ class Layer(Module):
     def set_weights(
         self, weights: Sequence[Sequence[Number]], biases: Sequence[Number] | None = None
     ) -> None:
-        """Set W (row j = the weights into neuron j) and optionally the biases b."""
+        """Set W (row j = the weights into neuron j) and optionally the biases b. If any number
+        does not fit, nothing is changed."""
+        _assign(self._assignments(weights, biases))
+
+    def _assignments(
+        self, weights: Sequence[Sequence[Number]], biases: Sequence[Number] | None
+    ) -> list[tuple[Value, float]]:
         if len(weights) != len(self.neurons):
             raise ShapeError(f"this layer has {len(self.neurons)} neurons, got {len(weights)} rows")
         if biases is not None and len(biases) != len(self.neurons):
             raise ShapeError(
                 f"this layer has {len(self.neurons)} neurons, got {len(biases)} biases"
             )
-        for j, (neuron, row) in enumerate(zip(self.neurons, weights)):
-            neuron.set_weights(row, None if biases is None else biases[j])
+        return [
+            pair
+            for j, (neuron, row) in enumerate(zip(self.neurons, weights))
+            for pair in neuron._assignments(row, None if biases is None else biases[j])
+        ]
 
     def __repr__(self) -> str:
         first = self.neurons[0]
@@ -255,18 +271,21 @@ class MLP(Module):
         weights: Sequence[Sequence[Sequence[Number]]],
         biases: Sequence[Sequence[Number]] | None = None,
     ) -> None:
-        """Set every layer's W (and b): weights[l - 1] is W^l, biases[l - 1] is b^l."""
+        """Set every layer's W (and b): weights[l - 1] is W^l, biases[l - 1] is b^l. If any
+        number does not fit, nothing is changed."""
         if len(weights) != len(self.layers):
             raise ShapeError(f"this MLP has {len(self.layers)} layers, got {len(weights)} matrices")
         if biases is not None and len(biases) != len(self.layers):
             raise ShapeError(f"this MLP has {len(self.layers)} layers, got {len(biases)} biases")
+        pairs = []
         for i, (layer, matrix) in enumerate(zip(self.layers, weights)):
             if any(len(row) != layer.neurons[0].nin for row in matrix):
                 raise ShapeError(
                     f"W^{i + 1} must have {layer.neurons[0].nin} columns (one per input of"
                     f" layer {i + 1})"
                 )
-            layer.set_weights(matrix, None if biases is None else biases[i])
+            pairs += layer._assignments(matrix, None if biases is None else biases[i])
+        _assign(pairs)
 
     def __repr__(self) -> str:
         sizes = [len(layer.neurons) for layer in self.layers]
@@ -367,6 +386,12 @@ class SGD:
 
 # ---------------------------------------------------------------------------
 # Input checks.
+
+
+def _assign(pairs: list[tuple[Value, float]]) -> None:
+    """Give each parameter its new value: only once every value has been checked."""
+    for p, number in pairs:
+        p.data = number
 
 
 def _check_size(n: Any, name: str) -> None:

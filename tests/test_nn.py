@@ -385,6 +385,23 @@ def test_bad_weight_shapes(action):
         action()
 
 
+def test_set_weights_that_fail_change_nothing():
+    model = nn.MLP.from_weights([W1, W2], biases=[[0.1, 0.2], [0.3]])
+    before = [p.data for p in model.parameters()]
+    bad_calls = [
+        lambda: model.set_weights([[[9.0, 9.0], [9.0, 9.0]], [[1.0, 2.0, 3.0]]]),  # W^2 too wide
+        lambda: model.set_weights([[[9.0, 9.0], [9.0, 9.0]], [[9.0, "9"]]]),  # W^2 not numbers
+        lambda: model.layers[0].set_weights([[9.0, 9.0], [9.0]]),  # row 2 too short
+        lambda: model.layers[0].set_weights([[9.0, 9.0], [9.0, 9.0]], [9.0, "9"]),
+        lambda: model.layers[0].neurons[0].set_weights([9.0, "9"]),
+        lambda: model.layers[0].neurons[0].set_weights([9.0, 9.0], "9"),
+    ]
+    for call in bad_calls:
+        with pytest.raises((ValueError, TypeError)):
+            call()
+        assert [p.data for p in model.parameters()] == before
+
+
 def test_typed_in_weight_must_be_a_number():
     with pytest.raises(TypeError, match="str"):
         nn.Neuron(2, rng=0).set_weights([1.0, "2"])
