@@ -130,9 +130,9 @@ class Neuron(Module):
             raise ShapeError(f"this neuron has {self.nin} weights, got {len(weights)} numbers")
         if bias is not None and self.b is None:
             raise ModelError("this neuron has no bias (it was built with bias=False)")
-        pairs = [(w, Value(number).data) for w, number in zip(self.w, weights)]
+        pairs = [(w, Value(number, w.label).data) for w, number in zip(self.w, weights)]
         if bias is not None:
-            pairs.append((self.b, Value(bias).data))
+            pairs.append((self.b, Value(bias, self.b.label).data))
         return pairs
 
     def __repr__(self) -> str:
@@ -360,7 +360,7 @@ class SGD:
 
     @lr.setter
     def lr(self, lr: float) -> None:
-        lr = Value(lr).data
+        lr = Value(lr, "SGD learning rate").data
         if lr <= 0:
             raise ModelError(f"SGD: the learning rate must be positive, got {lr}")
         self._lr = lr
