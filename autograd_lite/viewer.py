@@ -265,7 +265,11 @@ SCRIPT = """
   frames.forEach(function (li, j) {
     li.addEventListener("click", function () { show(j); });
   });
-  root.addEventListener("keydown", function (event) {
+  // Keys are taken on the window in the capture phase: Notebook 7 handles them on the document
+  // in that phase, before they reach the viewer. Only keys aimed inside this viewer are taken.
+  function onKey(event) {
+    if (!root.isConnected) { window.removeEventListener("keydown", onKey, true); return; }
+    if (!root.contains(event.target)) { return; }
     if (event.target === slider) { event.stopPropagation(); return; }
     var moves = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 };
     if (event.key in moves) { show(current + moves[event.key]); }
@@ -274,7 +278,8 @@ SCRIPT = """
     else { return; }
     event.preventDefault();
     event.stopPropagation();
-  });
+  }
+  window.addEventListener("keydown", onKey, true);
   root.querySelector(".al-all").open = false;
   root.classList.add("al-live");
   show(0);

@@ -171,6 +171,27 @@ def test_keys_and_slider(open_page) -> None:
     assert page.errors == []
 
 
+def test_keys_reach_the_viewer_when_the_page_takes_them_first(open_page) -> None:
+    """Notebook 7 handles keys on the document in the capture phase and stops them; the viewer
+    still steps, and keys aimed elsewhere on the page are left to the page."""
+    page = open_page(step_through(neuron()))
+    page.evaluate(
+        """window.taken = [];
+        document.addEventListener("keydown", e => {
+          window.taken.push(e.key); e.preventDefault(); e.stopPropagation();
+        }, true)"""
+    )
+    page.focus(".al-steps")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    assert page.inner_text(".al-counter") == "3 / 17"
+    page.focus("summary")
+    page.evaluate("document.activeElement.blur()")
+    page.keyboard.press("ArrowRight")
+    assert page.inner_text(".al-counter") == "3 / 17"
+    assert page.evaluate("window.taken") == ["ArrowRight"]
+
+
 def test_a_sum_over_two_paths_is_shown(open_page) -> None:
     x, y = Value(2.0, "x"), Value(-3.0, "y")
     a = x * y
