@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import html
+import json
 import uuid
 from typing import TYPE_CHECKING
 
@@ -49,16 +50,6 @@ def viewer_fragment(
     items = "\n".join(_frame_item(frame) for frame in frames)
     return f"""<div class="al-steps" id="{viewer_id}" tabindex="0" aria-label="{_escape(title)}">
 <style>{STYLE}</style>
-<div class="al-controls" hidden>
-<button type="button" class="al-prev" aria-label="previous step">&#9664; Previous</button>
-<input type="range" class="al-slider" min="0" max="{len(frames) - 1}" value="0" aria-label="step">
-<button type="button" class="al-next" aria-label="next step">Next &#9654;</button>
-<span class="al-counter"></span>
-<span class="al-legend"><span class="al-chip al-chip-focus"></span>changes
-<span class="al-chip al-chip-source"></span>reads
-<span class="al-keys">(&larr; &rarr; keys)</span></span>
-</div>
-<div class="al-now" aria-live="polite" hidden></div>
 <div class="al-graph"><img class="al-picture" src="data:image/svg+xml;base64,{svg}"
  alt="{_escape(alt)}"></div>
 <details class="al-all" open>
@@ -68,7 +59,7 @@ def viewer_fragment(
 {items}
 </ol>
 </details>
-<script>{SCRIPT.replace("VIEWER_ID", viewer_id)}</script>
+<script>{_script(viewer_id)}</script>
 </div>"""
 
 
@@ -111,9 +102,25 @@ def _frame_item(frame: Frame) -> str:
     )
 
 
+def _script(viewer_id: str) -> str:
+    """The script, with the viewer's id and the controls it adds (as a JavaScript string)."""
+    return SCRIPT.replace("VIEWER_ID", viewer_id).replace("CONTROLS", json.dumps(CONTROLS))
+
+
 def _escape(text: str) -> str:
     return html.escape(text, quote=True)
 
+
+CONTROLS = """<div class="al-controls">
+<button type="button" class="al-prev" aria-label="previous step">&#9664; Previous</button>
+<input type="range" class="al-slider" min="0" value="0" aria-label="step">
+<button type="button" class="al-next" aria-label="next step">Next &#9654;</button>
+<span class="al-counter"></span>
+<span class="al-legend"><span class="al-chip al-chip-focus"></span>changes
+<span class="al-chip al-chip-source"></span>reads
+<span class="al-keys">(&larr; &rarr; keys)</span></span>
+</div>
+<div class="al-now" aria-live="polite"></div>"""
 
 STYLE = """
 .al-steps { font-family: system-ui, -apple-system, "Segoe UI", Helvetica, sans-serif;
@@ -121,7 +128,6 @@ STYLE = """
 .al-steps:focus-visible { box-shadow: 0 0 0 2px #90caf9; border-radius: 6px; }
 .al-steps .al-controls { display: flex; align-items: center; gap: 0.6em; flex-wrap: wrap;
   margin: 0.3em 0 0.5em; }
-.al-steps .al-controls[hidden], .al-steps .al-now[hidden] { display: none; }
 .al-steps button { font: inherit; padding: 0.25em 0.8em; border: 1px solid #bbb;
   border-radius: 4px; background: #f7f7f7; cursor: pointer; }
 .al-steps button:disabled { opacity: 0.4; cursor: default; }
@@ -175,12 +181,16 @@ SCRIPT = """
   if (!root || root.getAttribute("data-ready")) { return; }
   root.setAttribute("data-ready", "1");
   var frames = Array.prototype.slice.call(root.querySelectorAll("li.al-frame"));
+  // The controls exist only where this script runs, so a sanitised copy shows none that do
+  // nothing (sanitisers drop the `hidden` attribute along with the script).
+  root.querySelector(".al-graph").insertAdjacentHTML("beforebegin", CONTROLS);
   var svg = inline(root.querySelector(".al-graph img"));
   var now = root.querySelector(".al-now");
   var slider = root.querySelector(".al-slider");
   var counter = root.querySelector(".al-counter");
   var previous = root.querySelector(".al-prev");
   var next = root.querySelector(".al-next");
+  slider.max = String(frames.length - 1);
   var current = 0;
   var marked = [];
 
@@ -255,7 +265,11 @@ SCRIPT = """
   frames.forEach(function (li, j) {
     li.addEventListener("click", function () { show(j); });
   });
-  root.addEventListener("keydown", function (event) {
+  // Keys are taken on the window in the capture phase: Notebook 7 handles them on the document
+  // in that phase, before they reach the viewer. Only keys aimed inside this viewer are taken.
+  function onKey(event) {
+    if (!root.isConnected) { window.removeEventListener("keydown", onKey, true); return; }
+    if (!root.contains(event.target)) { return; }
     if (event.target === slider) { event.stopPropagation(); return; }
     var moves = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 };
     if (event.key in moves) { show(current + moves[event.key]); }
@@ -264,9 +278,8 @@ SCRIPT = """
     else { return; }
     event.preventDefault();
     event.stopPropagation();
-  });
-  root.querySelector(".al-controls").hidden = false;
-  now.hidden = false;
+  }
+  window.addEventListener("keydown", onKey, true);
   root.querySelector(".al-all").open = false;
   root.classList.add("al-live");
   show(0);
