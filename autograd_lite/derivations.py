@@ -58,6 +58,7 @@ __all__ = [
     "ComparisonRow",
     "Derivation",
     "DerivationError",
+    "DerivationKeyError",
     "DerivationTypeError",
     "Equations",
     "Explanation",
@@ -88,6 +89,13 @@ Matrix = list[list[float]]
 
 class DerivationError(AutogradError, ValueError):
     """A derivation was asked something that does not fit its network, data or loss."""
+
+
+class DerivationKeyError(AutogradError, KeyError):
+    """A quantity, table row or factor was asked for by a name the derivation does not have."""
+
+    def __str__(self) -> str:  # KeyError would show the message in quotes
+        return str(self.args[0])
 
 
 class DerivationTypeError(AutogradError, TypeError):
@@ -270,7 +278,9 @@ class Quantities:
     def __getitem__(self, name: str) -> float:
         if name not in self._aliases:
             known = ", ".join(self._aliases) or "none: use q.a[l][j], q.z[l][j], q.w[l][j][k]"
-            raise KeyError(f"no quantity named {name!r}; this network's names are {known}")
+            raise DerivationKeyError(
+                f"no quantity named {name!r}; this network's names are {known}"
+            )
         kind, *index = self._aliases[name]
         if kind in ("x", "y"):
             return getattr(self, kind)[index[0]]
@@ -449,7 +459,9 @@ class Comparison(_Table):
         for row in self.rows:
             if name in (row.label, row.alias, row.symbol):
                 return row
-        raise KeyError(f"no row for {name!r}: give a label, an alias or a symbol such as w^1_00")
+        raise DerivationKeyError(
+            f"no row for {name!r}: give a label, an alias or a symbol such as w^1_00"
+        )
 
     def _cells(self) -> list[list[str]]:
         return [
@@ -546,7 +558,7 @@ class Explanation:
         for factor in self.chains[sample].factors:
             if factor.name == name:
                 return factor
-        raise KeyError(f"{self.name} has no factor {name!r}")
+        raise DerivationKeyError(f"{self.name} has no factor {name!r}")
 
     @property
     def total(self) -> float:

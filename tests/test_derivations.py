@@ -101,7 +101,7 @@ def test_network_c_forward_quantities_by_hand():
     assert q["z1_desired"] == 0.1
     assert q.a[0] == [0.6, -0.4]
     assert q.w[2] == [[0.7, -0.6], [-0.3, 0.8]]
-    with pytest.raises(KeyError, match="no quantity named 'y2'"):
+    with pytest.raises(d.DerivationKeyError, match="no quantity named 'y2'"):
         q["y2"]
 
 
@@ -523,7 +523,7 @@ def test_comparison_prints_and_renders_escaped_html():
     assert page.count("<tr>") == 1 + 3
     assert comparison.row("L1.N0.b").symbol == "b^1_0"
     assert comparison.row("<b>w</b>") is comparison.row("L1.N0.w0") is comparison.row("w^1_00")
-    with pytest.raises(KeyError, match="no row for 'w'"):
+    with pytest.raises(d.DerivationKeyError, match="no row for 'w'"):
         comparison.row("w")
     with pytest.raises(al.DerivationError, match="is not one of"):
         d.Derivation(mlp, [0.5, 0.1], [1.0], aliases={"w": ("w", 1, 0)})
@@ -614,3 +614,11 @@ def test_quantities_match_the_labelled_nodes_of_the_engine_graph():
             assert nodes[f"L{layer}.N{j}.z"] == pytest.approx(z, rel=1e-15, abs=1e-300)
             assert nodes[f"L{layer}.N{j}.a"] == pytest.approx(a, rel=1e-15, abs=1e-300)
     assert len(nodes) == 2 * (4 + 3 + 2)
+
+
+def test_unknown_names_raise_a_library_key_error():
+    """A missing name is a DerivationKeyError: still a KeyError, with a readable message."""
+    assert issubclass(d.DerivationKeyError, KeyError)
+    assert issubclass(d.DerivationKeyError, al.AutogradError)
+    error = d.DerivationKeyError("no row for 'w'")
+    assert str(error) == "no row for 'w'"
