@@ -256,10 +256,7 @@ class Value:
                     node.data, *[x.data if type(x) is Value else x for x in operands]
                 )
             except (ZeroDivisionError, OverflowError, ValueError):
-                raise NonFiniteError(
-                    f"the derivative of {op.name} at {_describe(op, operands)} is infinite,"
-                    " so the gradient cannot be computed there"
-                ) from None
+                raise _derivative_error(op, operands) from None
             for x, d in zip(operands, local):
                 if type(x) is Value:
                     x.grad += upstream * d
@@ -385,6 +382,14 @@ def _forward_error(op: Op, error: Exception, operands: tuple[Any, ...]) -> Autog
     return DomainError(
         f"{op.name} is defined only for {op.domain}; got {inputs}."
         " Keep the input inside that range (shift or clamp it) before this operation"
+    )
+
+
+def _derivative_error(op: Op, operands: tuple[Any, ...]) -> NonFiniteError:
+    """The error to raise when `op`'s local derivative at `operands` is infinite."""
+    return NonFiniteError(
+        f"the derivative of {op.name} at {_describe(op, operands)} is infinite,"
+        " so the gradient cannot be computed there"
     )
 
 

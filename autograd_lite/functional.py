@@ -21,7 +21,15 @@ from dataclasses import dataclass
 from numbers import Real
 from typing import Any
 
-from .engine import ArgumentTypeError, AutogradError, NonFiniteError, Value, topological_order
+from .engine import (
+    ArgumentTypeError,
+    AutogradError,
+    NonFiniteError,
+    Value,
+    _derivative_error,
+    _name,
+    topological_order,
+)
 
 __all__ = [
     "GraphArgumentError",
@@ -203,11 +211,7 @@ def _local_derivatives(node: Value, on_values: bool) -> tuple[Any, ...]:
     try:
         return node._op.derivatives(out, *operands)
     except (ZeroDivisionError, OverflowError, ValueError):
-        raise NonFiniteError(
-            f"the derivative of {node.op} at {_name(node)} (operands"
-            f" {', '.join(repr(float(x)) for x in node.operands)}) is infinite or undefined,"
-            " so the gradient cannot be computed there"
-        ) from None
+        raise _derivative_error(node._op, node.operands) from None
 
 
 def _times(upstream: Any, local: Any) -> Any:
@@ -234,7 +238,3 @@ def _check_finite(x: float, node: Value) -> float:
 def _check_value(x: Any, message: str) -> None:
     if type(x) is not Value:
         raise ArgumentTypeError(f"{message}, got {type(x).__name__} {x!r}")
-
-
-def _name(node: Value) -> str:
-    return f"Value {node.label!r}" if node.label else f"an unnamed Value made by {node.op!r}"
