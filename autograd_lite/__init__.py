@@ -7,7 +7,7 @@ write a graph's forward and backward pass out as Python; `autograd_lite.derivati
 the textbook backprop equations against the engine.
 """
 
-from . import derivations, nn
+from . import derivations, errors, nn
 from .codegen import CompiledGraph, compile_graph, to_code
 from .datasets import DatasetError, make_moons
 from .derivations import Derivation, DerivationError, nudge
@@ -78,6 +78,7 @@ __all__ = [
     "compare_modes",
     "compile_graph",
     "derivations",
+    "errors",
     "dot",
     "draw",
     "exp",

@@ -32,15 +32,14 @@ from itertools import count
 from typing import Any
 
 from . import floatops
-from .engine import (
+from .engine import Value, topological_order
+from .errors import (
     ArgumentTypeError,
     DivisionByZeroError,
     DomainError,
+    GraphArgumentError,
     NonFiniteError,
-    Value,
-    topological_order,
 )
-from .functional import GraphArgumentError
 from .symbolic import PRODUCT, Symbol, number_text, symbolic_derivatives, symbolic_forward
 
 __all__ = ["CompiledGraph", "compile_graph", "to_code"]

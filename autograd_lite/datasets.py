@@ -6,13 +6,9 @@ import math
 import random
 from numbers import Real
 
-from .engine import ArgumentTypeError, AutogradError
+from .errors import ArgumentTypeError, DatasetError
 
 __all__ = ["DatasetError", "make_moons"]
-
-
-class DatasetError(AutogradError, ValueError):
-    """A data set was asked for with a size or noise level it cannot have."""
 
 
 def make_moons(

@@ -7,8 +7,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .datasets import make_moons
-from .drawing import RendererNotFoundError, save
+from .drawing import save
 from .engine import Value
+from .errors import RendererNotFoundError
 from .nn import MLP, SGD, Neuron, hinge_loss
 
 

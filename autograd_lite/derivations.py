@@ -29,16 +29,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .engine import (
-    AutogradError,
+from .engine import Op, Value, dot, step, topological_order
+from .errors import (
+    DerivationError,
+    DerivationKeyError,
+    DerivationTypeError,
     DomainError,
     NonFiniteError,
-    Op,
     ShapeError,
-    Value,
-    dot,
-    step,
-    topological_order,
 )
 from .functional import _local_derivatives
 from .nn import (
@@ -85,21 +83,6 @@ __all__ = [
 
 Vector = list[float]
 Matrix = list[list[float]]
-
-
-class DerivationError(AutogradError, ValueError):
-    """A derivation was asked something that does not fit its network, data or loss."""
-
-
-class DerivationKeyError(AutogradError, KeyError):
-    """A quantity, table row or factor was asked for by a name the derivation does not have."""
-
-    def __str__(self) -> str:  # KeyError would show the message in quotes
-        return str(self.args[0])
-
-
-class DerivationTypeError(AutogradError, TypeError):
-    """A derivation got an object of the wrong kind (not an MLP, not a number, ...)."""
 
 
 # ---------------------------------------------------------------------------

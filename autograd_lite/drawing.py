@@ -21,7 +21,14 @@ from typing import Any
 
 import graphviz
 
-from .engine import ArgumentTypeError, AutogradError, Value, topological_order
+from .engine import Value, topological_order
+from .errors import (
+    ArgumentTypeError,
+    DrawError,
+    GraphTooLargeError,
+    RendererNotFoundError,
+    RenderError,
+)
 
 __all__ = [
     "DEFAULT_MAX_NODES",
@@ -50,22 +57,6 @@ LEAF_COLOR = "#e8f1fb"
 VALUE_COLOR = "#ffffff"
 OP_COLOR = "#f1f1f1"
 CLUSTER_COLOR = "#9e9e9e"
-
-
-class DrawError(AutogradError, ValueError):
-    """An option of draw/save was not one it understands."""
-
-
-class GraphTooLargeError(DrawError):
-    """The graph has more Values than `max_nodes`: drawing it all would be slow and unreadable."""
-
-
-class RendererNotFoundError(AutogradError, RuntimeError):
-    """No program that turns DOT source into a picture is installed."""
-
-
-class RenderError(AutogradError, RuntimeError):
-    """The `dot` program ran and failed."""
 
 
 def find_renderer() -> str:

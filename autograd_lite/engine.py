@@ -18,6 +18,15 @@ from collections.abc import Callable, Sequence
 from numbers import Real
 from typing import Any
 
+from .errors import (
+    ArgumentTypeError,
+    AutogradError,
+    DivisionByZeroError,
+    DomainError,
+    NonFiniteError,
+    ShapeError,
+)
+
 __all__ = [
     "ArgumentTypeError",
     "AutogradError",
@@ -37,30 +46,6 @@ __all__ = [
     "tanh",
     "topological_order",
 ]
-
-
-class AutogradError(Exception):
-    """Base class of every error autograd_lite raises on purpose."""
-
-
-class DomainError(AutogradError, ValueError):
-    """An operation got an input outside the set where it is defined (log of -1, ...)."""
-
-
-class DivisionByZeroError(DomainError, ZeroDivisionError):
-    """A division (or a power) would divide by zero."""
-
-
-class NonFiniteError(AutogradError, OverflowError, ValueError):
-    """A value or gradient would become inf or nan: the graph never holds either."""
-
-
-class ArgumentTypeError(AutogradError, TypeError):
-    """An argument of the wrong type: not a Value where a node is needed, not a number..."""
-
-
-class ShapeError(AutogradError, ValueError):
-    """Sequences that must match in length (weights and inputs, outputs and targets) do not."""
 
 
 class Op:

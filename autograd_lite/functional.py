@@ -21,15 +21,8 @@ from dataclasses import dataclass
 from numbers import Real
 from typing import Any
 
-from .engine import (
-    ArgumentTypeError,
-    AutogradError,
-    NonFiniteError,
-    Value,
-    _derivative_error,
-    _name,
-    topological_order,
-)
+from .engine import Value, _derivative_error, _name, topological_order
+from .errors import ArgumentTypeError, GraphArgumentError, NonFiniteError
 
 __all__ = [
     "GraphArgumentError",
@@ -41,10 +34,6 @@ __all__ = [
 ]
 
 Number = int | float
-
-
-class GraphArgumentError(AutogradError, ValueError):
-    """An argument does not fit the graph: a direction on an interior node, a wrong count..."""
 
 
 def grad(

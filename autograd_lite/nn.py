@@ -13,18 +13,8 @@ import random
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from .engine import (
-    ArgumentTypeError,
-    AutogradError,
-    NonFiniteError,
-    ShapeError,
-    Value,
-    dot,
-    log,
-    relu,
-    sigmoid,
-    tanh,
-)
+from .engine import Value, dot, log, relu, sigmoid, tanh
+from .errors import ArgumentTypeError, ModelError, NonFiniteError, ShapeError
 
 __all__ = [
     "ACTIVATIONS",
@@ -44,11 +34,6 @@ __all__ = [
 Number = int | float
 Operand = Value | Number
 Rng = random.Random | int | None
-
-
-class ModelError(AutogradError, ValueError):
-    """A network, loss or optimiser got an argument it cannot use: an unknown activation, a
-    label outside {-1, +1}, a learning rate that is not positive..."""
 
 
 #: The activation functions g a neuron can apply to its weighted sum z ("linear": g(z) = z).

@@ -22,8 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .drawing import DrawError, field_text, node_ids
-from .engine import ArgumentTypeError, NonFiniteError, Value, topological_order
+from .drawing import field_text, node_ids
+from .engine import Value, topological_order
+from .errors import ArgumentTypeError, DrawError, NonFiniteError
 from .functional import _local_derivatives
 from .symbolic import Symbol, number_text, symbolic_derivatives, symbolic_forward
 from .viewer import viewer_document, viewer_fragment

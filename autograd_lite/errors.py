@@ -1,0 +1,119 @@
+"""Every error autograd_lite raises on purpose, in one place.
+
+Each class is an `AutogradError` and also the builtin a Python user would expect
+(`DomainError` is a `ValueError`, `ArgumentTypeError` a `TypeError`, ...), so
+`except ValueError` keeps working. `describe(node)` is the one way messages name a node.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = [
+    "ArgumentTypeError",
+    "AutogradError",
+    "DatasetError",
+    "DerivationError",
+    "DerivationKeyError",
+    "DerivationTypeError",
+    "DivisionByZeroError",
+    "DomainError",
+    "DrawError",
+    "GraphArgumentError",
+    "GraphTooLargeError",
+    "ModelError",
+    "NonFiniteError",
+    "RenderError",
+    "RendererNotFoundError",
+    "ShapeError",
+    "describe",
+]
+
+
+class AutogradError(Exception):
+    """Base class of every error autograd_lite raises on purpose."""
+
+
+# The engine: numbers and graphs.
+
+
+class DomainError(AutogradError, ValueError):
+    """An operation got an input outside the set where it is defined (log of -1, ...)."""
+
+
+class DivisionByZeroError(DomainError, ZeroDivisionError):
+    """A division (or a power) would divide by zero."""
+
+
+class NonFiniteError(AutogradError, OverflowError, ValueError):
+    """A value or gradient would become inf or nan: the graph never holds either."""
+
+
+class ArgumentTypeError(AutogradError, TypeError):
+    """An argument of the wrong type: not a Value where a node is needed, not a number..."""
+
+
+class ShapeError(AutogradError, ValueError):
+    """Sequences that must match in length (weights and inputs, outputs and targets) do not."""
+
+
+class GraphArgumentError(AutogradError, ValueError):
+    """An argument does not fit the graph: a direction on an interior node, a wrong count..."""
+
+
+# Models and data.
+
+
+class ModelError(AutogradError, ValueError):
+    """A network, loss or optimiser got an argument it cannot use: an unknown activation, a
+    label outside {-1, +1}, a learning rate that is not positive..."""
+
+
+class DatasetError(AutogradError, ValueError):
+    """A data set was asked for with a size or noise level it cannot have."""
+
+
+# Pictures.
+
+
+class DrawError(AutogradError, ValueError):
+    """An option of draw/save was not one it understands."""
+
+
+class GraphTooLargeError(DrawError):
+    """The graph has more Values than `max_nodes`: drawing it all would be slow and unreadable."""
+
+
+class RendererNotFoundError(AutogradError, RuntimeError):
+    """No program that turns DOT source into a picture is installed."""
+
+
+class RenderError(AutogradError, RuntimeError):
+    """The `dot` program ran and failed."""
+
+
+# Derivations.
+
+
+class DerivationError(AutogradError, ValueError):
+    """A derivation was asked something that does not fit its network, data or loss."""
+
+
+class DerivationKeyError(AutogradError, KeyError):
+    """A quantity, table row or factor was asked for by a name the derivation does not have."""
+
+    def __str__(self) -> str:  # KeyError would show the message in quotes
+        return str(self.args[0])
+
+
+class DerivationTypeError(AutogradError, TypeError):
+    """A derivation got an object of the wrong kind (not an MLP, not a number, ...)."""
+
+
+def describe(node: Any) -> str:
+    """A node as messages name it: `Value 'w1'`, or `an unnamed Value made by mul`."""
+    label = getattr(node, "label", "")
+    if label:
+        return f"Value {label!r}"
+    op = getattr(node, "op", "")
+    return f"an unnamed Value made by {op}" if op else "an unnamed leaf Value"
