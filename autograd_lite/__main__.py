@@ -1,4 +1,4 @@
-"""Command line: `python -m autograd_lite demo` (also installed as `autograd-lite demo`)."""
+"""Command line: `autograd-lite COMMAND` (also `python -m autograd_lite COMMAND`)."""
 
 from __future__ import annotations
 
@@ -6,18 +6,72 @@ import argparse
 import sys
 
 from . import demo
+from .errors import ChangedFilesError, DrawError, ModelError
+from .shipped_notebooks import copy_notebooks
+
+
+def parser() -> argparse.ArgumentParser:
+    """The parser of every command, each with its options and their defaults."""
+    top = argparse.ArgumentParser(
+        prog="autograd-lite",
+        description="autograd_lite: backpropagation you can read, one scalar at a time.",
+    )
+    commands = top.add_subparsers(dest="command", metavar="COMMAND")
+    defaults = argparse.ArgumentDefaultsHelpFormatter
+    run = commands.add_parser(
+        "demo",
+        formatter_class=defaults,
+        help="train an MLP on two moons; draw a neuron, the decision boundary and the loss curve",
+        description=demo.__doc__,
+    )
+    run.add_argument(
+        "--steps", type=int, default=100, help="training steps (0: the untrained model)"
+    )
+    run.add_argument("--seed", type=int, default=0, help="random seed of the data and the weights")
+    run.add_argument(
+        "--output", default="neuron.svg", help="the neuron's graph (.svg, .png or .dot)"
+    )
+    run.add_argument("--boundary", default="boundary.svg", help="the decision boundary (.svg)")
+    run.add_argument("--loss-curve", default="loss_curve.svg", help="the loss curve (.svg)")
+    copy = commands.add_parser(
+        "notebooks",
+        formatter_class=defaults,
+        help="copy the notebooks that come with the package into a folder",
+        description="Copy the teaching notebooks into DIR, ready for `jupyter lab DIR`.",
+    )
+    copy.add_argument(
+        "directory",
+        nargs="?",
+        default="autograd_lite_notebooks",
+        metavar="DIR",
+        help="the folder to copy them into",
+    )
+    copy.add_argument("--force", action="store_true", help="overwrite copies you have changed")
+    return top
 
 
 def main(argv: list[str] | None = None) -> int:
     """Parse the command line (`argv`, default sys.argv) and run the command; the exit code."""
-    parser = argparse.ArgumentParser(prog="autograd-lite", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True)
-    run = commands.add_parser("demo", help="train an MLP on two moons and draw a neuron's graph")
-    run.add_argument("--steps", type=int, default=100, help="training steps (default 100)")
-    run.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    run.add_argument("--output", default="neuron.svg", help="where to write the neuron's SVG")
-    args = parser.parse_args(argv)
-    return demo.main(args.output, args.steps, args.seed)
+    commands = parser()
+    args = commands.parse_args(argv)
+    if args.command is None:
+        commands.print_help()
+        return 2
+    if args.command == "notebooks":
+        try:
+            written = copy_notebooks(args.directory, force=args.force)
+        except ChangedFilesError as error:
+            print(f"autograd-lite notebooks: {error}", file=sys.stderr)
+            return 1
+        print(
+            f"copied {len(written)} notebooks into {args.directory}; open them with"
+            f" `jupyter lab {args.directory}` (pip install jupyterlab)"
+        )
+        return 0
+    try:
+        return demo.main(args.output, args.steps, args.seed, args.boundary, args.loss_curve)
+    except (DrawError, ModelError) as error:
+        commands.exit(2, f"autograd-lite demo: error: {error}\n")
 
 
 if __name__ == "__main__":

@@ -1,42 +1,86 @@
-"""The demo: train an MLP on two moons, then draw one neuron's graph with its gradients."""
+"""The demo: train an MLP on two moons, then picture it: one neuron's graph with its gradients,
+the decision boundary the network learnt, and its loss curve."""
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
+from .charts import decision_boundary_svg, loss_curve_svg
 from .datasets import make_moons
 from .drawing import save
 from .engine import Value
-from .errors import RendererNotFoundError
+from .errors import DrawError, ModelError, RendererNotFoundError
 from .nn import MLP, SGD, Neuron, hinge_loss
 
+#: Called after each evaluation of the model: (step, steps, loss, accuracy).
+Progress = Callable[[int, int, float, float], None]
 
-def train_moons(
-    steps: int = 100, seed: int = 0, report: Callable[[str], None] = print
-) -> tuple[float, float]:
-    """Train MLP(2, [16, 16, 1]) with relu on 100 two-moons points; return (loss, accuracy).
 
-    The loss is micrograd's: the mean hinge loss plus 1e-4 times the sum of squared weights.
+@dataclass
+class Training:
+    """A finished run: the model, its data, and the loss and accuracy after 0, 1, ..., steps
+    updates (steps + 1 of each)."""
+
+    model: MLP
+    points: list[list[float]]
+    classes: list[int]
+    losses: list[float]
+    accuracies: list[float]
+
+
+def train_moons(steps: int = 100, seed: int = 0, progress: Progress | None = None) -> Training:
+    """Train MLP(2, [16, 16, 1]) with relu on 100 two-moons points for `steps` SGD updates.
+
+    The loss is micrograd's: the mean hinge loss plus 1e-4 times the sum of squared weights;
+    the learning rate falls linearly from 1 towards 0.1. `steps=0` evaluates the untrained model.
     """
+    _check_steps(steps)
     points, classes = make_moons(100, noise=0.1, seed=seed)
     labels = [2 * c - 1 for c in classes]
     model = MLP(2, [16, 16, 1], activation="relu", rng=seed)
     parameters = model.parameters()
     optimizer = SGD(parameters, lr=1.0)
-    report(f"training {model} on {len(points)} two-moons points, {len(parameters)} parameters")
-    for step in range(1, steps + 1):
+    losses, accuracies = [], []
+    for step in range(steps + 1):
         scores = [model(point) for point in points]
         loss = hinge_loss(scores, labels) + 1e-4 * sum(p * p for p in parameters)
         accuracy = sum((s.data > 0) == (y > 0) for s, y in zip(scores, labels)) / len(labels)
+        losses.append(loss.data)
+        accuracies.append(accuracy)
+        if progress is not None:
+            progress(step, steps, loss.data, accuracy)
+        if step == steps:
+            break
         model.zero_grad()
         loss.backward()
-        optimizer.lr = 1.0 - 0.9 * step / steps
+        optimizer.lr = 1.0 - 0.9 * (step + 1) / steps
         optimizer.step()
-        if step % 10 == 0 or step == 1:
-            report(f"step {step:3d}/{steps}  loss {loss.data:.4f}  accuracy {accuracy:.0%}")
-    return loss.data, accuracy
+    return Training(model, points, classes, losses, accuracies)
+
+
+def progress_printer(stream: TextIO = sys.stdout, every: int = 10, width: int = 30) -> Progress:
+    """Show training progress on `stream`: on a terminal one bar, redrawn in place after every
+    step; elsewhere (a file, a pipe, a notebook) a plain line every `every` steps and the last."""
+    on_terminal = stream.isatty()
+
+    def show(step: int, steps: int, loss: float, accuracy: float) -> None:
+        numbers = (
+            f"step {step:{len(str(steps))}d}/{steps}  loss {loss:.4f}  accuracy {accuracy:.0%}"
+        )
+        if on_terminal:
+            done = width * step // max(steps, 1)
+            bar = "#" * done + "-" * (width - done)
+            stream.write(f"\r[{bar}] {numbers}" + ("\n" if step == steps else ""))
+        elif step % every == 0 or step == steps:
+            stream.write(numbers + "\n")
+        stream.flush()
+
+    return show
 
 
 def draw_neuron(path: Path, seed: int = 0) -> Path:
@@ -47,18 +91,67 @@ def draw_neuron(path: Path, seed: int = 0) -> Path:
     return save(a, path)
 
 
-def main(output: str = "neuron.svg", steps: int = 100, seed: int = 0) -> int:
-    """Train (`train_moons`), then draw a neuron to `output`; 0, or 1 with no renderer."""
-    start = time.perf_counter()
-    loss, accuracy = train_moons(steps, seed)
-    print(
-        f"final loss {loss:.4f}, training accuracy {accuracy:.1%}"
-        f" ({time.perf_counter() - start:.1f} s)"
-    )
+def main(
+    output: str = "neuron.svg",
+    steps: int = 100,
+    seed: int = 0,
+    boundary: str = "boundary.svg",
+    loss_curve: str = "loss_curve.svg",
+    stream: TextIO = sys.stdout,
+) -> int:
+    """Draw a neuron to `output`, train (`train_moons`), then write the decision boundary and
+    the loss curve as SVG; 0, or 1 when no Graphviz renderer could draw the neuron. Every
+    option is checked before anything is drawn or trained."""
+    _check_steps(steps)
+    for path, suffixes in (
+        (output, DRAWING_SUFFIXES),
+        (boundary, (".svg",)),
+        (loss_curve, (".svg",)),
+    ):
+        _check_output(Path(path), suffixes)
+    exit_code = 0
     try:
         path = draw_neuron(Path(output), seed)
+        print(f"wrote the graph of one neuron, with its gradients, to {path}", file=stream)
     except RendererNotFoundError as error:
-        print(f"not drawn: {error}")
-        return 1
-    print(f"wrote the graph of one neuron, with its gradients, to {path}")
-    return 0
+        print(f"the neuron's graph was not drawn: {error}", file=stream)
+        exit_code = 1
+    start = time.perf_counter()
+    print("training MLP(2, [16, 16, 1]) with relu on 100 two-moons points", file=stream)
+    training = train_moons(steps, seed, progress_printer(stream))
+    print(
+        f"final loss {training.losses[-1]:.4f}, training accuracy {training.accuracies[-1]:.1%}"
+        f" ({time.perf_counter() - start:.1f} s)",
+        file=stream,
+    )
+    pictures = {
+        boundary: decision_boundary_svg(training.model, training.points, training.classes),
+        loss_curve: loss_curve_svg(training.losses),
+    }
+    for path, svg in pictures.items():
+        Path(path).write_text(svg)
+    print(
+        f"wrote the decision boundary to {boundary} and the loss curve to {loss_curve}", file=stream
+    )
+    return exit_code
+
+
+#: What `save` can write the neuron's graph as.
+DRAWING_SUFFIXES = (".svg", ".png", ".dot")
+
+
+def _check_steps(steps: object) -> None:
+    if type(steps) is not int or steps < 0:
+        raise ModelError(f"the number of training steps must be an int >= 0, got {steps!r}")
+
+
+def _check_output(path: Path, suffixes: tuple[str, ...]) -> None:
+    """Refuse an output path that could not be written, before any time is spent on it."""
+    if path.suffix.lower() not in suffixes:
+        raise DrawError(
+            f"cannot write {str(path)!r}: give a file name ending in {' or '.join(suffixes)}"
+        )
+    if not path.parent.is_dir():
+        raise DrawError(
+            f"cannot write {str(path)!r}: the folder {str(path.parent)!r} does not exist"
+        )

@@ -12,6 +12,7 @@ from typing import Any
 __all__ = [
     "ArgumentTypeError",
     "AutogradError",
+    "ChangedFilesError",
     "DatasetError",
     "DerivationError",
     "DerivationKeyError",
@@ -26,6 +27,7 @@ __all__ = [
     "RenderError",
     "RendererNotFoundError",
     "ShapeError",
+    "TorchNotFoundError",
     "describe",
 ]
 
@@ -71,6 +73,14 @@ class ModelError(AutogradError, ValueError):
 
 class DatasetError(AutogradError, ValueError):
     """A data set was asked for with a size or noise level it cannot have."""
+
+
+class TorchNotFoundError(AutogradError, ModuleNotFoundError):
+    """Moving a model to or from PyTorch needs torch, which is not installed."""
+
+
+class ChangedFilesError(AutogradError, FileExistsError):
+    """Copying the notebooks would overwrite copies the learner has changed."""
 
 
 # Pictures.
