@@ -1,13 +1,25 @@
-"""The demo: two-moons data, training to at least 95% accuracy, and the command line."""
+"""The demo and the command line: two-moons data, training to at least 95% accuracy, the
+pictures it writes, its options, and copying the notebooks."""
 
+import io
+import json
 import math
 import subprocess
 import sys
+import xml.etree.ElementTree as ElementTree
+from pathlib import Path
 
 import pytest
 
 import autograd_lite as al
-from autograd_lite.demo import train_moons
+from autograd_lite import __main__ as command_line
+from autograd_lite import demo
+from autograd_lite.charts import CLASS_COLOURS, decision_boundary_svg, loss_curve_svg
+from autograd_lite.demo import progress_printer, train_moons
+from autograd_lite.shipped_notebooks import copy_notebooks, notebook_folder
+
+SVG = "{http://www.w3.org/2000/svg}"
+REPOSITORY_NOTEBOOKS = sorted((Path(__file__).parent.parent / "notebooks").glob("*.ipynb"))
 
 
 def test_make_moons_shape_and_classes():
@@ -51,29 +63,306 @@ def test_make_moons_bad_noise():
         al.make_moons(10, noise="0.1")
 
 
+@pytest.mark.slow
 def test_demo_training_reaches_95_percent():
-    lines = []
-    loss, accuracy = train_moons(report=lines.append)
-    assert accuracy >= 0.95
-    assert math.isfinite(loss) and loss < 0.2
-    assert any("accuracy" in line for line in lines)  # progress is reported
+    steps = []
+    training = train_moons(progress=lambda *numbers: steps.append(numbers))
+    assert len(training.losses) == len(training.accuracies) == 101  # before each step, and after
+    assert training.accuracies[-1] >= 0.95
+    assert math.isfinite(training.losses[-1]) and training.losses[-1] < 0.2
+    assert training.losses[-1] < training.losses[0] / 10
+    assert [s[0] for s in steps] == list(range(101))
+    assert steps[-1] == (100, 100, training.losses[-1], training.accuracies[-1])
 
 
-def test_command_line_demo(tmp_path):
-    output = tmp_path / "n.svg"
-    result = subprocess.run(
-        [sys.executable, "-m", "autograd_lite", "demo", "--steps", "3", "--output", str(output)],
+def untrained_loss_and_accuracy(seed=0):
+    """micrograd's loss of the freshly built demo network, computed here with plain floats."""
+    points, classes = al.make_moons(100, noise=0.1, seed=seed)
+    model = al.nn.MLP(2, [16, 16, 1], activation="relu", rng=seed)
+    scores = [model(p).data for p in points]
+    labels = [2 * c - 1 for c in classes]
+    hinge = sum(max(0.0, 1 - y * s) for s, y in zip(scores, labels)) / len(labels)
+    penalty = 1e-4 * sum(p.data**2 for p in model.parameters())
+    accuracy = sum((s > 0) == (y > 0) for s, y in zip(scores, labels)) / len(labels)
+    return hinge + penalty, accuracy
+
+
+def test_zero_steps_evaluates_the_untrained_model():
+    training = train_moons(steps=0)  # issue 10: raised UnboundLocalError
+    loss, accuracy = untrained_loss_and_accuracy()
+    assert training.losses == [pytest.approx(loss, rel=1e-12)]
+    assert training.accuracies == [accuracy]
+
+
+def test_one_step_is_one_sgd_update_with_the_scheduled_rate():
+    training = train_moons(steps=1)
+    model = al.nn.MLP(2, [16, 16, 1], activation="relu", rng=0)
+    points, classes = al.make_moons(100, noise=0.1, seed=0)
+    parameters = model.parameters()
+    loss = al.nn.hinge_loss([model(p) for p in points], [2 * c - 1 for c in classes])
+    (loss + 1e-4 * sum(p * p for p in parameters)).backward()
+    expected = [p.data - 0.1 * p.grad for p in parameters]  # lr 1 - 0.9 * 1/1
+    assert [p.data for p in training.model.parameters()] == pytest.approx(expected, rel=1e-12)
+
+
+@pytest.mark.parametrize("steps", [-1, 2.5, "3"])
+def test_bad_step_counts(steps):
+    with pytest.raises(al.ModelError, match="training steps must be an int >= 0"):
+        train_moons(steps=steps)
+
+
+class Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_progress_on_a_terminal_is_one_line_redrawn_in_place():
+    stream = Terminal()
+    show = progress_printer(stream, width=10)
+    for step in range(5):
+        show(step, 4, 1.0 / (step + 1), step / 4)
+    text = stream.getvalue()
+    assert text.count("\n") == 1 and text.endswith("\n")
+    frames = text.rstrip("\n").split("\r")[1:]
+    assert len(frames) == 5
+    assert frames[0] == "[----------] step 0/4  loss 1.0000  accuracy 0%"
+    assert frames[2] == "[#####-----] step 2/4  loss 0.3333  accuracy 50%"
+    assert frames[4] == "[##########] step 4/4  loss 0.2000  accuracy 100%"
+
+
+def test_progress_elsewhere_is_plain_lines():
+    stream = io.StringIO()
+    show = progress_printer(stream, every=10)
+    for step in range(26):
+        show(step, 25, 0.5, 0.75)
+    lines = stream.getvalue().splitlines()
+    assert "\r" not in stream.getvalue()
+    assert [line.split()[1] for line in lines] == ["0/25", "10/25", "20/25", "25/25"]
+    assert lines[-1] == "step 25/25  loss 0.5000  accuracy 75%"
+
+
+# ---------------------------------------------------------------------------
+# The pictures
+
+
+def parse_svg(text):
+    root = ElementTree.fromstring(text)  # raises if the SVG is not well-formed XML
+    assert root.tag == SVG + "svg"
+    return root
+
+
+def affine_fit(inputs, outputs):
+    """Slope and intercept through the first and last pair; every pair must lie on the line."""
+    slope = (outputs[-1] - outputs[0]) / (inputs[-1] - inputs[0])
+    intercept = outputs[0] - slope * inputs[0]
+    for x, y in zip(inputs, outputs):
+        assert y == pytest.approx(slope * x + intercept, abs=0.01)
+    return slope, intercept
+
+
+def test_decision_boundary_draws_every_point_where_it_is():
+    points, classes = al.make_moons(60, noise=0.2, seed=5)
+    svg = parse_svg(decision_boundary_svg(lambda p: p[0] - p[1], points, classes, resolution=8))
+    circles = svg.findall(f"{SVG}circle")
+    assert len(circles) == 60
+    for circle, (x, y), c in zip(circles, points, classes):
+        assert circle.get("fill") == CLASS_COLOURS[c]
+        assert circle.find(f"{SVG}title").text == f"({x:.3f}, {y:.3f}): class {c}"
+    cx = [float(c.get("cx")) for c in circles]
+    cy = [float(c.get("cy")) for c in circles]
+    order_x = sorted(range(60), key=lambda i: points[i][0])
+    order_y = sorted(range(60), key=lambda i: points[i][1])
+    x_slope, _ = affine_fit([points[i][0] for i in order_x], [cx[i] for i in order_x])
+    y_slope, _ = affine_fit([points[i][1] for i in order_y], [cy[i] for i in order_y])
+    assert x_slope > 0 > y_slope  # y grows upwards on the page
+
+
+def test_decision_boundary_colours_each_cell_by_the_models_prediction():
+    points, classes = al.make_moons(60, noise=0.2, seed=5)
+    svg = parse_svg(decision_boundary_svg(lambda p: p[0] - p[1], points, classes, resolution=8))
+    circles = svg.findall(f"{SVG}circle")
+    # Invert the page mapping from the drawn points, then check each cell's centre.
+    ends = [min(range(60), key=lambda i: points[i][0]), max(range(60), key=lambda i: points[i][0])]
+    x_map = affine_fit([points[i][0] for i in ends], [float(circles[i].get("cx")) for i in ends])
+    ends = [min(range(60), key=lambda i: points[i][1]), max(range(60), key=lambda i: points[i][1])]
+    y_map = affine_fit([points[i][1] for i in ends], [float(circles[i].get("cy")) for i in ends])
+    cells = [r for r in svg.findall(f"{SVG}rect") if r.get("fill") in CLASS_COLOURS]
+    assert len(cells) == 64
+    for cell in cells:
+        centre_x = float(cell.get("x")) + float(cell.get("width")) / 2
+        centre_y = float(cell.get("y")) + float(cell.get("height")) / 2
+        x = (centre_x - x_map[1]) / x_map[0]
+        y = (centre_y - y_map[1]) / y_map[0]
+        assert cell.get("fill") == CLASS_COLOURS[x - y > 0]
+        assert float(cell.get("fill-opacity")) == pytest.approx(
+            0.1 + 0.4 * abs(math.tanh(x - y)), abs=0.002
+        )
+
+
+def test_loss_curve_has_one_corner_per_loss_at_its_height():
+    losses = [0.9, 0.5, 0.52, 0.2, 0.1, 0.05]
+    svg = parse_svg(loss_curve_svg(losses))
+    (line,) = svg.findall(f"{SVG}polyline")
+    corners = [tuple(map(float, corner.split(","))) for corner in line.get("points").split()]
+    assert len(corners) == len(losses)
+    affine_fit(list(range(len(losses))), [x for x, _ in corners])
+    slope, _ = affine_fit(losses, [y for _, y in corners])
+    assert slope < 0  # a larger loss is drawn higher
+    assert "0.9" in [t.text for t in svg.findall(f"{SVG}text")]  # the axis goes up to the largest
+
+
+def test_loss_curve_of_a_single_loss():
+    svg = parse_svg(loss_curve_svg([0.75]))
+    (marker,) = svg.findall(f"{SVG}circle")
+    assert marker.find(f"{SVG}title").text == "final loss 0.7500"
+
+
+@pytest.mark.parametrize(
+    ("call", "error"),
+    [
+        (lambda: loss_curve_svg([]), al.ShapeError),
+        (lambda: decision_boundary_svg(float, [[0.0, 1.0]], []), al.ShapeError),
+        (lambda: decision_boundary_svg(float, [[0.0, 1.0]], [1], resolution=0), al.DrawError),
+    ],
+)
+def test_pictures_refuse_what_they_cannot_draw(call, error):
+    with pytest.raises(error):
+        call()
+
+
+# ---------------------------------------------------------------------------
+# The command line
+
+
+def run_command(*arguments, cwd=None):
+    return subprocess.run(
+        [sys.executable, "-m", "autograd_lite", *arguments],
         capture_output=True,
         text=True,
         timeout=300,
         check=False,
+        cwd=cwd,
     )
+
+
+def test_help_lists_every_command():
+    result = run_command("--help")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("usage: autograd-lite")
+    for command in ("demo", "notebooks"):
+        assert f"    {command} " in result.stdout or f"    {command}\n" in result.stdout
+    without_command = run_command()
+    assert without_command.returncode == 2
+    assert without_command.stdout == result.stdout
+
+
+def test_demo_help_lists_every_option_with_its_default(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        command_line.main(["demo", "--help"])
+    assert exit_.value.code == 0
+    text = " ".join(capsys.readouterr().out.split())  # argparse wraps lines
+    for option, default in [
+        ("--steps", "100"),
+        ("--seed", "0"),
+        ("--output", "neuron.svg"),
+        ("--boundary", "boundary.svg"),
+        ("--loss-curve", "loss_curve.svg"),
+    ]:
+        assert option in text
+        assert f"(default: {default})" in text
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--output", "neuron.txt"], "give a file name ending in .svg or .png or .dot"),
+        (["--boundary", "boundary.png"], "boundary.png': give a file name ending in .svg"),
+        (["--loss-curve", "missing/loss.svg"], "the folder 'missing' does not exist"),
+        (["--steps", "-3"], "training steps must be an int >= 0, got -3"),
+        (["--steps", "many"], "invalid int value: 'many'"),
+    ],
+)
+def test_bad_demo_options_fail_before_training(arguments, message, monkeypatch, capsys, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    trained = []
+    monkeypatch.setattr(demo, "train_moons", lambda *args: trained.append(args))
+    with pytest.raises(SystemExit) as exit_:
+        command_line.main(["demo", *arguments])
+    assert exit_.value.code == 2
+    assert message in capsys.readouterr().err
+    assert trained == []  # issue 10: a bad --output suffix was reported only after training
+    assert list(tmp_path.iterdir()) == []  # and nothing was drawn
+
+
+def test_command_line_demo_writes_three_pictures(tmp_path):
+    result = run_command("demo", "--steps", "3", cwd=tmp_path)
     assert "training accuracy" in result.stdout, result.stderr
+    boundary = parse_svg((tmp_path / "boundary.svg").read_text())
+    assert len(boundary.findall(f"{SVG}circle")) == 100
+    (line,) = parse_svg((tmp_path / "loss_curve.svg").read_text()).findall(f"{SVG}polyline")
+    assert len(line.get("points").split()) == 4  # the loss before each of 3 steps, and after
     try:
         al.find_renderer()
     except al.RendererNotFoundError:
-        pytest.skip("no Graphviz renderer (pip install graphviz-pure): the SVG is not drawn")
+        pytest.skip("no Graphviz renderer (pip install graphviz-pure): the neuron is not drawn")
     assert result.returncode == 0, result.stdout + result.stderr
-    svg = output.read_text()
-    assert "<svg" in svg
-    assert "x0" in svg and "x1" in svg  # the neuron's labelled inputs
+    neuron = (tmp_path / "neuron.svg").read_text()
+    assert "<svg" in neuron
+    assert "x0" in neuron and "x1" in neuron  # the neuron's labelled inputs
+
+
+def test_command_line_demo_with_zero_steps(tmp_path):
+    result = run_command("demo", "--steps", "0", "--output", "n.dot", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr  # issue 10: UnboundLocalError
+    loss, accuracy = untrained_loss_and_accuracy()
+    assert f"final loss {loss:.4f}, training accuracy {accuracy:.1%}" in result.stdout
+    svg = parse_svg((tmp_path / "loss_curve.svg").read_text())
+    assert len(svg.find(f"{SVG}polyline").get("points").split()) == 1
+
+
+# ---------------------------------------------------------------------------
+# Copying the notebooks
+
+
+def test_the_shipped_notebooks_are_the_repositorys():
+    assert sorted(p.name for p in notebook_folder().glob("*.ipynb")) == [
+        p.name for p in REPOSITORY_NOTEBOOKS
+    ]
+
+
+def test_notebooks_command_copies_every_notebook(tmp_path):
+    target = tmp_path / "learn"
+    result = run_command("notebooks", str(target))
+    assert result.returncode == 0, result.stderr
+    assert f"copied {len(REPOSITORY_NOTEBOOKS)} notebooks into {target}" in result.stdout
+    for source in REPOSITORY_NOTEBOOKS:
+        assert (target / source.name).read_bytes() == source.read_bytes()
+        json.loads((target / source.name).read_text())
+    again = run_command("notebooks", str(target))
+    assert again.returncode == 0 and "copied 0 notebooks" in again.stdout
+
+
+def test_notebooks_command_default_folder(tmp_path):
+    assert run_command("notebooks", cwd=tmp_path).returncode == 0
+    copied = sorted(p.name for p in (tmp_path / "autograd_lite_notebooks").iterdir())
+    assert copied == [p.name for p in REPOSITORY_NOTEBOOKS]
+
+
+def test_changed_copies_are_kept_unless_forced(tmp_path):
+    copy_notebooks(tmp_path)
+    first, second = (tmp_path / p.name for p in REPOSITORY_NOTEBOOKS[:2])
+    first.write_text("my notes")
+    second.unlink()
+    result = run_command("notebooks", str(tmp_path))
+    assert result.returncode == 1
+    assert f"changed copies of {first.name}; nothing was copied" in result.stderr
+    assert "--force" in result.stderr
+    assert first.read_text() == "my notes" and not second.exists()
+    with pytest.raises(al.errors.ChangedFilesError):
+        copy_notebooks(tmp_path)
+    with pytest.raises(FileExistsError):
+        copy_notebooks(tmp_path)
+    forced = run_command("notebooks", str(tmp_path), "--force")
+    assert forced.returncode == 0 and "copied 2 notebooks" in forced.stdout
+    assert first.read_bytes() == REPOSITORY_NOTEBOOKS[0].read_bytes()
+    assert second.read_bytes() == REPOSITORY_NOTEBOOKS[1].read_bytes()
