@@ -1,0 +1,76 @@
+"""What a pip install gets: the sdist holds everything the test suite reads, the wheel ships the
+notebooks inside the package (for `autograd-lite notebooks`)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import tarfile
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).parent.parent
+NOT_SOURCE = shutil.ignore_patterns(
+    ".git",
+    "__pycache__",
+    "*.egg-info",
+    "build",
+    "dist",
+    ".venv",
+    "test-artifacts",
+    ".*_cache",
+    ".hypothesis",
+    ".ipynb_checkpoints",
+)
+
+
+def project_files(folder: str, pattern: str) -> set[str]:
+    return {p.relative_to(ROOT).as_posix() for p in (ROOT / folder).glob(pattern)}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """The sdist, and the wheel built from it, of a copy of this project."""
+    pytest.importorskip("build", reason="pip install build to build the sdist and the wheel")
+    pytest.importorskip("setuptools", reason="building without isolation needs setuptools")
+    source = tmp_path_factory.mktemp("project") / "autograd_lite"
+    shutil.copytree(ROOT, source, ignore=NOT_SOURCE)
+    out = source / "dist"
+    command = [sys.executable, "-m", "build", "--no-isolation", "--outdir", str(out), str(source)]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    (sdist,) = out.glob("*.tar.gz")
+    (wheel,) = out.glob("*.whl")
+    return sdist, wheel
+
+
+@pytest.mark.slow
+def test_sdist_holds_what_the_tests_need(built):
+    sdist, _ = built
+    with tarfile.open(sdist) as archive:
+        top = archive.getnames()[0].split("/")[0]
+        names = {name.removeprefix(top + "/") for name in archive.getnames()}
+    needed = (
+        project_files("tests", "*.py")  # conftest.py, worked_examples.py, random_graphs.py too
+        | project_files("notebooks", "*.ipynb")
+        | project_files("benchmarks", "*.py")
+        | project_files("autograd_lite", "*.py")
+        | {"README.md", "LICENSE", "pyproject.toml", ".ci/run"}
+    )
+    assert {"tests/conftest.py", "tests/worked_examples.py", "tests/random_graphs.py"} <= needed
+    assert needed - names == set()
+    assert not [name for name in names if "__pycache__" in name or name.endswith(".pyc")]
+
+
+@pytest.mark.slow
+def test_wheel_ships_every_notebook_in_the_package(built):
+    _, wheel = built
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+    notebooks = {f"autograd_lite/{name}" for name in project_files("notebooks", "*.ipynb")}
+    assert notebooks and notebooks <= names
+    assert project_files("autograd_lite", "*.py") <= names
+    assert not [name for name in names if name.startswith(("tests/", "notebooks/"))]
