@@ -1,8 +1,12 @@
-"""Every notebook in notebooks/ runs end to end, in a kernel of this Python, without an error."""
+"""Every notebook in notebooks/ runs end to end, in a kernel of this Python, without an error;
+so does one copied out by `autograd-lite notebooks`. A notebook whose metadata lists packages
+under autograd_lite.requires (torch, say) is skipped when they are not installed."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import subprocess
 import sys
 from pathlib import Path
 
@@ -44,17 +48,22 @@ def test_the_notebooks_are_there():
     ]
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
-def test_notebook_runs(path, this_python_kernel, tmp_path):
+def run_notebook(path, kernel_name, workdir):
+    """Execute the notebook at `path` in `workdir`; fail on any error output, or on a
+    matplotlib notebook that rendered no figure."""
     import nbformat
     from nbclient import NotebookClient
 
     notebook = nbformat.read(path, as_version=4)
+    requires = notebook.metadata.get("autograd_lite", {}).get("requires", [])
+    missing = [name for name in requires if importlib.util.find_spec(name) is None]
+    if missing:
+        pytest.skip(f"{path.name} needs {', '.join(missing)}: pip install {' '.join(missing)}")
     client = NotebookClient(
         notebook,
-        kernel_name=this_python_kernel,
+        kernel_name=kernel_name,
         timeout=120,
-        resources={"metadata": {"path": str(tmp_path)}},  # files a notebook writes land here
+        resources={"metadata": {"path": str(workdir)}},  # files a notebook writes land here
     )
     client.execute()
     errors = [
@@ -73,3 +82,24 @@ def test_notebook_runs(path, this_python_kernel, tmp_path):
             if "image/png" in output.get("data", {})
         ]
         assert images, f"{path.name} plots with matplotlib but no figure was rendered"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_notebook_runs(path, this_python_kernel, tmp_path):
+    run_notebook(path, this_python_kernel, tmp_path)
+
+
+def test_a_copied_notebook_runs_where_it_was_copied(this_python_kernel, tmp_path):
+    target = tmp_path / "learn"
+    command = [sys.executable, "-m", "autograd_lite", "notebooks", str(target)]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in target.glob("*.ipynb")) == [p.name for p in NOTEBOOKS]
+    run_notebook(target / "10_chain_rule_by_hand.ipynb", this_python_kernel, target)
+
+
+def test_notebooks_are_stored_without_outputs():
+    for path in NOTEBOOKS:
+        notebook = json.loads(path.read_text())
+        code = [cell for cell in notebook["cells"] if cell["cell_type"] == "code"]
+        assert all(cell["outputs"] == [] and cell["execution_count"] is None for cell in code), path
