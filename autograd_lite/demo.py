@@ -17,6 +17,10 @@ from .engine import Value
 from .errors import DrawError, ModelError, RendererNotFoundError
 from .nn import MLP, SGD, Neuron, hinge_loss
 
+#: The demo's network and data: MLP(2, LAYER_SIZES) with relu on N_POINTS two-moons points.
+LAYER_SIZES = [16, 16, 1]
+N_POINTS = 100
+
 #: Called after each evaluation of the model: (step, steps, loss, accuracy).
 Progress = Callable[[int, int, float, float], None]
 
@@ -34,15 +38,15 @@ class Training:
 
 
 def train_moons(steps: int = 100, seed: int = 0, progress: Progress | None = None) -> Training:
-    """Train MLP(2, [16, 16, 1]) with relu on 100 two-moons points for `steps` SGD updates.
+    """Train MLP(2, LAYER_SIZES) with relu on N_POINTS two-moons points for `steps` updates.
 
     The loss is micrograd's: the mean hinge loss plus 1e-4 times the sum of squared weights;
     the learning rate falls linearly from 1 towards 0.1. `steps=0` evaluates the untrained model.
     """
     _check_steps(steps)
-    points, classes = make_moons(100, noise=0.1, seed=seed)
+    points, classes = make_moons(N_POINTS, noise=0.1, seed=seed)
     labels = [2 * c - 1 for c in classes]
-    model = MLP(2, [16, 16, 1], activation="relu", rng=seed)
+    model = MLP(2, LAYER_SIZES, activation="relu", rng=seed)
     parameters = model.parameters()
     optimizer = SGD(parameters, lr=1.0)
     losses, accuracies = [], []
@@ -103,32 +107,29 @@ def main(
     the loss curve as SVG; 0, or 1 when no Graphviz renderer could draw the neuron. Every
     option is checked before anything is drawn or trained."""
     _check_steps(steps)
-    for path, suffixes in (
-        (output, DRAWING_SUFFIXES),
-        (boundary, (".svg",)),
-        (loss_curve, (".svg",)),
-    ):
-        _check_output(Path(path), suffixes)
+    _check_output(Path(output))  # and `save` refuses a suffix it cannot write, before drawing
+    _check_output(Path(boundary), ".svg")
+    _check_output(Path(loss_curve), ".svg")
     exit_code = 0
     try:
-        path = draw_neuron(Path(output), seed)
-        print(f"wrote the graph of one neuron, with its gradients, to {path}", file=stream)
+        drawn = draw_neuron(Path(output), seed)
+        print(f"wrote the graph of one neuron, with its gradients, to {drawn}", file=stream)
     except RendererNotFoundError as error:
         print(f"the neuron's graph was not drawn: {error}", file=stream)
         exit_code = 1
     start = time.perf_counter()
-    print("training MLP(2, [16, 16, 1]) with relu on 100 two-moons points", file=stream)
+    print(f"training MLP(2, {LAYER_SIZES}) with relu on {N_POINTS} two-moons points", file=stream)
     training = train_moons(steps, seed, progress_printer(stream))
     print(
         f"final loss {training.losses[-1]:.4f}, training accuracy {training.accuracies[-1]:.1%}"
         f" ({time.perf_counter() - start:.1f} s)",
         file=stream,
     )
-    pictures = {
-        boundary: decision_boundary_svg(training.model, training.points, training.classes),
-        loss_curve: loss_curve_svg(training.losses),
-    }
-    for path, svg in pictures.items():
+    pictures = [
+        (boundary, decision_boundary_svg(training.model, training.points, training.classes)),
+        (loss_curve, loss_curve_svg(training.losses)),
+    ]
+    for path, svg in pictures:
         Path(path).write_text(svg)
     print(
         f"wrote the decision boundary to {boundary} and the loss curve to {loss_curve}", file=stream
@@ -136,21 +137,15 @@ def main(
     return exit_code
 
 
-#: What `save` can write the neuron's graph as.
-DRAWING_SUFFIXES = (".svg", ".png", ".dot")
-
-
 def _check_steps(steps: object) -> None:
     if type(steps) is not int or steps < 0:
         raise ModelError(f"the number of training steps must be an int >= 0, got {steps!r}")
 
 
-def _check_output(path: Path, suffixes: tuple[str, ...]) -> None:
+def _check_output(path: Path, suffix: str | None = None) -> None:
     """Refuse an output path that could not be written, before any time is spent on it."""
-    if path.suffix.lower() not in suffixes:
-        raise DrawError(
-            f"cannot write {str(path)!r}: give a file name ending in {' or '.join(suffixes)}"
-        )
+    if suffix is not None and path.suffix.lower() != suffix:
+        raise DrawError(f"cannot write {str(path)!r}: give a file name ending in {suffix}")
     if not path.parent.is_dir():
         raise DrawError(
             f"cannot write {str(path)!r}: the folder {str(path.parent)!r} does not exist"

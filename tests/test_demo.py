@@ -275,7 +275,8 @@ def test_demo_help_lists_every_option_with_its_default(capsys):
 @pytest.mark.parametrize(
     ("arguments", "message"),
     [
-        (["--output", "neuron.txt"], "give a file name ending in .svg or .png or .dot"),
+        (["--output", "neuron.txt"], "cannot write 'neuron.txt'; use a .svg, .png or .dot file"),
+        (["--output", "missing/neuron.svg"], "the folder 'missing' does not exist"),
         (["--boundary", "boundary.png"], "boundary.png': give a file name ending in .svg"),
         (["--loss-curve", "missing/loss.svg"], "the folder 'missing' does not exist"),
         (["--steps", "-3"], "training steps must be an int >= 0, got -3"),
