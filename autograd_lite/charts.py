@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from numbers import Real
 from typing import Any
 from xml.sax.saxutils import escape
 
-from .errors import DrawError, ShapeError
+from .engine import Value
+from .errors import ArgumentTypeError, DrawError, ShapeError
 
 __all__ = ["CLASS_COLOURS", "decision_boundary_svg", "loss_curve_svg"]
 
@@ -38,13 +40,23 @@ def decision_boundary_svg(
         raise DrawError(
             f"decision_boundary_svg: resolution must be a positive int, got {resolution!r}"
         )
+    if any(c not in (0, 1) for c in classes):
+        raise DrawError(
+            "decision_boundary_svg: classes must be 0 or 1 (for labels y = ±1, give (y + 1) // 2)"
+        )
     to_x, to_y, (x0, x1), (y0, y1) = _plane(points)
     cell = (x1 - x0) / resolution, (y1 - y0) / resolution
     shapes = []
     for i in range(resolution):
         for j in range(resolution):
             x, y = x0 + (i + 0.5) * cell[0], y0 + (j + 0.5) * cell[1]
-            score = float(model([x, y]))
+            score = model([x, y])
+            if not isinstance(score, (Value, Real)):
+                raise ArgumentTypeError(
+                    "decision_boundary_svg: the model must give one score (a Value or a number)"
+                    f" for a point, got {type(score).__name__}"
+                )
+            score = float(score)
             colour = CLASS_COLOURS[score > 0]
             left, top = to_x(x - cell[0] / 2), to_y(y + cell[1] / 2)
             shapes.append(
@@ -62,14 +74,19 @@ def decision_boundary_svg(
 
 
 def loss_curve_svg(losses: Sequence[float], title: str = "training loss") -> str:
-    """The loss after 0, 1, 2, ... steps as a line, on axes from 0 to the largest loss."""
+    """The loss after 0, 1, 2, ... steps as a line, on an axis from 0 (or the lowest loss, if
+    negative) to the largest loss."""
     if not losses:
         raise ShapeError("loss_curve_svg: got no losses; give at least one number")
-    top = max(max(losses), 0.0) or 1.0
+    if not all(math.isfinite(loss) for loss in losses):
+        raise DrawError("loss_curve_svg: every loss must be a finite number")
+    low, high = min(0.0, *losses), max(0.0, *losses)
+    high = high if high > low else low + 1.0
     last = max(len(losses) - 1, 1)
 
     def to_point(step: int, loss: float) -> str:
-        return f"{MARGIN + SIZE * step / last:.2f},{MARGIN + SIZE * (1 - loss / top):.2f}"
+        height = (loss - low) / (high - low)
+        return f"{MARGIN + SIZE * step / last:.2f},{MARGIN + SIZE * (1 - height):.2f}"
 
     corners = [to_point(step, loss) for step, loss in enumerate(losses)]
     final_x, final_y = corners[-1].split(",")
@@ -79,7 +96,8 @@ def loss_curve_svg(losses: Sequence[float], title: str = "training loss") -> str
         f'<circle cx="{final_x}" cy="{final_y}" r="3" fill="#7570b3">'
         f"<title>final loss {losses[-1]:.4f}</title></circle>",
     ]
-    return _svg(title, shapes, ("step", "0", str(len(losses) - 1)), ("loss", "0", f"{top:.3g}"))
+    loss_axis = ("loss", f"{low:.3g}", f"{high:.3g}")
+    return _svg(title, shapes, ("step", "0", str(len(losses) - 1)), loss_axis)
 
 
 def _plane(

@@ -211,6 +211,15 @@ def test_loss_curve_has_one_corner_per_loss_at_its_height():
     assert "0.9" in [t.text for t in svg.findall(f"{SVG}text")]  # the axis goes up to the largest
 
 
+def test_loss_curve_with_negative_losses_stays_in_its_frame():
+    svg = parse_svg(loss_curve_svg([-1.0, -3.0]))
+    heights = [float(c.split(",")[1]) for c in svg.find(f"{SVG}polyline").get("points").split()]
+    assert heights == [
+        pytest.approx(40 + 400 / 3, abs=0.005),
+        440.0,
+    ]  # -1 a third down from 0, -3 at the bottom
+
+
 def test_loss_curve_of_a_single_loss():
     svg = parse_svg(loss_curve_svg([0.75]))
     (marker,) = svg.findall(f"{SVG}circle")
@@ -223,6 +232,9 @@ def test_loss_curve_of_a_single_loss():
         (lambda: loss_curve_svg([]), al.ShapeError),
         (lambda: decision_boundary_svg(float, [[0.0, 1.0]], []), al.ShapeError),
         (lambda: decision_boundary_svg(float, [[0.0, 1.0]], [1], resolution=0), al.DrawError),
+        (lambda: decision_boundary_svg(sum, [[0.0, 1.0], [1.0, 0.0]], [1, -1]), al.DrawError),
+        (lambda: decision_boundary_svg(list, [[0.0, 1.0]], [1]), al.ArgumentTypeError),
+        (lambda: loss_curve_svg([1.0, math.nan]), al.DrawError),
     ],
 )
 def test_pictures_refuse_what_they_cannot_draw(call, error):
