@@ -35,15 +35,9 @@ from .errors import (
 
 __all__ = [
     "OPS",
-    "ArgumentTypeError",
-    "AutogradError",
-    "DivisionByZeroError",
-    "DomainError",
-    "NonFiniteError",
     "Number",
     "Op",
     "Operand",
-    "ShapeError",
     "Value",
     "abs",
     "apply",
