@@ -705,30 +705,8 @@ DOT = Op(
     "dot", _dot, _dot_derivatives, ("w", "x"), formula=_dot, split=_dot_split, word="weighted sum"
 )
 
-#: Every operation, by name: the one table each feature and test reads.
-OPS: dict[str, Op] = {
-    op.name: op
-    for op in (
-        ADD,
-        SUB,
-        MUL,
-        DIV,
-        NEG,
-        POW,
-        RPOW,
-        POW_VALUES,
-        EXP,
-        LOG,
-        TANH,
-        SIGMOID,
-        RELU,
-        SQRT,
-        ABS,
-        STEP,
-        SIGN,
-        DOT,
-    )
-}
+#: Every operation, by name, in the order defined above: the one table each feature reads.
+OPS: dict[str, Op] = {op.name: op for op in list(globals().values()) if isinstance(op, Op)}
 _OP_NAMES = {op.name: name for name, op in globals().items() if isinstance(op, Op)}
 
 
