@@ -41,6 +41,7 @@ __all__ = [
     "Value",
     "abs",
     "apply",
+    "cos",
     "dot",
     "exp",
     "forward_sweep",
@@ -51,6 +52,7 @@ __all__ = [
     "reverse_sweep",
     "sigmoid",
     "sign",
+    "sin",
     "sqrt",
     "step",
     "tanh",
@@ -253,6 +255,12 @@ class Value:
 
     def sqrt(self) -> Value:
         return apply(SQRT, self)
+
+    def sin(self) -> Value:
+        return apply(SIN, self)
+
+    def cos(self) -> Value:
+        return apply(COS, self)
 
     def backward(self) -> None:
         """Fill in d(self)/d(node) as `grad` on every node this Value depends on.
@@ -700,6 +708,10 @@ ABS = Op("abs", math.fabs, lambda out, x: (sign(x),))
 # The unit step and the sign are flat wherever they are differentiable.
 STEP = Op("step", lambda x: 1.0 if x > 0 else 0.0, lambda out, x: (0.0,))
 SIGN = Op("sign", lambda x: (x > 0) - (x < 0) + 0.0, lambda out, x: (0.0,))
+# d(sin x)/dx = cos x
+SIN = Op("sin", math.sin, lambda out, x: (cos(x),))
+# d(cos x)/dx = -sin x
+COS = Op("cos", math.cos, lambda out, x: (-sin(x),))
 # One node for a neuron's weighted sum: sum_i w_i x_i (+ b)
 DOT = Op(
     "dot", _dot, _dot_derivatives, ("w", "x"), formula=_dot, split=_dot_split, word="weighted sum"
@@ -753,6 +765,16 @@ def step(x: Operand) -> Any:
 def sign(x: Operand) -> Any:
     """-1, 0 or 1: the derivative of abs."""
     return apply(SIGN, x)
+
+
+def sin(x: Operand) -> Any:
+    """Sine (x in radians).  d(sin x)/dx = cos x."""
+    return apply(SIN, x)
+
+
+def cos(x: Operand) -> Any:
+    """Cosine (x in radians).  d(cos x)/dx = -sin x."""
+    return apply(COS, x)
 
 
 def dot(weights: Sequence[Operand], inputs: Sequence[Operand], bias: Operand | None = None) -> Any:
