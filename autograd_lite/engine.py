@@ -21,7 +21,7 @@ import math
 import operator
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from numbers import Real
-from typing import Any
+from typing import Any, cast, overload
 
 from .errors import (
     ArgumentTypeError,
@@ -285,7 +285,7 @@ class Value:
                 if upstream - upstream != 0.0:
                     raise _gradient_error(self, node, upstream)
                 continue
-            operands = node._operands
+            operands: tuple[Any, ...] = node._operands
             try:
                 if len(operands) == 2:  # the common case, unrolled: same as the loop below
                     a, b = operands
@@ -366,11 +366,11 @@ def local_derivatives(node: Value, on_values: bool = False) -> tuple[Any, ...]:
     op = node._op
     if op is None:
         return ()
-    if on_values:
-        out, operands = node, node._operands
-    else:
+    out: Value | float = node
+    operands: tuple[Any, ...] = node._operands
+    if not on_values:
         out = node.data
-        operands = tuple(x.data if type(x) is Value else x for x in node._operands)
+        operands = tuple(x.data if type(x) is Value else x for x in operands)
     try:
         return op.derivatives(out, *operands)
     except (ZeroDivisionError, OverflowError, ValueError):
@@ -448,6 +448,14 @@ def check_gradient(output: Value, node: Value, gradient: float) -> float:
 # Applying an operation: numbers in, a number out; a Value in, a new node out.
 
 
+@overload
+def apply(op: Op, *operands: Value) -> Value: ...
+@overload
+def apply(op: Op, *operands: float) -> float: ...
+@overload
+def apply(op: Op, *operands: Any) -> Any: ...
+
+
 def apply(op: Op, *operands: Any) -> Any:
     """Compute `op` on the operands: a float for numbers, a new Value if any is a Value, and
     whatever a number-like type's `apply_op` makes of it (a Symbol prints the formula)."""
@@ -481,7 +489,7 @@ def apply(op: Op, *operands: Any) -> Any:
     return _new_node(data, op, operands) if makes_node else data
 
 
-def _binary(op: Op, a: Any, b: Any) -> Any:
+def _binary(op: Op, a: Any, b: Any) -> Value:
     """FAST PATH: `apply` for the arithmetic operators, where one side is a Value. For anything
     but a number on the other side it returns NotImplemented, so Python can ask that type."""
     # A finite float passes as it is; other numbers (and inf, nan) go through _as_float.
@@ -492,7 +500,7 @@ def _binary(op: Op, a: Any, b: Any) -> Any:
     elif isinstance(a, Real):
         x = _as_float(a, str(op))
     else:
-        return NotImplemented
+        return cast(Value, NotImplemented)  # Python then asks the other operand's type
     if type(b) is Value:
         y = b.data
     elif type(b) is float and b - b == 0.0:
@@ -500,7 +508,7 @@ def _binary(op: Op, a: Any, b: Any) -> Any:
     elif isinstance(b, Real):
         y = _as_float(b, str(op))
     else:
-        return NotImplemented
+        return cast(Value, NotImplemented)
     operands = (a, b)
     try:
         data = op.forward(x, y)
@@ -552,18 +560,19 @@ def _derivative_error(op: Op, operands: tuple[Any, ...]) -> NonFiniteError:
 
 
 def _as_float(x: Any, where: str) -> float:
+    number: float = x
     if type(x) is not float:
         if not isinstance(x, Real):
             raise ArgumentTypeError(
                 f"{where}: expected a number or a Value, got {type(x).__name__} {x!r}"
             )
         try:
-            x = float(x)
+            number = float(x)
         except OverflowError:
-            x = math.inf
-    if x - x != 0.0:
-        raise NonFiniteError(f"{where}: expected a finite number, got {x}")
-    return x
+            number = math.inf
+    if number - number != 0.0:
+        raise NonFiniteError(f"{where}: expected a finite number, got {number}")
+    return number
 
 
 def _data_of(x: object) -> float:
