@@ -21,7 +21,7 @@ import math
 import operator
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from numbers import Real
-from typing import Any
+from typing import Any, cast, overload
 
 from .errors import (
     ArgumentTypeError,
@@ -35,18 +35,13 @@ from .errors import (
 
 __all__ = [
     "OPS",
-    "ArgumentTypeError",
-    "AutogradError",
-    "DivisionByZeroError",
-    "DomainError",
-    "NonFiniteError",
     "Number",
     "Op",
     "Operand",
-    "ShapeError",
     "Value",
     "abs",
     "apply",
+    "cos",
     "dot",
     "exp",
     "forward_sweep",
@@ -57,6 +52,7 @@ __all__ = [
     "reverse_sweep",
     "sigmoid",
     "sign",
+    "sin",
     "sqrt",
     "step",
     "tanh",
@@ -260,6 +256,12 @@ class Value:
     def sqrt(self) -> Value:
         return apply(SQRT, self)
 
+    def sin(self) -> Value:
+        return apply(SIN, self)
+
+    def cos(self) -> Value:
+        return apply(COS, self)
+
     def backward(self) -> None:
         """Fill in d(self)/d(node) as `grad` on every node this Value depends on.
 
@@ -283,7 +285,7 @@ class Value:
                 if upstream - upstream != 0.0:
                     raise _gradient_error(self, node, upstream)
                 continue
-            operands = node._operands
+            operands: tuple[Any, ...] = node._operands
             try:
                 if len(operands) == 2:  # the common case, unrolled: same as the loop below
                     a, b = operands
@@ -364,11 +366,11 @@ def local_derivatives(node: Value, on_values: bool = False) -> tuple[Any, ...]:
     op = node._op
     if op is None:
         return ()
-    if on_values:
-        out, operands = node, node._operands
-    else:
+    out: Value | float = node
+    operands: tuple[Any, ...] = node._operands
+    if not on_values:
         out = node.data
-        operands = tuple(x.data if type(x) is Value else x for x in node._operands)
+        operands = tuple(x.data if type(x) is Value else x for x in operands)
     try:
         return op.derivatives(out, *operands)
     except (ZeroDivisionError, OverflowError, ValueError):
@@ -446,6 +448,14 @@ def check_gradient(output: Value, node: Value, gradient: float) -> float:
 # Applying an operation: numbers in, a number out; a Value in, a new node out.
 
 
+@overload
+def apply(op: Op, *operands: Value) -> Value: ...
+@overload
+def apply(op: Op, *operands: float) -> float: ...
+@overload
+def apply(op: Op, *operands: Any) -> Any: ...
+
+
 def apply(op: Op, *operands: Any) -> Any:
     """Compute `op` on the operands: a float for numbers, a new Value if any is a Value, and
     whatever a number-like type's `apply_op` makes of it (a Symbol prints the formula)."""
@@ -479,7 +489,7 @@ def apply(op: Op, *operands: Any) -> Any:
     return _new_node(data, op, operands) if makes_node else data
 
 
-def _binary(op: Op, a: Any, b: Any) -> Any:
+def _binary(op: Op, a: Any, b: Any) -> Value:
     """FAST PATH: `apply` for the arithmetic operators, where one side is a Value. For anything
     but a number on the other side it returns NotImplemented, so Python can ask that type."""
     # A finite float passes as it is; other numbers (and inf, nan) go through _as_float.
@@ -490,7 +500,7 @@ def _binary(op: Op, a: Any, b: Any) -> Any:
     elif isinstance(a, Real):
         x = _as_float(a, str(op))
     else:
-        return NotImplemented
+        return cast(Value, NotImplemented)  # Python then asks the other operand's type
     if type(b) is Value:
         y = b.data
     elif type(b) is float and b - b == 0.0:
@@ -498,7 +508,7 @@ def _binary(op: Op, a: Any, b: Any) -> Any:
     elif isinstance(b, Real):
         y = _as_float(b, str(op))
     else:
-        return NotImplemented
+        return cast(Value, NotImplemented)
     operands = (a, b)
     try:
         data = op.forward(x, y)
@@ -550,18 +560,19 @@ def _derivative_error(op: Op, operands: tuple[Any, ...]) -> NonFiniteError:
 
 
 def _as_float(x: Any, where: str) -> float:
+    number: float = x
     if type(x) is not float:
         if not isinstance(x, Real):
             raise ArgumentTypeError(
                 f"{where}: expected a number or a Value, got {type(x).__name__} {x!r}"
             )
         try:
-            x = float(x)
+            number = float(x)
         except OverflowError:
-            x = math.inf
-    if x - x != 0.0:
-        raise NonFiniteError(f"{where}: expected a finite number, got {x}")
-    return x
+            number = math.inf
+    if number - number != 0.0:
+        raise NonFiniteError(f"{where}: expected a finite number, got {number}")
+    return number
 
 
 def _data_of(x: object) -> float:
@@ -706,35 +717,17 @@ ABS = Op("abs", math.fabs, lambda out, x: (sign(x),))
 # The unit step and the sign are flat wherever they are differentiable.
 STEP = Op("step", lambda x: 1.0 if x > 0 else 0.0, lambda out, x: (0.0,))
 SIGN = Op("sign", lambda x: (x > 0) - (x < 0) + 0.0, lambda out, x: (0.0,))
+# d(sin x)/dx = cos x
+SIN = Op("sin", math.sin, lambda out, x: (cos(x),))
+# d(cos x)/dx = -sin x
+COS = Op("cos", math.cos, lambda out, x: (-sin(x),))
 # One node for a neuron's weighted sum: sum_i w_i x_i (+ b)
 DOT = Op(
     "dot", _dot, _dot_derivatives, ("w", "x"), formula=_dot, split=_dot_split, word="weighted sum"
 )
 
-#: Every operation, by name: the one table each feature and test reads.
-OPS: dict[str, Op] = {
-    op.name: op
-    for op in (
-        ADD,
-        SUB,
-        MUL,
-        DIV,
-        NEG,
-        POW,
-        RPOW,
-        POW_VALUES,
-        EXP,
-        LOG,
-        TANH,
-        SIGMOID,
-        RELU,
-        SQRT,
-        ABS,
-        STEP,
-        SIGN,
-        DOT,
-    )
-}
+#: Every operation, by name, in the order defined above: the one table each feature reads.
+OPS: dict[str, Op] = {op.name: op for op in list(globals().values()) if isinstance(op, Op)}
 _OP_NAMES = {op.name: name for name, op in globals().items() if isinstance(op, Op)}
 
 
@@ -781,6 +774,16 @@ def step(x: Operand) -> Any:
 def sign(x: Operand) -> Any:
     """-1, 0 or 1: the derivative of abs."""
     return apply(SIGN, x)
+
+
+def sin(x: Operand) -> Any:
+    """Sine (x in radians).  d(sin x)/dx = cos x."""
+    return apply(SIN, x)
+
+
+def cos(x: Operand) -> Any:
+    """Cosine (x in radians).  d(cos x)/dx = -sin x."""
+    return apply(COS, x)
 
 
 def dot(weights: Sequence[Operand], inputs: Sequence[Operand], bias: Operand | None = None) -> Any:

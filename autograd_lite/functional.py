@@ -20,7 +20,7 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from numbers import Real
-from typing import Any
+from typing import Any, Literal, overload
 
 from .engine import (
     Number,
@@ -41,6 +41,18 @@ __all__ = [
     "hessian",
     "jvp",
 ]
+
+
+@overload
+def grad(
+    output: Value, inputs: Sequence[Value], create_graph: Literal[False] = False
+) -> list[float]: ...
+@overload
+def grad(output: Value, inputs: Sequence[Value], create_graph: Literal[True]) -> list[Value]: ...
+@overload
+def grad(
+    output: Value, inputs: Sequence[Value], create_graph: bool
+) -> list[float] | list[Value]: ...
 
 
 def grad(

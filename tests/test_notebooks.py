@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # each notebook runs in a kernel of its own
+
 NOTEBOOKS = sorted((Path(__file__).parent.parent / "notebooks").glob("*.ipynb"))
 
 
@@ -84,13 +86,11 @@ def run_notebook(path, kernel_name, workdir):
         assert images, f"{path.name} plots with matplotlib but no figure was rendered"
 
 
-@pytest.mark.slow  # each starts a kernel; notebook 30 also imports torch and trains
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 def test_notebook_runs(path, this_python_kernel, tmp_path):
     run_notebook(path, this_python_kernel, tmp_path)
 
 
-@pytest.mark.slow
 def test_a_copied_notebook_runs_where_it_was_copied(this_python_kernel, tmp_path):
     target = tmp_path / "learn"
     command = [sys.executable, "-m", "autograd_lite", "notebooks", str(target)]
