@@ -12,6 +12,8 @@ from xml.sax.saxutils import escape
 from .engine import Value
 from .errors import ArgumentTypeError, DrawError, ShapeError
 
+Axis = tuple[str, str, str]  # its name, and the numbers written at its two ends
+
 __all__ = ["CLASS_COLOURS", "decision_boundary_svg", "loss_curve_svg"]
 
 #: The fill of class 0 and class 1 (points, and the regions the model gives them).
@@ -96,13 +98,15 @@ def loss_curve_svg(losses: Sequence[float], title: str = "training loss") -> str
         f'<circle cx="{final_x}" cy="{final_y}" r="3" fill="#7570b3">'
         f"<title>final loss {losses[-1]:.4f}</title></circle>",
     ]
-    loss_axis = ("loss", f"{low:.3g}", f"{high:.3g}")
+    loss_axis: Axis = ("loss", f"{low:.3g}", f"{high:.3g}")
     return _svg(title, shapes, ("step", "0", str(len(losses) - 1)), loss_axis)
 
 
 def _plane(
     points: Sequence[Sequence[float]],
-) -> tuple[Callable[[float], float], Callable[[float], float], tuple, tuple]:
+) -> tuple[
+    Callable[[float], float], Callable[[float], float], tuple[float, float], tuple[float, float]
+]:
     """Pixel maps for x and y (y grows upwards on the page), and the ranges they cover: the
     points' bounding box with a tenth of its size added on every side."""
     ranges = []
@@ -119,7 +123,7 @@ def _plane(
     )
 
 
-def _svg(title: str, shapes: list[str], x_axis: tuple, y_axis: tuple) -> str:
+def _svg(title: str, shapes: list[str], x_axis: Axis, y_axis: Axis) -> str:
     """An SVG document: the title, the shapes, a frame, and each axis's name and end values."""
     (x_name, x_low, x_high), (y_name, y_low, y_high) = x_axis, y_axis
     side, bottom = MARGIN + SIZE, MARGIN + SIZE + 16

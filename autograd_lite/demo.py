@@ -51,7 +51,7 @@ def train_moons(steps: int = 100, seed: int = 0, progress: Progress | None = Non
     optimizer = SGD(parameters, lr=1.0)
     losses, accuracies = [], []
     for step in range(steps + 1):
-        scores = [model(point) for point in points]
+        scores = [model.forward(point)[0] for point in points]
         loss = hinge_loss(scores, labels) + 1e-4 * sum(p * p for p in parameters)
         accuracy = sum((s.data > 0) == (y > 0) for s, y in zip(scores, labels)) / len(labels)
         losses.append(loss.data)

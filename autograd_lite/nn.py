@@ -483,7 +483,7 @@ def _to_torch_sequential(mlp: MLP) -> Any:
             weights = [[w.data for w in n.w] for n in layer.neurons]
             linear.weight.copy_(torch.tensor(weights, dtype=torch.float64))
             if linear.bias is not None:
-                biases = [n.b.data for n in layer.neurons]
+                biases = [n.b.data for n in layer.neurons if n.b is not None]
                 linear.bias.copy_(torch.tensor(biases, dtype=torch.float64))
         modules.append(linear)
         if first.activation != "linear":
@@ -491,7 +491,9 @@ def _to_torch_sequential(mlp: MLP) -> Any:
     return torch.nn.Sequential(*modules)
 
 
-def _weights_from_torch(module: Any) -> tuple[list, list | None, str, str]:
+def _weights_from_torch(
+    module: Any,
+) -> tuple[list[list[list[float]]], list[list[float]] | None, str, str]:
     """`MLP.from_weights`'s arguments for a Sequential of Linear layers and activations."""
     torch = _import_torch()
     if not isinstance(module, torch.nn.Sequential):
