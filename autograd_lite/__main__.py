@@ -63,6 +63,12 @@ def main(argv: list[str] | None = None) -> int:
         except ChangedFilesError as error:
             print(f"autograd-lite notebooks: {error}", file=sys.stderr)
             return 1
+        except OSError as error:  # the folder cannot be made or written
+            print(
+                f"autograd-lite notebooks: cannot copy into {args.directory}: {error}",
+                file=sys.stderr,
+            )
+            return 1
         print(
             f"copied {len(written)} notebooks into {args.directory}; open them with"
             f" `jupyter lab {args.directory}` (pip install jupyterlab)"

@@ -379,3 +379,12 @@ def test_changed_copies_are_kept_unless_forced(tmp_path):
     assert forced.returncode == 0 and "copied 2 notebooks" in forced.stdout
     assert first.read_bytes() == REPOSITORY_NOTEBOOKS[0].read_bytes()
     assert second.read_bytes() == REPOSITORY_NOTEBOOKS[1].read_bytes()
+
+
+def test_notebooks_command_into_a_file_says_so(tmp_path):
+    (tmp_path / "taken").write_text("")
+    result = run_command("notebooks", str(tmp_path / "taken"))
+    assert result.returncode == 1
+    assert (
+        result.stderr.startswith("autograd-lite notebooks: ") and "Traceback" not in result.stderr
+    )
