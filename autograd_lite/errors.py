@@ -22,13 +22,13 @@ __all__ = [
     "DrawError",
     "GraphArgumentError",
     "GraphTooLargeError",
+    "MissingDependencyError",
     "ModelError",
     "NonFiniteError",
     "RenderError",
     "RendererNotFoundError",
     "ShapeError",
     "StaleGraphError",
-    "TorchNotFoundError",
     "describe",
 ]
 
@@ -81,10 +81,6 @@ class DatasetError(AutogradError, ValueError):
     """A data set was asked for with a size or noise level it cannot have."""
 
 
-class TorchNotFoundError(AutogradError, ModuleNotFoundError):
-    """Moving a model to or from PyTorch needs torch, which is not installed."""
-
-
 class ChangedFilesError(AutogradError, FileExistsError):
     """Copying the notebooks would overwrite copies the learner has changed."""
 
@@ -102,6 +98,11 @@ class GraphTooLargeError(DrawError):
 
 class RendererNotFoundError(AutogradError, RuntimeError):
     """No program that turns DOT source into a picture is installed."""
+
+
+class MissingDependencyError(AutogradError, ImportError):
+    """An optional package a feature needs (PyTorch for a comparison with it) is not installed;
+    the message says what to install."""
 
 
 class RenderError(AutogradError, RuntimeError):

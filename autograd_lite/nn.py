@@ -18,10 +18,10 @@ from .engine import Value, as_float, dot, log, relu, sigmoid, tanh
 from .errors import (
     ArgumentTypeError,
     AutogradError,
+    MissingDependencyError,
     ModelError,
     NonFiniteError,
     ShapeError,
-    TorchNotFoundError,
     describe,
 )
 
@@ -493,7 +493,7 @@ def _import_torch() -> Any:
     try:
         import torch
     except ModuleNotFoundError as error:
-        raise TorchNotFoundError(
+        raise MissingDependencyError(
             "moving a model to or from PyTorch needs torch, which is not installed:"
             ' pip install "autograd-lite[torch]" (or pip install torch)'
         ) from error
