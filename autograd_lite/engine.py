@@ -191,8 +191,9 @@ class Value:
                 " operands: change a leaf's data and compute the graph again instead"
             )
         if data != self._data:
+            global _last_change
             self._data = data
-            self._birth = next(_births)
+            self._birth = _last_change = next(_births)
 
     @property
     def op(self) -> str:
@@ -420,16 +421,22 @@ def topological_order(root: Value) -> list[Value]:
         )
     seen = {root}
     stack = [root]
+    changed = _last_change
     while stack:
         node = stack.pop()
+        if node._birth < changed:  # made before some data changed: is an operand newer?
+            _check_not_stale(node)
         for x in node._operands:
-            if type(x) is Value:
-                if x._birth > node._birth:  # made after its user: its data was changed since
-                    raise _stale_error(node, x)
-                if x not in seen:
-                    seen.add(x)
-                    stack.append(x)
+            if type(x) is Value and x not in seen:
+                seen.add(x)
+                stack.append(x)
     return sorted(seen, key=_birth_of)
+
+
+def _check_not_stale(node: Value) -> None:
+    for x in node._operands:
+        if type(x) is Value and x._birth > node._birth:  # its data changed after node was made
+            raise _stale_error(node, x)
 
 
 def _stale_error(node: Value, operand: Value) -> StaleGraphError:
@@ -442,6 +449,8 @@ def _stale_error(node: Value, operand: Value) -> StaleGraphError:
 
 _births = itertools.count()
 _birth_of = operator.attrgetter("_birth")
+#: The birth a Value took when its data last changed: a node born later cannot be stale.
+_last_change = -1
 
 
 def reachable(order: Sequence[Value], targets: Iterable[Value]) -> set[Value]:
@@ -597,20 +606,20 @@ def apply(op: Op, *operands: Any) -> Any:
     datas = []
     makes_node = False
     converted = False
-    for i, x in enumerate(operands):
+    for x in operands:
         if type(x) is Value:
             datas.append(x._data)
             makes_node = True
         elif type(x) is float and x - x == 0.0:
             datas.append(x)
         elif isinstance(x, Real):
-            datas.append(as_float(x, _where(op, operands, i)))
+            datas.append(as_float(x, _where(op, operands, len(datas))))
             converted = True
         else:
             apply_op = getattr(type(x), "apply_op", None)
             if apply_op is None:
                 raise ArgumentTypeError(
-                    f"{_where(op, operands, i)}: expected a Value or a number, got"
+                    f"{_where(op, operands, len(datas))}: expected a Value or a number, got"
                     f" {type(x).__name__} {x!r}"
                 )
             return apply_op(op, operands)

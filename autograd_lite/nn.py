@@ -423,7 +423,9 @@ def _as_rng(rng: Rng) -> Any:
 
 
 def _as_inputs(x: Any, nin: int) -> Sequence[Operand]:
-    if type(x) is Value or isinstance(x, Real):
+    if type(x) is list or type(x) is tuple:  # the common case, checked first (it is hot)
+        pass
+    elif type(x) is Value or isinstance(x, Real):
         x = (x,)
     elif not isinstance(x, Sequence) or isinstance(x, str):
         raise ArgumentTypeError(
