@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from numbers import Real
 from typing import Any
 
-from .engine import Value, as_float, dot, log, relu, sigmoid, tanh
+from .engine import Number, Value, as_float, dot, log, relu, sigmoid, tanh
 from .errors import (
     ArgumentTypeError,
     AutogradError,
@@ -39,7 +39,6 @@ __all__ = [
     "squared_error",
 ]
 
-Number = int | float
 Operand = Value | Number
 Rng = random.Random | int | None
 
@@ -372,9 +371,9 @@ class SGD:
         """Update every parameter, or (if any would become inf or nan) none of them."""
         updated = [p.data - self._lr * p.grad for p in self.parameters]
         for p, new in zip(self.parameters, updated):
-            if new - new != 0.0:
+            if not math.isfinite(new):
                 raise NonFiniteError(
-                    f"SGD step: parameter {p.label or '(unnamed)'} would become {new}"
+                    f"SGD step: parameter {describe(p)} would become {new}"
                     f" (data {p.data}, grad {p.grad}, lr {self._lr}); no parameter was changed."
                     " Lower the learning rate"
                 )
