@@ -1,0 +1,566 @@
+"""The layer-wise equations of backpropagation on an `nn.MLP`, and `Derivation`.
+
+For one sample x (a^0 = x), layer l computes z^l_j = sum_k w^l_jk a^{l-1}_k (+ b^l_j) and
+a^l_j = g^l(z^l_j). For that sample's cost C_i:
+
+    (1) delta^L = dC_i/da^L ⊙ g^L'(z^L)
+    (2) delta^l = ((W^{l+1})^T delta^{l+1}) ⊙ g^l'(z^l)
+    (3) dC_i/db^l_j = delta^l_j
+    (4) dC_i/dw^l_jk = a^{l-1}_k delta^l_j
+
+A batch's gradient is the mean or the sum of the samples'. `Derivation` evaluates the
+equations with plain floats, beside the engine's `backward()` and a central finite
+difference; it explains one gradient as its chain of factors and checks a learner's formula.
+The activation derivatives g' are the engine's own rules, evaluated on floats.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ..engine import Op, Value, dot
+from ..errors import (
+    DerivationError,
+    DerivationKeyError,
+    DerivationTypeError,
+    DomainError,
+    NonFiniteError,
+    ShapeError,
+)
+from ..nn import ACTIVATIONS, MLP
+from ..symbolic import Symbol
+from .losses import LOSSES
+from .matrices import Matrix, Vector, hadamard, matvec, outer, transpose
+from .reports import (
+    Chain,
+    Comparison,
+    ComparisonRow,
+    Explanation,
+    Factor,
+    FormulaCheck,
+    PathTerm,
+    number,
+)
+
+__all__ = ["Derivation", "Equations", "Quantities", "SampleEquations", "Target"]
+
+
+def _activation_op(name: str) -> Op | None:
+    function = ACTIVATIONS[name]
+    return None if function is None else function(Value(0.0))._op
+
+
+_ACTIVATION_OPS = {name: _activation_op(name) for name in ACTIVATIONS}
+
+
+def _g(activation: str, z: float) -> float:
+    op = _ACTIVATION_OPS[activation]
+    return z if op is None else op.forward(z)
+
+
+def _g_prime(activation: str, z: float, a: float) -> float:
+    op = _ACTIVATION_OPS[activation]
+    return 1.0 if op is None else op.derivatives(a, z)[0]
+
+
+def _g_prime_rule(activation: str) -> str:
+    """g'(z) as the engine writes it, in terms of z and a = g(z)."""
+    op = _ACTIVATION_OPS[activation]
+    return "1" if op is None else str(op.derivatives(Symbol("a"), Symbol("z"))[0])
+
+
+# ---------------------------------------------------------------------------
+# One sample's forward quantities and equations.
+
+
+class Quantities:
+    """One sample's forward pass in floats, indexed the textbook way (layers from 1):
+    `x`, `y` (targets), and per layer l: `w[l]` (W^l, rows = neurons), `b[l]` (None without
+    biases), `z[l]`, `a[l]` with `a[0] = x`. `L` is the number of layers. A network's own names
+    (network C's "y0", "z0s", "w100", ...) read as `q["y0"]`."""
+
+    def __init__(
+        self,
+        x: Vector,
+        y: Vector,
+        w: dict[int, Matrix],
+        b: dict[int, Vector | None],
+        z: dict[int, Vector],
+        a: dict[int, Vector],
+        aliases: dict[str, tuple[Any, ...]],
+    ) -> None:
+        self.x, self.y, self.w, self.b, self.z, self.a = x, y, w, b, z, a
+        self.L = len(w)
+        self._aliases = aliases
+
+    def __getitem__(self, name: str) -> float:
+        if name not in self._aliases:
+            known = ", ".join(self._aliases) or "none: use q.a[l][j], q.z[l][j], q.w[l][j][k]"
+            raise DerivationKeyError(
+                f"no quantity named {name!r}; this network's names are {known}"
+            )
+        kind, *index = self._aliases[name]
+        if kind in ("x", "y"):
+            return getattr(self, kind)[index[0]]
+        table = getattr(self, kind)[index[0]]
+        for i in index[1:]:
+            table = table[i]
+        return table
+
+    def __repr__(self) -> str:
+        sizes = [len(self.x)] + [len(self.z[n]) for n in range(1, self.L + 1)]
+        return f"Quantities(sizes={sizes})"
+
+
+@dataclass(frozen=True)
+class SampleEquations:
+    """The four equations on one sample: its quantities, dC_i/da^L, g'(z^l), delta^l and the
+    per-sample gradients dC_i/dW^l = delta^l (a^{l-1})^T and dC_i/db^l = delta^l."""
+
+    quantities: Quantities
+    output_error: Vector
+    g_prime: dict[int, Vector]
+    delta: dict[int, Vector]
+    weight_grads: dict[int, Matrix]
+    bias_grads: dict[int, Vector | None]
+
+
+@dataclass(frozen=True)
+class Equations:
+    """Every sample's equations and the batch gradients dC/dW^l, dC/db^l: the per-sample
+    gradients summed and multiplied by `batch_factor` (1/N for a mean, 1 for a sum)."""
+
+    samples: list[SampleEquations]
+    batch_factor: float
+    weight_grads: dict[int, Matrix]
+    bias_grads: dict[int, Vector | None]
+
+    def delta(self, layer: int, sample: int = 0) -> Vector:
+        """delta^layer on one sample."""
+        return self.samples[sample].delta[layer]
+
+
+# ---------------------------------------------------------------------------
+# The derivation of one network on one sample or a batch.
+
+
+@dataclass(frozen=True)
+class _Location:
+    layer: int
+    neuron: int
+    input: int | None  # None for the bias
+
+    @property
+    def symbol(self) -> str:
+        if self.input is None:
+            return f"b^{self.layer}_{self.neuron}"
+        sep = "" if self.neuron < 10 and self.input < 10 else ","
+        return f"w^{self.layer}_{self.neuron}{sep}{self.input}"
+
+
+Target = Value | str
+_ALIAS_SIZES = {"w": 4, "b": 3, "z": 3, "a": 3, "x": 2, "y": 2}
+
+
+class Derivation:
+    """An MLP, data and a loss: the layer-wise equations beside the engine, weight by weight.
+
+    `inputs` is one sample (a list of numbers) or a batch (a list of such lists); `targets`
+    matches it (a number or a list per sample). `loss` names a loss of `nn`
+    (see `LOSSES`); `reduction` says how the per-sample costs of `half_squared_error` and
+    `squared_error` combine over a batch, "mean" or "sum" (the other losses average).
+    `aliases` gives textbook names to quantities: name -> ("w", l, j, k), ("b", l, j),
+    ("z", l, j), ("a", l, j), ("x", k) or ("y", j).
+    """
+
+    def __init__(
+        self,
+        mlp: MLP,
+        inputs: Any,
+        targets: Any,
+        loss: str = "half_squared_error",
+        reduction: str = "mean",
+        aliases: dict[str, tuple[Any, ...]] | None = None,
+        title: str = "",
+    ) -> None:
+        if not isinstance(mlp, MLP):
+            raise DerivationTypeError(
+                f"Derivation needs an nn.MLP, got {type(mlp).__name__}; build one with"
+                " nn.MLP(nin, [sizes]) or nn.MLP.from_weights(...)"
+            )
+        if loss not in LOSSES:
+            raise DerivationError(
+                f"unknown loss {loss!r}; choose one of {', '.join(map(repr, LOSSES))}"
+            )
+        if reduction not in LOSSES[loss].reductions:
+            raise DerivationError(
+                f"{loss} combines a batch by {' or '.join(LOSSES[loss].reductions)},"
+                f" not {reduction!r}"
+            )
+        self.mlp = mlp
+        self.loss = loss
+        self.reduction = reduction
+        self.title = title or f"{mlp!r} with {loss}"
+        self.inputs, self.targets = self._samples(inputs, targets)
+        self._locations = {
+            p: _Location(depth, j, k)
+            for depth, layer in enumerate(mlp.layers, start=1)
+            for j, neuron in enumerate(layer.neurons)
+            for k, p in [*enumerate(neuron.w), (None, neuron.b)]
+            if p is not None
+        }
+        self.aliases = dict(aliases or {})
+        for alias, spec in self.aliases.items():
+            if not spec or spec[0] not in _ALIAS_SIZES or len(spec) != _ALIAS_SIZES[spec[0]]:
+                raise DerivationError(
+                    f"alias {alias!r}: {spec!r} is not one of ('w', l, j, k), ('b', l, j),"
+                    " ('z', l, j), ('a', l, j), ('x', k), ('y', j)"
+                )
+        self._names = {loc: name for name, loc in self._alias_locations().items()}
+
+    # -- data ---------------------------------------------------------------------------
+
+    def _samples(self, inputs: Any, targets: Any) -> tuple[Matrix, Matrix]:
+        nin = self.mlp.layers[0].neurons[0].nin
+        nout = len(self.mlp.layers[-1].neurons)
+        is_batch = isinstance(inputs, Sequence) and any(isinstance(x, Sequence) for x in inputs)
+        xs = [_numbers(x, "an input") for x in (inputs if is_batch else [inputs])]
+        ys = [_numbers(y, "a target") for y in (targets if is_batch else [targets])]
+        if not xs:
+            raise DerivationError("no samples: give at least one input")
+        if len(xs) != len(ys):
+            raise DerivationError(f"{len(xs)} inputs but {len(ys)} targets; give one per input")
+        for i, (x, y) in enumerate(zip(xs, ys)):
+            if len(x) != nin or len(y) != nout:
+                raise DerivationError(
+                    f"sample {i} has {len(x)} inputs and {len(y)} targets; this network takes"
+                    f" {nin} inputs and has {nout} outputs"
+                )
+            loss = LOSSES[self.loss]
+            if not all(loss.accepts(t) for t in y):
+                raise DerivationError(f"{loss.name} needs {loss.targets}, got {y}")
+        return xs, ys
+
+    @property
+    def batch_size(self) -> int:
+        """N, the number of samples."""
+        return len(self.inputs)
+
+    @property
+    def batch_factor(self) -> float:
+        """1/N when the batch cost is the mean of the per-sample costs, 1 when it is their sum."""
+        return 1 / self.batch_size if self.reduction == "mean" else 1.0
+
+    def parameters(self) -> list[Value]:
+        """The network's weights and biases, as `MLP.parameters()` lists them."""
+        return self.mlp.parameters()
+
+    def parameter(self, name: Target) -> Value:
+        """A parameter of the network, by itself, its label ('L1.N0.w2') or an alias ('w100')."""
+        if isinstance(name, Value):
+            if name not in self._locations:
+                raise DerivationError(
+                    f"{name!r} is not a weight or bias of this network; pass one of"
+                    " derivation.parameters()"
+                )
+            return name
+        if not isinstance(name, str):
+            raise DerivationTypeError(
+                f"expected a parameter Value or its name, got {type(name).__name__}"
+            )
+        locations = self._alias_locations()
+        for p, location in self._locations.items():
+            if p.label == name or locations.get(name) == location:
+                return p
+        raise DerivationError(
+            f"no parameter named {name!r}; use a label such as"
+            f" {self.parameters()[0].label!r} or one of the aliases {sorted(locations) or '[]'}"
+        )
+
+    def _alias_locations(self) -> dict[str, _Location]:
+        return {
+            name: _Location(spec[1], spec[2], spec[3] if spec[0] == "w" else None)
+            for name, spec in self.aliases.items()
+            if spec[0] in ("w", "b")
+        }
+
+    def _display_name(self, p: Value) -> str:
+        alias = self._names.get(self._locations[p])
+        return f"{alias} ({p.label})" if alias else p.label
+
+    # -- the forward pass and the equations -----------------------------------------------
+
+    def quantities(self, sample: int = 0) -> Quantities:
+        """One sample's forward pass in floats: z^l = W^l a^{l-1} (+ b^l), a^l = g^l(z^l)."""
+        x, y = self.inputs[sample], self.targets[sample]
+        w: dict[int, Matrix] = {}
+        b: dict[int, Vector | None] = {}
+        z: dict[int, Vector] = {}
+        a: dict[int, Vector] = {0: list(x)}
+        for layer, module in enumerate(self.mlp.layers, start=1):
+            neurons = module.neurons
+            w[layer] = [[p.data for p in n.w] for n in neurons]
+            b[layer] = None if neurons[0].b is None else [n.b.data for n in neurons]
+            # The engine's own dot on floats, so z matches the graph's z nodes to the bit.
+            z[layer] = [
+                dot(row, a[layer - 1], None if b[layer] is None else b[layer][j])
+                for j, row in enumerate(w[layer])
+            ]
+            a[layer] = [_g(n.activation, zj) for n, zj in zip(neurons, z[layer])]
+        return Quantities(x, y, w, b, z, a, self.aliases)
+
+    def _activations(self, layer: int) -> list[str]:
+        return [n.activation for n in self.mlp.layers[layer - 1].neurons]
+
+    def sample_equations(self, sample: int = 0) -> SampleEquations:
+        """Equations (1)-(4) on one sample."""
+        q = self.quantities(sample)
+        loss = LOSSES[self.loss]
+        L = q.L
+        g_prime = {
+            layer: [
+                _g_prime(g, z, a)
+                for g, z, a in zip(self._activations(layer), q.z[layer], q.a[layer])
+            ]
+            for layer in range(1, L + 1)
+        }
+        if self.loss == "binary_cross_entropy" and not all(0 < a < 1 for a in q.a[L]):
+            raise DomainError(
+                f"binary_cross_entropy needs outputs strictly between 0 and 1, got {q.a[L]};"
+                " use output_activation='sigmoid'"
+            )
+        output_error = [loss.derivative(a, y, len(q.y)) for a, y in zip(q.a[L], q.y)]
+        delta = {L: hadamard(output_error, g_prime[L])}  # (1)
+        for layer in range(L - 1, 0, -1):
+            delta[layer] = hadamard(
+                matvec(transpose(q.w[layer + 1]), delta[layer + 1]), g_prime[layer]
+            )  # (2)
+        bias_grads = {
+            layer: None if q.b[layer] is None else list(delta[layer]) for layer in delta
+        }  # (3)
+        weight_grads = {layer: outer(delta[layer], q.a[layer - 1]) for layer in delta}  # (4)
+        return SampleEquations(q, output_error, g_prime, delta, weight_grads, bias_grads)
+
+    def equations(self) -> Equations:
+        """The equations on every sample, and the batch gradients."""
+        samples = [self.sample_equations(i) for i in range(self.batch_size)]
+        factor = self.batch_factor
+        layers = range(1, len(self.mlp.layers) + 1)
+        weight_grads = {
+            layer: [
+                [
+                    factor * sum(s.weight_grads[layer][j][k] for s in samples)
+                    for k in range(len(row))
+                ]
+                for j, row in enumerate(samples[0].weight_grads[layer])
+            ]
+            for layer in layers
+        }
+        bias_grads = {
+            layer: None
+            if samples[0].bias_grads[layer] is None
+            else [
+                factor * sum(s.bias_grads[layer][j] for s in samples)
+                for j in range(len(samples[0].delta[layer]))
+            ]
+            for layer in layers
+        }
+        return Equations(samples, factor, weight_grads, bias_grads)
+
+    def _equations_gradient(self, equations: Equations, p: Value) -> float:
+        location = self._locations[p]
+        if location.input is None:
+            return equations.bias_grads[location.layer][location.neuron]
+        return equations.weight_grads[location.layer][location.neuron][location.input]
+
+    # -- the engine and finite differences ------------------------------------------------
+
+    def engine_cost(self) -> Value:
+        """The batch cost as a graph, built by the network and the `nn` loss."""
+        outputs = [self.mlp.forward(x) for x in self.inputs]
+        return LOSSES[self.loss].batch_cost(outputs, self.targets, self.reduction)
+
+    def engine_gradients(self) -> dict[Value, float]:
+        """Zero every parameter's grad, run backward() on the cost, return the grads."""
+        cost = self.engine_cost()
+        self.mlp.zero_grad()
+        cost.backward()
+        return {p: p.grad for p in self.parameters()}
+
+    def finite_difference(self, p: Target, h: float = 1e-6) -> float:
+        """(C(p + h) - C(p - h)) / 2h with the engine's forward pass; p is restored after."""
+        p = self.parameter(p)
+        h = _positive(h, "h")
+        original = p.data
+        try:
+            p.data = original + h
+            plus = self.engine_cost().data
+            p.data = original - h
+            minus = self.engine_cost().data
+        finally:
+            p.data = original
+        return (plus - minus) / ((original + h) - (original - h))
+
+    def compare(self, h: float = 1e-6) -> Comparison:
+        """Every weight and bias: engine grad, equations, central finite difference (step h)."""
+        h = _positive(h, "h")
+        equations = self.equations()
+        grads = self.engine_gradients()
+        rows = [
+            ComparisonRow(
+                p.label,
+                self._names.get(self._locations[p], ""),
+                self._locations[p].symbol,
+                grads[p],
+                self._equations_gradient(equations, p),
+                self.finite_difference(p, h),
+            )
+            for p in self.parameters()
+        ]
+        samples = "1 sample" if self.batch_size == 1 else f"{self.batch_size} samples"
+        return Comparison(f"{self.title}, {samples}", rows, h)
+
+    # -- explain and check a formula ---------------------------------------------------------
+
+    def explain(self, parameter: Target) -> Explanation:
+        """The chain of factors of dC/dp for one weight or bias, with numbers, checked against
+        the engine's grad (from a fresh backward pass)."""
+        p = self.parameter(parameter)
+        location = self._locations[p]
+        equations = self.equations()
+        chains = [self._chain(s, i, location) for i, s in enumerate(equations.samples)]
+        grad = self.engine_gradients()[p]
+        return Explanation(
+            self._display_name(p), location.symbol, chains, equations.batch_factor, grad
+        )
+
+    def _chain(self, eq: SampleEquations, sample: int, location: _Location) -> Chain:
+        q = eq.quantities
+        layer, j = location.layer, location.neuron
+        if layer == q.L:
+            loss = LOSSES[self.loss]
+            numbers = loss.with_numbers(q.a[layer][j], q.y[j], len(q.y))
+            upstream = Factor(
+                "upstream error",
+                f"dC/da^{layer}_{j}",
+                f"{loss.formula(f'a_{j}', f'y_{j}')} = {numbers}",
+                eq.output_error[j],
+            )
+        else:
+            paths = tuple(
+                PathTerm(i, q.w[layer + 1][i][j], eq.delta[layer + 1][i])
+                for i in range(len(q.w[layer + 1]))
+            )
+            upstream = Factor(
+                "upstream error",
+                f"dC/da^{layer}_{j}",
+                f"sum over {len(paths)} paths through layer {layer + 1}:"
+                f" sum_i w^{layer + 1}_i{j} delta^{layer + 1}_i",
+                matvec(transpose(q.w[layer + 1]), eq.delta[layer + 1])[j],
+                paths,
+            )
+        activation = self._activations(layer)[j]
+        derivative = Factor(
+            "activation derivative",
+            f"g'(z^{layer}_{j})",
+            f"{activation}': {_g_prime_rule(activation)} at z = {number(q.z[layer][j])},"
+            f" a = {number(q.a[layer][j])}",
+            eq.g_prime[layer][j],
+        )
+        factors = [upstream, derivative]
+        if location.input is not None:
+            k = location.input
+            name = f"x_{k}" if layer == 1 else f"a^{layer - 1}_{k}"
+            factors.append(
+                Factor("incoming activation", name, _incoming(layer, k), q.a[layer - 1][k])
+            )
+        return Chain(sample, tuple(factors))
+
+    def check_formula(
+        self, target: Target, formula: Callable[[Quantities], Any], rtol: float = 1e-9
+    ) -> FormulaCheck:
+        """Compare a learner's formula for one sample's gradient with the engine's batch grad.
+
+        `target` is a parameter (a Value, label or alias; the formula returns a number) or
+        "W<l>" / "b<l>" (the formula returns that layer's matrix / vector). `formula(q)` gets one
+        sample's `Quantities`; over a batch its values are combined as the loss combines the
+        per-sample costs (their mean or sum). Agreement: |formula - grad| <= rtol max(1, |grad|).
+        """
+        parameters, label = self._target(target)
+        engine = self.engine_gradients()
+        names = tuple(self._display_name(p) for p in parameters)
+        engine_values = tuple(engine[p] for p in parameters)
+        try:
+            per_sample = [
+                _flatten(formula(self.quantities(i)), len(parameters), label)
+                for i in range(self.batch_size)
+            ]
+        except ShapeError as error:
+            return FormulaCheck(label, names, (), engine_values, str(error), rtol)
+        values = tuple(
+            self.batch_factor * sum(s[n] for s in per_sample) for n in range(len(parameters))
+        )
+        return FormulaCheck(label, names, values, engine_values, "", rtol)
+
+    def _target(self, target: Target) -> tuple[list[Value], str]:
+        if isinstance(target, str) and target[:1] in ("W", "b") and target[1:].isdigit():
+            layer = int(target[1:])
+            if not 1 <= layer <= len(self.mlp.layers):
+                raise DerivationError(
+                    f"{target}: this network has layers 1 to {len(self.mlp.layers)}"
+                )
+            neurons = self.mlp.layers[layer - 1].neurons
+            if target[0] == "W":
+                return [p for n in neurons for p in n.w], f"dC/d{target}"
+            if neurons[0].b is None:
+                raise DerivationError(f"{target}: layer {layer} has no biases")
+            return [n.b for n in neurons], f"dC/d{target}"
+        p = self.parameter(target)
+        return [p], f"dC/d{self._display_name(p)}"
+
+    def __repr__(self) -> str:
+        return f"<Derivation: {self.title}, {self.batch_size} sample(s)>"
+
+
+def _incoming(layer: int, k: int) -> str:
+    return f"input {k} of the network" if layer == 1 else f"output {k} of layer {layer - 1}"
+
+
+def _flatten(result: Any, count: int, label: str) -> list[float]:
+    """A formula's number, vector or matrix as a flat list in parameter order (row by row)."""
+    if isinstance(result, str):
+        raise DerivationTypeError(f"the formula for {label} must return numbers, got {result!r}")
+    if isinstance(result, Sequence):
+        flat = [x for row in result for x in (row if isinstance(row, Sequence) else [row])]
+    else:
+        flat = [result]
+    if len(flat) != count:
+        raise ShapeError(f"the formula gave {len(flat)} numbers; {label} has {count}")
+    try:
+        return [float(x) for x in flat]
+    except (TypeError, ValueError):
+        raise DerivationTypeError(
+            f"the formula for {label} must return numbers, got {result!r}"
+        ) from None
+
+
+def _numbers(x: Any, what: str) -> Vector:
+    values = x if isinstance(x, Sequence) and not isinstance(x, str) else [x]
+    result = []
+    for v in values:
+        if isinstance(v, bool) or not isinstance(v, (int, float, Value)):
+            raise DerivationTypeError(f"{what} must be numbers, got {type(v).__name__} {v!r}")
+        number = float(v)
+        if not math.isfinite(number):
+            raise NonFiniteError(f"{what} must be finite numbers, got {number}")
+        result.append(number)
+    return result
+
+
+def _positive(h: Any, name: str) -> float:
+    if isinstance(h, bool) or not isinstance(h, (int, float)) or not 0 < h < math.inf:
+        raise DerivationError(f"{name} must be a small positive number such as 1e-6, got {h!r}")
+    return float(h)

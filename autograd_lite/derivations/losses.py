@@ -1,0 +1,117 @@
+"""Losses: each sample's cost C_i, its derivative dC_i/da^L_j, and how a batch combines them.
+
+A loss's derivative is written once, with `+ - * /` and the engine's functions, as a function
+of a_j, y_j and n (the number of outputs of a sample). On floats it gives the number the
+equations use; on `Symbol`s it prints itself, so the text can never drift from the number.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from ..engine import Value, step
+from ..nn import (
+    binary_cross_entropy,
+    half_squared_error,
+    hinge_loss,
+    mean_squared_error,
+    squared_error,
+)
+from ..symbolic import ATOM, UNARY, Symbol
+from .matrices import Matrix
+from .reports import number
+
+__all__ = ["LOSSES", "Loss", "numeral"]
+
+#: A batch's cost from every sample's outputs and targets and the reduction ("mean" or "sum").
+BatchCost = Callable[[list[list[Value]], Matrix, str], Value]
+
+
+def numeral(x: float) -> Symbol:
+    """A number as a Symbol, printed as the tables print numbers (10 significant digits)."""
+    return Symbol(number(x), UNARY if x < 0 else ATOM)
+
+
+@dataclass(frozen=True)
+class Loss:
+    """One loss: `derivative(a, y, n)` is dC_i/da_j (the one rule), `batch_cost` builds the
+    batch's cost with the engine's loss of `nn`, `reductions` lists how a batch may combine
+    the per-sample costs ("mean", and "sum" for the losses that are per-sample sums), and
+    `accepts(y)` says which targets the loss takes (`targets` says it in words)."""
+
+    name: str
+    derivative: Callable[[Any, Any, Any], Any]
+    batch_cost: BatchCost
+    reductions: tuple[str, ...]
+    targets: str = "any numbers"
+    accepts: Callable[[float], bool] = lambda y: True
+
+    def formula(self, a: str = "a_j", y: str = "y_j", n: str = "n") -> str:
+        """dC_i/da_j in symbols: the rule evaluated on Symbols named `a`, `y` and `n`."""
+        return str(self.derivative(Symbol(a), Symbol(y), Symbol(n)))
+
+    def with_numbers(self, a: float, y: float, n: int) -> str:
+        """dC_i/da_j with the numbers substituted: the rule evaluated on numerals."""
+        return str(self.derivative(numeral(a), numeral(y), numeral(n)))
+
+
+def _per_sample(cost: Callable[[Any, Any], Value]) -> BatchCost:
+    """A batch cost that is the mean or the sum of one cost per sample."""
+
+    def batch_cost(outputs: list[list[Value]], targets: Matrix, reduction: str) -> Value:
+        total = sum(cost(a, y) for a, y in zip(outputs, targets))
+        return total / len(outputs) if reduction == "mean" else total
+
+    return batch_cost
+
+
+def _over_every_output(cost: Callable[[Any, Any], Value]) -> BatchCost:
+    """A batch cost that averages one term per output of every sample."""
+
+    def batch_cost(outputs: list[list[Value]], targets: Matrix, reduction: str) -> Value:
+        return cost([a for sample in outputs for a in sample], [y for ys in targets for y in ys])
+
+    return batch_cost
+
+
+LOSSES: dict[str, Loss] = {
+    loss.name: loss
+    for loss in (
+        Loss(
+            "half_squared_error",
+            lambda a, y, n: a - y,
+            _per_sample(half_squared_error),
+            ("mean", "sum"),
+        ),
+        Loss(
+            "squared_error",
+            lambda a, y, n: 2 * (a - y),
+            _per_sample(squared_error),
+            ("mean", "sum"),
+        ),
+        Loss(
+            "mean_squared_error",
+            lambda a, y, n: 2 * (a - y),
+            lambda outputs, targets, reduction: mean_squared_error(outputs, targets),
+            ("mean",),
+        ),
+        Loss(
+            "binary_cross_entropy",
+            lambda a, y, n: -(y / a - (1 - y) / (1 - a)) / n,
+            _over_every_output(binary_cross_entropy),
+            ("mean",),
+            "targets in [0, 1]",
+            lambda y: 0 <= y <= 1,
+        ),
+        Loss(
+            "hinge_loss",
+            lambda a, y, n: -y * step(1 - y * a) / n,
+            _over_every_output(hinge_loss),
+            ("mean",),
+            "labels -1 or +1",
+            lambda y: y in (-1, 1),
+        ),
+    )
+}
