@@ -622,3 +622,33 @@ def test_unknown_names_raise_a_library_key_error():
     assert issubclass(d.DerivationKeyError, al.AutogradError)
     error = d.DerivationKeyError("no row for 'w'")
     assert str(error) == "no row for 'w'"
+
+
+def test_ragged_matrices_and_non_vectors_are_refused_with_shape_errors():
+    with pytest.raises(al.ShapeError, match="row 1 has 1 entries, row 0 has 2"):
+        d.matvec([[1, 2], [3]], [1, 2])  # it returned [5, 3]
+    with pytest.raises(al.ShapeError, match="row 1 has 1 entries, row 0 has 2"):
+        d.transpose([[1, 2], [3]])  # it dropped the 2
+    with pytest.raises(al.ShapeError, match="row 1 has 3 entries"):
+        d.shape([[1, 2], [3, 4, 5]])
+    with pytest.raises(al.ShapeError, match=r"hadamard: .*a vector .*got float 0.5"):
+        d.hadamard(0.5, [1.0, 2.0])  # it raised a bare TypeError
+    with pytest.raises(al.ShapeError, match=r"hadamard: .*got a matrix"):
+        d.hadamard([[1.0], [2.0]], [1.0, 2.0])
+    with pytest.raises(al.ShapeError, match=r"outer: .*got int 3"):
+        d.outer([1.0], 3)
+    assert d.transpose([]) == [] and d.shape([]) == (0,)
+
+
+def test_loss_text_is_its_rule_with_the_numbers_put_in():
+    engine_step = al.engine.step
+    for loss in d.LOSSES.values():
+        for a, y, n in [(0.3, 1.0, 2), (0.75, 0.0, 1), (-0.5, -1.0, 3)]:
+            if not loss.accepts(y) or (loss.name == "binary_cross_entropy" and a < 0):
+                continue
+            text = loss.with_numbers(a, y, n)
+            assert eval(text, {"step": engine_step}) == pytest.approx(
+                loss.derivative(a, y, n), rel=1e-9
+            ), (loss.name, text)
+    assert d.LOSSES["squared_error"].formula() == "2 * (a_j - y_j)"
+    assert d.LOSSES["hinge_loss"].with_numbers(0.25, -1.0, 2) == "-(-1) * step(1 - (-1) * 0.25) / 2"

@@ -19,7 +19,7 @@ from ..nn import (
     mean_squared_error,
     squared_error,
 )
-from ..symbolic import ATOM, UNARY, Symbol
+from ..symbolic import ATOM, SUM, Symbol
 from .matrices import Matrix
 from .reports import number
 
@@ -30,8 +30,9 @@ BatchCost = Callable[[list[list[Value]], Matrix, str], Value]
 
 
 def numeral(x: float) -> Symbol:
-    """A number as a Symbol, printed as the tables print numbers (10 significant digits)."""
-    return Symbol(number(x), UNARY if x < 0 else ATOM)
+    """A number as a Symbol, printed as the tables print numbers (10 significant digits); a
+    negative number is bracketed wherever it is an operand: 1 - (-0.5)."""
+    return Symbol(number(x), SUM if x < 0 else ATOM)
 
 
 @dataclass(frozen=True)
