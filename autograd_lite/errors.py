@@ -14,6 +14,7 @@ __all__ = [
     "AutogradError",
     "DatasetError",
     "DerivationError",
+    "DerivationIndexError",
     "DerivationKeyError",
     "DerivationTypeError",
     "DivisionByZeroError",
@@ -104,6 +105,10 @@ class DerivationKeyError(AutogradError, KeyError):
 
     def __str__(self) -> str:  # KeyError would show the message in quotes
         return str(self.args[0])
+
+
+class DerivationIndexError(AutogradError, IndexError):
+    """A sample or layer was asked for by a number the derivation does not have."""
 
 
 class DerivationTypeError(AutogradError, TypeError):

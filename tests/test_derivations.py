@@ -652,3 +652,27 @@ def test_loss_text_is_its_rule_with_the_numbers_put_in():
             ), (loss.name, text)
     assert d.LOSSES["squared_error"].formula() == "2 * (a_j - y_j)"
     assert d.LOSSES["hinge_loss"].with_numbers(0.25, -1.0, 2) == "-(-1) * step(1 - (-1) * 0.25) / 2"
+
+
+def test_out_of_range_aliases_and_samples_are_library_errors_naming_the_argument():
+    mlp = make_mlp(2, [2], "tanh", "sigmoid", False, 0)
+    for spec, message in [
+        (("w", 2, 0, 0), "layer 2"),
+        (("w", 1, 5, 0), "neuron 5"),
+        (("w", 1, 0, 2), "input 2"),
+        (("b", 1, 0), "no biases"),
+        (("a", 1, 3), "neuron 3"),
+        (("x", 2), "input 2"),
+        (("y", -1), "output -1"),
+    ]:
+        with pytest.raises(al.DerivationError, match=f"alias 'p': .*{message}"):
+            d.Derivation(mlp, [1, 2], [0, 1], aliases={"p": spec})
+    derivation = d.Derivation(mlp, [1, 2], [0, 1])
+    for ask in (derivation.quantities, derivation.sample_equations):
+        with pytest.raises(IndexError, match="sample 5: this derivation has 1 sample"):
+            ask(5)
+        with pytest.raises(al.AutogradError):
+            ask(-2)
+    with pytest.raises(IndexError, match="layer 3"):
+        derivation.equations().delta(3)
+    assert issubclass(d.DerivationIndexError, al.AutogradError)

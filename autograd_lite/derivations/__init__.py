@@ -26,7 +26,13 @@ The package's modules, in the order the ideas build on each other:
 Every public name is importable from `autograd_lite.derivations` itself.
 """
 
-from ..errors import DerivationError, DerivationKeyError, DerivationTypeError, ShapeError
+from ..errors import (
+    DerivationError,
+    DerivationIndexError,
+    DerivationKeyError,
+    DerivationTypeError,
+    ShapeError,
+)
 from .equations import Derivation, Equations, Quantities, SampleEquations
 from .losses import LOSSES, Loss
 from .matrices import hadamard, matvec, outer, relative_error, shape, transpose
@@ -70,6 +76,7 @@ __all__ = [
     "ComparisonRow",
     "Derivation",
     "DerivationError",
+    "DerivationIndexError",
     "DerivationKeyError",
     "DerivationTypeError",
     "Equations",

@@ -24,6 +24,7 @@ from typing import Any
 from ..engine import Op, Value, dot
 from ..errors import (
     DerivationError,
+    DerivationIndexError,
     DerivationKeyError,
     DerivationTypeError,
     DomainError,
@@ -140,7 +141,14 @@ class Equations:
 
     def delta(self, layer: int, sample: int = 0) -> Vector:
         """delta^layer on one sample."""
-        return self.samples[sample].delta[layer]
+        if not 0 <= sample < len(self.samples):
+            raise DerivationIndexError(
+                f"sample {sample!r}: there are {len(self.samples)} samples, numbered from 0"
+            )
+        deltas = self.samples[sample].delta
+        if layer not in deltas:
+            raise DerivationIndexError(f"layer {layer!r}: the layers are 1 to {len(deltas)}")
+        return deltas[layer]
 
 
 # ---------------------------------------------------------------------------
@@ -214,12 +222,52 @@ class Derivation:
         }
         self.aliases = dict(aliases or {})
         for alias, spec in self.aliases.items():
-            if not spec or spec[0] not in _ALIAS_SIZES or len(spec) != _ALIAS_SIZES[spec[0]]:
-                raise DerivationError(
-                    f"alias {alias!r}: {spec!r} is not one of ('w', l, j, k), ('b', l, j),"
-                    " ('z', l, j), ('a', l, j), ('x', k), ('y', j)"
-                )
+            problem = self._alias_problem(spec)
+            if problem:
+                raise DerivationError(f"alias {alias!r}: {spec!r} {problem}")
         self._names = {loc: name for name, loc in self._alias_locations().items()}
+
+    def _alias_problem(self, spec: Any) -> str:
+        """Why `spec` names no quantity of this network ('' when it does)."""
+        if (
+            not isinstance(spec, tuple)
+            or not spec
+            or spec[0] not in _ALIAS_SIZES
+            or len(spec) != _ALIAS_SIZES[spec[0]]
+            or not all(type(i) is int for i in spec[1:])
+        ):
+            return (
+                "is not one of ('w', l, j, k), ('b', l, j), ('z', l, j), ('a', l, j), ('x', k),"
+                " ('y', j) with whole-number indices"
+            )
+        kind, *index = spec
+        layers = self.mlp.layers
+        sizes = [layers[0].neurons[0].nin] + [len(layer.neurons) for layer in layers]
+        if kind in ("x", "y"):
+            count, what = (sizes[0], "input") if kind == "x" else (sizes[-1], "output")
+            if not 0 <= index[0] < count:
+                return f"names {what} {index[0]}; the network has {count} {what}s, from 0"
+            return ""
+        first = 0 if kind == "a" else 1
+        layer, j = index[0], index[1]
+        if not first <= layer < len(sizes):
+            return f"names layer {layer}; this network has layers {first} to {len(sizes) - 1}"
+        if not 0 <= j < sizes[layer]:
+            return f"names neuron {j}; layer {layer} has {sizes[layer]} neurons, from 0"
+        if kind == "w" and not 0 <= index[2] < sizes[layer - 1]:
+            return f"names input {index[2]}; layer {layer} has {sizes[layer - 1]} inputs, from 0"
+        if kind == "b" and layers[layer - 1].neurons[0].b is None:
+            return f"names a bias, but layer {layer} has no biases"
+        return ""
+
+    def _sample_index(self, sample: Any) -> int:
+        """`sample` itself when it numbers one of the samples, else a DerivationIndexError."""
+        if type(sample) is not int or not 0 <= sample < self.batch_size:
+            count = "1 sample" if self.batch_size == 1 else f"{self.batch_size} samples"
+            raise DerivationIndexError(
+                f"sample {sample!r}: this derivation has {count}, numbered from 0"
+            )
+        return sample
 
     # -- data ---------------------------------------------------------------------------
 
@@ -295,6 +343,7 @@ class Derivation:
 
     def quantities(self, sample: int = 0) -> Quantities:
         """One sample's forward pass in floats: z^l = W^l a^{l-1} (+ b^l), a^l = g^l(z^l)."""
+        sample = self._sample_index(sample)
         x, y = self.inputs[sample], self.targets[sample]
         w: dict[int, Matrix] = {}
         b: dict[int, Vector | None] = {}
