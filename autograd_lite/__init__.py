@@ -9,7 +9,7 @@ the textbook backprop equations against the engine.
 
 from . import derivations, errors, nn
 from .codegen import CompiledGraph, compile_graph, to_code
-from .datasets import DatasetError, make_moons
+from .datasets import DatasetError, make_moons, make_spirals
 from .derivations import Derivation, DerivationError, nudge
 from .drawing import (
     DrawError,
@@ -88,6 +88,7 @@ __all__ = [
     "jvp",
     "log",
     "make_moons",
+    "make_spirals",
     "nn",
     "nudge",
     "relu",
