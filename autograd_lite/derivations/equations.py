@@ -34,17 +34,19 @@ from ..errors import (
 from ..nn import ACTIVATIONS, MLP
 from ..symbolic import Symbol
 from .losses import LOSSES
-from .matrices import Matrix, Vector, hadamard, matvec, outer, transpose
+from .matrices import Matrix, Vector, hadamard, matvec, outer, shape, transpose
 from .reports import (
     Chain,
     Comparison,
     ComparisonRow,
     Explanation,
     Factor,
+    FactorCheck,
     FormulaCheck,
     PathTerm,
     number,
 )
+from .slips import Candidate, Slip, constant_slips, diagnose
 
 __all__ = ["Derivation", "Equations", "Quantities", "SampleEquations", "Target"]
 
@@ -153,6 +155,17 @@ class Equations:
 
 # ---------------------------------------------------------------------------
 # The derivation of one network on one sample or a batch.
+
+
+@dataclass(frozen=True)
+class _Variant:
+    """A deliberate slip to make in the equations: `kind` is "at z" (g' applied to z), "other
+    derivative" (layer `other`'s g'), "W not transposed" or "one path" (only through neuron
+    `other` of the next layer), at layer `layer`."""
+
+    kind: str
+    layer: int
+    other: int = 0
 
 
 @dataclass(frozen=True)
@@ -366,36 +379,61 @@ class Derivation:
 
     def sample_equations(self, sample: int = 0) -> SampleEquations:
         """Equations (1)-(4) on one sample."""
+        return self._sample_equations(self._sample_index(sample), None)
+
+    def _sample_equations(self, sample: int, slip: _Variant | None) -> SampleEquations:
+        """Equations (1)-(4) on one sample, made with one deliberate `slip` when given."""
         q = self.quantities(sample)
         loss = LOSSES[self.loss]
         L = q.L
         g_prime = {
-            layer: [
-                _g_prime(g, z, a)
-                for g, z, a in zip(self._activations(layer), q.z[layer], q.a[layer])
-            ]
+            layer: [self._g_prime(layer, z, a, slip) for z, a in zip(q.z[layer], q.a[layer])]
             for layer in range(1, L + 1)
         }
-        if self.loss == "binary_cross_entropy" and not all(0 < a < 1 for a in q.a[L]):
+        if not all(loss.predicts(a) for a in q.a[L]):
             raise DomainError(
-                f"binary_cross_entropy needs outputs strictly between 0 and 1, got {q.a[L]};"
+                f"{loss.name} needs {loss.predictions}, got {q.a[L]};"
                 " use output_activation='sigmoid'"
             )
         output_error = [loss.derivative(a, y, len(q.y)) for a, y in zip(q.a[L], q.y)]
         delta = {L: hadamard(output_error, g_prime[L])}  # (1)
         for layer in range(L - 1, 0, -1):
-            delta[layer] = hadamard(
-                matvec(transpose(q.w[layer + 1]), delta[layer + 1]), g_prime[layer]
-            )  # (2)
+            delta[layer] = hadamard(self._upstream(q, delta, layer, slip), g_prime[layer])  # (2)
         bias_grads = {
             layer: None if q.b[layer] is None else list(delta[layer]) for layer in delta
         }  # (3)
         weight_grads = {layer: outer(delta[layer], q.a[layer - 1]) for layer in delta}  # (4)
         return SampleEquations(q, output_error, g_prime, delta, weight_grads, bias_grads)
 
+    def _g_prime(self, layer: int, z: float, a: float, slip: _Variant | None) -> float:
+        """g^l'(z): the engine's rule, or with the slip at this layer, the rule at z in place
+        of a = g(z), or another layer's g' at this z."""
+        activation = self._activations(layer)[0]
+        if slip is not None and slip.layer == layer and slip.kind == "at z":
+            return _g_prime(activation, z, z)
+        if slip is not None and slip.layer == layer and slip.kind == "other derivative":
+            other = self._activations(slip.other)[0]
+            return _g_prime(other, z, _g(other, z))
+        return _g_prime(activation, z, a)
+
+    def _upstream(
+        self, q: Quantities, delta: dict[int, Vector], layer: int, slip: _Variant | None
+    ) -> Vector:
+        """dC/da^l = (W^{l+1})^T delta^{l+1}: the sum over the paths through layer l + 1; or,
+        with the slip at this layer, W^{l+1} untransposed, or only the path through one neuron."""
+        w, after = q.w[layer + 1], delta[layer + 1]
+        if slip is not None and slip.layer == layer and slip.kind == "W not transposed":
+            return matvec(w, after)
+        if slip is not None and slip.layer == layer and slip.kind == "one path":
+            return [w[slip.other][j] * after[slip.other] for j in range(len(w[0]))]
+        return matvec(transpose(w), after)
+
     def equations(self) -> Equations:
         """The equations on every sample, and the batch gradients."""
-        samples = [self.sample_equations(i) for i in range(self.batch_size)]
+        return self._equations(None)
+
+    def _equations(self, slip: _Variant | None) -> Equations:
+        samples = [self._sample_equations(i, slip) for i in range(self.batch_size)]
         factor = self.batch_factor
         layers = range(1, len(self.mlp.layers) + 1)
         weight_grads = {
@@ -419,7 +457,7 @@ class Derivation:
         }
         return Equations(samples, factor, weight_grads, bias_grads)
 
-    def _equations_gradient(self, equations: Equations, p: Value) -> float:
+    def _equations_gradient(self, equations: Equations | SampleEquations, p: Value) -> float:
         location = self._locations[p]
         if location.input is None:
             return equations.bias_grads[location.layer][location.neuron]
@@ -529,32 +567,184 @@ class Derivation:
         return Chain(sample, tuple(factors))
 
     def check_formula(
-        self, target: Target, formula: Callable[[Quantities], Any], rtol: float = 1e-9
+        self,
+        target: Target,
+        formula: Callable[[Any], Any] | None = None,
+        *,
+        factors: Sequence[Callable[[Quantities], float]] | None = None,
+        over_batch: bool = False,
+        rtol: float = 1e-9,
+        atol: float | None = None,
     ) -> FormulaCheck:
-        """Compare a learner's formula for one sample's gradient with the engine's batch grad.
+        """Compare a learner's formula for a gradient with the engine's, and diagnose it.
 
         `target` is a parameter (a Value, label or alias; the formula returns a number) or
-        "W<l>" / "b<l>" (the formula returns that layer's matrix / vector). `formula(q)` gets one
-        sample's `Quantities`; over a batch its values are combined as the loss combines the
-        per-sample costs (their mean or sum). Agreement: |formula - grad| <= rtol max(1, |grad|).
+        "W<l>" / "b<l>" (the formula returns that layer's matrix, W^l's shape, or vector); a
+        result of another shape raises ShapeError naming both shapes. `formula(q)` gets one
+        sample's `Quantities` and its values are combined as the loss combines the samples'
+        costs (mean or sum); with `over_batch=True` it gets the list of every sample's and
+        returns the batch gradient itself. `factors` instead gives a single parameter's
+        formula as factors, compared one by one with `explain()`'s (their product is the
+        formula). Agreement: |formula - grad| <= atol, by default rtol times the largest
+        |grad| of the target (so a tiny gradient is judged relative to its own size; give
+        atol where the gradient is exactly 0). A disagreeing formula is diagnosed: the known
+        slips whose numbers it reproduces are in `slips`.
         """
-        parameters, label = self._target(target)
+        parameters, label, expected = self._target(target)
         engine = self.engine_gradients()
         names = tuple(self._display_name(p) for p in parameters)
         engine_values = tuple(engine[p] for p in parameters)
+        tolerance = _tolerance(rtol, atol, engine_values)
+        factor_checks: tuple[FactorCheck, ...] = ()
+        if factors is not None:
+            if formula is not None or expected != () or over_batch:
+                raise DerivationError(
+                    "check_formula: factors are for one parameter, in place of a formula"
+                )
+            factor_checks = self._factor_checks(parameters[0], factors, rtol)
+            formula = _product(factors)
+        if formula is None:
+            raise DerivationError("check_formula needs a formula (or factors)")
+        quantities = [self.quantities(i) for i in range(self.batch_size)]
         try:
-            per_sample = [
-                _flatten(formula(self.quantities(i)), len(parameters), label)
-                for i in range(self.batch_size)
-            ]
+            results = [formula(quantities)] if over_batch else [formula(q) for q in quantities]
         except ShapeError as error:
-            return FormulaCheck(label, names, (), engine_values, str(error), rtol)
-        values = tuple(
-            self.batch_factor * sum(s[n] for s in per_sample) for n in range(len(parameters))
+            return FormulaCheck(label, names, (), engine_values, str(error), tolerance)
+        per_sample = [_entries(result, expected, label) for result in results]
+        factor = 1.0 if over_batch else self.batch_factor
+        values = tuple(factor * sum(s[n] for s in per_sample) for n in range(len(parameters)))
+        slips: tuple[Slip, ...] = ()
+        if any(math.fabs(f - e) > tolerance for f, e in zip(values, engine_values)):
+            candidates = self._candidates(parameters, expected)
+            constants = constant_slips(self.batch_size, self.reduction == "mean")
+            slips = diagnose(values, engine_values, candidates, constants, tolerance, rtol)
+        return FormulaCheck(
+            label, names, values, engine_values, "", tolerance, slips, factor_checks
         )
-        return FormulaCheck(label, names, values, engine_values, "", rtol)
 
-    def _target(self, target: Target) -> tuple[list[Value], str]:
+    def _factor_checks(
+        self, p: Value, factors: Sequence[Callable[[Quantities], float]], rtol: float
+    ) -> tuple[FactorCheck, ...]:
+        """Each given factor beside explain()'s, on every sample, with the slips of each."""
+        explanation = self.explain(p)
+        expected = [factor.name for factor in explanation.factors]
+        if len(factors) != len(expected):
+            raise DerivationError(
+                f"{explanation.name} has {len(expected)} factors ({', '.join(expected)});"
+                f" got {len(factors)}"
+            )
+        location = self._locations[p]
+        at_z = _Variant("at z", location.layer)
+        checks = []
+        for chain in explanation.chains:
+            q = self.quantities(chain.sample)
+            for given, factor in zip(factors, chain.factors):
+                value = _entries(given(q), (), factor.name)[0]
+                tolerance = rtol * math.fabs(factor.value)
+                slips: tuple[Slip, ...] = ()
+                if math.fabs(value - factor.value) > tolerance:
+                    candidates = [Candidate((), (factor.value,))]
+                    if factor.name == "activation derivative":
+                        z = q.z[location.layer][location.neuron]
+                        wrong = self._g_prime(location.layer, z, z, at_z)
+                        candidates.append(Candidate((self._slip(at_z),), (wrong,)))
+                    constants = constant_slips(1, True)
+                    slips = diagnose(
+                        [value], [factor.value], candidates, constants, tolerance, rtol
+                    )
+                checks.append(
+                    FactorCheck(
+                        chain.sample,
+                        factor.name,
+                        factor.symbol,
+                        value,
+                        factor.value,
+                        tolerance,
+                        slips,
+                    )
+                )
+        return tuple(checks)
+
+    def _variants(self) -> list[_Variant]:
+        """Every structural slip this network can show."""
+        layers = self.mlp.layers
+        variants = []
+        for layer in range(1, len(layers) + 1):
+            variants.append(_Variant("at z", layer))
+            variants += [
+                _Variant("other derivative", layer, other)
+                for other in range(1, len(layers) + 1)
+                if self._activations(other)[0] != self._activations(layer)[0]
+            ]
+        for layer in range(1, len(layers)):
+            following = layers[layer].neurons
+            if len(following) == following[0].nin:
+                variants.append(_Variant("W not transposed", layer))
+            if len(following) > 1:
+                variants += [_Variant("one path", layer, i) for i in range(len(following))]
+        return variants
+
+    def _slip(self, variant: _Variant) -> Slip:
+        """The slip a variant makes, explained in this network's terms."""
+        layer, other = variant.layer, variant.other
+        activation = self._activations(layer)[0]
+        if variant.kind == "at z":
+            return Slip(
+                "derivative at z",
+                f"layer {layer}'s {activation}' is applied to the pre-activation z, where its"
+                f" rule {_g_prime_rule(activation)} needs the activation a = {activation}(z)",
+            )
+        if variant.kind == "other derivative":
+            return Slip(
+                "wrong layer's derivative",
+                f"layer {other}'s activation derivative ({self._activations(other)[0]}') is"
+                f" used at layer {layer}, whose activation is {activation}",
+            )
+        if variant.kind == "W not transposed":
+            return Slip(
+                "W vs W^T",
+                f"W^{layer + 1} where (W^{layer + 1})^T belongs: neuron j of layer {layer}"
+                f" reaches layer {layer + 1} through column j of W^{layer + 1}"
+                f" (the weights w^{layer + 1}_ij), not row j",
+            )
+        return Slip(
+            "missing path",
+            f"only the path through neuron {other} of layer {layer + 1}: each neuron of layer"
+            f" {layer} feeds all {len(self.mlp.layers[layer].neurons)} neurons of layer"
+            f" {layer + 1}, and the paths add up",
+        )
+
+    def _candidates(self, parameters: list[Value], expected: tuple[int, ...]) -> list[Candidate]:
+        """What the equations give for the target, correct and after each structural slip."""
+        correct = self._equations(None)
+        values = tuple(self._equations_gradient(correct, p) for p in parameters)
+        candidates = [Candidate((), values)]
+        for variant in self._variants():
+            equations = self._equations(variant)
+            slipped = tuple(self._equations_gradient(equations, p) for p in parameters)
+            candidates.append(Candidate((self._slip(variant),), slipped))
+        if len(expected) == 2 and expected[0] == expected[1]:
+            n = expected[0]
+            transposed = tuple(values[k * n + j] for j in range(n) for k in range(n))
+            slip = Slip(
+                "W vs W^T",
+                "the gradient is transposed: row j of dC/dW belongs to neuron j (delta_j times"
+                " each incoming activation a_k), so dC/dW = delta a^T, not a delta^T",
+            )
+            candidates.append(Candidate((slip,), transposed))
+        if self.batch_size > 1:
+            for i, sample in enumerate(correct.samples):
+                slip = Slip(
+                    "one sample",
+                    f"sample {i}'s gradient alone: the batch gradient combines all"
+                    f" {self.batch_size} samples' ({self.reduction})",
+                )
+                own = tuple(self._equations_gradient(sample, p) for p in parameters)
+                candidates.append(Candidate((slip,), own))
+        return candidates
+
+    def _target(self, target: Target) -> tuple[list[Value], str, tuple[int, ...]]:
+        """The target's parameters (row by row), its name and the shape a formula must give."""
         if isinstance(target, str) and target[:1] in ("W", "b") and target[1:].isdigit():
             layer = int(target[1:])
             if not 1 <= layer <= len(self.mlp.layers):
@@ -563,12 +753,13 @@ class Derivation:
                 )
             neurons = self.mlp.layers[layer - 1].neurons
             if target[0] == "W":
-                return [p for n in neurons for p in n.w], f"dC/d{target}"
+                parameters = [p for n in neurons for p in n.w]
+                return parameters, f"dC/d{target}", (len(neurons), neurons[0].nin)
             if neurons[0].b is None:
                 raise DerivationError(f"{target}: layer {layer} has no biases")
-            return [n.b for n in neurons], f"dC/d{target}"
+            return [n.b for n in neurons], f"dC/d{target}", (len(neurons),)
         p = self.parameter(target)
-        return [p], f"dC/d{self._display_name(p)}"
+        return [p], f"dC/d{self._display_name(p)}", ()
 
     def __repr__(self) -> str:
         return f"<Derivation: {self.title}, {self.batch_size} sample(s)>"
@@ -578,22 +769,61 @@ def _incoming(layer: int, k: int) -> str:
     return f"input {k} of the network" if layer == 1 else f"output {k} of layer {layer - 1}"
 
 
-def _flatten(result: Any, count: int, label: str) -> list[float]:
-    """A formula's number, vector or matrix as a flat list in parameter order (row by row)."""
+def _entries(result: Any, expected: tuple[int, ...], label: str) -> list[float]:
+    """A formula's number, vector or matrix, checked to have the `expected` shape (() for a
+    number), as a flat list in parameter order (row by row)."""
     if isinstance(result, str):
         raise DerivationTypeError(f"the formula for {label} must return numbers, got {result!r}")
-    if isinstance(result, Sequence):
-        flat = [x for row in result for x in (row if isinstance(row, Sequence) else [row])]
+    got = shape(result) if isinstance(result, (list, tuple)) else ()
+    if got != expected:
+        hint = (
+            " (W's shape: one row per neuron, one column per input)" if len(expected) == 2 else ""
+        )
+        raise ShapeError(
+            f"the formula for {label} gave {_shape_text(got)}; {label} is"
+            f" {_shape_text(expected)}{hint}"
+        )
+    if len(got) == 2:
+        flat = [x for row in result for x in row]
     else:
-        flat = [result]
-    if len(flat) != count:
-        raise ShapeError(f"the formula gave {len(flat)} numbers; {label} has {count}")
+        flat = list(result) if got else [result]
     try:
         return [float(x) for x in flat]
     except (TypeError, ValueError):
         raise DerivationTypeError(
             f"the formula for {label} must return numbers, got {result!r}"
         ) from None
+
+
+def _shape_text(shape: tuple[int, ...]) -> str:
+    if not shape:
+        return "one number"
+    if len(shape) == 1:
+        return f"a vector of {shape[0]} entries"
+    return f"a {shape[0]}x{shape[1]} matrix"
+
+
+def _tolerance(rtol: Any, atol: Any, engine: Sequence[float]) -> float:
+    """The absolute bound for agreement: atol, or rtol times the largest |engine| entry."""
+    if atol is not None:
+        if isinstance(atol, bool) or not isinstance(atol, (int, float)) or not 0 <= atol < math.inf:
+            raise DerivationError(f"atol must be a finite number >= 0, got {atol!r}")
+        return float(atol)
+    if isinstance(rtol, bool) or not isinstance(rtol, (int, float)) or not 0 < rtol < 1:
+        raise DerivationError(f"rtol must be a number between 0 and 1 such as 1e-9, got {rtol!r}")
+    return rtol * max(math.fabs(e) for e in engine)
+
+
+def _product(factors: Sequence[Callable[[Quantities], float]]) -> Callable[[Quantities], float]:
+    """A formula that multiplies the factors' values."""
+
+    def formula(q: Quantities) -> float:
+        result = 1.0
+        for factor in factors:
+            result *= factor(q)
+        return result
+
+    return formula
 
 
 def _numbers(x: Any, what: str) -> Vector:

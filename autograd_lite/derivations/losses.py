@@ -39,8 +39,9 @@ def numeral(x: float) -> Symbol:
 class Loss:
     """One loss: `derivative(a, y, n)` is dC_i/da_j (the one rule), `batch_cost` builds the
     batch's cost with the engine's loss of `nn`, `reductions` lists how a batch may combine
-    the per-sample costs ("mean", and "sum" for the losses that are per-sample sums), and
-    `accepts(y)` says which targets the loss takes (`targets` says it in words)."""
+    the per-sample costs ("mean", and "sum" for the losses that are per-sample sums),
+    `accepts(y)` says which targets the loss takes and `predicts(a)` which outputs
+    (`targets` and `predictions` say it in words)."""
 
     name: str
     derivative: Callable[[Any, Any, Any], Any]
@@ -48,6 +49,8 @@ class Loss:
     reductions: tuple[str, ...]
     targets: str = "any numbers"
     accepts: Callable[[float], bool] = lambda y: True
+    predictions: str = "any numbers"
+    predicts: Callable[[float], bool] = lambda a: True
 
     def formula(self, a: str = "a_j", y: str = "y_j", n: str = "n") -> str:
         """dC_i/da_j in symbols: the rule evaluated on Symbols named `a`, `y` and `n`."""
@@ -105,6 +108,8 @@ LOSSES: dict[str, Loss] = {
             ("mean",),
             "targets in [0, 1]",
             lambda y: 0 <= y <= 1,
+            "outputs strictly between 0 and 1",
+            lambda a: 0 < a < 1,
         ),
         Loss(
             "hinge_loss",

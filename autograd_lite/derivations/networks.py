@@ -36,11 +36,11 @@ def _rounded(rng: random.Random, rows: int, columns: int) -> Matrix:
 
 def network_a(batch: bool = False) -> Derivation:
     """A, the matrix form: x1 = f1(W1 x0), x2 = f2(W2 x1), x3 = f3(W3 x2), no biases, with W1 5x4,
-    W2 3x5, W3 2x3, f1 = f2 = tanh, f3 = sigmoid, E = 1/2 ||x3 - t||^2 (summed over a batch of
-    three samples with `batch=True`)."""
+    W2 3x5, W3 2x3, f1 = tanh, f2 = f3 = sigmoid (f1 and f2 differ, so a slip of f2' for f1'
+    shows), E = 1/2 ||x3 - t||^2 (summed over a batch of three samples with `batch=True`)."""
     rng = random.Random(1)
     weights = [_rounded(rng, 5, 4), _rounded(rng, 3, 5), _rounded(rng, 2, 3)]
-    mlp = MLP.from_weights(weights, None, "tanh", "sigmoid")
+    mlp = MLP.from_weights(weights, None, ["tanh", "sigmoid"], "sigmoid")
     inputs = [[0.5, -1.0, 0.25, 2.0], [1.0, 0.3, -0.7, 0.0], [-0.4, 0.8, 1.5, -1.2]]
     targets = [[0.2, 0.9], [0.7, 0.1], [0.5, 0.5]]
     if not batch:

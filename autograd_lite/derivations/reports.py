@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from ..errors import DerivationKeyError
 from .matrices import relative_error
+from .slips import Slip
 
 __all__ = [
     "Chain",
@@ -21,6 +22,7 @@ __all__ = [
     "ComparisonRow",
     "Explanation",
     "Factor",
+    "FactorCheck",
     "FormulaCheck",
     "Nudge",
     "NudgeRow",
@@ -327,17 +329,43 @@ class Explanation:
 
 
 @dataclass(frozen=True)
+class FactorCheck:
+    """One factor of a formula given factor by factor, beside `explain()`'s factor: on one
+    sample, its name and symbol, both numbers, and the slips that explain a difference."""
+
+    sample: int
+    name: str
+    symbol: str
+    formula_value: float
+    explained_value: float
+    tolerance: float
+    slips: tuple[Slip, ...] = ()
+
+    @property
+    def agrees(self) -> bool:
+        """True when |formula - explained| <= tolerance (a relative one, for this factor)."""
+        return math.fabs(self.formula_value - self.explained_value) <= self.tolerance
+
+
+@dataclass(frozen=True)
 class FormulaCheck:
     """A learner's formula beside the engine's gradient, entry by entry (one entry for a single
-    parameter, one per weight for a whole matrix). `error` holds why the formula could not be
-    evaluated (a shape that does not fit), in which case it does not agree."""
+    parameter, one per weight for a whole matrix), and when they disagree, the known slips
+    that explain the formula's numbers (`slips`; empty when none does).
+
+    Agreement: every |formula - engine| <= `tolerance`, an absolute bound (rtol times the
+    largest |engine| entry of the target, unless an atol was given). `error` holds why the
+    formula could not be evaluated (a shape that does not fit), in which case it does not
+    agree. `factors` compares a formula given as factors with `explain()`, factor by factor."""
 
     target: str
     names: tuple[str, ...]
     formula_values: tuple[float, ...]
     engine_values: tuple[float, ...]
     error: str = ""
-    rtol: float = 1e-9
+    tolerance: float = 0.0
+    slips: tuple[Slip, ...] = ()
+    factors: tuple[FactorCheck, ...] = ()
 
     @property
     def max_disagreement(self) -> float:
@@ -355,28 +383,54 @@ class FormulaCheck:
 
     @property
     def agrees(self) -> bool:
-        """True when every entry has |formula - engine| <= rtol max(1, |engine|)."""
-        return not self.error and all(
-            math.fabs(f - e) <= self.rtol * max(1.0, math.fabs(e))
-            for f, e in zip(self.formula_values, self.engine_values)
-        )
+        """True when every entry has |formula - engine| <= tolerance."""
+        return not self.error and self.max_disagreement <= self.tolerance
+
+    @property
+    def patterns(self) -> tuple[str, ...]:
+        """The short names of the slips found ('sign', 'factor 2', ...)."""
+        return tuple(slip.pattern for slip in self.slips)
 
     def __str__(self) -> str:
         if self.error:
             return f"formula for {self.target}: could not be evaluated: {self.error}"
         if self.agrees:
-            verdict = f"agrees with the engine (largest gap {small(self.max_disagreement)})"
+            verdict = (
+                f"agrees with the engine (largest gap {small(self.max_disagreement)},"
+                f" tolerance {small(self.tolerance)})"
+            )
         else:
             verdict = (
                 f"DISAGREES with the engine: largest gap {number(self.max_disagreement)},"
                 f" relative error {number(self.max_relative_error)}"
             )
+        lines = [f"formula for {self.target}: {verdict}"]
+        if not self.agrees:
+            lines += [f" diagnosis: {s.pattern}: {s.explanation}" for s in self.slips] or [
+                " diagnosis: no known slip reproduces these numbers"
+            ]
         rows = [
             [n, number(f), number(e), small(math.fabs(f - e))]
             for n, f, e in zip(self.names, self.formula_values, self.engine_values)
         ]
-        table = text_table(("parameter", "formula", "engine grad", "gap"), rows)
-        return f"formula for {self.target}: {verdict}\n{table}"
+        lines.append(text_table(("parameter", "formula", "engine grad", "gap"), rows))
+        if self.factors:
+            lines.append("factor by factor, against explain():")
+            factor_rows = [
+                [
+                    f"{f.name} (sample {f.sample})",
+                    f.symbol,
+                    number(f.formula_value),
+                    number(f.explained_value),
+                    "agrees"
+                    if f.agrees
+                    else "DIFFERS" + "".join(f": {s.pattern}" for s in f.slips),
+                ]
+                for f in self.factors
+            ]
+            headers = ("factor", "symbol", "yours", "explain()", "verdict")
+            lines.append(text_table(headers, factor_rows))
+        return "\n".join(lines)
 
     def _repr_html_(self) -> str:
         return html_text(str(self))
