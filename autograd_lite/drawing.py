@@ -284,7 +284,7 @@ def _add_operation(
     op_id = f"{node_id}_op"
     target.node(
         op_id,
-        graphviz.nohtml(escape_label(node.op)),
+        graphviz.nohtml(escape_label(node.operation.symbol or node.op)),
         shape="circle",
         fontsize="10",
         width="0.3",

@@ -23,9 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from .drawing import field_text, node_ids
-from .engine import Value, topological_order
+from .engine import Value, local_derivatives, topological_order
 from .errors import ArgumentTypeError, DrawError, NonFiniteError
-from .functional import _local_derivatives
 from .symbolic import Symbol, number_text, symbolic_derivatives, symbolic_forward
 from .viewer import viewer_document, viewer_fragment
 
@@ -319,7 +318,7 @@ def _record_backward(
             )
         if node.is_leaf:
             continue
-        for i, (x, local) in enumerate(zip(node.operands, _local_derivatives(node, False))):
+        for i, (x, local) in enumerate(zip(node.operands, local_derivatives(node))):
             if type(x) is not Value:
                 continue
             local = float(local)
@@ -354,7 +353,7 @@ def _rule(node: Value, operand: int, name: Callable[[Value], str]) -> str:
 def _formula(node: Value, name: Callable[[Value], str]) -> str:
     """How node is computed from its operands, in the names `name` gives: `x * y`."""
     operands = tuple(Symbol(name(x)) if type(x) is Value else x for x in node.operands)
-    return str(symbolic_forward(node._op, operands))
+    return str(symbolic_forward(node.operation, operands))
 
 
 def _names(order: list[Value], ids: dict[Value, str]) -> dict[Value, str]:

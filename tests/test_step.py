@@ -14,7 +14,7 @@ from worked_examples import neuron as neuron_with_named_leaves
 
 import autograd_lite as al
 from autograd_lite import Value, nn, step_through
-from autograd_lite.engine import Op, _apply
+from autograd_lite.engine import Op, apply
 
 
 def two_paths() -> tuple[Value, list[Value]]:
@@ -127,7 +127,7 @@ def test_rule_text_is_the_operation_rule_evaluated() -> None:
     """An operation the library has never seen: its rule prints and computes from one lambda."""
     cube = Op("cube", lambda x: x**3, lambda out, x: (3 * x**2,))
     x = Value(2.0, "x")
-    y = _apply(cube, x)
+    y = apply(cube, x)
     y.label = "y"
     (step,) = step_through(y).backward_steps
     assert step.rule == "3 * x ** 2"

@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..engine import Op, Value, dot
+from ..engine import OPS, Op, Value, dot
 from ..errors import (
     DerivationError,
     DerivationIndexError,
@@ -52,8 +52,8 @@ __all__ = ["Derivation", "Equations", "Quantities", "SampleEquations", "Target"]
 
 
 def _activation_op(name: str) -> Op | None:
-    function = ACTIVATIONS[name]
-    return None if function is None else function(Value(0.0))._op
+    """The engine's Op for an activation of `nn` (None for "linear", g(z) = z)."""
+    return None if ACTIVATIONS[name] is None else OPS[name]
 
 
 _ACTIVATION_OPS = {name: _activation_op(name) for name in ACTIVATIONS}

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
-from ..engine import Value, topological_order
+from ..engine import Value, forward_sweep, local_derivatives, topological_order
 from ..errors import DerivationError, DerivationTypeError, DomainError, NonFiniteError
-from ..functional import _local_derivatives
 from .reports import Nudge, NudgeRow
 
 __all__ = ["nudge"]
@@ -14,8 +14,9 @@ __all__ = ["nudge"]
 
 def nudge(root: Value, leaf: Value, h: float = 1e-3) -> Nudge:
     """For every node between `leaf` and `root`: its derivative with respect to the leaf (a
-    forward pass of the engine's local derivatives), times h, beside the change the node
-    actually shows when the forward pass is replayed with leaf + h. Nothing is modified."""
+    forward sweep of the engine's local derivatives), times h, beside the change the node
+    actually shows when a second forward sweep recomputes it with leaf + h. Nothing is
+    modified."""
     if not isinstance(root, Value) or not isinstance(leaf, Value):
         raise DerivationTypeError("nudge(root, leaf, h) needs two Values")
     if not leaf.is_leaf:
@@ -28,40 +29,43 @@ def nudge(root: Value, leaf: Value, h: float = 1e-3) -> Nudge:
     order = topological_order(root)
     if leaf not in set(order):
         raise DerivationError(f"nudge: {leaf.label or 'the leaf'} is not part of the graph of root")
-    derivative: dict[Value, float] = {leaf: 1.0}
-    nudged: dict[Value, float] = {leaf: leaf.data + h}
-    rows = [NudgeRow(leaf.label or "the leaf", leaf.data, 1.0, h, (leaf.data + h) - leaf.data)]
-    for index, node in enumerate(order):
-        if node is leaf or node.is_leaf:
-            continue
-        operands = node.operands
-        if not any(type(x) is Value and x in derivative for x in operands):
-            continue
-        local = _local_derivatives(node, False)
-        derivative[node] = sum(
-            d * derivative[x]
-            for x, d in zip(operands, local)
-            if type(x) is Value and x in derivative
-        )
-        new_datas = [nudged.get(x, x.data) if type(x) is Value else x for x in operands]
+
+    def tangent(node: Value, known: dict[Value, Any]) -> float:
+        """d node/d leaf: the chain rule forwards, through the operands that depend on it."""
+        local = local_derivatives(node)
+        return sum(d * known[x] for x, d in zip(node.operands, local) if x in known)
+
+    def moved(node: Value, known: dict[Value, Any]) -> float:
+        """The node's value recomputed with the leaf moved by h."""
+        datas = [known.get(x, x.data) if type(x) is Value else x for x in node.operands]
         try:
-            nudged[node] = node._op.forward(*new_datas)
+            value = node.operation.forward(*datas)
         except (ValueError, ZeroDivisionError):
             raise DomainError(
-                f"nudge: with the leaf moved by {h:g}, {node.op} leaves its domain; use a smaller h"
+                f"nudge: with the leaf moved by {h:g}, {node.operation} leaves its domain;"
+                " use a smaller h"
             ) from None
         except OverflowError:
-            nudged[node] = math.inf
-        if nudged[node] - nudged[node] != 0.0:
+            value = math.inf
+        if not math.isfinite(value):
             raise NonFiniteError(
-                f"nudge: with the leaf moved by {h:g}, {node.op} overflows; use a smaller h"
+                f"nudge: with the leaf moved by {h:g}, {node.operation} overflows; use a smaller h"
             )
-        name = node.label or f"[{index}] {node.op}"
-        rows.append(
-            NudgeRow(
-                name, node.data, derivative[node], derivative[node] * h, nudged[node] - node.data
-            )
-        )
+        return value
+
+    derivative = forward_sweep(root, {leaf: 1.0}, tangent)
+    nudged = forward_sweep(root, {leaf: leaf.data + h}, moved)
     if root not in derivative:
         raise DerivationError("nudge: the root does not depend on the leaf")
+    rows = [
+        NudgeRow(
+            node.label or ("the leaf" if node is leaf else f"[{index}] {node.operation}"),
+            node.data,
+            derivative[node],
+            derivative[node] * h,
+            nudged[node] - node.data,
+        )
+        for index, node in enumerate(order)
+        if node in derivative
+    ]
     return Nudge(leaf.label or "the leaf", h, rows)
