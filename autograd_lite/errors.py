@@ -22,6 +22,7 @@ __all__ = [
     "DrawError",
     "GraphArgumentError",
     "GraphTooLargeError",
+    "MissingDependencyError",
     "ModelError",
     "NonFiniteError",
     "RenderError",
@@ -87,6 +88,11 @@ class GraphTooLargeError(DrawError):
 
 class RendererNotFoundError(AutogradError, RuntimeError):
     """No program that turns DOT source into a picture is installed."""
+
+
+class MissingDependencyError(AutogradError, ImportError):
+    """An optional package a feature needs (PyTorch for a comparison with it) is not installed;
+    the message says what to install."""
 
 
 class RenderError(AutogradError, RuntimeError):

@@ -15,6 +15,9 @@ The package's modules, in the order the ideas build on each other:
 
 - `matrices`: vectors and matrices as plain lists (shape, transpose, matvec, hadamard, outer).
 - `losses`: each loss's cost and its derivative dC_i/da_j, written once.
+- `notation`: how a derivation writes its quantities (network C's y0, z0s, E; the four
+  equations' sigma'; the matrix form's x1, f1', t).
+- `slips`: the known slips of hand-derived gradients, recognised by their numbers.
 - `reports`: the tables and reports (Comparison, Explanation, FormulaCheck, Nudge), as text
   and as HTML.
 - `equations`: one sample's quantities, the equations, and `Derivation`, which puts them
@@ -34,10 +37,13 @@ from ..errors import (
     ShapeError,
 )
 from .equations import Derivation, Equations, Quantities, SampleEquations
-from .losses import LOSSES, Loss
+from .losses import LOSSES, Loss, custom_loss
 from .matrices import hadamard, matvec, outer, relative_error, shape, transpose
 from .networks import (
+    FOUR_EQUATIONS,
+    MATRIX_FORM,
     NETWORK_C_INPUT,
+    NETWORK_C_NOTATION,
     NETWORK_C_TARGET,
     NETWORK_C_WEIGHTS,
     NETWORK_D_BIASES,
@@ -49,6 +55,7 @@ from .networks import (
     network_c,
     network_d,
 )
+from .notation import Notation
 from .nudging import nudge
 from .reports import (
     Chain,
@@ -56,15 +63,20 @@ from .reports import (
     ComparisonRow,
     Explanation,
     Factor,
+    FactorCheck,
     FormulaCheck,
     Nudge,
     NudgeRow,
     PathTerm,
 )
+from .slips import Slip
 
 __all__ = [
+    "FOUR_EQUATIONS",
     "LOSSES",
+    "MATRIX_FORM",
     "NETWORK_C_INPUT",
+    "NETWORK_C_NOTATION",
     "NETWORK_C_TARGET",
     "NETWORK_C_WEIGHTS",
     "NETWORK_D_BIASES",
@@ -82,14 +94,18 @@ __all__ = [
     "Equations",
     "Explanation",
     "Factor",
+    "FactorCheck",
     "FormulaCheck",
     "Loss",
+    "Notation",
     "Nudge",
     "NudgeRow",
     "PathTerm",
     "Quantities",
     "SampleEquations",
     "ShapeError",
+    "Slip",
+    "custom_loss",
     "hadamard",
     "matvec",
     "network_a",

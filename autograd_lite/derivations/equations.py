@@ -33,8 +33,9 @@ from ..errors import (
 )
 from ..nn import ACTIVATIONS, MLP
 from ..symbolic import Symbol
-from .losses import LOSSES
+from .losses import LOSSES, custom_loss
 from .matrices import Matrix, Vector, hadamard, matvec, outer, shape, transpose
+from .notation import Notation
 from .reports import (
     Chain,
     Comparison,
@@ -69,10 +70,10 @@ def _g_prime(activation: str, z: float, a: float) -> float:
     return 1.0 if op is None else op.derivatives(a, z)[0]
 
 
-def _g_prime_rule(activation: str) -> str:
-    """g'(z) as the engine writes it, in terms of z and a = g(z)."""
+def _g_prime_rule(activation: str, a: str = "a", z: str = "z") -> str:
+    """g'(z) as the engine writes it, in terms of z and a = g(z) (named `z` and `a`)."""
     op = _ACTIVATION_OPS[activation]
-    return "1" if op is None else str(op.derivatives(Symbol("a"), Symbol("z"))[0])
+    return "1" if op is None else str(op.derivatives(Symbol(a), Symbol(z))[0])
 
 
 # ---------------------------------------------------------------------------
@@ -174,13 +175,6 @@ class _Location:
     neuron: int
     input: int | None  # None for the bias
 
-    @property
-    def symbol(self) -> str:
-        if self.input is None:
-            return f"b^{self.layer}_{self.neuron}"
-        sep = "" if self.neuron < 10 and self.input < 10 else ","
-        return f"w^{self.layer}_{self.neuron}{sep}{self.input}"
-
 
 Target = Value | str
 _ALIAS_SIZES = {"w": 4, "b": 3, "z": 3, "a": 3, "x": 2, "y": 2}
@@ -193,8 +187,11 @@ class Derivation:
     matches it (a number or a list per sample). `loss` names a loss of `nn`
     (see `LOSSES`); `reduction` says how the per-sample costs of `half_squared_error` and
     `squared_error` combine over a batch, "mean" or "sum" (the other losses average).
-    `aliases` gives textbook names to quantities: name -> ("w", l, j, k), ("b", l, j),
-    ("z", l, j), ("a", l, j), ("x", k) or ("y", j).
+    `loss` may also be a per-sample cost of your own, `cost(outputs, targets)` returning a
+    Value (its derivative is then the engine's). `aliases` gives textbook names to
+    quantities: name -> ("w", l, j, k), ("b", l, j), ("z", l, j), ("a", l, j), ("x", k) or
+    ("y", j); `notation` says how everything else is written (`Notation`: the cost's name,
+    a^l_j, g', ...). Both are used in every table, explanation and check.
     """
 
     def __init__(
@@ -202,29 +199,37 @@ class Derivation:
         mlp: MLP,
         inputs: Any,
         targets: Any,
-        loss: str = "half_squared_error",
+        loss: str | Callable[[list[Value], list[float]], Any] = "half_squared_error",
         reduction: str = "mean",
         aliases: dict[str, tuple[Any, ...]] | None = None,
         title: str = "",
+        notation: Notation | None = None,
     ) -> None:
         if not isinstance(mlp, MLP):
             raise DerivationTypeError(
                 f"Derivation needs an nn.MLP, got {type(mlp).__name__}; build one with"
                 " nn.MLP(nin, [sizes]) or nn.MLP.from_weights(...)"
             )
-        if loss not in LOSSES:
+        if isinstance(loss, str) and loss not in LOSSES:
             raise DerivationError(
-                f"unknown loss {loss!r}; choose one of {', '.join(map(repr, LOSSES))}"
+                f"unknown loss {loss!r}; choose one of {', '.join(map(repr, LOSSES))}, or give"
+                " a function cost(outputs, targets)"
             )
-        if reduction not in LOSSES[loss].reductions:
+        self._loss = LOSSES[loss] if isinstance(loss, str) else custom_loss(loss)
+        if reduction not in self._loss.reductions:
             raise DerivationError(
-                f"{loss} combines a batch by {' or '.join(LOSSES[loss].reductions)},"
+                f"{self._loss.name} combines a batch by {' or '.join(self._loss.reductions)},"
                 f" not {reduction!r}"
             )
+        if notation is not None and not isinstance(notation, Notation):
+            raise DerivationTypeError(
+                f"notation must be a derivations.Notation, got {type(notation).__name__}"
+            )
         self.mlp = mlp
-        self.loss = loss
+        self.loss = self._loss.name
         self.reduction = reduction
-        self.title = title or f"{mlp!r} with {loss}"
+        self.notation = notation or Notation()
+        self.title = title or f"{mlp!r} with {self.loss}"
         self.inputs, self.targets = self._samples(inputs, targets)
         self._locations = {
             p: _Location(depth, j, k)
@@ -239,6 +244,7 @@ class Derivation:
             if problem:
                 raise DerivationError(f"alias {alias!r}: {spec!r} {problem}")
         self._names = {loc: name for name, loc in self._alias_locations().items()}
+        self._spelled = {tuple(spec): name for name, spec in reversed(self.aliases.items())}
 
     def _alias_problem(self, spec: Any) -> str:
         """Why `spec` names no quantity of this network ('' when it does)."""
@@ -300,7 +306,7 @@ class Derivation:
                     f"sample {i} has {len(x)} inputs and {len(y)} targets; this network takes"
                     f" {nin} inputs and has {nout} outputs"
                 )
-            loss = LOSSES[self.loss]
+            loss = self._loss
             if not all(loss.accepts(t) for t in y):
                 raise DerivationError(f"{loss.name} needs {loss.targets}, got {y}")
         return xs, ys
@@ -352,6 +358,52 @@ class Derivation:
         alias = self._names.get(self._locations[p])
         return f"{alias} ({p.label})" if alias else p.label
 
+    def _written(self, kind: str, layer: int = 0, j: int = 0, k: int = 0) -> str:
+        """How this derivation writes a quantity ("w", "b", "z", "a", "x" or "y", with its
+        indices): by its alias when it has one, else by its notation. a^0 is x."""
+        if kind == "a" and layer == 0:
+            return self._spelled.get(("a", 0, j)) or self._written("x", k=j)
+        spec = {
+            "w": ("w", layer, j, k),
+            "b": ("b", layer, j),
+            "z": ("z", layer, j),
+            "a": ("a", layer, j),
+            "x": ("x", k),
+            "y": ("y", j),
+        }[kind]
+        alias = self._spelled.get(spec)
+        if alias:
+            return alias
+        n = self.notation
+        template = {
+            "w": n.weight,
+            "b": n.bias,
+            "z": n.pre_activation,
+            "a": n.activation,
+            "x": n.input,
+            "y": n.target,
+        }[kind]
+        return n.write(template, layer, j, k)
+
+    def _neuron_names(self, layer: int, j: int) -> dict[str, str]:
+        """The names of a neuron's pre-activation and activation, for templates that use them."""
+        return {"z": self._written("z", layer, j), "a": self._written("a", layer, j)}
+
+    def _delta_name(self, layer: int, j: int) -> str:
+        return self.notation.write(self.notation.delta, layer, j, **self._neuron_names(layer, j))
+
+    def _symbol(self, location: _Location) -> str:
+        """The parameter as this derivation writes it: w^l_jk, or network C's w100."""
+        if location.input is None:
+            return self._written("b", location.layer, location.neuron)
+        return self._written("w", location.layer, location.neuron, location.input)
+
+    def _gradient_name(self, p: Value) -> str:
+        """dC/dp as this derivation writes it, with the label where the name differs."""
+        location = self._locations[p]
+        symbol, cost = self._symbol(location), self.notation.cost
+        return f"d{cost}/d{symbol}" if symbol == p.label else f"d{cost}/d{symbol} ({p.label})"
+
     # -- the forward pass and the equations -----------------------------------------------
 
     def quantities(self, sample: int = 0) -> Quantities:
@@ -384,7 +436,7 @@ class Derivation:
     def _sample_equations(self, sample: int, slip: _Variant | None) -> SampleEquations:
         """Equations (1)-(4) on one sample, made with one deliberate `slip` when given."""
         q = self.quantities(sample)
-        loss = LOSSES[self.loss]
+        loss = self._loss
         L = q.L
         g_prime = {
             layer: [self._g_prime(layer, z, a, slip) for z, a in zip(q.z[layer], q.a[layer])]
@@ -395,7 +447,7 @@ class Derivation:
                 f"{loss.name} needs {loss.predictions}, got {q.a[L]};"
                 " use output_activation='sigmoid'"
             )
-        output_error = [loss.derivative(a, y, len(q.y)) for a, y in zip(q.a[L], q.y)]
+        output_error = loss.output_error(q.a[L], q.y)
         delta = {L: hadamard(output_error, g_prime[L])}  # (1)
         for layer in range(L - 1, 0, -1):
             delta[layer] = hadamard(self._upstream(q, delta, layer, slip), g_prime[layer])  # (2)
@@ -468,7 +520,7 @@ class Derivation:
     def engine_cost(self) -> Value:
         """The batch cost as a graph, built by the network and the `nn` loss."""
         outputs = [self.mlp.forward(x) for x in self.inputs]
-        return LOSSES[self.loss].batch_cost(outputs, self.targets, self.reduction)
+        return self._loss.batch_cost(outputs, self.targets, self.reduction)
 
     def engine_gradients(self) -> dict[Value, float]:
         """Zero every parameter's grad, run backward() on the cost, return the grads."""
@@ -491,24 +543,36 @@ class Derivation:
             p.data = original
         return (plus - minus) / ((original + h) - (original - h))
 
-    def compare(self, h: float = 1e-6) -> Comparison:
-        """Every weight and bias: engine grad, equations, central finite difference (step h)."""
+    def compare(self, h: float = 1e-6, reference: str | None = None) -> Comparison:
+        """Every weight and bias: engine grad, equations, central finite difference (step h),
+        and with `reference="torch"` PyTorch's gradient of the same network, data and loss
+        (float64; MissingDependencyError names what to install when PyTorch is missing)."""
         h = _positive(h, "h")
+        if reference not in (None, "torch"):
+            raise DerivationError(f"reference must be None or 'torch', got {reference!r}")
         equations = self.equations()
         grads = self.engine_gradients()
+        theirs: dict[Value, float] = {}
+        if reference == "torch":
+            from .torch_reference import torch_gradients
+
+            theirs = torch_gradients(
+                self.mlp, self.inputs, self.targets, self._loss, self.reduction
+            )
         rows = [
             ComparisonRow(
                 p.label,
                 self._names.get(self._locations[p], ""),
-                self._locations[p].symbol,
+                self._symbol(self._locations[p]),
                 grads[p],
                 self._equations_gradient(equations, p),
                 self.finite_difference(p, h),
+                theirs.get(p),
             )
             for p in self.parameters()
         ]
         samples = "1 sample" if self.batch_size == 1 else f"{self.batch_size} samples"
-        return Comparison(f"{self.title}, {samples}", rows, h)
+        return Comparison(f"{self.title}, {samples}", rows, h, reference or "")
 
     # -- explain and check a formula ---------------------------------------------------------
 
@@ -521,46 +585,59 @@ class Derivation:
         chains = [self._chain(s, i, location) for i, s in enumerate(equations.samples)]
         grad = self.engine_gradients()[p]
         return Explanation(
-            self._display_name(p), location.symbol, chains, equations.batch_factor, grad
+            self._display_name(p),
+            self._symbol(location),
+            chains,
+            equations.batch_factor,
+            grad,
+            self._gradient_name(p),
         )
 
     def _chain(self, eq: SampleEquations, sample: int, location: _Location) -> Chain:
         q = eq.quantities
         layer, j = location.layer, location.neuron
+        cost, a_name = self.notation.cost, self._written("a", layer, j)
         if layer == q.L:
-            loss = LOSSES[self.loss]
-            numbers = loss.with_numbers(q.a[layer][j], q.y[j], len(q.y))
+            numbers = self._loss.with_numbers(q.a[layer][j], q.y[j], len(q.y))
             upstream = Factor(
                 "upstream error",
-                f"dC/da^{layer}_{j}",
-                f"{loss.formula(f'a_{j}', f'y_{j}')} = {numbers}",
+                f"d{cost}/d{a_name}",
+                f"{self._loss.formula(a_name, self._written('y', j=j))} = {numbers}",
                 eq.output_error[j],
             )
         else:
             paths = tuple(
-                PathTerm(i, q.w[layer + 1][i][j], eq.delta[layer + 1][i])
+                PathTerm(
+                    i,
+                    q.w[layer + 1][i][j],
+                    eq.delta[layer + 1][i],
+                    self._written("a", layer + 1, i),
+                    self._written("w", layer + 1, i, j),
+                    self._delta_name(layer + 1, i),
+                )
                 for i in range(len(q.w[layer + 1]))
             )
+            terms = " + ".join(f"{p.weight_name} × {p.delta_name}" for p in paths)
             upstream = Factor(
                 "upstream error",
-                f"dC/da^{layer}_{j}",
-                f"sum over {len(paths)} paths through layer {layer + 1}:"
-                f" sum_i w^{layer + 1}_i{j} delta^{layer + 1}_i",
+                f"d{cost}/d{a_name}",
+                f"sum over {len(paths)} path{'s' if len(paths) > 1 else ''}: {terms}",
                 matvec(transpose(q.w[layer + 1]), eq.delta[layer + 1])[j],
                 paths,
             )
         activation = self._activations(layer)[j]
+        names = self._neuron_names(layer, j)
         derivative = Factor(
             "activation derivative",
-            f"g'(z^{layer}_{j})",
-            f"{activation}': {_g_prime_rule(activation)} at z = {number(q.z[layer][j])},"
-            f" a = {number(q.a[layer][j])}",
+            self.notation.write(self.notation.derivative, layer, j, **names),
+            f"{activation}': {_g_prime_rule(activation, names['a'], names['z'])}"
+            f" at {names['z']} = {number(q.z[layer][j])}, {names['a']} = {number(q.a[layer][j])}",
             eq.g_prime[layer][j],
         )
         factors = [upstream, derivative]
         if location.input is not None:
             k = location.input
-            name = f"x_{k}" if layer == 1 else f"a^{layer - 1}_{k}"
+            name = self._written("a", layer - 1, k)
             factors.append(
                 Factor("incoming activation", name, _incoming(layer, k), q.a[layer - 1][k])
             )
@@ -745,6 +822,7 @@ class Derivation:
 
     def _target(self, target: Target) -> tuple[list[Value], str, tuple[int, ...]]:
         """The target's parameters (row by row), its name and the shape a formula must give."""
+        cost = f"d{self.notation.cost}"
         if isinstance(target, str) and target[:1] in ("W", "b") and target[1:].isdigit():
             layer = int(target[1:])
             if not 1 <= layer <= len(self.mlp.layers):
@@ -754,12 +832,12 @@ class Derivation:
             neurons = self.mlp.layers[layer - 1].neurons
             if target[0] == "W":
                 parameters = [p for n in neurons for p in n.w]
-                return parameters, f"dC/d{target}", (len(neurons), neurons[0].nin)
+                return parameters, f"{cost}/d{target}", (len(neurons), neurons[0].nin)
             if neurons[0].b is None:
                 raise DerivationError(f"{target}: layer {layer} has no biases")
-            return [n.b for n in neurons], f"dC/d{target}", (len(neurons),)
+            return [n.b for n in neurons], f"{cost}/d{target}", (len(neurons),)
         p = self.parameter(target)
-        return [p], f"dC/d{self._display_name(p)}", ()
+        return [p], self._gradient_name(p), ()
 
     def __repr__(self) -> str:
         return f"<Derivation: {self.title}, {self.batch_size} sample(s)>"

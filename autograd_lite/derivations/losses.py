@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..engine import Value, step
+from ..errors import DerivationTypeError
 from ..nn import (
     binary_cross_entropy,
     half_squared_error,
@@ -23,7 +24,7 @@ from ..symbolic import ATOM, SUM, Symbol
 from .matrices import Matrix
 from .reports import number
 
-__all__ = ["LOSSES", "Loss", "numeral"]
+__all__ = ["LOSSES", "Loss", "custom_loss", "numeral"]
 
 #: A batch's cost from every sample's outputs and targets and the reduction ("mean" or "sum").
 BatchCost = Callable[[list[list[Value]], Matrix, str], Value]
@@ -41,23 +42,48 @@ class Loss:
     batch's cost with the engine's loss of `nn`, `reductions` lists how a batch may combine
     the per-sample costs ("mean", and "sum" for the losses that are per-sample sums),
     `accepts(y)` says which targets the loss takes and `predicts(a)` which outputs
-    (`targets` and `predictions` say it in words)."""
+    (`targets` and `predictions` say it in words). `on_tensors(torch, a, y)` is the same
+    cost in PyTorch, one entry per sample (rows of a and y), for comparing with it. A cost of
+    your own (`custom_loss`) has no written rule: `cost` builds it and the engine
+    differentiates it."""
 
     name: str
-    derivative: Callable[[Any, Any, Any], Any]
+    derivative: Callable[[Any, Any, Any], Any] | None
     batch_cost: BatchCost
     reductions: tuple[str, ...]
     targets: str = "any numbers"
     accepts: Callable[[float], bool] = lambda y: True
     predictions: str = "any numbers"
     predicts: Callable[[float], bool] = lambda a: True
+    cost: Callable[[list[Value], list[float]], Any] | None = None
+    on_tensors: Callable[[Any, Any, Any], Any] | None = None
+
+    def output_error(self, outputs: list[float], targets: list[float]) -> list[float]:
+        """dC_i/da_j for every output j of one sample: the rule on floats, or for a cost of
+        your own the engine's backward() through it."""
+        if self.derivative is not None:
+            return [self.derivative(a, y, len(targets)) for a, y in zip(outputs, targets)]
+        assert self.cost is not None
+        leaves = [Value(a, f"a_{j}") for j, a in enumerate(outputs)]
+        cost = self.cost(leaves, list(targets))
+        if type(cost) is not Value:
+            raise DerivationTypeError(
+                f"the cost {self.name} must return a Value built from the outputs it is given,"
+                f" got {type(cost).__name__} {cost!r}"
+            )
+        cost.backward()
+        return [leaf.grad for leaf in leaves]
 
     def formula(self, a: str = "a_j", y: str = "y_j", n: str = "n") -> str:
         """dC_i/da_j in symbols: the rule evaluated on Symbols named `a`, `y` and `n`."""
+        if self.derivative is None:
+            return f"d/d{a} of {self.name}, by the engine"
         return str(self.derivative(Symbol(a), Symbol(y), Symbol(n)))
 
     def with_numbers(self, a: float, y: float, n: int) -> str:
         """dC_i/da_j with the numbers substituted: the rule evaluated on numerals."""
+        if self.derivative is None:
+            return f"backward() through {self.name} at {number(a)}"
         return str(self.derivative(numeral(a), numeral(y), numeral(n)))
 
 
@@ -88,18 +114,21 @@ LOSSES: dict[str, Loss] = {
             lambda a, y, n: a - y,
             _per_sample(half_squared_error),
             ("mean", "sum"),
+            on_tensors=lambda torch, a, y: 0.5 * ((a - y) ** 2).sum(1),
         ),
         Loss(
             "squared_error",
             lambda a, y, n: 2 * (a - y),
             _per_sample(squared_error),
             ("mean", "sum"),
+            on_tensors=lambda torch, a, y: ((a - y) ** 2).sum(1),
         ),
         Loss(
             "mean_squared_error",
             lambda a, y, n: 2 * (a - y),
             lambda outputs, targets, reduction: mean_squared_error(outputs, targets),
             ("mean",),
+            on_tensors=lambda torch, a, y: ((a - y) ** 2).sum(1),
         ),
         Loss(
             "binary_cross_entropy",
@@ -110,6 +139,9 @@ LOSSES: dict[str, Loss] = {
             lambda y: 0 <= y <= 1,
             "outputs strictly between 0 and 1",
             lambda a: 0 < a < 1,
+            on_tensors=lambda torch, a, y: torch.nn.functional.binary_cross_entropy(
+                a, y, reduction="none"
+            ).mean(1),
         ),
         Loss(
             "hinge_loss",
@@ -118,6 +150,25 @@ LOSSES: dict[str, Loss] = {
             ("mean",),
             "labels -1 or +1",
             lambda y: y in (-1, 1),
+            on_tensors=lambda torch, a, y: torch.relu(1 - y * a).mean(1),
         ),
     )
 }
+
+
+def custom_loss(cost: Callable[[list[Value], list[float]], Any]) -> Loss:
+    """A per-sample cost of your own, `cost(outputs, targets)`: one sample's output Values and
+    its targets in, a Value out. A batch combines it by its mean or sum."""
+    if not callable(cost):
+        raise DerivationTypeError(
+            f"loss must be the name of a loss of nn or a function cost(outputs, targets),"
+            f" got {type(cost).__name__} {cost!r}"
+        )
+    name = getattr(cost, "__name__", "") or "cost"
+    return Loss(
+        "your cost" if name == "<lambda>" else name,
+        None,
+        _per_sample(cost),
+        ("mean", "sum"),
+        cost=cost,
+    )

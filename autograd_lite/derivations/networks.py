@@ -14,9 +14,13 @@ from ..errors import DerivationError
 from ..nn import MLP
 from .equations import Derivation
 from .matrices import Matrix
+from .notation import Notation
 
 __all__ = [
+    "FOUR_EQUATIONS",
+    "MATRIX_FORM",
     "NETWORK_C_INPUT",
+    "NETWORK_C_NOTATION",
     "NETWORK_C_TARGET",
     "NETWORK_C_WEIGHTS",
     "NETWORK_D_BIASES",
@@ -28,6 +32,23 @@ __all__ = [
     "network_c",
     "network_d",
 ]
+
+
+#: The matrix form's names: x1 = f1(W1 x0), ..., E = 1/2 ||x3 - t||^2, entry j of x1 is x1_j.
+MATRIX_FORM = Notation(
+    cost="E",
+    activation="x{l}_{j}",
+    input="x0_{k}",
+    pre_activation="(W{l} x{p})_{j}",
+    target="t_{j}",
+    derivative="f{l}'({z})",
+    weight="W{l}_{jk}",
+    delta="delta{l}_{j}",
+)
+#: Network C's: the cost E, each neuron's derivative written dz0/dz0s, its delta dE/dz0s.
+NETWORK_C_NOTATION = Notation(cost="E", derivative="d{a}/d{z}", delta="dE/d{z}")
+#: The four equations': sigma' for the activation derivative.
+FOUR_EQUATIONS = Notation(derivative="sigma'({z})")
 
 
 def _rounded(rng: random.Random, rows: int, columns: int) -> Matrix:
@@ -46,7 +67,13 @@ def network_a(batch: bool = False) -> Derivation:
     if not batch:
         inputs, targets = inputs[0], targets[0]
     return Derivation(
-        mlp, inputs, targets, "half_squared_error", "sum", title="A: matrix form, 4-5-3-2"
+        mlp,
+        inputs,
+        targets,
+        "half_squared_error",
+        "sum",
+        title="A: matrix form, 4-5-3-2",
+        notation=MATRIX_FORM,
     )
 
 
@@ -110,6 +137,7 @@ def network_c() -> Derivation:
         "half_squared_error",
         aliases=aliases,
         title="C: the 2-2-2 sigmoid network",
+        notation=NETWORK_C_NOTATION,
     )
 
 
@@ -132,4 +160,5 @@ def network_d() -> Derivation:
         list(NETWORK_D_TARGET),
         "half_squared_error",
         title="D: the four equations, 3-4-2",
+        notation=FOUR_EQUATIONS,
     )

@@ -113,7 +113,8 @@ class Table:
 
 @dataclass(frozen=True)
 class ComparisonRow:
-    """One parameter: the engine's grad, the equations' value and a central finite difference."""
+    """One parameter: the engine's grad, the equations' value, a central finite difference and
+    (when asked for) a reference library's gradient, such as PyTorch's."""
 
     label: str
     alias: str
@@ -121,6 +122,7 @@ class ComparisonRow:
     engine: float
     equations: float
     finite_difference: float
+    reference: float | None = None
 
     @property
     def name(self) -> str:
@@ -129,8 +131,10 @@ class ComparisonRow:
 
     @property
     def disagreement(self) -> float:
-        """The largest absolute difference between any two of the three numbers."""
-        values = (self.engine, self.equations, self.finite_difference)
+        """The largest absolute difference between any two of the numbers."""
+        values = [self.engine, self.equations, self.finite_difference]
+        if self.reference is not None:
+            values.append(self.reference)
         return max(values) - min(values)
 
     @property
@@ -143,16 +147,38 @@ class ComparisonRow:
         """Relative error between the engine and the finite difference."""
         return relative_error(self.engine, self.finite_difference)
 
+    @property
+    def reference_error(self) -> float:
+        """Relative error between the engine and the reference (0 without one)."""
+        return 0.0 if self.reference is None else relative_error(self.engine, self.reference)
+
 
 class Comparison(Table):
-    """The comparison table for every weight and bias of a network."""
+    """The comparison table for every weight and bias of a network (with a column for the
+    `reference` library's gradients, "torch", when one was asked for)."""
 
-    HEADERS = ("parameter", "symbol", "engine grad", "equations", "finite diff", "largest gap")
-
-    def __init__(self, title: str, rows: list[ComparisonRow], h: float) -> None:
+    def __init__(
+        self, title: str, rows: list[ComparisonRow], h: float, reference: str = ""
+    ) -> None:
         self.title = title
         self.rows = rows
         self.h = h
+        self.reference = reference
+        reference_column = (f"{reference} grad",) if reference else ()
+        self.HEADERS = (
+            "parameter",
+            "symbol",
+            "engine grad",
+            "equations",
+            "finite diff",
+            *reference_column,
+            "largest gap",
+        )
+
+    @property
+    def max_reference_error(self) -> float:
+        """The largest relative error between engine and reference (0 without one)."""
+        return max(row.reference_error for row in self.rows)
 
     @property
     def max_disagreement(self) -> float:
@@ -186,6 +212,7 @@ class Comparison(Table):
                 number(r.engine),
                 number(r.equations),
                 number(r.finite_difference),
+                *([] if r.reference is None else [number(r.reference)]),
                 small(r.disagreement),
             ]
             for r in self.rows
@@ -195,10 +222,15 @@ class Comparison(Table):
         return self.title
 
     def _summary(self) -> str:
+        reference = (
+            f", engine vs {self.reference} {small(self.max_reference_error)}"
+            if self.reference
+            else ""
+        )
         return (
             f"largest gap {small(self.max_disagreement)}; relative error engine vs equations"
             f" {small(self.max_equations_error)}, engine vs finite difference (h = {self.h:g})"
-            f" {small(self.max_finite_difference_error)}"
+            f" {small(self.max_finite_difference_error)}{reference}"
         )
 
 
@@ -209,11 +241,15 @@ class Comparison(Table):
 @dataclass(frozen=True)
 class PathTerm:
     """One path from a hidden neuron j of layer l to the cost: through neuron i of layer l + 1,
-    contributing w^{l+1}_ij delta^{l+1}_i."""
+    contributing w^{l+1}_ij delta^{l+1}_i; `via`, `weight_name` and `delta_name` are how the
+    derivation writes that neuron, weight and delta."""
 
     neuron: int
     weight: float
     delta: float
+    via: str = ""
+    weight_name: str = ""
+    delta_name: str = ""
 
     @property
     def value(self) -> float:
@@ -252,13 +288,21 @@ class Chain:
 class Explanation:
     """dC/dp for one parameter p as the chain rule builds it: per sample, the upstream error
     dC_i/da, the activation derivative g'(z) and (for a weight) the incoming activation; then
-    the batch factor. `total` is checked against the engine's `grad`."""
+    the batch factor. `total` is checked against the engine's `grad`. `gradient` is how the
+    derivation writes dC/dp (dE/dw100 for network C)."""
 
     def __init__(
-        self, name: str, symbol: str, chains: list[Chain], batch_factor: float, grad: float
+        self,
+        name: str,
+        symbol: str,
+        chains: list[Chain],
+        batch_factor: float,
+        grad: float,
+        gradient: str = "",
     ) -> None:
         self.name = name
         self.symbol = symbol
+        self.gradient = gradient or f"dC/d{symbol}"
         self.chains = chains
         self.batch_factor = batch_factor
         self.grad = grad
@@ -291,7 +335,7 @@ class Explanation:
         return self.difference <= 1e-12 * max(1.0, math.fabs(self.grad))
 
     def __str__(self) -> str:
-        lines = [f"dC/d{self.name} = dC/d{self.symbol}, by the chain rule"]
+        lines = [f"{self.gradient}, by the chain rule"]
         for chain in self.chains:
             if len(self.chains) > 1:
                 lines.append(f" sample {chain.sample}:")
@@ -302,8 +346,8 @@ class Explanation:
                     f" = {number(factor.value)}"
                 )
                 lines.extend(
-                    f"        via neuron {p.neuron}: {number(p.weight)} × {number(p.delta)}"
-                    f" = {number(p.value)}"
+                    f"        via {p.via or f'neuron {p.neuron}'}: {p.weight_name} × {p.delta_name}"
+                    f" = {number(p.weight)} × {number(p.delta)} = {number(p.value)}"
                     for p in factor.paths
                 )
             lines.append(f"  = {number(chain.product)}")
