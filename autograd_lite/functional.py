@@ -20,11 +20,12 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from numbers import Real
-from typing import Any
+from typing import Any, Literal, overload
 
 from .engine import (
     Number,
     Value,
+    chain_product,
     check_gradient,
     forward_sweep,
     local_derivatives,
@@ -41,6 +42,18 @@ __all__ = [
     "hessian",
     "jvp",
 ]
+
+
+@overload
+def grad(
+    output: Value, inputs: Sequence[Value], create_graph: Literal[False] = False
+) -> list[float]: ...
+@overload
+def grad(output: Value, inputs: Sequence[Value], create_graph: Literal[True]) -> list[Value]: ...
+@overload
+def grad(
+    output: Value, inputs: Sequence[Value], create_graph: bool
+) -> list[float] | list[Value]: ...
 
 
 def grad(
@@ -143,9 +156,11 @@ def _reverse_mode(
         return local_derivatives(node, on_values=create_graph)
 
     def accumulate(node: Value, i: int, x: Value, upstream: Any, d: Any, previous: Any) -> Any:
+        if not create_graph:
+            term = chain_product(node, i, upstream, d)
+            return check_gradient(output, x, term if previous is None else previous + term)
         term = _times(upstream, d)
-        total = term if previous is None else _plus(previous, term)
-        return total if create_graph else check_gradient(output, x, total)
+        return term if previous is None else _plus(previous, term)
 
     grads = reverse_sweep(output, accumulate, wrt=inputs, local=local)
     result = [grads.get(x, 0.0) for x in inputs]
