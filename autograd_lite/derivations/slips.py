@@ -40,12 +40,12 @@ SIGN = Slip(
 )
 TWO = Slip(
     "factor 2",
-    "a factor 2 too many (formula = 2 × gradient): the 1/2 of a cost 1/2 (a - y)^2 cancels"
-    " the 2 of the square",
+    "a factor 2 too many (formula = 2 × gradient): a term counted twice, or the 2 of a square"
+    " kept where the cost's 1/2 cancels it",
 )
 HALF = Slip(
     "factor 1/2",
-    "a factor 2 missing (formula = 1/2 × gradient): a cost (a - y)^2 without the 1/2 has"
+    "a factor 2 missing (formula = gradient / 2): a cost (a - y)^2 without the 1/2 has"
     " dC/da = 2 (a - y)",
 )
 ZERO = Slip("zero", "the formula gives 0 where the gradient is not 0")
