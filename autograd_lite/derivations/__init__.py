@@ -25,6 +25,9 @@ The package's modules, in the order the ideas build on each other:
 - `nudging`: `nudge`, what a derivative predicts when a leaf moves by h.
 - `networks`: `network_a` ... `network_d`, the four networks of the published derivations
   (matrix form, per-node form, the 2-2-2 network, the four equations).
+- `exercises`: gradients to derive on those networks, graded by `check_formula`.
+- `torch_reference`: the same network in PyTorch, for `compare(reference="torch")` (loaded
+  only when asked for).
 
 Every public name is importable from `autograd_lite.derivations` itself.
 """
