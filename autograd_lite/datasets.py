@@ -79,7 +79,7 @@ def _check_noise(noise: object, where: str) -> None:
             f"{where}: noise must be a number (a standard deviation such as 0.1),"
             f" got {type(noise).__name__} {noise!r}"
         )
-    if not 0 <= noise < math.inf:
+    if not 0 <= float(noise) < math.inf:
         raise DatasetError(
             f"{where}: noise must be >= 0 and finite (0 for no noise), got {noise!r}"
         )

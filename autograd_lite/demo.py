@@ -28,7 +28,7 @@ def train_moons(
     optimizer = SGD(parameters, lr=1.0)
     report(f"training {model} on {len(points)} two-moons points, {len(parameters)} parameters")
     for step in range(1, steps + 1):
-        scores = [model(point) for point in points]
+        scores = [model.forward(point)[0] for point in points]
         loss = hinge_loss(scores, labels) + 1e-4 * sum(p * p for p in parameters)
         accuracy = sum((s.data > 0) == (y > 0) for s, y in zip(scores, labels)) / len(labels)
         model.zero_grad()
@@ -64,8 +64,8 @@ def train_spirals(
         shuffle(order)
         for start in range(0, len(order), 30):
             batch = order[start : start + 30]
-            loss = sum(cross_entropy(model.forward(points[i]), classes[i]) for i in batch)
-            loss = loss / len(batch)
+            losses = [cross_entropy(model.forward(points[i]), classes[i]) for i in batch]
+            loss = sum(losses[1:], losses[0]) / len(batch)
             model.zero_grad()
             loss.backward()
             optimizer.step()

@@ -242,3 +242,27 @@ def test_network_a_batch_sign_slip():
         return [[-x for x in row] for row in d.outer(d1, q.x)]
 
     assert a.check_formula("W1", flipped).patterns == ("sign",)
+
+
+# ---------------------------------------------------------------------------
+# Every network, A to D: the constant slips on an output weight and a first-layer weight.
+
+
+@pytest.mark.parametrize(
+    "build", [d.network_a, lambda: d.network_a(batch=True), d.network_b, d.network_c, d.network_d]
+)
+@pytest.mark.parametrize("label", ["L1.N0.w1", "L2.N1.w0"])
+def test_constant_slips_are_named_on_every_network(build, label):
+    derivation = build()
+    p = derivation.parameter(label)
+    layer, j, k = int(label[1]), int(label[4]), int(label[7])
+    by_input = {tuple(s.quantities.x): s for s in derivation.equations().samples}
+
+    def correct(q):  # one sample's dC_i/dw, from that sample's equations
+        return by_input[tuple(q.x)].weight_grads[layer][j][k]
+
+    assert derivation.check_formula(p, correct).agrees
+    for factor, patterns in [(-1, ("sign",)), (2, ("factor 2",)), (0.5, ("factor 1/2",))]:
+        check = derivation.check_formula(p, lambda q, f=factor: f * correct(q))
+        assert check.patterns == patterns, (label, factor, check.patterns)
+    assert derivation.check_formula(p, lambda q: 0.0).patterns == ("zero",)

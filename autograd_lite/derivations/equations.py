@@ -108,11 +108,11 @@ class Quantities:
             )
         kind, *index = self._aliases[name]
         if kind in ("x", "y"):
-            return getattr(self, kind)[index[0]]
+            return float(getattr(self, kind)[index[0]])
         table = getattr(self, kind)[index[0]]
         for i in index[1:]:
             table = table[i]
-        return table
+        return float(table)
 
     def __repr__(self) -> str:
         sizes = [len(self.x)] + [len(self.z[n]) for n in range(1, self.L + 1)]
@@ -390,7 +390,8 @@ class Derivation:
         return {"z": self._written("z", layer, j), "a": self._written("a", layer, j)}
 
     def _delta_name(self, layer: int, j: int) -> str:
-        return self.notation.write(self.notation.delta, layer, j, **self._neuron_names(layer, j))
+        names = self._neuron_names(layer, j)
+        return self.notation.write(self.notation.delta, layer, j, z=names["z"], a=names["a"])
 
     def _symbol(self, location: _Location) -> str:
         """The parameter as this derivation writes it: w^l_jk, or network C's w100."""
@@ -417,10 +418,11 @@ class Derivation:
         for layer, module in enumerate(self.mlp.layers, start=1):
             neurons = module.neurons
             w[layer] = [[p.data for p in n.w] for n in neurons]
-            b[layer] = None if neurons[0].b is None else [n.b.data for n in neurons]
+            biases = [n.b.data for n in neurons if n.b is not None]
+            b[layer] = biases or None
             # The engine's own dot on floats, so z matches the graph's z nodes to the bit.
             z[layer] = [
-                dot(row, a[layer - 1], None if b[layer] is None else b[layer][j])
+                dot(row, a[layer - 1], biases[j] if biases else None)
                 for j, row in enumerate(w[layer])
             ]
             a[layer] = [_g(n.activation, zj) for n, zj in zip(neurons, z[layer])]
@@ -498,13 +500,10 @@ class Derivation:
             ]
             for layer in layers
         }
-        bias_grads = {
+        bias_grads: dict[int, Vector | None] = {  # (3): dC/db^l = delta^l
             layer: None
             if samples[0].bias_grads[layer] is None
-            else [
-                factor * sum(s.bias_grads[layer][j] for s in samples)
-                for j in range(len(samples[0].delta[layer]))
-            ]
+            else [factor * sum(column) for column in zip(*(s.delta[layer] for s in samples))]
             for layer in layers
         }
         return Equations(samples, factor, weight_grads, bias_grads)
@@ -512,7 +511,9 @@ class Derivation:
     def _equations_gradient(self, equations: Equations | SampleEquations, p: Value) -> float:
         location = self._locations[p]
         if location.input is None:
-            return equations.bias_grads[location.layer][location.neuron]
+            biases = equations.bias_grads[location.layer]
+            assert biases is not None  # p is a bias, so its layer has biases
+            return biases[location.neuron]
         return equations.weight_grads[location.layer][location.neuron][location.input]
 
     # -- the engine and finite differences ------------------------------------------------
@@ -629,7 +630,7 @@ class Derivation:
         names = self._neuron_names(layer, j)
         derivative = Factor(
             "activation derivative",
-            self.notation.write(self.notation.derivative, layer, j, **names),
+            self.notation.write(self.notation.derivative, layer, j, z=names["z"], a=names["a"]),
             f"{activation}': {_g_prime_rule(activation, names['a'], names['z'])}"
             f" at {names['z']} = {number(q.z[layer][j])}, {names['a']} = {number(q.a[layer][j])}",
             eq.g_prime[layer][j],
@@ -835,7 +836,7 @@ class Derivation:
                 return parameters, f"{cost}/d{target}", (len(neurons), neurons[0].nin)
             if neurons[0].b is None:
                 raise DerivationError(f"{target}: layer {layer} has no biases")
-            return [n.b for n in neurons], f"{cost}/d{target}", (len(neurons),)
+            return [n.b for n in neurons if n.b is not None], f"{cost}/d{target}", (len(neurons),)
         p = self.parameter(target)
         return [p], self._gradient_name(p), ()
 

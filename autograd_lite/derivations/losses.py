@@ -91,7 +91,7 @@ def _per_sample(cost: Callable[[Any, Any], Value]) -> BatchCost:
     """A batch cost that is the mean or the sum of one cost per sample."""
 
     def batch_cost(outputs: list[list[Value]], targets: Matrix, reduction: str) -> Value:
-        total = sum(cost(a, y) for a, y in zip(outputs, targets))
+        total: Value = sum(cost(a, y) for a, y in zip(outputs, targets))  # type: ignore[assignment]
         return total / len(outputs) if reduction == "mean" else total
 
     return batch_cost

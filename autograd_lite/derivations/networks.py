@@ -64,12 +64,10 @@ def network_a(batch: bool = False) -> Derivation:
     mlp = MLP.from_weights(weights, None, ["tanh", "sigmoid"], "sigmoid")
     inputs = [[0.5, -1.0, 0.25, 2.0], [1.0, 0.3, -0.7, 0.0], [-0.4, 0.8, 1.5, -1.2]]
     targets = [[0.2, 0.9], [0.7, 0.1], [0.5, 0.5]]
-    if not batch:
-        inputs, targets = inputs[0], targets[0]
     return Derivation(
         mlp,
-        inputs,
-        targets,
+        inputs if batch else inputs[0],
+        targets if batch else targets[0],
         "half_squared_error",
         "sum",
         title="A: matrix form, 4-5-3-2",

@@ -33,11 +33,12 @@ def nudge(root: Value, leaf: Value, h: float = 1e-3) -> Nudge:
     def tangent(node: Value, known: dict[Value, Any]) -> float:
         """d node/d leaf: the chain rule forwards, through the operands that depend on it."""
         local = local_derivatives(node)
-        return sum(d * known[x] for x, d in zip(node.operands, local) if x in known)
+        return float(sum(d * known[x] for x, d in zip(node.operands, local) if x in known))
 
     def moved(node: Value, known: dict[Value, Any]) -> float:
         """The node's value recomputed with the leaf moved by h."""
         datas = [known.get(x, x.data) if type(x) is Value else x for x in node.operands]
+        assert node.operation is not None  # the sweep visits only computed nodes
         try:
             value = node.operation.forward(*datas)
         except (ValueError, ZeroDivisionError):

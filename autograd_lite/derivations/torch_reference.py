@@ -71,6 +71,7 @@ def torch_gradients(
                 " it with PyTorch, write it with + - * / ** and sum() only"
             ) from None
     else:
+        assert loss.on_tensors is not None  # every loss of nn is written for tensors too
         per_sample = loss.on_tensors(torch, a, y)
     total = per_sample.mean() if reduction == "mean" else per_sample.sum()
     total.backward()
