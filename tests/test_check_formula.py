@@ -266,3 +266,20 @@ def test_constant_slips_are_named_on_every_network(build, label):
         check = derivation.check_formula(p, lambda q, f=factor: f * correct(q))
         assert check.patterns == patterns, (label, factor, check.patterns)
     assert derivation.check_formula(p, lambda q: 0.0).patterns == ("zero",)
+
+
+def test_biases_as_the_weights_of_an_always_on_neuron():
+    dd = d.network_d()
+
+    def augmented(q):  # [W^1 b^1]: the bias is the weight from an input that is always 1
+        return d.outer(d_dw1(q)[0], [*q.x, 1.0])
+
+    check = dd.check_formula("Wb1", augmented)
+    assert check.agrees and len(check.names) == 4 * 4 and check.names[3] == "L1.N0.b"
+    with pytest.raises(al.ShapeError, match="gave a 4x3 matrix; dC/dWb1 is a 4x4 matrix"):
+        dd.check_formula("Wb1", lambda q: d_dw1(q)[1])  # it raised for W's shape only
+    assert dd.check_formula("Wb1", lambda q: [[-v for v in r] for r in augmented(q)]).patterns == (
+        "sign",
+    )
+    with pytest.raises(al.DerivationError, match="no biases"):
+        d.network_c().check_formula("Wb1", augmented)

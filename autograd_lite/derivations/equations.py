@@ -657,13 +657,14 @@ class Derivation:
         """Compare a learner's formula for a gradient with the engine's, and diagnose it.
 
         `target` is a parameter (a Value, label or alias; the formula returns a number) or
-        "W<l>" / "b<l>" (the formula returns that layer's matrix, W^l's shape, or vector); a
-        result of another shape raises ShapeError naming both shapes. `formula(q)` gets one
-        sample's `Quantities` and its values are combined as the loss combines the samples'
-        costs (mean or sum); with `over_batch=True` it gets the list of every sample's and
-        returns the batch gradient itself. `factors` instead gives a single parameter's
-        formula as factors, compared one by one with `explain()`'s (their product is the
-        formula). Agreement: |formula - grad| <= atol, by default rtol times the largest
+        "W<l>" / "b<l>" (the formula returns that layer's matrix, W^l's shape, or vector), or
+        "Wb<l>": W^l with the biases as one more column, the weights from an always-on neuron
+        whose activation is 1. A result of another shape raises ShapeError naming both shapes.
+        `formula(q)` gets one sample's `Quantities` and its values are combined as the loss
+        combines the samples' costs (mean or sum); with `over_batch=True` it gets the list of
+        every sample's and returns the batch gradient itself. `factors` instead gives a single
+        parameter's formula as factors, compared one by one with `explain()`'s (their product
+        is the formula). Agreement: |formula - grad| <= atol, by default rtol times the largest
         |grad| of the target (so a tiny gradient is judged relative to its own size; give
         atol where the gradient is exactly 0). A disagreeing formula is diagnosed: the known
         slips whose numbers it reproduces are in `slips`.
@@ -824,19 +825,25 @@ class Derivation:
     def _target(self, target: Target) -> tuple[list[Value], str, tuple[int, ...]]:
         """The target's parameters (row by row), its name and the shape a formula must give."""
         cost = f"d{self.notation.cost}"
-        if isinstance(target, str) and target[:1] in ("W", "b") and target[1:].isdigit():
-            layer = int(target[1:])
+        kind = target.rstrip("0123456789") if isinstance(target, str) else ""
+        if kind in ("W", "b", "Wb") and len(kind) < len(target):
+            layer = int(target[len(kind) :])
             if not 1 <= layer <= len(self.mlp.layers):
                 raise DerivationError(
                     f"{target}: this network has layers 1 to {len(self.mlp.layers)}"
                 )
             neurons = self.mlp.layers[layer - 1].neurons
-            if target[0] == "W":
+            if kind == "W":
                 parameters = [p for n in neurons for p in n.w]
                 return parameters, f"{cost}/d{target}", (len(neurons), neurons[0].nin)
-            if neurons[0].b is None:
+            biases = [n.b for n in neurons if n.b is not None]
+            if not biases:
                 raise DerivationError(f"{target}: layer {layer} has no biases")
-            return [n.b for n in neurons if n.b is not None], f"{cost}/d{target}", (len(neurons),)
+            if kind == "b":
+                return biases, f"{cost}/d{target}", (len(neurons),)
+            # The bias as the weight from an always-on neuron (a_k = 1): W's last column.
+            augmented = [p for n, b in zip(neurons, biases) for p in (*n.w, b)]
+            return augmented, f"{cost}/d{target}", (len(neurons), neurons[0].nin + 1)
         p = self.parameter(target)
         return [p], self._gradient_name(p), ()
 
