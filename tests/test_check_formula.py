@@ -117,7 +117,8 @@ def test_network_c_published_w100_is_a_sign_slip_and_a_derivative_at_z():
     check = c.check_formula("w100", published)
     assert not check.agrees
     assert check.patterns == ("derivative at z", "sign")
-    assert "needs the activation a = sigmoid(z)" in str(check)
+    assert "needs the activation z0 = sigmoid(z0s), not z0s" in str(check)  # C's names
+    assert "such as z0_desired - z0 where z0 - z0_desired belongs" in str(check)
 
 
 def test_network_c_w000_through_the_untransposed_weights():
@@ -131,7 +132,8 @@ def test_network_c_w000_through_the_untransposed_weights():
     assert c.check_formula("w000", lambda q: w000(q, "w101")).agrees
     check = c.check_formula("w000", lambda q: w000(q, "w110"))  # y1 -> z0 instead of y0 -> z1
     assert check.patterns == ("W vs W^T",)
-    assert "(W^2)^T belongs" in str(check)
+    assert "(W^2)^T belongs: y0 reaches layer 2" in str(check)
+    assert "column 0 of W^2 (w100, w101), not row 0 (w100, w110)" in str(check)
 
 
 def test_network_c_transposed_gradient_of_a_square_matrix():
@@ -191,7 +193,7 @@ def test_network_b_missing_path_and_missing_two():
     assert b.check_formula("w^L-1_22", b_hidden).agrees
     one_path = b.check_formula("w^L-1_22", lambda q: b_hidden(q, outputs=(1,)))
     assert one_path.patterns == ("missing path",)
-    assert "only the path through neuron 1 of layer 3" in str(one_path)
+    assert "only the path through a^3_1" in str(one_path)
     no_two = b.check_formula("w^L-1_22", lambda q: b_hidden(q, two=1))
     assert no_two.patterns == ("factor 1/2",)
 

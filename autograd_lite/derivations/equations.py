@@ -695,7 +695,9 @@ class Derivation:
         slips: tuple[Slip, ...] = ()
         if any(math.fabs(f - e) > tolerance for f, e in zip(values, engine_values)):
             candidates = self._candidates(parameters, expected)
-            constants = constant_slips(self.batch_size, self.reduction == "mean")
+            constants = constant_slips(
+                self.batch_size, self.reduction == "mean", self._difference()
+            )
             slips = diagnose(values, engine_values, candidates, constants, tolerance, rtol)
         return FormulaCheck(
             label, names, values, engine_values, "", tolerance, slips, factor_checks
@@ -727,7 +729,7 @@ class Derivation:
                         z = q.z[location.layer][location.neuron]
                         wrong = self._g_prime(location.layer, z, z, at_z)
                         candidates.append(Candidate((self._slip(at_z),), (wrong,)))
-                    constants = constant_slips(1, True)
+                    constants = constant_slips(1, True, self._difference())
                     slips = diagnose(
                         [value], [factor.value], candidates, constants, tolerance, rtol
                     )
@@ -767,11 +769,13 @@ class Derivation:
         """The slip a variant makes, explained in this network's terms."""
         layer, other = variant.layer, variant.other
         activation = self._activations(layer)[0]
+        z, a = self._written("z", layer, 0), self._written("a", layer, 0)
         if variant.kind == "at z":
             return Slip(
                 "derivative at z",
-                f"layer {layer}'s {activation}' is applied to the pre-activation z, where its"
-                f" rule {_g_prime_rule(activation)} needs the activation a = {activation}(z)",
+                f"{activation}' at layer {layer} is applied to the pre-activation: its rule"
+                f" {_g_prime_rule(activation, a, z)} needs the activation {a} = {activation}({z}),"
+                f" not {z}",
             )
         if variant.kind == "other derivative":
             return Slip(
@@ -780,18 +784,27 @@ class Derivation:
                 f" used at layer {layer}, whose activation is {activation}",
             )
         if variant.kind == "W not transposed":
+            n = len(self.mlp.layers[layer].neurons)
+            column = ", ".join(self._written("w", layer + 1, i, 0) for i in range(n))
+            row = ", ".join(self._written("w", layer + 1, 0, k) for k in range(n))
             return Slip(
                 "W vs W^T",
-                f"W^{layer + 1} where (W^{layer + 1})^T belongs: neuron j of layer {layer}"
-                f" reaches layer {layer + 1} through column j of W^{layer + 1}"
-                f" (the weights w^{layer + 1}_ij), not row j",
+                f"W^{layer + 1} where (W^{layer + 1})^T belongs: {a} reaches layer {layer + 1}"
+                f" through the weights out of it, column 0 of W^{layer + 1} ({column}), not"
+                f" row 0 ({row})",
             )
         return Slip(
             "missing path",
-            f"only the path through neuron {other} of layer {layer + 1}: each neuron of layer"
+            f"only the path through {self._written('a', layer + 1, other)}: each neuron of layer"
             f" {layer} feeds all {len(self.mlp.layers[layer].neurons)} neurons of layer"
             f" {layer + 1}, and the paths add up",
         )
+
+    def _difference(self) -> tuple[str, str]:
+        """The output error as this derivation writes it, the wrong way round and the right
+        way: ("y_0 - a^2_0", "a^2_0 - y_0"), network C's ("z0_desired - z0", "z0 - z0_desired")."""
+        a, y = self._written("a", len(self.mlp.layers), 0), self._written("y", j=0)
+        return f"{y} - {a}", f"{a} - {y}"
 
     def _candidates(self, parameters: list[Value], expected: tuple[int, ...]) -> list[Candidate]:
         """What the equations give for the target, correct and after each structural slip."""

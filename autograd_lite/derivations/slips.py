@@ -33,11 +33,6 @@ class Candidate:
     values: tuple[float, ...]
 
 
-SIGN = Slip(
-    "sign",
-    "the sign is flipped (formula = -1 × gradient): a difference written the wrong way round,"
-    " y - a where dC/da = a - y",
-)
 TWO = Slip(
     "factor 2",
     "a factor 2 too many (formula = 2 × gradient): a term counted twice, or the 2 of a square"
@@ -51,10 +46,19 @@ HALF = Slip(
 ZERO = Slip("zero", "the formula gives 0 where the gradient is not 0")
 
 
-def constant_slips(batch_size: int, mean: bool) -> list[tuple[float, tuple[Slip, ...]]]:
-    """Every constant a slip multiplies a gradient by, with the slips that make it: the sign,
-    2 or 1/2, and for a batch of N > 1 a forgotten or extra 1/N."""
+def constant_slips(
+    batch_size: int, mean: bool, difference: tuple[str, str] = ("y - a", "a - y")
+) -> list[tuple[float, tuple[Slip, ...]]]:
+    """Every constant a slip multiplies a gradient by, with the slips that make it: the sign
+    (a `difference` written the wrong way round: (wrong, right)), 2 or 1/2, and for a batch of
+    N > 1 a forgotten or extra 1/N."""
     n = batch_size
+    wrong, right = difference
+    flipped = Slip(
+        "sign",
+        f"the sign is flipped (formula = -1 × gradient): a difference written the wrong way"
+        f" round, such as {wrong} where {right} belongs",
+    )
     batch: list[tuple[float, tuple[Slip, ...]]] = [(1.0, ())]
     if n > 1 and mean:
         batch.append(
@@ -70,7 +74,7 @@ def constant_slips(batch_size: int, mean: bool) -> list[tuple[float, tuple[Slip,
             (1 / n, (Slip("1/N", f"a 1/N too many (formula = gradient / N, N = {n}): this batch"
                                  " cost is the sum of the samples' costs, not their mean"),))
         )  # fmt: skip
-    sign: list[tuple[float, tuple[Slip, ...]]] = [(1.0, ()), (-1.0, (SIGN,))]
+    sign: list[tuple[float, tuple[Slip, ...]]] = [(1.0, ()), (-1.0, (flipped,))]
     two: list[tuple[float, tuple[Slip, ...]]] = [(1.0, ()), (2.0, (TWO,)), (0.5, (HALF,))]
     return [
         (s * t * b, s_slips + t_slips + b_slips)
