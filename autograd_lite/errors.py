@@ -29,7 +29,6 @@ __all__ = [
     "RendererNotFoundError",
     "ShapeError",
     "StaleGraphError",
-    "describe",
 ]
 
 
