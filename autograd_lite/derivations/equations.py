@@ -838,9 +838,10 @@ class Derivation:
     def _target(self, target: Target) -> tuple[list[Value], str, tuple[int, ...]]:
         """The target's parameters (row by row), its name and the shape a formula must give."""
         cost = f"d{self.notation.cost}"
-        kind = target.rstrip("0123456789") if isinstance(target, str) else ""
-        if kind in ("W", "b", "Wb") and len(kind) < len(target):
-            layer = int(target[len(kind) :])
+        name = target if isinstance(target, str) else ""
+        kind = name.rstrip("0123456789")
+        if kind in ("W", "b", "Wb") and len(kind) < len(name):
+            layer = int(name[len(kind) :])
             if not 1 <= layer <= len(self.mlp.layers):
                 raise DerivationError(
                     f"{target}: this network has layers 1 to {len(self.mlp.layers)}"
