@@ -50,6 +50,8 @@ __all__ = [
     "forward_sweep",
     "local_derivatives",
     "log",
+    "max",
+    "min",
     "reachable",
     "relu",
     "reverse_sweep",
@@ -290,6 +292,12 @@ class Value:
 
     def sqrt(self) -> Value:
         return apply(SQRT, self)
+
+    def max(self, other: Operand) -> Value:
+        return apply(MAX, self, other)
+
+    def min(self, other: Operand) -> Value:
+        return apply(MIN, self, other)
 
     def sin(self) -> Value:
         return apply(SIN, self)
@@ -891,6 +899,14 @@ RELU = Op("relu", lambda x: x if x > 0 else 0.0, lambda out, x: (step(x),))
 SQRT = Op("sqrt", math.sqrt, lambda out, x: (1 / (2 * out),), domain="x >= 0")
 # d|x|/dx = sign(x), taken as 0 at x = 0
 ABS = Op("abs", math.fabs, lambda out, x: (sign(x),))
+# d max(a, b)/da = 1 where a >= b, else 0; d/db = 1 - that (at a tie all of it goes to a)
+MAX = Op(
+    "max", lambda a, b: a if a >= b else b, lambda out, a, b: (1 - step(b - a), step(b - a)), AB
+)
+# d min(a, b)/da = 1 where a <= b, else 0; d/db = 1 - that (at a tie all of it goes to a)
+MIN = Op(
+    "min", lambda a, b: a if a <= b else b, lambda out, a, b: (1 - step(a - b), step(a - b)), AB
+)
 # The unit step and the sign are flat wherever they are differentiable.
 STEP = Op("step", lambda x: 1.0 if x > 0 else 0.0, lambda out, x: (0.0,))
 SIGN = Op("sign", lambda x: (x > 0) - (x < 0) + 0.0, lambda out, x: (0.0,))
@@ -941,6 +957,19 @@ def sqrt(x: Operand) -> Any:
 def abs(x: Operand) -> Any:  # noqa: A001 - same answer as the builtin for numbers
     """|x|.  d|x|/dx = sign(x), taken as 0 at x = 0 (as PyTorch does)."""
     return apply(ABS, x)
+
+
+def max(a: Operand, b: Operand) -> Any:  # noqa: A001 - the builtin's answer for two numbers
+    """The larger of a and b: the gradient goes to it.  d max(a, b)/da = 1 where a >= b, else
+    0, and d/db = 1 - d/da; at a tie a gets all of it (a subgradient; PyTorch's maximum gives
+    each half)."""
+    return apply(MAX, a, b)
+
+
+def min(a: Operand, b: Operand) -> Any:  # noqa: A001 - the builtin's answer for two numbers
+    """The smaller of a and b: the gradient goes to it.  d min(a, b)/da = 1 where a <= b, else
+    0, and d/db = 1 - d/da; at a tie a gets all of it (PyTorch's minimum gives each half)."""
+    return apply(MIN, a, b)
 
 
 def step(x: Operand) -> Any:
