@@ -15,6 +15,7 @@ __all__ = [
     "ChangedFilesError",
     "DatasetError",
     "DerivationError",
+    "DerivationIndexError",
     "DerivationKeyError",
     "DerivationTypeError",
     "DivisionByZeroError",
@@ -29,7 +30,6 @@ __all__ = [
     "RendererNotFoundError",
     "ShapeError",
     "StaleGraphError",
-    "describe",
 ]
 
 
@@ -121,6 +121,10 @@ class DerivationKeyError(AutogradError, KeyError):
 
     def __str__(self) -> str:  # KeyError would show the message in quotes
         return str(self.args[0])
+
+
+class DerivationIndexError(AutogradError, IndexError):
+    """A sample or layer was asked for by a number the derivation does not have."""
 
 
 class DerivationTypeError(AutogradError, TypeError):

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from numbers import Real
 from typing import Any
 
-from .engine import Number, Value, as_float, dot, log, relu, sigmoid, tanh
+from .engine import Number, Value, as_float, as_value, dot, exp, log, relu, sigmoid, tanh
 from .errors import (
     ArgumentTypeError,
     AutogradError,
@@ -34,9 +34,11 @@ __all__ = [
     "Module",
     "Neuron",
     "binary_cross_entropy",
+    "cross_entropy",
     "half_squared_error",
     "hinge_loss",
     "mean_squared_error",
+    "softmax",
     "squared_error",
 ]
 
@@ -198,34 +200,34 @@ class Layer(Module):
 class MLP(Module):
     """A multi-layer perceptron: layers of sizes `nouts` on `nin` inputs.
 
-    Hidden layers use `activation`, the last layer `output_activation`. Layers are named
-    L1, L2, ... Calling it gives the last layer's outputs (a single Value for one output).
+    Hidden layers use `activation`: one name for all of them, or a list with one name per
+    hidden layer (`["tanh", "sigmoid"]`); the last layer uses `output_activation`. Layers are
+    named L1, L2, ... Calling it gives the last layer's outputs (a single Value for one output).
     """
 
     def __init__(
         self,
         nin: int,
         nouts: Sequence[int],
-        activation: str = "tanh",
+        activation: str | Sequence[str] = "tanh",
         output_activation: str = "linear",
         bias: bool = True,
         rng: Rng = None,
     ) -> None:
         _check_size(nin, "nin")
+        if isinstance(nouts, str) or not isinstance(nouts, Sequence):
+            raise ArgumentTypeError(
+                f"nouts must be a list of layer sizes such as [16, 1], got"
+                f" {type(nouts).__name__} {nouts!r}"
+            )
         if not nouts:
             raise ModelError("MLP needs at least one layer size in nouts, e.g. MLP(2, [16, 1])")
-        _check_activation(output_activation)
+        hidden = _hidden_activations(activation, len(nouts) - 1)
+        activations = [*hidden, _check_activation(output_activation, "output_activation")]
         rng = _as_rng(rng)
         sizes = [nin, *nouts]
         self.layers = [
-            Layer(
-                sizes[i],
-                sizes[i + 1],
-                activation if i < len(nouts) - 1 else output_activation,
-                bias,
-                rng,
-                f"L{i + 1}",
-            )
+            Layer(sizes[i], sizes[i + 1], activations[i], bias, rng, f"L{i + 1}")
             for i in range(len(nouts))
         ]
 
@@ -234,7 +236,7 @@ class MLP(Module):
         cls,
         weights: Sequence[Sequence[Sequence[Number]]],
         biases: Sequence[Sequence[Number]] | None = None,
-        activation: str = "tanh",
+        activation: str | Sequence[str] = "tanh",
         output_activation: str = "linear",
     ) -> MLP:
         """Build an MLP from its weight matrices W^1, W^2, ... (W^l is nout x nin).
@@ -299,8 +301,10 @@ class MLP(Module):
     def __repr__(self) -> str:
         sizes = [len(layer.neurons) for layer in self.layers]
         first, last = self.layers[0].neurons[0], self.layers[-1].neurons[0]
+        hidden = [layer.neurons[0].activation for layer in self.layers[:-1]]
+        activation = hidden if len(set(hidden)) > 1 else first.activation
         return (
-            f"MLP(nin={first.nin}, nouts={sizes}, activation={first.activation!r}, "
+            f"MLP(nin={first.nin}, nouts={sizes}, activation={activation!r}, "
             f"output_activation={last.activation!r})"
         )
 
@@ -335,6 +339,12 @@ def binary_cross_entropy(probabilities: Any, targets: Any) -> Value:
     for p, y in pairs:
         if not 0 <= y <= 1:
             raise ModelError(f"binary_cross_entropy: targets must lie in [0, 1], got {y!r}")
+        probability = float(p)
+        if not 0 < probability < 1 and not (probability == y and y in (0, 1)):
+            raise ModelError(
+                "binary_cross_entropy needs predictions strictly between 0 and 1 (a sigmoid"
+                f" output), got {probability!r} for target {y!r}; use output_activation='sigmoid'"
+            )
         if y > 0:
             terms.append(y * log(p))
         if y < 1:
@@ -352,14 +362,55 @@ def hinge_loss(scores: Any, labels: Any) -> Value:
     return sum(relu(1 - y * s) for s, y in pairs) / len(pairs)
 
 
+def softmax(logits: Sequence[Operand]) -> list[Value]:
+    """p_k = e^{s_k} / sum_i e^{s_i}: scores into probabilities that add up to 1.
+
+    Computed as e^{s_k - m} / sum_i e^{s_i - m} with m = max_i s_i (a constant), the same
+    numbers and gradients without overflow for large scores.
+    dp_k/ds_i = p_k ([k == i] - p_i)."""
+    scores = _as_sequence(logits)
+    if not scores:
+        raise ShapeError("softmax needs at least one score")
+    m = max(float(s) for s in scores)
+    exps = [exp(s - m) for s in scores]
+    total = sum(exps)
+    return [e / total for e in exps]
+
+
+def cross_entropy(logits: Sequence[Operand], class_index: int) -> Value:
+    """C = -ln p_c = ln sum_k e^{s_k} - s_c for scores s (logits) of one sample of class c.
+
+    Computed as m + ln sum_k e^{s_k - m} - s_c with m = max_k s_k, so large scores neither
+    overflow nor lose the answer. dC/ds_k = p_k - [k == c] with p = softmax(s)."""
+    scores = _as_sequence(logits)
+    if type(class_index) is not int:
+        raise ArgumentTypeError(
+            f"cross_entropy: class_index must be an int, got {type(class_index).__name__}"
+            f" {class_index!r}"
+        )
+    if not 0 <= class_index < len(scores):
+        raise ShapeError(
+            f"cross_entropy: class_index {class_index} does not name one of the"
+            f" {len(scores)} scores (0 to {len(scores) - 1})"
+        )
+    m = max(float(s) for s in scores)
+    return log(sum(exp(s - m) for s in scores)) - (scores[class_index] - m)
+
+
 class SGD:
     """Plain gradient descent: p <- p - lr * dC/dp for every parameter p."""
 
     def __init__(self, parameters: Iterable[Value], lr: float) -> None:
+        if not isinstance(parameters, Iterable) or isinstance(parameters, (str, Value)):
+            raise ArgumentTypeError(
+                "SGD: parameters must be a list of Values (model.parameters()), got"
+                f" {type(parameters).__name__}"
+            )
         self.parameters = list(parameters)
-        for p in self.parameters:
-            if type(p) is not Value:
-                raise ArgumentTypeError(f"SGD: parameters must be Values, got {type(p).__name__}")
+        if not self.parameters:
+            raise ModelError("SGD: parameters is empty; give it the Values to train")
+        for i, p in enumerate(self.parameters):
+            as_value(p, f"SGD: parameters[{i}]")
         if len(set(self.parameters)) != len(self.parameters):
             twice = next(p for p in self.parameters if self.parameters.count(p) > 1)
             raise ModelError(
@@ -375,7 +426,7 @@ class SGD:
 
     @lr.setter
     def lr(self, lr: float) -> None:
-        lr = Value(lr, "SGD learning rate").data
+        lr = as_float(lr, "SGD: lr (the learning rate)")
         if lr <= 0:
             raise ModelError(f"SGD: the learning rate must be positive, got {lr}")
         self._lr = lr
@@ -414,12 +465,31 @@ def _check_size(n: Any, name: str) -> None:
         raise ModelError(f"{name} must be a positive int, got {n!r}")
 
 
-def _check_activation(activation: Any) -> str:
+def _check_activation(activation: Any, name: str = "activation") -> str:
+    if not isinstance(activation, str):
+        raise ArgumentTypeError(
+            f"{name} must be a name such as 'tanh', got {type(activation).__name__} {activation!r}"
+        )
     if activation not in ACTIVATIONS:
         raise ModelError(
-            f"unknown activation {activation!r}; choose one of {', '.join(map(repr, ACTIVATIONS))}"
+            f"unknown {name} {activation!r}; choose one of {', '.join(map(repr, ACTIVATIONS))}"
         )
     return activation
+
+
+def _hidden_activations(activation: Any, hidden: int) -> list[str]:
+    """One activation name per hidden layer, from one name or a list of them."""
+    if isinstance(activation, str):
+        return [_check_activation(activation)] * hidden
+    if not isinstance(activation, Sequence):
+        return [_check_activation(activation)]
+    if len(activation) != hidden:
+        layers = "1 hidden layer" if hidden == 1 else f"{hidden} hidden layers"
+        raise ModelError(
+            f"activation: {len(activation)} names for {layers}; give one name per hidden layer"
+            " (the last layer's is output_activation), or one name for all"
+        )
+    return [_check_activation(a, f"activation {i}") for i, a in enumerate(activation)]
 
 
 def _as_rng(rng: Rng) -> Any:

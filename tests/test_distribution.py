@@ -59,7 +59,7 @@ def test_sdist_holds_what_the_tests_need(built):
         project_files("tests", "*.py")  # conftest.py, worked_examples.py, random_graphs.py too
         | project_files("notebooks", "*.ipynb")
         | project_files("benchmarks", "*.py")
-        | project_files("autograd_lite", "*.py")
+        | project_files("autograd_lite", "**/*.py")
         | {"README.md", "LICENSE", "pyproject.toml", ".ci/run"}
     )
     assert {"tests/conftest.py", "tests/worked_examples.py", "tests/random_graphs.py"} <= needed
@@ -74,5 +74,5 @@ def test_wheel_ships_every_notebook_in_the_package(built):
         names = set(archive.namelist())
     notebooks = {f"autograd_lite/{name}" for name in project_files("notebooks", "*.ipynb")}
     assert notebooks and notebooks <= names
-    assert project_files("autograd_lite", "*.py") <= names
+    assert project_files("autograd_lite", "**/*.py") <= names
     assert not [name for name in names if name.startswith(("tests/", "notebooks/"))]
