@@ -599,7 +599,7 @@ def _to_torch_sequential(mlp: MLP) -> Any:
 
 def _weights_from_torch(
     module: Any,
-) -> tuple[list[list[list[float]]], list[list[float]] | None, str, str]:
+) -> tuple[list[list[list[float]]], list[list[float]] | None, list[str], str]:
     """`MLP.from_weights`'s arguments for a Sequential of Linear layers and activations."""
     torch = _import_torch()
     if not isinstance(module, torch.nn.Sequential):
@@ -621,12 +621,6 @@ def _weights_from_torch(
             )
     if not layers:
         raise ModelError("from_torch: the Sequential has no Linear layer")
-    hidden = {activation for _, activation in layers[:-1]}
-    if len(hidden) > 1:
-        raise ModelError(
-            f"from_torch: the hidden layers use {sorted(hidden)}; an MLP's hidden layers all"
-            " use one activation"
-        )
     if len({linear.bias is None for linear, _ in layers}) > 1:
         raise ModelError(
             "from_torch: some Linear layers have a bias and some not; an MLP has"
@@ -641,4 +635,5 @@ def _weights_from_torch(
     weights = [linear.weight.detach().tolist() for linear, _ in layers]
     has_bias = layers[0][0].bias is not None
     biases = [linear.bias.detach().tolist() for linear, _ in layers] if has_bias else None
-    return weights, biases, hidden.pop() if hidden else "tanh", layers[-1][1]
+    hidden = [activation for _, activation in layers[:-1]]
+    return weights, biases, hidden, layers[-1][1]
