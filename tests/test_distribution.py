@@ -3,15 +3,16 @@ notebooks inside the package (for `autograd-lite notebooks`)."""
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
 import subprocess
 import sys
 import tarfile
 import zipfile
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import pytest
+from packaging.requirements import Requirement
 
 ROOT = Path(__file__).parent.parent
 NOT_SOURCE = shutil.ignore_patterns(
@@ -28,6 +29,15 @@ NOT_SOURCE = shutil.ignore_patterns(
 )
 
 
+def is_installed(requirement: str) -> bool:
+    """Whether a version that meets `requirement` (such as "setuptools>=77") is installed."""
+    wanted = Requirement(requirement)
+    try:
+        return wanted.specifier.contains(version(wanted.name), prereleases=True)
+    except PackageNotFoundError:
+        return False
+
+
 def project_files(folder: str, pattern: str) -> set[str]:
     return {p.relative_to(ROOT).as_posix() for p in (ROOT / folder).glob(pattern)}
 
@@ -35,11 +45,13 @@ def project_files(folder: str, pattern: str) -> set[str]:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     """The sdist, and the wheel built from it, of a copy of this project."""
-    pytest.importorskip("build", reason="pip install build to build the sdist and the wheel")
-    # With setuptools here, build with it; otherwise let build install it in an isolated venv.
-    isolation = ["--no-isolation"] if importlib.util.find_spec("setuptools") else []
+    build = pytest.importorskip("build", reason="pip install build to build the sdist and wheel")
     source = tmp_path_factory.mktemp("project") / "autograd_lite"
     shutil.copytree(ROOT, source, ignore=NOT_SOURCE)
+    # With the build backend installed here (setuptools>=77), build with it; otherwise let build
+    # install it in an isolated environment.
+    requires = build.ProjectBuilder(source).build_system_requires
+    isolation = ["--no-isolation"] if all(map(is_installed, requires)) else []
     out = source / "dist"
     command = [sys.executable, "-m", "build", *isolation, "--outdir", str(out), str(source)]
     result = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
