@@ -25,7 +25,7 @@ def make_moons(
             f" got {n_samples!r}"
         )
     _check_noise(noise, "make_moons")
-    rng = random.Random(seed)
+    rng = random.Random(_check_seed(seed, "make_moons"))
     n_upper = n_samples // 2
     n_lower = n_samples - n_upper
     points, classes = [], []
@@ -61,7 +61,7 @@ def make_spirals(
             f" least), got {n_samples!r}"
         )
     _check_noise(noise, "make_spirals")
-    rng = random.Random(seed)
+    rng = random.Random(_check_seed(seed, "make_spirals"))
     points, classes = [], []
     for k in range(n_classes):
         n = n_samples // n_classes + (k < n_samples % n_classes)
@@ -79,10 +79,23 @@ def _check_noise(noise: object, where: str) -> None:
             f"{where}: noise must be a number (a standard deviation such as 0.1),"
             f" got {type(noise).__name__} {noise!r}"
         )
-    if not 0 <= float(noise) < math.inf:
+    try:
+        value = float(noise)
+    except OverflowError:  # an int beyond any float
+        value = math.inf
+    if not 0 <= value < math.inf:
         raise DatasetError(
             f"{where}: noise must be >= 0 and finite (0 for no noise), got {noise!r}"
         )
+
+
+def _check_seed(seed: object, where: str) -> int | None:
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
+        raise ArgumentTypeError(
+            f"{where}: seed must be an int (or None for fresh numbers each call), got"
+            f" {type(seed).__name__} {seed!r:.60}"
+        )
+    return seed
 
 
 def _finite(points: list[list[float]], noise: float, where: str) -> list[list[float]]:

@@ -161,7 +161,7 @@ class Value:
                 f"Value label must be a str, got {type(label).__name__} {label!r:.60}"
             )
         if type(data) is not float or data - data != 0.0:  # anything but a finite float
-            if type(data) is Value:
+            if isinstance(data, Value):
                 raise ArgumentTypeError(
                     "Value(...) takes a number, got a Value: use that Value itself, or"
                     " Value(v.data) for a new leaf with its number"
@@ -228,16 +228,16 @@ class Value:
 
     # Ordering compares data; == and hash stay by identity so Values can key dicts and sets.
     def __lt__(self, other: object) -> bool:
-        return self._data < _data_of(other)
+        return bool(self._data < _data_of(other))
 
     def __le__(self, other: object) -> bool:
-        return self._data <= _data_of(other)
+        return bool(self._data <= _data_of(other))
 
     def __gt__(self, other: object) -> bool:
-        return self._data > _data_of(other)
+        return bool(self._data > _data_of(other))
 
     def __ge__(self, other: object) -> bool:
-        return self._data >= _data_of(other)
+        return bool(self._data >= _data_of(other))
 
     def __add__(self, other: Operand) -> Value:
         return _binary(ADD, self, other)
@@ -558,7 +558,9 @@ def chain_product(node: Value, index: int, upstream: float, local: float) -> flo
         return product
     op = node._op
     assert op is not None
-    operands = [Fraction(x._data if type(x) is Value else x) for x in node._operands]
+    operands = [
+        Fraction(x._data) if type(x) is Value else Fraction(cast(float, x)) for x in node._operands
+    ]
     try:
         exact = op.derivatives(Fraction(node._data), *operands)[index] * Fraction(upstream)
         return float(exact)
@@ -744,8 +746,10 @@ def as_value(x: Any, where: str) -> Value:
 def as_list(x: Any, where: str) -> list[Any]:
     """The items of a list, tuple or other sequence; ArgumentTypeError naming `where` (the
     argument) for anything else: None, a number, a str, an unordered set."""
-    if type(x) is list or type(x) is tuple:
-        return list(x) if type(x) is tuple else x
+    if type(x) is list:
+        return x
+    if type(x) is tuple:
+        return list(x)
     if isinstance(x, (str, bytes)) or not isinstance(x, (Sequence, range)):
         raise ArgumentTypeError(
             f"{where} must be a list or tuple, got {type(x).__name__} {x!r:.60}"

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from numbers import Real
 from typing import Any
 
-from .engine import Number, Value, as_float, as_value, dot, exp, log, relu, sigmoid, tanh
+from .engine import Number, Value, as_float, as_list, as_value, dot, exp, log, relu, sigmoid, tanh
 from .errors import (
     ArgumentTypeError,
     AutogradError,
@@ -89,7 +89,7 @@ class Neuron(Module):
         self._g = ACTIVATIONS[activation]
         rng = _as_rng(rng)
         bound = 1 / math.sqrt(nin)
-        prefix = f"{name}." if name else ""
+        prefix = f"{name}." if _check_name(name) else ""
         self.w = [Value(rng.uniform(-bound, bound), f"{prefix}w{k}") for k in range(nin)]
         self.b = Value(rng.uniform(-bound, bound), f"{prefix}b") if bias else None
         self._z_label = f"{prefix}z"
@@ -153,7 +153,7 @@ class Layer(Module):
     ) -> None:
         _check_size(nout, "nout")
         rng = _as_rng(rng)
-        prefix = f"{name}." if name else ""
+        prefix = f"{name}." if _check_name(name) else ""
         self.neurons = [Neuron(nin, activation, bias, rng, f"{prefix}N{j}") for j in range(nout)]
 
     def forward(self, x: Sequence[Operand] | Operand) -> list[Value]:
@@ -222,6 +222,8 @@ class MLP(Module):
             )
         if not nouts:
             raise ModelError("MLP needs at least one layer size in nouts, e.g. MLP(2, [16, 1])")
+        for i, nout in enumerate(nouts):
+            _check_size(nout, f"nouts[{i}]")
         hidden = _hidden_activations(activation, len(nouts) - 1)
         activations = [*hidden, _check_activation(output_activation, "output_activation")]
         rng = _as_rng(rng)
@@ -460,6 +462,15 @@ def _assign(pairs: list[tuple[Value, float]]) -> None:
         p.data = number
 
 
+def _check_name(name: Any) -> str:
+    if not isinstance(name, str):
+        raise ArgumentTypeError(
+            f"name must be a str (the prefix of the parameters' labels), got"
+            f" {type(name).__name__} {name!r:.60}"
+        )
+    return name
+
+
 def _check_size(n: Any, name: str) -> None:
     if type(n) is not int or n < 1:
         raise ModelError(f"{name} must be a positive int, got {n!r}")
@@ -545,6 +556,8 @@ def _pairs(outputs: Any, targets: Any, where: str) -> list[tuple[Any, Any]]:
 
 
 def _check_batch(predictions: Sequence[Any], targets: Sequence[Any], where: str) -> None:
+    as_list(predictions, f"{where}: predictions")
+    as_list(targets, f"{where}: targets")
     if len(predictions) != len(targets) or not predictions:
         raise ShapeError(
             f"{where}: got {len(predictions)} predictions and {len(targets)} targets;"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from ..engine import Value, forward_sweep, local_derivatives, topological_order
+from ..engine import Value, as_float, forward_sweep, local_derivatives, topological_order
 from ..errors import DerivationError, DerivationTypeError, DomainError, NonFiniteError
 from .reports import Nudge, NudgeRow
 
@@ -24,7 +24,7 @@ def nudge(root: Value, leaf: Value, h: float = 1e-3) -> Nudge:
             f"nudge: {leaf.label or 'the node'} was made by {leaf.op!r}; nudge a leaf (an input or"
             " a weight) so that everything downstream can be recomputed"
         )
-    if isinstance(h, bool) or not isinstance(h, (int, float)) or h == 0 or not math.isfinite(h):
+    if isinstance(h, bool) or as_float(h, "nudge: h") == 0:
         raise DerivationError(f"nudge: h must be a non-zero finite number, got {h!r}")
     order = topological_order(root)
     if leaf not in set(order):
