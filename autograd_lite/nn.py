@@ -12,7 +12,7 @@ import math
 import random
 from collections.abc import Callable, Iterable, Sequence
 from numbers import Real
-from typing import Any
+from typing import Any, Protocol, cast
 
 from .engine import Number, Value, as_float, as_list, as_value, dot, exp, log, relu, sigmoid, tanh
 from .errors import (
@@ -43,7 +43,15 @@ __all__ = [
 ]
 
 Operand = Value | Number
-Rng = random.Random | int | None
+
+
+class RandomSource(Protocol):
+    """Where starting weights come from: a `random.Random`, or the `random` module itself."""
+
+    def uniform(self, a: float, b: float, /) -> float: ...
+
+
+Rng = RandomSource | int | None
 
 
 #: The activation functions g a neuron can apply to its weighted sum z ("linear": g(z) = z).
@@ -87,11 +95,11 @@ class Neuron(Module):
         _check_size(nin, "nin")
         self.activation = _check_activation(activation)
         self._g = ACTIVATIONS[activation]
-        rng = _as_rng(rng)
+        source = _as_rng(rng)
         bound = 1 / math.sqrt(nin)
         prefix = f"{name}." if _check_name(name) else ""
-        self.w = [Value(rng.uniform(-bound, bound), f"{prefix}w{k}") for k in range(nin)]
-        self.b = Value(rng.uniform(-bound, bound), f"{prefix}b") if bias else None
+        self.w = [Value(source.uniform(-bound, bound), f"{prefix}w{k}") for k in range(nin)]
+        self.b = Value(source.uniform(-bound, bound), f"{prefix}b") if bias else None
         self._z_label = f"{prefix}z"
         self._a_label = f"{prefix}a"
 
@@ -103,7 +111,7 @@ class Neuron(Module):
     def __call__(self, x: Sequence[Operand] | Operand) -> Value:
         inputs = _as_inputs(x, self.nin)
         try:
-            z = dot(self.w, inputs, self.b)
+            z: Value = dot(self.w, inputs, self.b)
         except AutogradError:
             raise _input_error(inputs, self._z_label[:-2] or "neuron") from None
         z.label = self._z_label
@@ -127,12 +135,13 @@ class Neuron(Module):
         """Each parameter with its new value, every number checked."""
         if len(weights) != self.nin:
             raise ShapeError(f"this neuron has {self.nin} weights, got {len(weights)} numbers")
-        if bias is not None and self.b is None:
-            raise ModelError("this neuron has no bias (it was built with bias=False)")
-        pairs = [(w, Value(number, w.label).data) for w, number in zip(self.w, weights)]
+        parameters, numbers = list(self.w), list(weights)
         if bias is not None:
-            pairs.append((self.b, Value(bias, self.b.label).data))
-        return pairs
+            if self.b is None:
+                raise ModelError("this neuron has no bias (it was built with bias=False)")
+            parameters.append(self.b)
+            numbers.append(bias)
+        return [(p, Value(number, p.label).data) for p, number in zip(parameters, numbers)]
 
     def __repr__(self) -> str:
         return f"Neuron(nin={self.nin}, activation={self.activation!r}, bias={self.b is not None})"
@@ -152,9 +161,9 @@ class Layer(Module):
         name: str = "",
     ) -> None:
         _check_size(nout, "nout")
-        rng = _as_rng(rng)
+        source = _as_rng(rng)
         prefix = f"{name}." if _check_name(name) else ""
-        self.neurons = [Neuron(nin, activation, bias, rng, f"{prefix}N{j}") for j in range(nout)]
+        self.neurons = [Neuron(nin, activation, bias, source, f"{prefix}N{j}") for j in range(nout)]
 
     def forward(self, x: Sequence[Operand] | Operand) -> list[Value]:
         """One Value per neuron, always as a list."""
@@ -226,10 +235,10 @@ class MLP(Module):
             _check_size(nout, f"nouts[{i}]")
         hidden = _hidden_activations(activation, len(nouts) - 1)
         activations = [*hidden, _check_activation(output_activation, "output_activation")]
-        rng = _as_rng(rng)
+        source = _as_rng(rng)
         sizes = [nin, *nouts]
         self.layers = [
-            Layer(sizes[i], sizes[i + 1], activations[i], bias, rng, f"L{i + 1}")
+            Layer(sizes[i], sizes[i + 1], activations[i], bias, source, f"L{i + 1}")
             for i in range(len(nouts))
         ]
 
@@ -268,9 +277,10 @@ class MLP(Module):
 
     def forward(self, x: Sequence[Operand] | Operand) -> list[Value]:
         """The last layer's outputs, always as a list."""
-        for layer in self.layers:
-            x = layer.forward(x)
-        return x
+        outputs = self.layers[0].forward(x)
+        for layer in self.layers[1:]:
+            outputs = layer.forward(outputs)
+        return outputs
 
     def __call__(self, x: Sequence[Operand] | Operand) -> Value | list[Value]:
         out = self.forward(x)
@@ -313,12 +323,13 @@ class MLP(Module):
 
 # ---------------------------------------------------------------------------
 # Losses. One sample's outputs and targets are a Value or number, or equal-length sequences.
+# Each loss of a model's outputs (Values) is a Value: the node to call backward() on.
 
 
 def squared_error(outputs: Any, targets: Any) -> Value:
     """C = sum_j (a_j - y_j)^2 for one sample.  dC/da_j = 2 (a_j - y_j)."""
     pairs = _pairs(outputs, targets, "squared_error")
-    return sum((a - y) ** 2 for a, y in pairs)
+    return cast(Value, sum((a - y) ** 2 for a, y in pairs))
 
 
 def half_squared_error(outputs: Any, targets: Any) -> Value:
@@ -330,7 +341,8 @@ def mean_squared_error(predictions: Sequence[Any], targets: Sequence[Any]) -> Va
     """C = (1/N) sum_i sum_j (a_ij - y_ij)^2 over a batch of N samples: the average of each
     sample's squared_error (for one output per sample, PyTorch's MSELoss)."""
     _check_batch(predictions, targets, "mean_squared_error")
-    return sum(squared_error(a, y) for a, y in zip(predictions, targets)) / len(predictions)
+    costs = sum(squared_error(a, y) for a, y in zip(predictions, targets))
+    return cast(Value, costs / len(predictions))
 
 
 def binary_cross_entropy(probabilities: Any, targets: Any) -> Value:
@@ -351,7 +363,7 @@ def binary_cross_entropy(probabilities: Any, targets: Any) -> Value:
             terms.append(y * log(p))
         if y < 1:
             terms.append((1 - y) * log(1 - p))
-    return -sum(terms) / len(pairs)
+    return cast(Value, -sum(terms) / len(pairs))
 
 
 def hinge_loss(scores: Any, labels: Any) -> Value:
@@ -361,7 +373,7 @@ def hinge_loss(scores: Any, labels: Any) -> Value:
     for _, y in pairs:
         if y not in (-1, 1):
             raise ModelError(f"hinge_loss: labels must be -1 or +1, got {y!r}")
-    return sum(relu(1 - y * s) for s, y in pairs) / len(pairs)
+    return cast(Value, sum(relu(1 - y * s) for s, y in pairs) / len(pairs))
 
 
 def softmax(logits: Sequence[Operand]) -> list[Value]:
@@ -396,7 +408,7 @@ def cross_entropy(logits: Sequence[Operand], class_index: int) -> Value:
             f" {len(scores)} scores (0 to {len(scores) - 1})"
         )
     m = max(float(s) for s in scores)
-    return log(sum(exp(s - m) for s in scores)) - (scores[class_index] - m)
+    return cast(Value, log(sum(exp(s - m) for s in scores)) - (scores[class_index] - m))
 
 
 class SGD:
@@ -503,31 +515,33 @@ def _hidden_activations(activation: Any, hidden: int) -> list[str]:
     return [_check_activation(a, f"activation {i}") for i, a in enumerate(activation)]
 
 
-def _as_rng(rng: Rng) -> Any:
+def _as_rng(rng: Rng) -> RandomSource:
     if rng is None:
         return random
-    if rng is random or isinstance(rng, random.Random):
-        return rng
     if type(rng) is int:
         return random.Random(rng)
+    if isinstance(rng, random.Random) or rng is random:
+        return rng
     raise ArgumentTypeError(
         f"rng must be a random.Random, an int seed or None, got {type(rng).__name__}"
     )
 
 
-def _as_inputs(x: Any, nin: int) -> Sequence[Operand]:
+def _as_inputs(x: Any, nin: int) -> Sequence[Any]:
+    """x as a sequence of nin inputs (each is checked by `dot`, which reads it)."""
+    inputs: Sequence[Any] = x
     if type(x) is list or type(x) is tuple:  # the common case, checked first (it is hot)
         pass
     elif type(x) is Value or isinstance(x, Real):
-        x = (x,)
+        inputs = (x,)
     elif not isinstance(x, Sequence) or isinstance(x, str):
         raise ArgumentTypeError(
             f"the inputs must be a list or tuple of numbers or Values, in order; got"
             f" {type(x).__name__} {x!r:.60}"
         )
-    if len(x) != nin:
-        raise ShapeError(f"expected {nin} inputs, got {len(x)}")
-    return x
+    if len(inputs) != nin:
+        raise ShapeError(f"expected {nin} inputs, got {len(inputs)}")
+    return inputs
 
 
 def _input_error(inputs: Sequence[Any], where: str) -> AutogradError:
