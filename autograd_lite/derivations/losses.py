@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from ..engine import Value, step
 from ..errors import DerivationTypeError
@@ -91,7 +91,7 @@ def _per_sample(cost: Callable[[Any, Any], Value]) -> BatchCost:
     """A batch cost that is the mean or the sum of one cost per sample."""
 
     def batch_cost(outputs: list[list[Value]], targets: Matrix, reduction: str) -> Value:
-        total: Value = sum(cost(a, y) for a, y in zip(outputs, targets))  # type: ignore[assignment]
+        total = cast(Value, sum(cost(a, y) for a, y in zip(outputs, targets)))
         return total / len(outputs) if reduction == "mean" else total
 
     return batch_cost
