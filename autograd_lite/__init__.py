@@ -48,7 +48,7 @@ from .functional import (
     jvp,
 )
 from .nn import ModelError
-from .step import BackwardStep, ForwardStep, StepThrough, step_through
+from .stepping import BackwardStep, ForwardStep, StepThrough, step_through
 
 __version__ = "0.1.0"
 
@@ -78,9 +78,9 @@ __all__ = [
     "compare_modes",
     "compile_graph",
     "derivations",
-    "errors",
     "dot",
     "draw",
+    "errors",
     "exp",
     "find_renderer",
     "grad",

@@ -4,10 +4,14 @@ static HTML of the viewer (the browser tests are in test_viewer_browser.py)."""
 
 from __future__ import annotations
 
+import ast
 import base64
 import math
 import re
+import subprocess
+import sys
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from worked_examples import neuron as neuron_with_named_leaves
@@ -67,33 +71,31 @@ def test_each_step_is_one_chain_rule_application(build: Callable) -> None:
     root, _ = build()
     steps = step_through(root).backward_steps
     order = al.topological_order(root)
+    ids = {node: f"v{i}" for i, node in enumerate(order)}
     # One step per Value operand of every operation, in reverse topological order.
-    expected = [(n, x) for n in reversed(order) for x in n.operands if type(x) is Value]
-    assert [(s.node, s.parent) for s in steps] == expected
-    grad = {n: 0.0 for n in order}
-    grad[root] = 1.0
+    expected = [(ids[n], ids[x]) for n in reversed(order) for x in n.operands if type(x) is Value]
+    assert [(s.node_id, s.parent_id) for s in steps] == expected
+    grad = {ids[n]: 0.0 for n in order}
+    grad[ids[root]] = 1.0
     for s in steps:
-        assert s.upstream == grad[s.node]
+        assert s.upstream == grad[s.node_id]
         assert s.product == s.upstream * s.local
-        assert s.grad_before == grad[s.parent]
+        assert s.grad_before == grad[s.parent_id]
         assert s.grad_after == s.grad_before + s.product
-        grad[s.parent] = s.grad_after
+        grad[s.parent_id] = s.grad_after
 
 
 def test_two_paths_by_hand() -> None:
     loss, (x, y) = two_paths()
     steps = step_through(loss).backward_steps
-    table = [
-        (s.node.label, s.parent.label, s.upstream, s.local, s.grad_before, s.grad_after)
-        for s in steps
-    ]
+    table = [(s.node, s.parent, s.upstream, s.local, s.grad_before, s.grad_after) for s in steps]
     assert table == [
         ("L", "a", 1.0, 1.0, 0.0, 1.0),
         ("L", "x", 1.0, 1.0, 0.0, 1.0),
         ("a", "x", 1.0, -3.0, 1.0, -2.0),  # the second path adds on: 1 + (-3)
         ("a", "y", 1.0, 2.0, 0.0, 2.0),
     ]
-    assert [(s.use, s.uses) for s in steps if s.parent is x] == [(1, 2), (2, 2)]
+    assert [(s.use, s.uses) for s in steps if s.parent == "x"] == [(1, 2), (2, 2)]
     assert (x.grad, y.grad) == (-2.0, 2.0)
 
 
@@ -141,7 +143,7 @@ def test_forward_steps_in_topological_order() -> None:
     o, _ = neuron()
     steps = step_through(o)
     computed = [n for n in al.topological_order(o) if not n.is_leaf]
-    assert [s.node for s in steps.forward_steps] == computed
+    assert [s.node_id for s in steps.forward_steps] == [steps.ids[n] for n in computed]
     assert [s.formula for s in steps.forward_steps] == [
         "x1 * w1",
         "x2 * w2",
@@ -271,10 +273,10 @@ def test_frames_say_what_to_highlight() -> None:
         "done",
     ]
     third = frames[6]  # backward 3: a sends to x through its operand 0
-    a_node = steps.backward_steps[2].node
-    x_node = steps.backward_steps[2].parent
-    assert third.target == ids[x_node] and third.sources == (ids[a_node],)
-    op = f"{ids[a_node]}_op"
+    a_id, x_id = steps.backward_steps[2].node_id, steps.backward_steps[2].parent_id
+    assert (a_id, x_id) == (ids[loss.operands[0]], ids[loss.operands[1]])
+    assert third.target == x_id and third.sources == (a_id,)
+    op = f"{a_id}_op"
     assert third.active == (op, f"{op}_out", f"{op}_in0")
     assert (third.field, third.before, third.after) == ("grad", "grad 1.0000", "grad -2.0000")
 
@@ -315,3 +317,53 @@ def test_viewer_escapes_labels(label: str) -> None:
         label.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
     )
     assert f"with dy/d{escaped} = 3" in page
+
+
+# ---------------------------------------------------------------------------
+# The recorder/viewer split: the viewer is given plain data and ships its CSS and JS as files.
+
+PACKAGE = Path(al.__file__).parent
+
+
+def test_the_viewer_imports_nothing_from_the_package() -> None:
+    """No cycle and no reading of recorder internals: viewer.py takes strings, not Values."""
+    tree = ast.parse((PACKAGE / "viewer.py").read_text())
+    relative = [n for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.level > 0]
+    assert relative == []
+    frames = step_through(two_paths()[0]).frames()
+    assert all(isinstance(v, str) for f in frames for v in (f.kind, f.title, f.target, *f.sources))
+
+
+def test_the_viewer_style_and_script_are_package_files() -> None:
+    page = step_through(two_paths()[0]).html()
+    for name in ("viewer.css", "viewer.js"):
+        text = (PACKAGE / name).read_text()
+        assert len(text) > 1000 and text.strip().splitlines()[-1] in page
+
+
+@pytest.mark.slow
+def test_a_wheel_install_ships_the_viewer_files(tmp_path) -> None:
+    """Built as a user would get it (a non-editable wheel), the viewer still has its CSS and JS."""
+    root = PACKAGE.parent
+    if not (root / "pyproject.toml").exists():
+        pytest.skip("not running from a source checkout")
+    build = [sys.executable, "-m", "build", "--wheel", "--no-isolation", "-o", str(tmp_path)]
+    subprocess.run([*build, str(root)], check=True, capture_output=True, cwd=tmp_path)
+    (wheel,) = tmp_path.glob("*.whl")
+    target = tmp_path / "site"
+    install = [sys.executable, "-m", "pip", "install", "--no-deps", "--target", str(target)]
+    subprocess.run([*install, str(wheel)], check=True, capture_output=True)
+    script = (
+        "import autograd_lite as al; x = al.Value(2.0, 'x'); page = al.step_through(x * x).html();"
+        " print(al.__file__); print('al-controls' in page, '.al-steps' in page)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={"PYTHONPATH": str(target), "PATH": "/usr/bin:/bin"},
+    )
+    where, found = result.stdout.splitlines()
+    assert where.startswith(str(target)) and found == "True True"

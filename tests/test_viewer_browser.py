@@ -109,7 +109,7 @@ def test_next_steps_through_forward_then_backward(open_page) -> None:
     page.click(".al-next")  # forward 1: x1 * w1
     now = page.inner_text(".al-now")
     assert "forward 1 of 5:" in now and "= 2.0000 * (-3.0000)" in now and "= -6.0000" in now
-    product = steps.ids[steps.forward_steps[0].node]
+    product = steps.forward_steps[0].node_id
     assert highlighted(page, "focus") == [product]
     assert sorted(highlighted(page, "source")) == sorted([ids["x1"], ids["w1"]])
     assert field(page, product, -2) == "data -6.0000"

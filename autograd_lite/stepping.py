@@ -10,8 +10,10 @@ with the parent's gradient before and after, so a sum over several paths is visi
 for d node/d parent is printed by evaluating the operation's own derivative rule on symbols
 (`symbolic.symbolic_derivatives`), so the text is the code that computed the number.
 
-The steps print as plain text (`print(steps)`) and show as an HTML viewer (`steps.save(path)`,
-or the last line of a Jupyter cell; see `viewer.py`).
+The record is plain data: `ForwardStep`s and `BackwardStep`s of names, ids (as `draw` gives
+them) and floats, and the `Frame`s the viewer shows. The steps print as plain text
+(`print(steps)`) and show as an HTML viewer (`steps.save(path)`, or the last line of a Jupyter
+cell); `viewer.py` renders the frames and knows nothing of Values.
 """
 
 from __future__ import annotations
@@ -22,12 +24,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .drawing import field_text, node_ids
+from .drawing import DEFAULT_MAX_NODES, draw, field_text, node_ids
 from .engine import Value, topological_order
 from .errors import ArgumentTypeError, DrawError, NonFiniteError
 from .functional import _local_derivatives
 from .symbolic import Symbol, number_text, symbolic_derivatives, symbolic_forward
-from .viewer import viewer_document, viewer_fragment
+from .viewer import Frame, viewer_document, viewer_fragment
 
 __all__ = ["BackwardStep", "ForwardStep", "Frame", "StepThrough", "step_through"]
 
@@ -36,13 +38,16 @@ __all__ = ["BackwardStep", "ForwardStep", "Frame", "StepThrough", "step_through"
 class BackwardStep:
     """One application of the chain rule: `parent.grad += upstream * local`.
 
-    `node` pushes its gradient `upstream` (d root/d node) to its operand number `operand`,
-    `parent`, whose local derivative d node/d parent is `local` (printed as `rule`). `use` counts
-    which of the parent's `uses` (appearances as an operand) this is.
+    Node `node` (its id in the drawing `node_id`) pushes its gradient `upstream` (d root/d node)
+    to its operand number `operand`, `parent`, whose local derivative d node/d parent is `local`
+    (printed as `rule`). `use` counts which of the parent's `uses` (appearances as an operand)
+    this is. Nodes are given by name and id: a step is plain data.
     """
 
-    node: Value
-    parent: Value
+    node: str
+    node_id: str
+    parent: str
+    parent_id: str
     operand: int
     rule: str
     upstream: float
@@ -58,30 +63,10 @@ class BackwardStep:
 class ForwardStep:
     """One node computed from its operands: `node = formula`, which is `value`."""
 
-    node: Value
+    node: str
+    node_id: str
     formula: str
     value: float
-
-
-@dataclass(frozen=True)
-class Frame:
-    """One position of the step-through: what happens, the arithmetic in stages, and what it
-    touches in the drawing (ids as `draw` gives them).
-
-    `stages` are (kind, text) pairs in order: kind is "rule" (symbols), "numbers" (substituted),
-    "result", "total" (a gradient before and after) or "sum" (the sum over a node's uses).
-    `field` ("data" or "grad") of node `target` changes from `before` to `after`.
-    """
-
-    kind: str
-    title: str
-    stages: tuple[tuple[str, str], ...] = ()
-    target: str = ""
-    sources: tuple[str, ...] = ()
-    active: tuple[str, ...] = ()
-    field: str = ""
-    before: str = ""
-    after: str = ""
 
 
 class StepThrough:
@@ -99,13 +84,14 @@ class StepThrough:
         self.order = topological_order(root)
         self.ids = node_ids(root)
         self.names = _names(self.order, self.ids)
+        self.nodes = {node_id: node for node, node_id in self.ids.items()}
         self.forward_steps = [
-            ForwardStep(node, _formula(node, self.names.__getitem__), node.data)
+            ForwardStep(self.names[node], self.ids[node], self._formula(node), node.data)
             for node in self.order
             if not node.is_leaf
         ]
         self.seed_before = root.grad if root.is_leaf else 0.0
-        self.backward_steps = _record_backward(root, self.order, self.names.__getitem__)
+        self.backward_steps = _record_backward(root, self.order, self.names, self.ids)
         self.grads = {node: node.grad for node in self.order}
 
     def __repr__(self) -> str:
@@ -144,7 +130,7 @@ class StepThrough:
     def html(self, **draw_options: Any) -> str:
         """The step-through viewer as an HTML fragment (what Jupyter displays); `rankdir`,
         `cluster` and `max_nodes` are passed on to `draw`."""
-        return viewer_fragment(self, **draw_options)
+        return viewer_fragment(*self._viewer_input(**draw_options))
 
     def _repr_html_(self) -> str:
         return self.html()
@@ -154,12 +140,37 @@ class StepThrough:
         path = Path(path)
         suffix = path.suffix.lower()
         if suffix in (".html", ".htm"):
-            path.write_text(viewer_document(self, **draw_options), encoding="utf-8")
+            document = viewer_document(*self._viewer_input(**draw_options))
+            path.write_text(document, encoding="utf-8")
         elif suffix == ".txt":
             path.write_text(self.text(), encoding="utf-8")
         else:
             raise DrawError(f"save: cannot write {path.name!r}; use a .html or .txt file name")
         return path
+
+    def _viewer_input(
+        self,
+        rankdir: str = "LR",
+        cluster: bool = True,
+        max_nodes: int | None = DEFAULT_MAX_NODES,
+    ) -> tuple[str, str, list[Frame], str]:
+        """What the viewer shows: its title, the drawing as SVG, the frames, the drawing's alt."""
+        labels = {node: name for node, name in self.names.items() if name != node.label}
+        graph = draw(
+            self.root,
+            rankdir=rankdir,
+            precision=self.precision,
+            cluster=cluster,
+            max_nodes=max_nodes,
+            labels=labels,
+        )
+        root = self.names[self.root]
+        return (
+            f"Step through the forward and backward pass of {root}",
+            graph.to_svg(),
+            self.frames(),
+            f"the graph of {root} with its final gradients",
+        )
 
     # -----------------------------------------------------------------------
     # Frames: the arithmetic of each step, in stages.
@@ -170,14 +181,14 @@ class StepThrough:
         return Frame("start", "start: the leaves hold their values:", (("result", given),))
 
     def _forward_frame(self, step: ForwardStep, index: int, total: int) -> Frame:
-        node, node_id = step.node, self.ids[step.node]
+        node, node_id = self.nodes[step.node_id], step.node_id
         numbers = _formula(node, lambda x: self._operand_number(x.data))
         op_id = f"{node_id}_op"
         return Frame(
             "forward",
             f"forward {index} of {total}:",
             (
-                ("rule", f"{self.names[node]} = {step.formula}"),
+                ("rule", f"{step.node} = {step.formula}"),
                 ("numbers", f"= {numbers}"),
                 ("result", f"= {self._number(step.value)}"),
             ),
@@ -209,16 +220,17 @@ class StepThrough:
         )
 
     def _backward_frame(self, step: BackwardStep, index: int, total: int) -> Frame:
-        names, number = self.names, self._number
-        node, parent, root = names[step.node], names[step.parent], names[self.root]
+        number = self._number
+        node, parent, root = step.node, step.parent, self.names[self.root]
+        value, parent_value = self.nodes[step.node_id], self.nodes[step.parent_id]
         local = f"d{node}/d{parent}"
-        repeated = sum(1 for x in step.node.operands if x is step.parent) > 1
+        repeated = sum(1 for x in value.operands if x is parent_value) > 1
         which = f" (operand {step.operand + 1})" if repeated else ""
-        formula = _formula(step.node, names.__getitem__)
+        formula = self._formula(value)
         title = (
             f"backward {index} of {total}: {node} = {formula} sends its gradient to {parent}{which}"
         )
-        local_numbers = _rule(step.node, step.operand, lambda x: self._operand_number(x.data))
+        local_numbers = _rule(value, step.operand, lambda x: self._operand_number(x.data))
         local_text = local_numbers if _reads_as_number(local_numbers) else f"({local_numbers})"
         stages = [
             (
@@ -237,14 +249,13 @@ class StepThrough:
         )
         if step.uses > 1:
             stages += self._sum_stages(step)
-        node_id = self.ids[step.node]
-        op_id = f"{node_id}_op"
+        op_id = f"{step.node_id}_op"
         return Frame(
             "backward",
             title,
             tuple(stages),
-            target=self.ids[step.parent],
-            sources=(node_id,),
+            target=step.parent_id,
+            sources=(step.node_id,),
             active=(op_id, f"{op_id}_out", f"{op_id}_in{step.operand}"),
             field="grad",
             before=field_text("grad", step.grad_before, self.precision),
@@ -258,9 +269,9 @@ class StepThrough:
 
     def _sum_stages(self, step: BackwardStep) -> list[tuple[str, str]]:
         """d root/d parent as the sum over every use of parent, with the terms known so far."""
-        names, root, parent = self.names, self.names[self.root], self.names[step.parent]
-        uses = [s for s in self.backward_steps if s.parent is step.parent]
-        terms = " + ".join(f"d{root}/d{names[s.node]} * d{names[s.node]}/d{parent}" for s in uses)
+        root, parent = self.names[self.root], step.parent
+        uses = [s for s in self.backward_steps if s.parent_id == step.parent_id]
+        terms = " + ".join(f"d{root}/d{s.node} * d{s.node}/d{parent}" for s in uses)
         known = [self._operand_number(s.product) for s in uses[: step.use]]
         numbers = " + ".join(known + ["?"] * (len(uses) - len(known)))
         if len(known) < len(uses):
@@ -271,6 +282,9 @@ class StepThrough:
             ("sum", f"sum over the {len(uses)} uses of {parent}: d{root}/d{parent} = {terms}"),
             ("sum", f"= {numbers}"),
         ]
+
+    def _formula(self, node: Value) -> str:
+        return _formula(node, self.names.__getitem__)
 
     def _number(self, x: float) -> str:
         return f"{x:.{self.precision}f}"
@@ -296,7 +310,7 @@ def step_through(root: Value, precision: int = 4) -> StepThrough:
 
 
 def _record_backward(
-    root: Value, order: list[Value], name: Callable[[Value], str]
+    root: Value, order: list[Value], names: dict[Value, str], ids: dict[Value, str]
 ) -> list[BackwardStep]:
     """`root.backward()`, one `parent.grad += upstream * local` at a time, recorded."""
     uses: dict[Value, int] = {}
@@ -314,7 +328,7 @@ def _record_backward(
         upstream = node.grad
         if upstream - upstream != 0.0:
             raise NonFiniteError(
-                f"the gradient reaching {name(node)} is {upstream}: it overflowed on the way"
+                f"the gradient reaching {names[node]} is {upstream}: it overflowed on the way"
                 " back; scale the loss or the inputs down"
             )
         if node.is_leaf:
@@ -329,10 +343,12 @@ def _record_backward(
             seen[x] = seen.get(x, 0) + 1
             steps.append(
                 BackwardStep(
-                    node=node,
-                    parent=x,
+                    node=names[node],
+                    node_id=ids[node],
+                    parent=names[x],
+                    parent_id=ids[x],
                     operand=i,
-                    rule=_rule(node, i, name),
+                    rule=_rule(node, i, names.__getitem__),
                     upstream=upstream,
                     local=local,
                     product=product,
