@@ -41,6 +41,7 @@ __all__ = [
     "escape_label",
     "escape_record_field",
     "find_renderer",
+    "format_number",
     "node_ids",
     "save",
     "to_svg",
@@ -202,8 +203,27 @@ def save(root: Value, path: str | os.PathLike[str], **options: Any) -> Path:
 
 
 def field_text(name: str, value: float, precision: int) -> str:
-    """One number field of a Value's record, as drawn: `data -6.0000`."""
-    return f"{name} {value:.{precision}f}"
+    """One number field of a Value's record, as drawn: `data -6.000`."""
+    return f"{name} {format_number(value, precision)}"
+
+
+def format_number(x: float, digits: int) -> str:
+    """`x` to `digits` significant digits, in scientific notation when small or large:
+    0.7071, -6.000, 9.000e-7, 1.235e+5 (for digits=4); zero as 0, never -0."""
+    if x == 0:
+        return "0"
+    text = f"{x:#.{digits}g}".rstrip(".")
+    mantissa, _, exponent = text.partition("e")
+    return f"{mantissa.rstrip('.')}e{int(exponent):+d}" if exponent else text
+
+
+def check_precision(precision: Any, where: str) -> None:
+    """Refuse a `precision` that is not a number of significant digits (1 to 17)."""
+    if type(precision) is not int or not 1 <= precision <= 17:
+        raise DrawError(
+            f"{where}: precision (significant digits) must be an int from 1 to 17;"
+            f" got {precision!r}"
+        )
 
 
 def escape_label(text: str) -> str:
@@ -224,8 +244,7 @@ def escape_record_field(text: str) -> str:
 def _check_options(rankdir: str, precision: int, depth: int | None, max_nodes: int | None) -> None:
     if rankdir not in RANKDIRS:
         raise DrawError(f"draw: rankdir must be one of {', '.join(RANKDIRS)}; got {rankdir!r}")
-    if type(precision) is not int or not 0 <= precision <= 17:
-        raise DrawError(f"draw: precision must be an int from 0 to 17; got {precision!r}")
+    check_precision(precision, "draw")
     if depth is not None and (type(depth) is not int or depth < 0):
         raise DrawError(f"draw: depth must be None or an int >= 0; got {depth!r}")
     if max_nodes is not None and (type(max_nodes) is not int or max_nodes < 1):

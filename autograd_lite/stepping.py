@@ -1,13 +1,15 @@
 """Stepping through a computation: the forward pass node by node, and the backward pass one
 chain-rule application at a time.
 
-`step_through(root)` runs the backward pass exactly as `root.backward()` does (same order, same
-arithmetic, same resulting grads) and records every application of the chain rule
+`step_through(root)` runs the backward pass as `root.backward()` does on a fresh graph (same
+order, same arithmetic, same resulting grads: it starts from zeroed grads, so running it twice
+gives the same result) and records every application of the chain rule
 
-    d root/d parent += d root/d node * d node/d parent
+    d root/d parent += d root/d node * ∂node/∂parent
 
-with the parent's gradient before and after, so a sum over several paths is visible. The rule
-for d node/d parent is printed by evaluating the operation's own derivative rule on symbols
+with the parent's gradient before and after, so a sum over several paths is visible. `∂` marks
+the local derivative of one operation, `d` the accumulated total. The rule for ∂node/∂parent is
+printed by evaluating the operation's own derivative rule on symbols
 (`symbolic.symbolic_derivatives`), so the text is the code that computed the number.
 
 The record is plain data: `ForwardStep`s and `BackwardStep`s of names, ids (as `draw` gives
@@ -19,19 +21,26 @@ cell); `viewer.py` renders the frames and knows nothing of Values.
 from __future__ import annotations
 
 import os
+import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .drawing import DEFAULT_MAX_NODES, draw, field_text, node_ids
+from .drawing import DEFAULT_MAX_NODES, check_precision, draw, field_text, format_number, node_ids
 from .engine import Value, topological_order
 from .errors import ArgumentTypeError, DrawError, NonFiniteError
 from .functional import _local_derivatives
-from .symbolic import Symbol, number_text, symbolic_derivatives, symbolic_forward
+from .symbolic import ATOM, UNARY, Symbol, number_text, symbolic_forward
 from .viewer import Frame, viewer_document, viewer_fragment
 
 __all__ = ["BackwardStep", "ForwardStep", "Frame", "StepThrough", "step_through"]
+
+#: A node used more often than this has its sum over uses summarised, not written out term by
+#: term at every use, so the text grows linearly with the graph.
+MAX_SUM_TERMS = 4
+#: The text form's lines are wrapped to this many columns.
+TEXT_WIDTH = 100
 
 
 @dataclass(frozen=True)
@@ -39,9 +48,10 @@ class BackwardStep:
     """One application of the chain rule: `parent.grad += upstream * local`.
 
     Node `node` (its id in the drawing `node_id`) pushes its gradient `upstream` (d root/d node)
-    to its operand number `operand`, `parent`, whose local derivative d node/d parent is `local`
-    (printed as `rule`). `use` counts which of the parent's `uses` (appearances as an operand)
-    this is. Nodes are given by name and id: a step is plain data.
+    to its operand number `operand`, `parent`, whose local derivative ∂node/∂parent is `local`
+    (printed as `rule`, which reads the nodes `reads`). `use` counts which of the parent's
+    `uses` (appearances as an operand) this is. Nodes are given by name and id: a step is plain
+    data.
     """
 
     node: str
@@ -50,6 +60,7 @@ class BackwardStep:
     parent_id: str
     operand: int
     rule: str
+    reads: tuple[str, ...]
     upstream: float
     local: float
     product: float
@@ -74,11 +85,10 @@ class StepThrough:
 
     def __init__(self, root: Value, precision: int = 4) -> None:
         if type(root) is not Value:
-            raise ArgumentTypeError(f"step_through: expected a Value, got {type(root).__name__}")
-        if type(precision) is not int or not 0 <= precision <= 17:
-            raise DrawError(
-                f"step_through: precision must be an int from 0 to 17; got {precision!r}"
+            raise ArgumentTypeError(
+                f"step_through: root must be a Value, got {type(root).__name__} {root!r}"
             )
+        check_precision(precision, "step_through")
         self.root = root
         self.precision = precision
         self.order = topological_order(root)
@@ -90,9 +100,12 @@ class StepThrough:
             for node in self.order
             if not node.is_leaf
         ]
-        self.seed_before = root.grad if root.is_leaf else 0.0
         self.backward_steps = _record_backward(root, self.order, self.names, self.ids)
         self.grads = {node: node.grad for node in self.order}
+        #: The steps that send to each node, by id: the terms of its sum over uses.
+        self.uses: dict[str, list[BackwardStep]] = {}
+        for step in self.backward_steps:
+            self.uses.setdefault(step.parent_id, []).append(step)
 
     def __repr__(self) -> str:
         return (
@@ -114,14 +127,15 @@ class StepThrough:
 
     def text(self) -> str:
         """The steps as plain text: forward steps one per line, backward steps with their
-        arithmetic in stages on the lines below."""
+        arithmetic in stages on the lines below; lines wrapped to 100 columns."""
         lines = []
         for frame in self.frames():
             if frame.kind in ("start", "forward", "done"):
-                lines.append(" ".join([frame.title, *(text for _, text in frame.stages)]))
+                lines += _wrap(" ".join([frame.title, *(text for _, text in frame.stages)]), "")
             else:
-                lines.append(frame.title)
-                lines += ["    " + text for _, text in frame.stages]
+                lines += _wrap(frame.title, "")
+                for _, text in frame.stages:
+                    lines += _wrap(text, "    ")
         return "\n".join(lines) + "\n"
 
     def __str__(self) -> str:
@@ -182,14 +196,13 @@ class StepThrough:
 
     def _forward_frame(self, step: ForwardStep, index: int, total: int) -> Frame:
         node, node_id = self.nodes[step.node_id], step.node_id
-        numbers = _formula(node, lambda x: self._operand_number(x.data))
         op_id = f"{node_id}_op"
         return Frame(
             "forward",
             f"forward {index} of {total}:",
             (
                 ("rule", f"{step.node} = {step.formula}"),
-                ("numbers", f"= {numbers}"),
+                ("numbers", f"= {_formula(node, self._number_symbol)}"),
                 ("result", f"= {self._number(step.value)}"),
             ),
             target=node_id,
@@ -202,47 +215,44 @@ class StepThrough:
 
     def _seed_frame(self) -> Frame:
         root = self.names[self.root]
-        after = self.seed_before + 1.0
         return Frame(
             "seed",
             f"seed: the gradient of {root} with respect to itself is 1",
             (
-                ("rule", f"d{root}/d{root} = 1"),
-                (
-                    "total",
-                    f"{root}.grad: {self._number(self.seed_before)} -> {self._number(after)}",
-                ),
+                ("rule", f"{_total(root, root)} = 1"),
+                ("total", f"{root}.grad: {self._number(0.0)} -> {self._number(1.0)}"),
             ),
             target=self.ids[self.root],
             field="grad",
-            before=field_text("grad", self.seed_before, self.precision),
-            after=field_text("grad", after, self.precision),
+            before=field_text("grad", 0.0, self.precision),
+            after=field_text("grad", 1.0, self.precision),
         )
 
     def _backward_frame(self, step: BackwardStep, index: int, total: int) -> Frame:
-        number = self._number
+        number, operand = self._number, self._operand_number
         node, parent, root = step.node, step.parent, self.names[self.root]
         value, parent_value = self.nodes[step.node_id], self.nodes[step.parent_id]
-        local = f"d{node}/d{parent}"
+        local = _local(node, parent)
         repeated = sum(1 for x in value.operands if x is parent_value) > 1
         which = f" (operand {step.operand + 1})" if repeated else ""
-        formula = self._formula(value)
         title = (
-            f"backward {index} of {total}: {node} = {formula} sends its gradient to {parent}{which}"
+            f"backward {index} of {total}: {node} = {self._formula(value)} sends its gradient"
+            f" to {parent}{which}"
         )
-        local_numbers = _rule(value, step.operand, lambda x: self._operand_number(x.data))
-        local_text = local_numbers if _reads_as_number(local_numbers) else f"({local_numbers})"
+        local_numbers = _rule(value, step.operand, self._number_symbol)
+        plain = _reads_as_number(local_numbers) and not local_numbers.startswith("-")
+        local_text = local_numbers if plain else f"({local_numbers})"
         stages = [
             (
                 "rule",
-                f"d{root}/d{parent} += d{root}/d{node} * {local}, with {local} = {step.rule}",
+                f"{_total(root, parent)} += {_total(root, node)} * {local},"
+                f" with {local} = {step.rule}",
             ),
-            ("numbers", f"= {self._operand_number(step.upstream)} * {local_text}"),
+            ("numbers", f"= {operand(step.upstream)} * {local_text}"),
         ]
         result = f"= {number(step.product)}"
         if not _reads_as_number(local_numbers):
-            factors = f"{self._operand_number(step.upstream)} * {self._operand_number(step.local)}"
-            result = f"= {factors} {result}"
+            result = f"= {operand(step.upstream)} * {operand(step.local)} {result}"
         stages.append(("result", result))
         stages.append(
             ("total", f"{parent}.grad: {number(step.grad_before)} -> {number(step.grad_after)}")
@@ -257,6 +267,7 @@ class StepThrough:
             target=step.parent_id,
             sources=(step.node_id,),
             active=(op_id, f"{op_id}_out", f"{op_id}_in{step.operand}"),
+            reads=step.reads,
             field="grad",
             before=field_text("grad", step.grad_before, self.precision),
             after=field_text("grad", step.grad_after, self.precision),
@@ -268,39 +279,54 @@ class StepThrough:
         return Frame("done", "done: the gradients of the leaves are", (("result", grads),))
 
     def _sum_stages(self, step: BackwardStep) -> list[tuple[str, str]]:
-        """d root/d parent as the sum over every use of parent, with the terms known so far."""
+        """d root/d parent as the sum over every use of parent: each term written out for a
+        node with few uses, the running total for one with many (so the text stays linear)."""
         root, parent = self.names[self.root], step.parent
-        uses = [s for s in self.backward_steps if s.parent_id == step.parent_id]
-        terms = " + ".join(f"d{root}/d{s.node} * d{s.node}/d{parent}" for s in uses)
-        known = [self._operand_number(s.product) for s in uses[: step.use]]
-        numbers = " + ".join(known + ["?"] * (len(uses) - len(known)))
-        if len(known) < len(uses):
-            numbers += f" ({len(known)} of {len(uses)} terms so far)"
+        total = _total(root, parent)
+        heading = f"sum over the {step.uses} uses of {parent}: {total}"
+        complete = step.use == step.uses
+        if step.uses > MAX_SUM_TERMS:
+            done = "all terms" if complete else "so far"
+            return [
+                ("sum", f"{heading} = the sum of ({_total(root, 'user')} * ∂user/∂{parent})"),
+                ("sum", f"= {self._number(step.grad_after)} ({step.use} of {step.uses}, {done})"),
+            ]
+        uses = self.uses[step.parent_id]
+        terms = " + ".join(f"{_total(root, s.node)} * {_local(s.node, parent)}" for s in uses)
+        known = [self._operand_number(s.product) for s in uses if s.use <= step.use]
+        numbers = " + ".join(known + ["?"] * (step.uses - len(known)))
+        if complete:
+            numbers += f" = {self._number(step.grad_after)}"
         else:
-            numbers += f" = {self._number(sum((s.product for s in uses), 0.0))}"
-        return [
-            ("sum", f"sum over the {len(uses)} uses of {parent}: d{root}/d{parent} = {terms}"),
-            ("sum", f"= {numbers}"),
-        ]
+            numbers += f" ({len(known)} of {step.uses} terms so far)"
+        return [("sum", f"{heading} = {terms}"), ("sum", f"= {numbers}")]
 
     def _formula(self, node: Value) -> str:
-        return _formula(node, self.names.__getitem__)
+        return _formula(node, lambda x: _Operand(self.names[x]))
 
     def _number(self, x: float) -> str:
-        return f"{x:.{self.precision}f}"
+        return format_number(x, self.precision)
+
+    def _number_symbol(self, x: Value) -> Symbol:
+        """A node's value inside a formula: a negative number binds like a unary minus, so a
+        formula brackets it where it needs to, `2 * (-3.000)`."""
+        text = self._number(x.data)
+        return _Operand(text, UNARY if text.startswith("-") else ATOM)
 
     def _operand_number(self, x: float) -> str:
-        """A number inside a formula: negative numbers in brackets, `2 * (-3.0000)`."""
+        """A number as a factor: negative numbers in brackets, `2 * (-3.000)`."""
         text = self._number(x)
         return f"({text})" if text.startswith("-") else text
 
 
 def step_through(root: Value, precision: int = 4) -> StepThrough:
     """Run `root`'s backward pass one chain-rule step at a time and record every step (and the
-    forward pass, node by node). Grads end exactly as `root.backward()` leaves them.
+    forward pass, node by node). Every grad in the graph is set to 0 first, so the grads end as
+    one `root.backward()` on a fresh graph leaves them, however often this runs.
 
-    `print(result)` shows the steps as text; in Jupyter the result displays as a step-through
-    viewer; `result.save("steps.html")` writes the viewer as a standalone page.
+    `precision` is the number of significant digits shown. `print(result)` shows the steps as
+    text; in Jupyter the result displays as a step-through viewer; `result.save("steps.html")`
+    writes the viewer as a standalone page.
     """
     return StepThrough(root, precision)
 
@@ -312,15 +338,14 @@ def step_through(root: Value, precision: int = 4) -> StepThrough:
 def _record_backward(
     root: Value, order: list[Value], names: dict[Value, str], ids: dict[Value, str]
 ) -> list[BackwardStep]:
-    """`root.backward()`, one `parent.grad += upstream * local` at a time, recorded."""
+    """`root.backward()` from zeroed grads, one `parent.grad += upstream * local` at a time,
+    recorded."""
     uses: dict[Value, int] = {}
     for node in order:
+        node.grad = 0.0
         for parent in node.parents:
             uses[parent] = uses.get(parent, 0) + 1
-    for node in order:
-        if not node.is_leaf:
-            node.grad = 0.0
-    root.grad += 1.0
+    root.grad = 1.0
     steps = []
     seen: dict[Value, int] = {}
     for node in reversed(order):
@@ -333,6 +358,7 @@ def _record_backward(
             )
         if node.is_leaf:
             continue
+        reads = _reads(node, ids)
         for i, (x, local) in enumerate(zip(node.operands, _local_derivatives(node, False))):
             if type(x) is not Value:
                 continue
@@ -348,7 +374,8 @@ def _record_backward(
                     parent=names[x],
                     parent_id=ids[x],
                     operand=i,
-                    rule=_rule(node, i, names.__getitem__),
+                    rule=_rule(node, i, lambda x: _Operand(names[x])),
+                    reads=reads[i],
                     upstream=upstream,
                     local=local,
                     product=product,
@@ -361,32 +388,116 @@ def _record_backward(
     return steps
 
 
-def _rule(node: Value, operand: int, name: Callable[[Value], str]) -> str:
-    """d node/d operand as a formula in the names `name` gives (numbers stay numbers)."""
-    rule = symbolic_derivatives(node, name)[operand]
+class _Reads:
+    """Stands in for a node in a derivative rule and collects the ids of the nodes the rule
+    reads: `∂(a * b)/∂a = b` reads b; `∂(a + b)/∂a = 1` reads nothing."""
+
+    __slots__ = ("ids",)
+
+    def __init__(self, ids: frozenset[str]) -> None:
+        self.ids = ids
+
+    def _join(self, other: Any) -> _Reads:
+        return _Reads(self.ids | other.ids) if isinstance(other, _Reads) else self
+
+    __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = _join
+    __truediv__ = __rtruediv__ = __pow__ = __rpow__ = _join
+
+    def __neg__(self) -> _Reads:
+        return self
+
+    @classmethod
+    def apply_op(cls, op: Any, operands: tuple[Any, ...]) -> _Reads:
+        """What the engine calls for `log(reads)` and the like."""
+        return cls(frozenset().union(*(x.ids for x in operands if isinstance(x, _Reads))))
+
+
+def _reads(node: Value, ids: dict[Value, str]) -> list[tuple[str, ...]]:
+    """For each operand, the ids of the nodes its local derivative rule reads."""
+    stand_ins = [_Reads(frozenset([ids[x]])) if type(x) is Value else x for x in node.operands]
+    rules = node._op.derivatives(_Reads(frozenset([ids[node]])), *stand_ins)
+    return [tuple(sorted(r.ids)) if isinstance(r, _Reads) else () for r in rules]
+
+
+# ---------------------------------------------------------------------------
+# Text.
+
+
+def _wrt(name: str) -> str:
+    """A name as it follows d or ∂: bare when one character, else bracketed: `dL`, `d(w1)`."""
+    return name if len(name) == 1 else f"({name})"
+
+
+def _total(root: str, name: str) -> str:
+    """The accumulated derivative d root/d name: `dL/dx`, `d(L)/d(L1.N0.w0)`."""
+    return f"d{_wrt(root)}/d{_wrt(name)}"
+
+
+def _local(node: str, operand: str) -> str:
+    """The local derivative of one operation: `∂a/∂x`, `∂(L1.N0.a)/∂(L1.N0.z)`."""
+    return f"∂{_wrt(node)}/∂{_wrt(operand)}"
+
+
+def _wrap(line: str, indent: str) -> list[str]:
+    """One line of the text form, wrapped to TEXT_WIDTH columns (continuations indented)."""
+    return textwrap.wrap(
+        line,
+        TEXT_WIDTH,
+        initial_indent=indent,
+        subsequent_indent=indent + "    ",
+        break_long_words=False,
+        break_on_hyphens=False,
+    ) or [indent]
+
+
+def _rule(node: Value, operand: int, symbol: Callable[[Value], Symbol]) -> str:
+    """∂node/∂operand as a formula, the node and each operand Value written as `symbol` gives
+    (constants stay numbers): the operation's own rule evaluated on symbols."""
+    operands = tuple(symbol(x) if type(x) is Value else x for x in node.operands)
+    rule = node._op.derivatives(symbol(node), *operands)[operand]
     return str(rule) if isinstance(rule, Symbol) else number_text(rule)
 
 
-def _formula(node: Value, name: Callable[[Value], str]) -> str:
-    """How node is computed from its operands, in the names `name` gives: `x * y`."""
-    operands = tuple(Symbol(name(x)) if type(x) is Value else x for x in node.operands)
+class _Operand(Symbol):
+    """A name or a number in a printed rule. Its power of one prints as itself: the power
+    rule n * a ** (n - 1) at n = 2 reads 2 * a."""
+
+    __slots__ = ()
+
+    def __pow__(self, other: Any) -> Symbol:
+        if not isinstance(other, Symbol) and other == 1:
+            return self
+        return super().__pow__(other)
+
+
+def _formula(node: Value, symbol: Callable[[Value], Symbol]) -> str:
+    """How node is computed from its operands, each Value written as `symbol` gives: `x * y`."""
+    operands = tuple(symbol(x) if type(x) is Value else x for x in node.operands)
     return str(symbolic_forward(node._op, operands))
 
 
 def _names(order: list[Value], ids: dict[Value, str]) -> dict[Value, str]:
-    """What each node is called in formulas: its label when no other node has it, else the
-    label with the node's id (`z[v5]`), and the id alone for an unlabelled node."""
-    count: dict[str, int] = {}
+    """What each node is called in formulas: its label when no other node has it; for a label
+    that several computed nodes share (one network's copies, one per sample), the label with
+    its copy number, `s0:L1.N0.z`; the label with the id for shared leaf labels, `w[v3]`; and
+    the id alone for an unlabelled node."""
+    count: dict[tuple[str, bool], int] = {}
     for node in order:
-        count[node.label] = count.get(node.label, 0) + 1
+        key = (node.label, node.is_leaf)
+        count[key] = count.get(key, 0) + 1
+    copies: dict[str, int] = {}
     names = {}
     for node in order:
-        if not node.label:
+        label = node.label
+        if not label:
             names[node] = ids[node]
-        elif count[node.label] == 1:
-            names[node] = node.label
+        elif count.get((label, not node.is_leaf), 0) + count[(label, node.is_leaf)] == 1:
+            names[node] = label
+        elif node.is_leaf:
+            names[node] = f"{label}[{ids[node]}]"
         else:
-            names[node] = f"{node.label}[{ids[node]}]"
+            copy = copies[label] = copies.get(label, -1) + 1
+            names[node] = f"s{copy}:{label}"
     return names
 
 
@@ -395,6 +506,7 @@ def _input_edges(node: Value, op_id: str) -> list[str]:
 
 
 def _reads_as_number(text: str) -> bool:
+    """Whether a printed rule is a plain number (`1`, `(-3.000)`) rather than a formula."""
     try:
         float(text.strip("()"))
     except ValueError:

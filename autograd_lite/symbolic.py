@@ -116,6 +116,11 @@ def _wrap(x: Symbol, binding: int) -> str:
 def _infix(left: Any, operator: str, right: Any, binding: int) -> Symbol:
     left, right = _as_symbol(left), _as_symbol(right)
     # a - (b + c), a / (b * c) and (a ** b) ** c need their brackets; ** groups from the right.
+    # A negative operand is bracketed too, a - (-1) and (-2) * a, except first in a sum.
     right_needs = binding + 1 if operator in ("-", "/") else binding
+    if right.binding == UNARY:
+        right_needs = POWER
     left_needs = binding + 1 if operator == "**" else binding
+    if left.binding == UNARY and binding > SUM:
+        left_needs = POWER
     return Symbol(f"{_wrap(left, left_needs)} {operator} {_wrap(right, right_needs)}", binding)

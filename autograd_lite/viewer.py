@@ -33,7 +33,9 @@ class Frame:
 
     `stages` are (kind, text) pairs in order: kind is "rule" (symbols), "numbers" (substituted),
     "result", "total" (a gradient before and after) or "sum" (the sum over a node's uses).
-    `field` ("data" or "grad") of node `target` changes from `before` to `after`.
+    `field` ("data" or "grad") of node `target` changes from `before` to `after`; `sources`
+    are the nodes it is computed from, `active` the operation and edges at work, `reads` the
+    nodes a backward step's local derivative reads.
     """
 
     kind: str
@@ -42,6 +44,7 @@ class Frame:
     target: str = ""
     sources: tuple[str, ...] = ()
     active: tuple[str, ...] = ()
+    reads: tuple[str, ...] = ()
     field: str = ""
     before: str = ""
     after: str = ""
@@ -99,6 +102,7 @@ def _frame_item(frame: Frame) -> str:
         "data-target": frame.target,
         "data-sources": " ".join(frame.sources),
         "data-active": " ".join(frame.active),
+        "data-reads": " ".join(frame.reads),
         "data-field": frame.field,
         "data-before": frame.before,
         "data-after": frame.after,

@@ -58,10 +58,10 @@ def test_dot_structure_of_a_neuron() -> None:
     assert len(records) == 10  # 5 leaves, 2 products, their sum, n and o
     assert sorted(v["label"] for v in ops.values()) == ["*", "*", "+", "+", "tanh"]
     fields = {record_fields(v["label"])[0]: record_fields(v["label"]) for v in records.values()}
-    assert fields["o"] == ["o", "data 0.7071", "grad 1.0000"]
+    assert fields["o"] == ["o", "data 0.7071", "grad 1.000"]
     assert fields["n"] == ["n", "data 0.8814", "grad 0.5000"]
-    assert fields["w1"] == ["w1", "data -3.0000", "grad 1.0000"]
-    assert fields["x1"] == ["x1", "data 2.0000", "grad -1.5000"]
+    assert fields["w1"] == ["w1", "data -3.000", "grad 1.000"]
+    assert fields["x1"] == ["x1", "data 2.000", "grad -1.500"]
     # Edges flow from operands into the operation and from the operation to its result.
     by_label = {record_fields(v["label"])[0]: k for k, v in records.items()}
     tanh_op = next(k for k, v in ops.items() if v["label"] == "tanh")
@@ -190,9 +190,7 @@ def test_large_graph_refuses_and_says_how_to_draw_part() -> None:
 def test_user_text_is_escaped_in_dot(label: str) -> None:
     source = draw(Value(1.0, label) * 2).source
     nodes, _ = parse_dot(source)  # still one statement per line
-    record = next(
-        v for v in nodes.values() if v.get("shape") == "record" and "1.0000" in v["label"]
-    )
+    record = next(v for v in nodes.values() if v.get("shape") == "record" and "1.000" in v["label"])
     field = record_fields(record["label"])[0]
     unescaped = re.sub(r"\\(.)", r"\1", field).replace("&amp;", "&")
     assert unescaped == label.replace("\t", " ")
@@ -221,7 +219,7 @@ def check_svg(svg: str, root: Value) -> None:
     assert svg_ids(svg, "node") == set(nodes)
     assert svg_ids(svg, "edge") == {e[2] for e in edges}
     texts = svg_texts(svg)
-    assert "data 0.7071" in texts and "grad 1.0000" in texts and "tanh" in texts
+    assert "data 0.7071" in texts and "grad 1.000" in texts and "tanh" in texts
 
 
 def path_with_only(tmp_path, program: str) -> str:

@@ -99,16 +99,24 @@ def test_two_paths_by_hand() -> None:
     assert (x.grad, y.grad) == (-2.0, 2.0)
 
 
-def test_leaves_accumulate_like_backward() -> None:
-    recorded, (rx, _) = two_paths()
-    step_through(recorded)
-    second = step_through(recorded)
-    loss, (x, _) = two_paths()
-    loss.backward()
-    loss.backward()
-    assert rx.grad == x.grad == -4.0
-    assert second.backward_steps[1].grad_before == -2.0  # the first call's gradient is kept
-    assert second.seed_before == 0.0 and recorded.grad == loss.grad == 1.0
+@pytest.mark.parametrize("build", GRAPHS, ids=lambda f: f.__name__)
+def test_running_twice_gives_the_grads_of_one_backward(build: Callable) -> None:
+    """Re-running a notebook cell: the second run starts from zeroed grads, so nothing doubles,
+    and every sum over uses agrees with the total it explains."""
+    recorded_root, recorded_leaves = build()
+    step_through(recorded_root)
+    second = step_through(recorded_root)
+    root, leaves = build()
+    root.backward()
+    assert [p.grad for p in recorded_leaves] == [p.grad for p in leaves]
+    for parent_id, uses in second.uses.items():
+        assert uses[0].grad_before == 0.0
+        assert uses[-1].grad_after == second.grads[second.nodes[parent_id]]
+    x_steps = [s for s in second.backward_steps if s.parent == "x"]
+    if build is two_paths:
+        assert [(s.grad_before, s.grad_after) for s in x_steps] == [(0.0, 1.0), (1.0, -2.0)]
+        assert "x.grad: 1.000 -> -2.000" in second.text()
+        assert "= 1.000 + (-3.000) = -2.000" in second.text()
 
 
 def test_grads_match_pytorch() -> None:
@@ -166,37 +174,37 @@ def test_unlabelled_and_duplicate_labels_get_distinct_names() -> None:
 
 
 TWO_PATHS_TEXT = """\
-start: the leaves hold their values: x = 2.0000, y = -3.0000
-forward 1 of 2: a = x * y = 2.0000 * (-3.0000) = -6.0000
-forward 2 of 2: L = a + x = (-6.0000) + 2.0000 = -4.0000
+start: the leaves hold their values: x = 2.000, y = -3.000
+forward 1 of 2: a = x * y = 2.000 * (-3.000) = -6.000
+forward 2 of 2: L = a + x = -6.000 + 2.000 = -4.000
 seed: the gradient of L with respect to itself is 1
     dL/dL = 1
-    L.grad: 0.0000 -> 1.0000
+    L.grad: 0 -> 1.000
 backward 1 of 4: L = a + x sends its gradient to a
-    dL/da += dL/dL * dL/da, with dL/da = 1
-    = 1.0000 * 1
-    = 1.0000
-    a.grad: 0.0000 -> 1.0000
+    dL/da += dL/dL * ∂L/∂a, with ∂L/∂a = 1
+    = 1.000 * 1
+    = 1.000
+    a.grad: 0 -> 1.000
 backward 2 of 4: L = a + x sends its gradient to x
-    dL/dx += dL/dL * dL/dx, with dL/dx = 1
-    = 1.0000 * 1
-    = 1.0000
-    x.grad: 0.0000 -> 1.0000
-    sum over the 2 uses of x: dL/dx = dL/dL * dL/dx + dL/da * da/dx
-    = 1.0000 + ? (1 of 2 terms so far)
+    dL/dx += dL/dL * ∂L/∂x, with ∂L/∂x = 1
+    = 1.000 * 1
+    = 1.000
+    x.grad: 0 -> 1.000
+    sum over the 2 uses of x: dL/dx = dL/dL * ∂L/∂x + dL/da * ∂a/∂x
+    = 1.000 + ? (1 of 2 terms so far)
 backward 3 of 4: a = x * y sends its gradient to x
-    dL/dx += dL/da * da/dx, with da/dx = y
-    = 1.0000 * (-3.0000)
-    = -3.0000
-    x.grad: 1.0000 -> -2.0000
-    sum over the 2 uses of x: dL/dx = dL/dL * dL/dx + dL/da * da/dx
-    = 1.0000 + (-3.0000) = -2.0000
+    dL/dx += dL/da * ∂a/∂x, with ∂a/∂x = y
+    = 1.000 * (-3.000)
+    = -3.000
+    x.grad: 1.000 -> -2.000
+    sum over the 2 uses of x: dL/dx = dL/dL * ∂L/∂x + dL/da * ∂a/∂x
+    = 1.000 + (-3.000) = -2.000
 backward 4 of 4: a = x * y sends its gradient to y
-    dL/dy += dL/da * da/dy, with da/dy = x
-    = 1.0000 * 2.0000
-    = 2.0000
-    y.grad: 0.0000 -> 2.0000
-done: the gradients of the leaves are x.grad = -2.0000, y.grad = 2.0000
+    dL/dy += dL/da * ∂a/∂y, with ∂a/∂y = x
+    = 1.000 * 2.000
+    = 2.000
+    y.grad: 0 -> 2.000
+done: the gradients of the leaves are x.grad = -2.000, y.grad = 2.000
 """
 
 
@@ -208,10 +216,10 @@ def test_text_form_shows_a_composite_rule_with_numbers() -> None:
     text = step_through(neuron()[0], precision=3).text()
     assert (
         "backward 1 of 9: o = tanh(n) sends its gradient to n\n"
-        "    do/dn += do/do * do/dn, with do/dn = 1 - o * o\n"
-        "    = 1.000 * (1 - 0.707 * 0.707)\n"
-        "    = 1.000 * 0.500 = 0.500\n"
-        "    n.grad: 0.000 -> 0.500\n"
+        "    do/dn += do/do * ∂o/∂n, with ∂o/∂n = 1 - o * o\n"
+        "    = 1.00 * (1 - 0.707 * 0.707)\n"
+        "    = 1.00 * 0.500 = 0.500\n"
+        "    n.grad: 0 -> 0.500\n"
     ) in text
 
 
@@ -251,12 +259,13 @@ def test_an_infinite_leaf_gradient_is_reported_like_backward() -> None:
 
 
 def test_bad_arguments() -> None:
-    with pytest.raises(TypeError, match="expected a Value"):
+    with pytest.raises(TypeError, match=r"root must be a Value, got float 2\.0"):
         step_through(2.0)
-    with pytest.raises(al.ArgumentTypeError, match="expected a Value"):
-        step_through(2.0)
-    with pytest.raises(al.DrawError, match="precision"):
-        step_through(Value(1.0), precision=40)
+    with pytest.raises(al.ArgumentTypeError, match="root must be a Value, got NoneType"):
+        step_through(None)
+    for bad in (40, 0, 2.5, None, "4"):
+        with pytest.raises(al.DrawError, match=r"precision \(significant digits\) must be an int"):
+            step_through(Value(1.0), precision=bad)
 
 
 def test_frames_say_what_to_highlight() -> None:
@@ -278,7 +287,105 @@ def test_frames_say_what_to_highlight() -> None:
     assert third.target == x_id and third.sources == (a_id,)
     op = f"{a_id}_op"
     assert third.active == (op, f"{op}_out", f"{op}_in0")
-    assert (third.field, third.before, third.after) == ("grad", "grad 1.0000", "grad -2.0000")
+    assert (third.field, third.before, third.after) == ("grad", "grad 1.000", "grad -2.000")
+
+
+# ---------------------------------------------------------------------------
+# Notation, numbers and size of the text form (issue 13).
+
+
+def test_local_derivatives_are_marked_apart_from_totals_with_bracketed_labels() -> None:
+    """∂ for one operation's local derivative, d for the accumulated total; a label longer
+    than one character in brackets, so a dotted label reads as one name."""
+    neuron = nn.Neuron(2, activation="tanh", name="L1.N0")
+    neuron.set_weights([-3.0, 1.0], bias=6.8813735870195432)
+    a = neuron([Value(2.0, "x0"), Value(0.0, "x1")])
+    text = " ".join(step_through(a).text().split())  # wrapped lines joined
+    assert (
+        "d(L1.N0.a)/d(L1.N0.z) += d(L1.N0.a)/d(L1.N0.a) * ∂(L1.N0.a)/∂(L1.N0.z),"
+        " with ∂(L1.N0.a)/∂(L1.N0.z) = 1 - L1.N0.a * L1.N0.a"
+    ) in text
+    assert "dL1.N0" not in text and "/dL1" not in text
+    two_paths_text = step_through(two_paths()[0]).text()
+    assert "dL/dx += dL/da * ∂a/∂x, with ∂a/∂x = y" in two_paths_text
+    assert "sum over the 2 uses of x: dL/dx = dL/dL * ∂L/∂x + dL/da * ∂a/∂x" in two_paths_text
+
+
+def test_small_gradients_keep_significant_digits() -> None:
+    x = Value(3e-7, "x")
+    y = x * x
+    y.label = "y"
+    text = step_through(y).text()
+    assert "x.grad: 0 -> 3.000e-7" in text and "x.grad: 3.000e-7 -> 6.000e-7" in text
+    assert "0.0000" not in text
+    assert step_through(y, precision=2).backward_steps[1].grad_after == 6e-7
+
+
+def test_formulas_bracket_negative_numbers_once_and_drop_a_power_of_one() -> None:
+    x = Value(-0.2336, "x")
+    t = al.tanh(x)
+    t.label = "t"
+    shifted = t - (-1.0)
+    shifted.label = "s"
+    squared = shifted**2
+    squared.label = "q"
+    text = step_through(squared).text()
+    assert "t = tanh(x) = tanh(-0.2336) = -0.2294" in text
+    assert "s = t - (-1) = -0.2294 - (-1) = 0.7706" in text
+    assert "= 1.541 * (1 - (-0.2294) * (-0.2294))" in text
+    assert "with ∂q/∂s = 2 * s\n" in text and "** 1" not in text
+    assert "((" not in text and "- -" not in text
+
+
+def test_text_lines_fit_100_columns_for_an_mlp() -> None:
+    model = nn.MLP(2, [4, 4, 1], rng=0)
+    points = [[0.5, -1.0], [1.5, 0.25]]
+    loss = nn.mean_squared_error([model(p) for p in points], [1.0, -1.0])
+    text = step_through(loss).text()
+    widths = [len(line) for line in text.splitlines()]
+    assert max(widths) <= 100 and len(widths) > 500
+
+
+def test_the_text_form_grows_linearly_with_how_often_a_node_is_used() -> None:
+    """A node used n times: the text per use stays the same size (it was quadratic)."""
+
+    def text_size(uses: int) -> int:
+        x = Value(0.5, "x")
+        total = x * 1.0
+        for _ in range(uses - 1):
+            total = total + x
+        total.label = "L"
+        return len(step_through(total).text())
+
+    small, large = text_size(500), text_size(1000)
+    assert large < 2.05 * small
+    assert small < 500 * 600  # a few hundred characters per use
+
+
+def test_per_sample_copies_are_named_by_sample() -> None:
+    """A network called once per sample: each copy of L1.N0.z is named by its sample."""
+    model = nn.MLP(2, [1], activation="tanh", rng=3)
+    loss = nn.mean_squared_error([model([1.0, 2.0]), model([0.5, -1.0])], [1.0, 0.0])
+    steps = step_through(loss)
+    names = set(steps.names.values())
+    assert {"s0:L1.N0.z", "s1:L1.N0.z"} <= names
+    assert {"L1.N0.w0", "L1.N0.w1", "L1.N0.b"} <= names  # shared weights keep their label
+    assert not any("[v" in name for name in names)
+
+
+def test_a_backward_step_records_which_nodes_its_rule_reads() -> None:
+    loss, (x, y) = two_paths()
+    steps = step_through(loss)
+    ids = steps.ids
+    by_pair = {(s.node, s.parent): s for s in steps.backward_steps}
+    assert by_pair["a", "x"].reads == (ids[y],)  # ∂(x * y)/∂x = y
+    assert by_pair["a", "y"].reads == (ids[x],)
+    assert by_pair["L", "x"].reads == ()  # ∂(a + x)/∂x = 1 reads nothing
+    o, _ = neuron()
+    first = step_through(o).backward_steps[0]
+    assert first.reads == (first.node_id,)  # ∂tanh(n)/∂n = 1 - o * o reads the output o
+    frame = next(f for f in step_through(loss).frames() if f.title.startswith("backward 3"))
+    assert frame.reads == (ids[y],)
 
 
 # ---------------------------------------------------------------------------
@@ -294,10 +401,10 @@ def test_viewer_html_is_self_contained_and_lists_every_step(tmp_path) -> None:
     assert page.count("<script>") == 1 and page.count("<img") == 1
     picture = re.search(r'src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)"', page)
     svg = base64.b64decode(picture.group(1)).decode()
-    assert svg.startswith("<svg") and "data 0.7071" in svg and "grad 1.0000" in svg
+    assert svg.startswith("<svg") and "data 0.7071" in svg and "grad 1.000" in svg
     assert page.count('<li class="al-frame') == len(steps.frames()) == 17
-    assert "do/dn += do/do * do/dn, with do/dn = 1 - o * o" in page
-    assert "n.grad: 0.0000 -&gt; 0.5000" in page
+    assert "do/dn += do/do * ∂o/∂n, with ∂o/∂n = 1 - o * o" in page
+    assert "n.grad: 0 -&gt; 0.5000" in page
     assert "<details" in page and "open>" in page  # the list shows without scripts
     assert steps._repr_html_().startswith('<div class="al-steps"')
     assert steps.save(tmp_path / "s.txt").read_text() == steps.text()
@@ -316,7 +423,7 @@ def test_viewer_escapes_labels(label: str) -> None:
     escaped = (
         label.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
     )
-    assert f"with dy/d{escaped} = 3" in page
+    assert f"with ∂y/∂({escaped}) = 3" in page
 
 
 # ---------------------------------------------------------------------------
