@@ -6,28 +6,36 @@ operands and its result, so edges point the way data flows. Node ids are stable:
 position i of `topological_order(root)` is `v{i}`, its operation `v{i}_op`, and the edge from the
 operation's k-th operand is `v{i}_op_in{k}` (`v{i}_op_out` leads to the result); the step-through
 viewer finds nodes and edges in the SVG by these ids.
+
+A network's inputs, the constants a neuron's weighted sum (`dot`) is given, are drawn once per
+sample as labelled nodes (`x0 = 0.5`, or `s1:x0 = 1.5` when several samples are drawn) with an
+edge to every neuron that reads them. Clusters box a neuron's parameters (inside its layer's
+box); the computed nodes stay outside, because boxes around them make the layout a staircase.
 """
 
 from __future__ import annotations
 
+import base64
+import html
 import os
 import shutil
 import subprocess
 import sys
 import sysconfig
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import graphviz
 
-from .engine import Value, topological_order
+from .engine import DOT, Value, topological_order
 from .errors import (
     ArgumentTypeError,
     DrawError,
     GraphTooLargeError,
     RendererNotFoundError,
     RenderError,
+    describe,
 )
 
 __all__ = [
@@ -57,7 +65,8 @@ HIGHLIGHT_COLOR = "#ffd54f"
 LEAF_COLOR = "#e8f1fb"
 VALUE_COLOR = "#ffffff"
 OP_COLOR = "#f1f1f1"
-CLUSTER_COLOR = "#9e9e9e"
+CLUSTER_COLOR = "#616161"  # 6.2:1 on white: cluster titles are text too
+FONT_SIZE = "12"
 
 
 def find_renderer() -> str:
@@ -95,8 +104,11 @@ def render(source: str, fmt: str) -> bytes:
 
 
 class Graph(graphviz.Digraph):
-    """A `graphviz.Digraph` that renders with `find_renderer()` and shows itself as SVG in
-    Jupyter (the graphviz package's `_repr_mimebundle_` calls `pipe`)."""
+    """A `graphviz.Digraph` that renders with `find_renderer()` and shows itself in Jupyter as
+    SVG and, for an untrusted notebook (which drops SVG output), as an `<img>` of that SVG."""
+
+    #: What the picture shows, for the image's alt text.
+    alt = "a computation graph"
 
     def pipe(  # the graphviz package's signature, hence `format`
         self,
@@ -111,6 +123,25 @@ class Graph(graphviz.Digraph):
     def to_svg(self) -> str:
         """The picture as an SVG document."""
         return self.pipe("svg", encoding="utf-8")
+
+    def _repr_mimebundle_(
+        self,
+        include: Iterable[str] | None = None,
+        exclude: Iterable[str] | None = None,
+        **_: Any,
+    ) -> dict[str, str]:
+        """What Jupyter shows: the SVG, and HTML holding it as an image. A notebook that is
+        not trusted drops the SVG but keeps an `<img>` with a data URI after sanitising."""
+        svg = self.to_svg()
+        picture = base64.b64encode(svg.encode()).decode()
+        bundle = {
+            "image/svg+xml": svg,
+            "text/html": f'<img src="data:image/svg+xml;base64,{picture}"'
+            f' alt="{html.escape(self.alt, quote=True)}">',
+        }
+        wanted = set(include) if include is not None else set(bundle)
+        wanted -= set(exclude or ())
+        return {kind: data for kind, data in bundle.items() if kind in wanted}
 
 
 def node_ids(root: Value) -> dict[Value, str]:
@@ -143,8 +174,12 @@ def draw(
     - `labels`: text to show instead of the label of some Values (the Values are not changed).
     """
     if type(root) is not Value:
-        raise ArgumentTypeError(f"draw: expected a Value, got {type(root).__name__}")
-    _check_options(rankdir, precision, depth, max_nodes)
+        raise ArgumentTypeError(
+            f"draw: root must be a Value, got {type(root).__name__} {root!r}"[:200]
+        )
+    _check_options(rankdir, precision, depth, max_nodes, show_grad, cluster)
+    highlighted = _check_highlight(highlight)
+    labels = _check_labels(labels)
     ids = node_ids(root)
     shown = _within_depth(root, depth)
     if max_nodes is not None and len(shown) > max_nodes:
@@ -154,21 +189,21 @@ def draw(
             " (a neuron's output, say), or draw(root, depth=3) for the last 3 operations; or"
             " raise the limit with max_nodes=N (None for no limit)."
         )
-    highlighted = set(highlight)
-    labels = labels or {}
     graph = Graph(
         graph_attr={"rankdir": rankdir, "nodesep": "0.25", "ranksep": "0.35"},
-        node_attr={"fontname": "Helvetica", "fontsize": "12", "color": "#555555"},
+        node_attr={"fontname": "Helvetica", "fontsize": FONT_SIZE, "color": "#555555"},
         edge_attr={"color": "#555555", "arrowsize": "0.7"},
     )
+    graph.alt = f"the graph of {labels.get(root, root.label) or 'a Value'}"
     clusters = _Clusters(graph) if cluster else None
     # Records read across in every direction: braces turn a record's fields when ranks go LR.
     braces = ("{ ", " }") if rankdir in ("LR", "RL") else ("", "")
     edges: list[tuple[str, str, str]] = []
+    inputs = _NetworkInputs(graph, [node for node in ids if node in shown])
     for node, node_id in ids.items():
         if node not in shown:
             continue
-        target = clusters.for_label(node.label) if clusters else graph
+        target = clusters.for_label(node.label) if clusters and node.is_leaf else graph
         fields = [escape_record_field(labels.get(node, node.label))]
         fields.append(field_text("data", node.data, precision))
         if show_grad:
@@ -177,7 +212,7 @@ def draw(
         cut_off = not node.is_leaf and shown[node] == depth
         _add_value(target, node, node_id, label, node in highlighted, cut_off)
         if not (node.is_leaf or cut_off):
-            edges += _add_operation(target, node, node_id, ids)
+            edges += _add_operation(graph, node, node_id, ids, inputs)
     if clusters:
         clusters.close()
     for tail, head, edge_id in edges:
@@ -241,14 +276,62 @@ def escape_record_field(text: str) -> str:
     return text
 
 
-def _check_options(rankdir: str, precision: int, depth: int | None, max_nodes: int | None) -> None:
-    if rankdir not in RANKDIRS:
+def _check_options(
+    rankdir: str,
+    precision: int,
+    depth: int | None,
+    max_nodes: int | None,
+    show_grad: bool,
+    cluster: bool,
+) -> None:
+    if type(rankdir) is not str or rankdir not in RANKDIRS:
         raise DrawError(f"draw: rankdir must be one of {', '.join(RANKDIRS)}; got {rankdir!r}")
+    for name, flag in (("show_grad", show_grad), ("cluster", cluster)):
+        if type(flag) is not bool:
+            raise ArgumentTypeError(f"draw: {name} must be True or False, got {flag!r}")
     check_precision(precision, "draw")
     if depth is not None and (type(depth) is not int or depth < 0):
         raise DrawError(f"draw: depth must be None or an int >= 0; got {depth!r}")
     if max_nodes is not None and (type(max_nodes) is not int or max_nodes < 1):
         raise DrawError(f"draw: max_nodes must be None or a positive int; got {max_nodes!r}")
+
+
+def _check_highlight(highlight: Iterable[Value]) -> set[Value]:
+    """The Values to highlight, each checked."""
+    try:
+        values = list(highlight)
+    except TypeError:
+        raise ArgumentTypeError(
+            f"draw: highlight must be an iterable of Values, got {type(highlight).__name__}"
+            f" {highlight!r}"
+        ) from None
+    for value in values:
+        if type(value) is not Value:
+            raise ArgumentTypeError(
+                f"draw: highlight: expected Values, got {type(value).__name__} {value!r}"
+            )
+    return set(values)
+
+
+def _check_labels(labels: Mapping[Value, str] | None) -> Mapping[Value, str]:
+    """The labels to show instead of some Values' own, each checked."""
+    if labels is None:
+        return {}
+    if not isinstance(labels, Mapping):
+        raise ArgumentTypeError(
+            f"draw: labels must map Values to str, got {type(labels).__name__} {labels!r}"[:200]
+        )
+    for key, text in labels.items():
+        if type(key) is not Value:
+            raise ArgumentTypeError(
+                f"draw: labels: a key is {type(key).__name__} {key!r}, not a Value; map each"
+                " Value to the text to show for it"
+            )
+        if type(text) is not str:
+            raise ArgumentTypeError(
+                f"draw: labels[{describe(key)}] must be a str, got {type(text).__name__} {text!r}"
+            )
+    return labels
 
 
 def _within_depth(root: Value, depth: int | None) -> dict[Value, int]:
@@ -296,27 +379,34 @@ def _add_value(
 
 
 def _add_operation(
-    target: graphviz.Digraph, node: Value, node_id: str, ids: dict[Value, str]
+    target: graphviz.Digraph,
+    node: Value,
+    node_id: str,
+    ids: dict[Value, str],
+    inputs: _NetworkInputs,
 ) -> list[tuple[str, str, str]]:
-    """The circle of the operation that made `node` (and a node per constant operand); returns
-    its edges (tail, head, id): each operand in, in operand order, and the result out."""
+    """The circle of the operation that made `node` (and a node per constant operand that is
+    not a network input); returns its edges (tail, head, id): each operand in, in operand
+    order (kept top to bottom by `ordering=in`), and the result out."""
     op_id = f"{node_id}_op"
     target.node(
         op_id,
         graphviz.nohtml(escape_label(node.op)),
         shape="circle",
-        fontsize="10",
         width="0.3",
         margin="0.02",
         id=op_id,
         style="filled",
         fillcolor=OP_COLOR,
+        ordering="in",
         **{"class": "op"},
     )
     edges = [(op_id, node_id, f"{op_id}_out")]
     for i, x in enumerate(node.operands):
         if type(x) is Value:
             edges.append((ids[x], op_id, f"{op_id}_in{i}"))
+        elif inputs.drawn(node, i):
+            edges.append((inputs.drawn(node, i), op_id, f"{op_id}_in{i}"))
         else:
             const_id = f"{op_id}_c{i}"
             target.node(
@@ -328,6 +418,48 @@ def _add_operation(
             )
             edges.append((const_id, op_id, f"{op_id}_in{i}"))
     return edges
+
+
+class _NetworkInputs:
+    """The inputs of a network: the constant inputs x_k of each neuron's weighted sum
+    (`dot(w, x, b)`). Every neuron of a layer reads the same sample, so each distinct tuple of
+    inputs (one per sample) is drawn once, its entries labelled `x0 = 0.5`, or `s1:x0 = 1.5`
+    when there are several samples."""
+
+    def __init__(self, graph: graphviz.Digraph, nodes: Sequence[Value]) -> None:
+        self.samples: dict[tuple[float, ...], int] = {}
+        for node in nodes:
+            sample = self._sample(node)
+            if sample and sample not in self.samples:
+                self.samples[sample] = len(self.samples)
+        for sample, k in self.samples.items():
+            prefix = f"s{k}:" if len(self.samples) > 1 else ""
+            for j, x in enumerate(sample):
+                graph.node(
+                    f"input{k}_{j}",
+                    graphviz.nohtml(escape_label(f"{prefix}x{j} = {float(x):g}")),
+                    shape="box",
+                    style="rounded",
+                    id=f"input{k}_{j}",
+                    **{"class": "input"},
+                )
+
+    def drawn(self, node: Value, index: int) -> str:
+        """The id of the input node drawn for operand `index` of `node` ('' if none)."""
+        sample = self._sample(node)
+        n = len(node.operands) // 2
+        if not sample or not n <= index < 2 * n:
+            return ""
+        return f"input{self.samples[sample]}_{index - n}"
+
+    @staticmethod
+    def _sample(node: Value) -> tuple[float, ...]:
+        """The inputs of a weighted sum whose inputs are all constants, else ()."""
+        if node.operation is not DOT:
+            return ()
+        n = len(node.operands) // 2
+        xs = node.operands[n : 2 * n]
+        return () if any(type(x) is Value for x in xs) else tuple(float(x) for x in xs)
 
 
 class _Clusters:

@@ -3,6 +3,7 @@ the node limit, and rendering to SVG/PNG with graphviz-pure alone or a system `d
 
 from __future__ import annotations
 
+import base64
 import os
 import re
 import shutil
@@ -133,15 +134,40 @@ def test_a_constant_of_any_real_type_is_drawn() -> None:
 
 
 def test_drawing_something_other_than_a_value_is_an_argument_type_error() -> None:
-    with pytest.raises(al.ArgumentTypeError, match="draw: expected a Value, got float"):
+    with pytest.raises(al.ArgumentTypeError, match="draw: root must be a Value, got float"):
         draw(1.0)
+    with pytest.raises(al.ArgumentTypeError, match="draw: root must be a Value, got NoneType"):
+        draw(None)
 
 
-def test_clusters_group_each_neuron_inside_its_layer() -> None:
-    model = nn.MLP(2, [2, 1], rng=0)
-    out = model([Value(0.5, "x0"), Value(-1.0, "x1")])
-    source = draw(out).source
-    # Walk the nested subgraphs: which cluster label encloses each record label.
+@pytest.mark.parametrize(
+    ("options", "error", "message"),
+    [
+        ({"labels": [1]}, al.ArgumentTypeError, r"labels must map Values to str, got list"),
+        ({"labels": {"x": "a"}}, al.ArgumentTypeError, r"labels: a key is str 'x', not a Value"),
+        ({"labels": "x"}, al.ArgumentTypeError, r"labels must map Values to str, got str"),
+        ({"highlight": [1]}, al.ArgumentTypeError, r"highlight: expected Values, got int 1"),
+        ({"highlight": 3}, al.ArgumentTypeError, r"highlight must be an iterable of Values"),
+        ({"show_grad": "no"}, al.ArgumentTypeError, r"show_grad must be True or False"),
+        ({"cluster": None}, al.ArgumentTypeError, r"cluster must be True or False"),
+        ({"rankdir": None}, al.DrawError, r"rankdir must be one of"),
+    ],
+)
+def test_bad_arguments_raise_autograd_errors_naming_the_argument(options, error, message) -> None:
+    """Issue 10: draw(labels=[1]) raised AttributeError, draw(labels={x: 3}) TypeError."""
+    with pytest.raises(error, match=message):
+        draw(Value(1.0, "x") * 2, **options)
+    assert issubclass(error, al.AutogradError)
+
+
+def test_a_label_that_is_not_text_names_its_value() -> None:
+    x = Value(1.0, "x")
+    with pytest.raises(al.ArgumentTypeError, match=r"labels\[Value 'x'\] must be a str, got int 3"):
+        draw(x * 2, labels={x: 3})
+
+
+def placements(source: str) -> dict[str, tuple[str, ...]]:
+    """Which cluster labels enclose each record, by the record's first field."""
     stack, placed = [], {}
     for line in source.splitlines():
         line = line.strip()
@@ -154,11 +180,63 @@ def test_clusters_group_each_neuron_inside_its_layer() -> None:
         elif "shape=record" in line:
             label = dict(ATTRIBUTE.findall(line))["label"].strip('"')
             placed[record_fields(label)[0]] = tuple(stack)
+    return placed
+
+
+def test_clusters_group_each_neurons_parameters_inside_its_layer() -> None:
+    model = nn.MLP(2, [2, 1], rng=0)
+    out = model([Value(0.5, "x0"), Value(-1.0, "x1")])
+    placed = placements(draw(out).source)
     assert placed["L1.N0.w1"] == ("L1", "L1.N0")
-    assert placed["L1.N1.z"] == ("L1", "L1.N1")
     assert placed["L2.N0.b"] == ("L2", "L2.N0")
-    assert placed["x0"] == ()
+    # Computed nodes stay outside the boxes: boxes around them stack into a staircase.
+    assert placed["L1.N1.z"] == () and placed["x0"] == ()
     assert "cluster" not in draw(out, cluster=False).source
+
+
+def mlp_on_two_samples() -> Value:
+    model = nn.MLP(2, [4, 4, 1], rng=0)
+    points = [[0.5, -1.0], [1.5, 0.25]]
+    return nn.mean_squared_error([model(p) for p in points], [1.0, -1.0])
+
+
+def svg_size(svg: str) -> tuple[float, float]:
+    width, height = re.search(r'width="([\d.]+)pt" height="([\d.]+)pt"', svg).groups()
+    return float(width), float(height)
+
+
+def test_an_mlp_on_two_samples_lays_out_compactly() -> None:
+    """Issue 13: MLP(2, [4, 4, 1]) on 2 samples was a diagonal staircase of 2781 x 3314 pt."""
+    width, height = svg_size(al.to_svg(mlp_on_two_samples()))
+    assert width < 3000 and height < 2000, (width, height)
+
+
+def test_network_inputs_are_drawn_once_per_sample_as_labelled_nodes() -> None:
+    nodes, edges = parse_dot(draw(mlp_on_two_samples()).source)
+    inputs = {k: v["label"] for k, v in nodes.items() if "input" in v.get("class", "")}
+    assert sorted(inputs.values()) == ["s0:x0 = 0.5", "s0:x1 = -1", "s1:x0 = 1.5", "s1:x1 = 0.25"]
+    # Each feeds the 4 neurons of the first layer.
+    for input_id in inputs:
+        assert len([e for e in edges if e[0] == input_id]) == 4
+    single = nn.Neuron(2, rng=0)([2.0, 3.0])
+    nodes, _ = parse_dot(draw(single).source)
+    labels = sorted(v["label"] for v in nodes.values() if "input" in v.get("class", ""))
+    assert labels == ["x0 = 2", "x1 = 3"]
+
+
+def test_the_inputs_of_a_dot_are_drawn_in_operand_order() -> None:
+    """Top to bottom as w0, w1, x0, x1, b (they were drawn b, w1, w0)."""
+    neuron = nn.Neuron(2, rng=0, name="N")
+    z = neuron([Value(2.0, "x0"), Value(3.0, "x1")])
+    svg = al.to_svg(z)
+    tree = ET.fromstring(svg)
+    tails = {}
+    for g in tree.iter(f"{SVG}g"):
+        if (g.get("id") or "").startswith("v6_op_in"):
+            path = g.find(f"{SVG}path").get("d")
+            tails[g.get("id")] = float(re.match(r"M[\d.-]+,([\d.-]+)", path).group(1))
+    order = [tails[f"v6_op_in{k}"] for k in range(5)]
+    assert order == sorted(order), tails
 
 
 def test_depth_draws_the_last_operations_only() -> None:
@@ -273,11 +351,18 @@ def test_save_by_suffix(tmp_path) -> None:
         al.save(o, tmp_path / "g.jpg")
 
 
-def test_jupyter_displays_svg() -> None:
+def test_jupyter_displays_svg_and_an_image_that_survives_an_untrusted_notebook() -> None:
+    """An untrusted notebook drops image/svg+xml; the sanitised HTML keeps an <img> whose
+    source is the same SVG as a data URI."""
     o, _ = neuron()
     bundle = draw(o)._repr_mimebundle_()
-    assert set(bundle) == {"image/svg+xml"}
+    assert set(bundle) == {"image/svg+xml", "text/html"}
     assert "<svg" in bundle["image/svg+xml"] and "data 0.7071" in bundle["image/svg+xml"]
+    page = bundle["text/html"]
+    assert page.startswith("<img") and page.count("<") == 1 and 'alt="the graph of o"' in page
+    encoded = re.search(r'src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)"', page).group(1)
+    assert base64.b64decode(encoded).decode() == bundle["image/svg+xml"]
+    assert set(draw(o)._repr_mimebundle_(include=["image/svg+xml"])) == {"image/svg+xml"}
 
 
 def test_an_mlp_graph_renders() -> None:
