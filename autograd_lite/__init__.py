@@ -5,98 +5,77 @@ through the graph. `autograd_lite.nn` builds neurons, layers and MLPs from Value
 `grad`/`hessian`/`jvp` differentiate again and in forward mode; `to_code`/`compile_graph`
 write a graph's forward and backward pass out as Python; `autograd_lite.derivations` checks
 the textbook backprop equations against the engine.
+
+The engine and the errors load with the package; every other module loads the first time one
+of its names is used, so `import autograd_lite` stays quick and draws in no graphviz.
 """
 
-from . import derivations, errors, nn
-from .codegen import CompiledGraph, compile_graph, to_code
-from .datasets import DatasetError, make_moons
-from .derivations import Derivation, DerivationError, nudge
-from .drawing import (
-    DrawError,
-    GraphTooLargeError,
-    RendererNotFoundError,
-    RenderError,
-    draw,
-    find_renderer,
-    save,
-    to_svg,
-)
-from .engine import (
-    ArgumentTypeError,
-    AutogradError,
-    DivisionByZeroError,
-    DomainError,
-    NonFiniteError,
-    ShapeError,
-    Value,
-    abs,  # noqa: A004 - gives the builtin's answer for numbers
-    dot,
-    exp,
-    log,
-    relu,
-    sigmoid,
-    sqrt,
-    tanh,
-    topological_order,
-)
-from .functional import (
-    GraphArgumentError,
-    ModeComparison,
-    compare_modes,
-    grad,
-    hessian,
-    jvp,
-)
-from .nn import ModelError
-from .stepping import BackwardStep, ForwardStep, StepThrough, step_through
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from .engine import *  # Value, every operation, the sweeps
+from .engine import __all__ as _engine_names
+from .errors import *  # every error class
+from .errors import __all__ as _error_names
+
+if TYPE_CHECKING:  # the names _LAZY loads on first use, for type checkers
+    from . import derivations, nn
+    from .codegen import (
+        CompiledGraph,
+        compile_graph,
+        to_code,
+    )
+    from .datasets import make_moons
+    from .derivations import Derivation, nudge
+    from .drawing import (
+        draw,
+        find_renderer,
+        save,
+        to_svg,
+    )
+    from .functional import (
+        ModeComparison,
+        compare_modes,
+        grad,
+        hessian,
+        jvp,
+    )
+    from .stepping import (
+        BackwardStep,
+        ForwardStep,
+        StepThrough,
+        step_through,
+    )
+
+#: The modules loaded on first use, with the names the package takes from each.
+_LAZY: dict[str, tuple[str, ...]] = {
+    "codegen": ("CompiledGraph", "compile_graph", "to_code"),
+    "datasets": ("make_moons",),
+    "derivations": ("Derivation", "nudge"),
+    "drawing": ("draw", "find_renderer", "save", "to_svg"),
+    "functional": ("ModeComparison", "compare_modes", "grad", "hessian", "jvp"),
+    "stepping": ("BackwardStep", "ForwardStep", "StepThrough", "step_through"),
+}
+_MODULE_OF = {name: module for module, names in _LAZY.items() for name in names}
+_SUBMODULES = ("derivations", "nn")
 
 __version__ = "0.1.0"
 
-__all__ = [
-    "ArgumentTypeError",
-    "AutogradError",
-    "BackwardStep",
-    "CompiledGraph",
-    "DatasetError",
-    "Derivation",
-    "DerivationError",
-    "DivisionByZeroError",
-    "DomainError",
-    "DrawError",
-    "ForwardStep",
-    "GraphArgumentError",
-    "GraphTooLargeError",
-    "ModeComparison",
-    "ModelError",
-    "NonFiniteError",
-    "RenderError",
-    "RendererNotFoundError",
-    "ShapeError",
-    "StepThrough",
-    "Value",
-    "abs",
-    "compare_modes",
-    "compile_graph",
-    "derivations",
-    "dot",
-    "draw",
-    "errors",
-    "exp",
-    "find_renderer",
-    "grad",
-    "hessian",
-    "jvp",
-    "log",
-    "make_moons",
-    "nn",
-    "nudge",
-    "relu",
-    "save",
-    "sigmoid",
-    "sqrt",
-    "step_through",
-    "tanh",
-    "to_code",
-    "to_svg",
-    "topological_order",
-]
+__all__ = sorted({*_engine_names, *_error_names, *_MODULE_OF, *_SUBMODULES})
+
+
+def __getattr__(name: str) -> Any:
+    if name in _SUBMODULES:
+        value: Any = importlib.import_module(f".{name}", __name__)
+    elif name in _MODULE_OF:
+        value = getattr(importlib.import_module(f".{_MODULE_OF[name]}", __name__), name)
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

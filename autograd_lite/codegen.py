@@ -32,34 +32,21 @@ from itertools import count
 from typing import Any
 
 from . import floatops
-from .engine import Value, topological_order
+from .engine import OPS, Number, Op, Value, reachable, reverse_sweep, topological_order
 from .errors import (
     ArgumentTypeError,
     DivisionByZeroError,
     DomainError,
     GraphArgumentError,
     NonFiniteError,
+    describe,
 )
 from .symbolic import PRODUCT, Symbol, number_text, symbolic_derivatives, symbolic_forward
 
 __all__ = ["CompiledGraph", "compile_graph", "to_code"]
 
-Number = int | float
-
-#: How each operation reads in a comment; the others read as their name (tanh, relu...).
-_OP_WORDS = {
-    "+": "add",
-    "-": "subtract",
-    "*": "multiply",
-    "/": "divide",
-    "**": "power",
-    "neg": "negate",
-    "dot": "weighted sum",
-}
-#: How an unlabelled result is named (mul1, mul2...); a function's result by its name (tanh1).
-_NAME_STEMS = {"+": "add", "-": "sub", "*": "mul", "/": "div", "**": "pow", "dot": "dot"}
-_HELPERS = tuple(floatops.__all__)
-#: A longer weighted sum is written over several lines (see _long_dot_lines).
+_HELPERS = tuple(floatops.FUNCTIONS)
+#: A longer weighted sum is written over several lines (see _split_lines).
 _TERMS_PER_LINE = 256
 
 
@@ -187,11 +174,27 @@ class _Listing:
             raise ArgumentTypeError(
                 f"to_code: output must be a Value, got {type(output).__name__} {output!r}"
             )
+        if not isinstance(function_name, str):
+            raise ArgumentTypeError(
+                f"to_code: function_name must be a str, got {type(function_name).__name__}"
+            )
         if not function_name.isidentifier() or keyword.iskeyword(function_name):
             raise GraphArgumentError(
                 f"to_code: function_name must be a Python identifier, got {function_name!r}"
             )
+        if unicodedata.normalize("NFKC", function_name) in _HELPERS:
+            raise GraphArgumentError(
+                f"to_code: function_name {function_name!r} is the name of a function the code"
+                " calls; choose another name"
+            )
         self.order = topological_order(output)
+        for node in self.order:
+            op = node.operation
+            if op is not None and OPS.get(op.name) is not op:
+                raise GraphArgumentError(
+                    f"to_code: {describe(node)} was made by {op!r}, which is not in"
+                    " engine.OPS, so there is no way to write it as code; add it to the table"
+                )
         self.output = output
         self.inputs, self.data = _check_arguments(self.order, inputs, data)
         self.names = _Names({*_HELPERS, function_name})
@@ -219,14 +222,9 @@ class _Listing:
             self.names.add(self.output, "out")
         for node in [*self.inputs, *self.data, *self.order]:
             if node not in self.names:
-                self.names.add_numbered(
-                    node, "x" if node.is_leaf else _NAME_STEMS.get(node.op, node.op)
-                )
+                self.names.add_numbered(node, "x" if node.is_leaf else node.op)
         # Nodes that lead to an argument carry a gradient; no other node needs one.
-        self.needs_grad = set(self.inputs)
-        for node in self.order:
-            if any(x in self.needs_grad for x in node.parents):
-                self.needs_grad.add(node)
+        self.needs_grad = reachable(self.order, self.inputs)
         for node in [*self.inputs, *self.order]:
             if node in self.needs_grad and node not in self.names.gradients:
                 self.names.add_gradient(node, self.output)
@@ -235,40 +233,41 @@ class _Listing:
         arguments = {*self.inputs, *self.data}
         lines = ["# forward: one line per operation"]
         for node in self.order:
-            name = self.names.of(node)
-            if node.is_leaf:
+            name, op = self.names.of(node), node.operation
+            if op is None:
                 if node not in arguments:
                     lines.append(f"{name} = {float(node.data)!r}  # constant leaf")
                 continue
             operands = tuple(self._symbol(x) for x in node.operands)
-            if node.op == "dot" and len(operands) // 2 > _TERMS_PER_LINE:
-                lines += _long_dot_lines(name, node, operands)
+            if op.split is not None and len(operands) > 2 * _TERMS_PER_LINE:
+                lines += _split_lines(name, op, operands)
                 continue
-            formula = symbolic_forward(node._op, operands)
-            lines.append(f"{name} = {formula}  # {_OP_WORDS.get(node.op, node.op)}")
+            lines.append(f"{name} = {symbolic_forward(op, operands)}  # {op.word}")
         return lines
 
     def _backward_lines(self) -> list[str]:
+        """The engine's reverse sweep, with each chain-rule step written as a statement."""
         root = self.names.of(self.output)
         lines = [f"# backward: one line per chain-rule step, from d{root}/d{root} = 1"]
-        assigned: set[Value] = set()
-        for node in reversed(self.order):
-            if node.is_leaf or node not in self.needs_grad:
-                continue
-            if node is self.output:
-                upstream = None
-            elif node in assigned:
-                upstream = self.names.gradient(node)
-            else:
-                continue  # nothing reaches this node: all of its steps would add zero
-            local = symbolic_derivatives(node, self.names.of)
-            comment = f"  # {_OP_WORDS.get(node.op, node.op)}"
-            for x, d in zip(node.operands, local):
-                if type(x) is not Value or x not in self.needs_grad or _is_zero(d):
-                    continue
-                statement = _accumulate(self.names.gradient(x), upstream, d, x not in assigned)
-                lines.append(statement + comment)
-                assigned.add(x)
+
+        def accumulate(
+            node: Value, i: int, x: Value, upstream: Any, local: Any, previous: Any
+        ) -> Symbol:
+            target = self.names.gradient(x)
+            # The output's own gradient is the number 1; every other one is a variable.
+            factor = None if type(upstream) is float else str(upstream)
+            assert node.operation is not None
+            statement = _accumulate(target, factor, local, previous is None)
+            if statement:
+                lines.append(f"{statement}  # {node.operation.word}")
+            return Symbol(target)
+
+        assigned = reverse_sweep(
+            self.output,
+            accumulate,
+            wrt=self.inputs,
+            local=lambda node: symbolic_derivatives(node, self.names.of),
+        )
         for x in self.inputs:
             if x is self.output:
                 lines.append(f"{self.names.gradient(x)} = 1.0")
@@ -288,34 +287,33 @@ class _Listing:
         return Symbol(self.names.of(x)) if type(x) is Value else x
 
 
-def _long_dot_lines(name: str, node: Value, operands: tuple[Any, ...]) -> list[str]:
-    """A weighted sum of many terms over several lines: Python cannot compile one expression
-    of thousands of additions (it nests them thousands deep)."""
-    n = len(operands) // 2
-    weights, inputs, bias = operands[:n], operands[n : 2 * n], operands[2 * n :]
+def _split_lines(name: str, op: Op, operands: tuple[Any, ...]) -> list[str]:
+    """A long formula (a weighted sum of many terms) over several lines, added left to right as
+    the engine adds it: Python cannot compile one expression of thousands of additions."""
+    assert op.split is not None
+    parts = op.split(operands, _TERMS_PER_LINE)
     lines = []
-    for start in range(0, n, _TERMS_PER_LINE):
-        stop = min(start + _TERMS_PER_LINE, n)
-        part = (*weights[start:stop], *inputs[start:stop], *(bias if stop == n else ()))
-        operator = "=" if start == 0 else "+="
-        lines.append(
-            f"{name} {operator} {symbolic_forward(node._op, part)}"
-            f"  # weighted sum, terms {start + 1} to {stop} of {n}"
-        )
+    for i, part in enumerate(parts):
+        formula = symbolic_forward(op, part)
+        total = f"{name} + {formula}" if i else str(formula)
+        lines.append(f"{name} = {total}  # {op.word}, part {i + 1} of {len(parts)}")
     return lines
 
 
 def _accumulate(target: str, upstream: str | None, local: Any, first: bool) -> str:
     """One chain-rule step, `target (+)= upstream * local`, as a statement.
 
-    `upstream` None stands for the output's own gradient, 1. A factor 1 is left out, and
-    adding -u is written `-= u`; each is exactly what the engine computes.
+    `upstream` None stands for the output's own gradient, 1. A factor 1 is left out, adding
+    -u is written `-= u`, and adding a constant 0 only starts the gradient at 0.0 (the node
+    still passes it on, as in the engine); each is exactly what the engine computes.
     """
     if isinstance(local, Symbol):
         formula = f"({local})" if local.binding <= PRODUCT else str(local)
         term = str(local) if upstream is None else f"{upstream} * {formula}"
     elif upstream is None:
         term = repr(float(local))
+    elif local == 0:
+        return f"{target} = 0.0" if first else ""
     elif local == 1:
         term = upstream
     elif local == -1:
@@ -323,10 +321,6 @@ def _accumulate(target: str, upstream: str | None, local: Any, first: bool) -> s
     else:
         term = f"{upstream} * {number_text(local)}"
     return f"{target} {'=' if first else '+='} {term}"
-
-
-def _is_zero(d: Any) -> bool:
-    return not isinstance(d, Symbol) and d == 0
 
 
 def _check_arguments(
@@ -362,8 +356,8 @@ class _Names:
         self._taken = set(reserved)
         self._values: dict[Value, str] = {}
         self.gradients: dict[Value, str] = {}
-        self._numbers: dict[str, count] = {}  # per stem, for unlabelled nodes: mul1, mul2...
-        self._suffixes: dict[str, count] = {}  # per name, for clashes: z_2, z_3...
+        self._numbers: dict[str, count[int]] = {}  # per stem, for unlabelled nodes: mul1, mul2...
+        self._suffixes: dict[str, count[int]] = {}  # per name, for clashes: z_2, z_3...
 
     def __contains__(self, node: Value) -> bool:
         return node in self._values

@@ -29,7 +29,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .engine import Op, Value, dot, step, topological_order
+from .engine import OPS, Op, Value, dot, local_derivatives, step, topological_order
 from .errors import (
     DerivationError,
     DerivationKeyError,
@@ -38,7 +38,6 @@ from .errors import (
     NonFiniteError,
     ShapeError,
 )
-from .functional import _local_derivatives
 from .nn import (
     ACTIVATIONS,
     MLP,
@@ -212,7 +211,7 @@ def _engine_cost(loss: str, reduction: str, outputs: list[list[Value]], targets:
 
 def _activation_op(name: str) -> Op | None:
     function = ACTIVATIONS[name]
-    return None if function is None else function(Value(0.0))._op
+    return None if function is None else OPS[name]
 
 
 _ACTIVATION_OPS = {name: _activation_op(name) for name in ACTIVATIONS}
@@ -1159,7 +1158,7 @@ def nudge(root: Value, leaf: Value, h: float = 1e-3) -> Nudge:
         operands = node.operands
         if not any(type(x) is Value and x in derivative for x in operands):
             continue
-        local = _local_derivatives(node, False)
+        local = local_derivatives(node)
         derivative[node] = sum(
             d * derivative[x]
             for x, d in zip(operands, local)
@@ -1167,7 +1166,7 @@ def nudge(root: Value, leaf: Value, h: float = 1e-3) -> Nudge:
         )
         new_datas = [nudged.get(x, x.data) if type(x) is Value else x for x in operands]
         try:
-            nudged[node] = node._op.forward(*new_datas)
+            nudged[node] = node.operation.forward(*new_datas)
         except (ValueError, ZeroDivisionError):
             raise DomainError(
                 f"nudge: with the leaf moved by {h:g}, {node.op} leaves its domain; use a smaller h"
@@ -1178,7 +1177,7 @@ def nudge(root: Value, leaf: Value, h: float = 1e-3) -> Nudge:
             raise NonFiniteError(
                 f"nudge: with the leaf moved by {h:g}, {node.op} overflows; use a smaller h"
             )
-        name = node.label or f"[{index}] {node.op}"
+        name = node.label or f"[{index}] {node.operation}"
         rows.append(
             NudgeRow(
                 name, node.data, derivative[node], derivative[node] * h, nudged[node] - node.data

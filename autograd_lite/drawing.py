@@ -28,7 +28,7 @@ from typing import Any
 
 import graphviz
 
-from .engine import DOT, Value, topological_order
+from .engine import ADD, DOT, Value, topological_order
 from .errors import (
     ArgumentTypeError,
     DrawError,
@@ -198,7 +198,7 @@ def draw(
     clusters = _Clusters(graph) if cluster else None
     # Records read across in every direction: braces turn a record's fields when ranks go LR.
     braces = ("{ ", " }") if rankdir in ("LR", "RL") else ("", "")
-    edges: list[tuple[str, str, str]] = []
+    edges: list[tuple[str, str, str, str]] = []
     inputs = _NetworkInputs(graph, [node for node in ids if node in shown])
     for node, node_id in ids.items():
         if node not in shown:
@@ -215,8 +215,9 @@ def draw(
             edges += _add_operation(graph, node, node_id, ids, inputs)
     if clusters:
         clusters.close()
-    for tail, head, edge_id in edges:
-        graph.edge(tail, head, id=edge_id)
+    for tail, head, edge_id, mark in edges:
+        marks = {"headlabel": mark, "labelfontsize": "11", "labeldistance": "1.4"} if mark else {}
+        graph.edge(tail, head, id=edge_id, **marks)
     return graph
 
 
@@ -384,14 +385,15 @@ def _add_operation(
     node_id: str,
     ids: dict[Value, str],
     inputs: _NetworkInputs,
-) -> list[tuple[str, str, str]]:
+) -> list[tuple[str, str, str, str]]:
     """The circle of the operation that made `node` (and a node per constant operand that is
-    not a network input); returns its edges (tail, head, id): each operand in, in operand
-    order (kept top to bottom by `ordering=in`), and the result out."""
+    not a network input); returns its edges (tail, head, id, mark): each operand in, in
+    operand order (kept top to bottom by `ordering=in`), and the result out. An operation
+    whose operand order matters marks its in-edges 1 and 2."""
     op_id = f"{node_id}_op"
     target.node(
         op_id,
-        graphviz.nohtml(escape_label(node.op)),
+        graphviz.nohtml(escape_label(node.operation.symbol or node.op)),
         shape="circle",
         width="0.3",
         margin="0.02",
@@ -401,12 +403,17 @@ def _add_operation(
         ordering="in",
         **{"class": "op"},
     )
-    edges = [(op_id, node_id, f"{op_id}_out")]
+    edges = [(op_id, node_id, f"{op_id}_out", "")]
+    op = node.operation
+    ordered = op is not None and not op.commutative and len(node.operands) == 2
     for i, x in enumerate(node.operands):
+        mark = str(i + 1) if ordered else ""  # which operand: a - b, a / b, a ** b
         if type(x) is Value:
-            edges.append((ids[x], op_id, f"{op_id}_in{i}"))
+            edges.append((ids[x], op_id, f"{op_id}_in{i}", mark))
         elif inputs.drawn(node, i):
-            edges.append((inputs.drawn(node, i), op_id, f"{op_id}_in{i}"))
+            edges.append((inputs.drawn(node, i), op_id, f"{op_id}_in{i}", mark))
+        elif op is ADD and x == 0:
+            continue  # the 0 that sum() starts from
         else:
             const_id = f"{op_id}_c{i}"
             target.node(
@@ -416,7 +423,7 @@ def _add_operation(
                 id=const_id,
                 **{"class": "constant"},
             )
-            edges.append((const_id, op_id, f"{op_id}_in{i}"))
+            edges.append((const_id, op_id, f"{op_id}_in{i}", mark))
     return edges
 
 

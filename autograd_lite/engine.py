@@ -1,22 +1,27 @@
-"""The engine: a scalar `Value`, the operations on it, and reverse-mode `backward()`.
+"""The engine: a scalar `Value`, the table of operations on it, and the two sweeps.
 
-Every operation is one `Op`: its forward value and its local derivatives, side by side.
-A derivative rule is written once, with `+ - * / **` and this module's functions, so the
-same rule works on plain floats (an ordinary backward pass), on `Value`s (a gradient that
-is itself a graph) and on any other number-like type that implements `apply_op` (symbols
-that print the rule).
+Every operation is one `Op` in `OPS`: its forward value and its local derivatives, side by
+side, and how it is written. A derivative rule is written once, with `+ - * / **` and this
+module's functions, so the same rule works on plain floats (an ordinary backward pass), on
+`Value`s (a gradient that is itself a graph) and on any other number-like type that
+implements `apply_op` (symbols that print the rule).
 
-Nothing here depends on the rest of the package.
+Every feature walks the graph with `reverse_sweep` (the chain rule, output to leaves) or
+`forward_sweep` (leaves to output), asking `local_derivatives(node)` for each node's rule.
+`Value.backward()` is the reverse sweep with gradients stored on the nodes: the fast path.
+
+Nothing here depends on the rest of the package but its errors.
 """
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import operator
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from numbers import Real
-from typing import Any
+from typing import Any, cast, overload
 
 from .errors import (
     ArgumentTypeError,
@@ -25,38 +30,67 @@ from .errors import (
     DomainError,
     NonFiniteError,
     ShapeError,
+    describe,
 )
 
 __all__ = [
-    "ArgumentTypeError",
-    "AutogradError",
-    "DivisionByZeroError",
-    "DomainError",
-    "NonFiniteError",
+    "OPS",
+    "Number",
     "Op",
-    "ShapeError",
+    "Operand",
     "Value",
     "abs",
+    "apply",
+    "cos",
     "dot",
     "exp",
+    "forward_sweep",
+    "local_derivatives",
     "log",
+    "reachable",
     "relu",
+    "reverse_sweep",
     "sigmoid",
+    "sign",
+    "sin",
     "sqrt",
+    "step",
     "tanh",
     "topological_order",
 ]
 
 
 class Op:
-    """One operation: its forward value and its local derivatives.
+    """One operation: its forward value, its local derivatives, and how it is written.
 
     `forward(*xs)` computes the value from plain floats. `derivatives(out, *xs)` returns
-    d(out)/d(x_i) for every operand, given the operation's output and its operands.
-    `params` names the operands in messages; `domain` says where the operation is defined.
+    d(out)/d(x_i) for every operand, given the operation's output and its operands; it is
+    written with `+ - * / **` and this module's functions, so it also runs on Values and on
+    symbols. `params` names the operands in messages; `domain` says where it is defined;
+    `constants` lists the operand positions that must be plain numbers (the fixed exponent
+    of `x ** 2`), for which the rule gives no derivative.
+
+    How printers write it: `symbol` is its Python operator ("+", or "-" with one operand for
+    negation), "" for a call `name(x)`; `formula`, when given, writes it with operators
+    (a weighted sum as `w0 * x0 + w1 * x1 + b`) and works on any number-like operands;
+    `split(operands, size)`, for a variadic op, cuts a long operand list into consecutive parts
+    whose formulas add up to the whole. `word` says what it does (a comment, a caption);
+    `commutative` says operand order does not matter (drawings mark order where it does).
     """
 
-    __slots__ = ("name", "forward", "derivatives", "params", "domain")
+    __slots__ = (
+        "name",
+        "forward",
+        "derivatives",
+        "params",
+        "domain",
+        "constants",
+        "symbol",
+        "formula",
+        "split",
+        "word",
+        "commutative",
+    )
 
     def __init__(
         self,
@@ -65,15 +99,36 @@ class Op:
         derivatives: Callable[..., tuple[Any, ...]],
         params: tuple[str, ...] = ("x",),
         domain: str = "",
+        *,
+        constants: tuple[int, ...] = (),
+        symbol: str = "",
+        formula: Callable[..., Any] | None = None,
+        split: Callable[[tuple[Any, ...], int], list[tuple[Any, ...]]] | None = None,
+        word: str = "",
+        commutative: bool = False,
     ) -> None:
         self.name = name
         self.forward = forward
         self.derivatives = derivatives
         self.params = params
         self.domain = domain
+        self.constants = constants
+        self.symbol = symbol
+        self.formula = formula
+        self.split = split
+        self.word = word or name
+        self.commutative = commutative
 
     def __repr__(self) -> str:
         return f"Op({self.name!r})"
+
+    def __str__(self) -> str:
+        """How messages name it: its operator if it has one (`/`), else its name (`log`)."""
+        return self.symbol or self.name
+
+    def __reduce__(self) -> str:
+        # An Op pickles as its name in this module: its rules are lambdas.
+        return _OP_NAMES[self.name]
 
 
 Number = int | float
@@ -104,8 +159,13 @@ class Value:
 
     @property
     def op(self) -> str:
-        """The name of the operation that made this Value ('' for a leaf)."""
+        """The name of the operation that made this Value ('' for a leaf): 'mul', 'tanh'..."""
         return self._op.name if self._op is not None else ""
+
+    @property
+    def operation(self) -> Op | None:
+        """The `Op` that made this Value, from `OPS` (None for a leaf)."""
+        return self._op
 
     @property
     def operands(self) -> tuple[Operand, ...]:
@@ -167,36 +227,40 @@ class Value:
         return _binary(DIV, other, self)
 
     def __pow__(self, exponent: Operand) -> Value:
-        if type(exponent) is Value:
-            return _binary(POW, self, exponent)
-        return _binary(POW_NUMBER, self, exponent)
+        return _binary(POW_VALUES if type(exponent) is Value else POW, self, exponent)
 
     def __rpow__(self, base: Number) -> Value:
-        return _binary(POW, base, self)
+        return _binary(RPOW, base, self)
 
     def __neg__(self) -> Value:
-        return _apply(NEG, self)
+        return apply(NEG, self)
 
     def __abs__(self) -> Value:
-        return _apply(ABS, self)
+        return apply(ABS, self)
 
     def exp(self) -> Value:
-        return _apply(EXP, self)
+        return apply(EXP, self)
 
     def log(self) -> Value:
-        return _apply(LOG, self)
+        return apply(LOG, self)
 
     def tanh(self) -> Value:
-        return _apply(TANH, self)
+        return apply(TANH, self)
 
     def sigmoid(self) -> Value:
-        return _apply(SIGMOID, self)
+        return apply(SIGMOID, self)
 
     def relu(self) -> Value:
-        return _apply(RELU, self)
+        return apply(RELU, self)
 
     def sqrt(self) -> Value:
-        return _apply(SQRT, self)
+        return apply(SQRT, self)
+
+    def sin(self) -> Value:
+        return apply(SIN, self)
+
+    def cos(self) -> Value:
+        return apply(COS, self)
 
     def backward(self) -> None:
         """Fill in d(self)/d(node) as `grad` on every node this Value depends on.
@@ -205,6 +269,8 @@ class Value:
         once. Leaves accumulate (a second call adds the same gradient again, as in
         PyTorch); the other nodes' grads are recomputed from zero on every call.
         """
+        # FAST PATH: `reverse_sweep` with the gradients kept on the nodes themselves, the
+        # rules evaluated inline and two-operand nodes unrolled. Same order and arithmetic.
         order = topological_order(self)
         for node in order:
             if node._op is not None:
@@ -217,13 +283,9 @@ class Value:
                 # A leaf comes after everything that uses it, so its grad is final here. An
                 # inf or nan anywhere on the way back reaches some leaf (inf * 0 is nan).
                 if upstream - upstream != 0.0:
-                    raise NonFiniteError(
-                        f"the gradient of {_name(self)} with respect to {_name(node)} is"
-                        f" {upstream}: it overflowed on the way back; scale the loss or the"
-                        " inputs down"
-                    )
+                    raise _gradient_error(self, node, upstream)
                 continue
-            operands = node._operands
+            operands: tuple[Any, ...] = node._operands
             try:
                 if len(operands) == 2:  # the common case, unrolled: same as the loop below
                     a, b = operands
@@ -255,6 +317,10 @@ class Value:
 Operand = Value | Number
 
 
+# ---------------------------------------------------------------------------
+# Walking the graph: the order, the two sweeps, and each node's local derivatives.
+
+
 def topological_order(root: Value) -> list[Value]:
     """Every Value `root` depends on, each after all of its operands; `root` comes last.
 
@@ -262,6 +328,10 @@ def topological_order(root: Value) -> list[Value]:
     is a topological order: find them (with a stack, not recursion, so any depth works) and
     sort them by birth.
     """
+    if type(root) is not Value:
+        raise ArgumentTypeError(
+            f"topological_order: root must be a Value, got {type(root).__name__} {root!r}"
+        )
     seen = {root}
     stack = [root]
     while stack:
@@ -276,13 +346,125 @@ _births = itertools.count()
 _birth_of = operator.attrgetter("_birth")
 
 
+def reachable(order: Sequence[Value], targets: Iterable[Value]) -> set[Value]:
+    """The nodes of `order` (a topological order) from which some target can be reached:
+    the targets themselves and every node computed from one of them, directly or not."""
+    found = set(targets)
+    for node in order:
+        if node not in found and any(type(x) is Value and x in found for x in node._operands):
+            found.add(node)
+    return found
+
+
+def local_derivatives(node: Value, on_values: bool = False) -> tuple[Any, ...]:
+    """d node/d operand_i for every operand of `node`, by its operation's one rule.
+
+    Evaluated at the node's floats, or with `on_values=True` on the node and its operands
+    themselves, so each derivative is a Value computed from the graph (for create_graph).
+    An infinite local derivative raises NonFiniteError.
+    """
+    op = node._op
+    if op is None:
+        return ()
+    out: Value | float = node
+    operands: tuple[Any, ...] = node._operands
+    if not on_values:
+        out = node.data
+        operands = tuple(x.data if type(x) is Value else x for x in operands)
+    try:
+        return op.derivatives(out, *operands)
+    except (ZeroDivisionError, OverflowError, ValueError):
+        raise _derivative_error(op, node._operands) from None
+
+
+#: accumulate(node, index, operand, upstream, local, previous) -> the operand's new gradient
+Accumulate = Callable[[Value, int, Value, Any, Any, Any], Any]
+
+
+def reverse_sweep(
+    output: Value,
+    accumulate: Accumulate,
+    wrt: Iterable[Value] | None = None,
+    local: Callable[[Value], tuple[Any, ...]] = local_derivatives,
+) -> dict[Value, Any]:
+    """The chain rule from `output` back to the leaves, one node at a time.
+
+    In reverse topological order, for each node whose gradient is known and each operand
+    Value x, x's gradient becomes `accumulate(node, i, x, upstream, d, previous)`: upstream
+    is d output/d node, d the local derivative d node/d x (from `local(node)`), previous x's
+    gradient so far (None before its first term). `output` starts at 1.0. With `wrt`, only
+    nodes that lead to one of those Values are visited. Returns every gradient it made.
+    `Value.backward()` is this sweep with `upstream * d` added on the nodes' `grad`.
+    """
+    order = topological_order(output)
+    wanted = reachable(order, wrt) if wrt is not None else None
+    grads: dict[Value, Any] = {output: 1.0}
+    for node in reversed(order):
+        if node._op is None or node not in grads:
+            continue
+        upstream = grads[node]
+        for i, (x, d) in enumerate(zip(node._operands, local(node))):
+            if type(x) is Value and (wanted is None or x in wanted):
+                grads[x] = accumulate(node, i, x, upstream, d, grads.get(x))
+    return grads
+
+
+#: propagate(node, known) -> the node's entry, given the entries known for earlier nodes
+Propagate = Callable[[Value, dict[Value, Any]], Any]
+
+
+def forward_sweep(
+    output: Value, seeds: Mapping[Value, Any], propagate: Propagate
+) -> dict[Value, Any]:
+    """From the `seeds` (entries for some nodes) forwards to `output`, one node at a time.
+
+    In topological order, every node computed from a node with an entry gets the entry
+    `propagate(node, known)` (known: every entry so far). A tangent (forward mode) or a
+    value recomputed after moving a leaf travels this way. Returns every entry.
+    """
+    known = dict(seeds)
+    for node in topological_order(output):
+        if node._op is not None and any(type(x) is Value and x in known for x in node._operands):
+            known[node] = propagate(node, known)
+    return known
+
+
+def _gradient_error(output: Value, node: Value, gradient: float) -> NonFiniteError:
+    """The one error for a gradient that became inf or nan on the way back."""
+    return NonFiniteError(
+        f"the gradient of {describe(output)} with respect to {describe(node)} is {gradient}:"
+        " it overflowed on the way back; scale the loss or the inputs down"
+    )
+
+
+def check_gradient(output: Value, node: Value, gradient: float) -> float:
+    """`gradient` (d output/d node) if it is finite, else the one NonFiniteError for it."""
+    if gradient - gradient != 0.0:
+        raise _gradient_error(output, node, gradient)
+    return gradient
+
+
 # ---------------------------------------------------------------------------
 # Applying an operation: numbers in, a number out; a Value in, a new node out.
 
 
-def _apply(op: Op, *operands: Any) -> Any:
+@overload
+def apply(op: Op, *operands: Value) -> Value: ...
+@overload
+def apply(op: Op, *operands: float) -> float: ...
+@overload
+def apply(op: Op, *operands: Any) -> Any: ...
+
+
+def apply(op: Op, *operands: Any) -> Any:
     """Compute `op` on the operands: a float for numbers, a new Value if any is a Value, and
     whatever a number-like type's `apply_op` makes of it (a Symbol prints the formula)."""
+    for i in op.constants:
+        if i < len(operands) and type(operands[i]) is Value:
+            raise ArgumentTypeError(
+                f"{op}: operand {op.params[i]!r} must be a plain number, not a Value (its"
+                " derivative is not computed); use the operation that differentiates it"
+            )
     datas = []
     makes_node = False
     for x in operands:
@@ -290,12 +472,12 @@ def _apply(op: Op, *operands: Any) -> Any:
             datas.append(x.data)
             makes_node = True
         elif type(x) is float or isinstance(x, Real):
-            datas.append(_as_float(x, op.name))
+            datas.append(_as_float(x, str(op)))
         else:
             apply_op = getattr(type(x), "apply_op", None)
             if apply_op is None:
                 raise ArgumentTypeError(
-                    f"{op.name}: expected a Value or a number, got {type(x).__name__} {x!r}"
+                    f"{op}: expected a Value or a number, got {type(x).__name__} {x!r}"
                 )
             return apply_op(op, operands)
     try:
@@ -307,26 +489,26 @@ def _apply(op: Op, *operands: Any) -> Any:
     return _new_node(data, op, operands) if makes_node else data
 
 
-def _binary(op: Op, a: Any, b: Any) -> Any:
-    """`_apply` for the arithmetic operators, where one side is a Value. For anything but a
-    number on the other side it returns NotImplemented, so Python can ask that type."""
+def _binary(op: Op, a: Any, b: Any) -> Value:
+    """FAST PATH: `apply` for the arithmetic operators, where one side is a Value. For anything
+    but a number on the other side it returns NotImplemented, so Python can ask that type."""
     # A finite float passes as it is; other numbers (and inf, nan) go through _as_float.
     if type(a) is Value:
         x = a.data
     elif type(a) is float and a - a == 0.0:
         x = a
     elif isinstance(a, Real):
-        x = _as_float(a, op.name)
+        x = _as_float(a, str(op))
     else:
-        return NotImplemented
+        return cast(Value, NotImplemented)  # Python then asks the other operand's type
     if type(b) is Value:
         y = b.data
     elif type(b) is float and b - b == 0.0:
         y = b
     elif isinstance(b, Real):
-        y = _as_float(b, op.name)
+        y = _as_float(b, str(op))
     else:
-        return NotImplemented
+        return cast(Value, NotImplemented)
     operands = (a, b)
     try:
         data = op.forward(x, y)
@@ -353,19 +535,18 @@ _new_value = Value.__new__
 
 def _forward_error(op: Op, error: Exception, operands: tuple[Any, ...]) -> AutogradError:
     """The error to raise when computing `op` on `operands` failed with `error`."""
-    inputs = _describe(op, operands)
+    inputs = _describe_operands(op, operands)
     if isinstance(error, ZeroDivisionError):
         return DivisionByZeroError(
-            f"{op.name} is defined only for {op.domain}; got {inputs}."
-            " Keep the divisor away from zero"
+            f"{op} is defined only for {op.domain}; got {inputs}. Keep the divisor away from zero"
         )
     if isinstance(error, OverflowError):
         return NonFiniteError(
-            f"{op.name} of {inputs} overflows: a float cannot hold the result."
+            f"{op} of {inputs} overflows: a float cannot hold the result."
             " Scale the inputs down (or lower the learning rate that made them)"
         )
     return DomainError(
-        f"{op.name} is defined only for {op.domain}; got {inputs}."
+        f"{op} is defined only for {op.domain}; got {inputs}."
         " Keep the input inside that range (shift or clamp it) before this operation"
     )
 
@@ -373,24 +554,25 @@ def _forward_error(op: Op, error: Exception, operands: tuple[Any, ...]) -> Autog
 def _derivative_error(op: Op, operands: tuple[Any, ...]) -> NonFiniteError:
     """The error to raise when `op`'s local derivative at `operands` is infinite."""
     return NonFiniteError(
-        f"the derivative of {op.name} at {_describe(op, operands)} is infinite,"
+        f"the derivative of {op} at {_describe_operands(op, operands)} is infinite,"
         " so the gradient cannot be computed there"
     )
 
 
 def _as_float(x: Any, where: str) -> float:
+    number: float = x
     if type(x) is not float:
         if not isinstance(x, Real):
             raise ArgumentTypeError(
                 f"{where}: expected a number or a Value, got {type(x).__name__} {x!r}"
             )
         try:
-            x = float(x)
+            number = float(x)
         except OverflowError:
-            x = math.inf
-    if x - x != 0.0:
-        raise NonFiniteError(f"{where}: expected a finite number, got {x}")
-    return x
+            number = math.inf
+    if number - number != 0.0:
+        raise NonFiniteError(f"{where}: expected a finite number, got {number}")
+    return number
 
 
 def _data_of(x: object) -> float:
@@ -401,11 +583,7 @@ def _data_of(x: object) -> float:
     raise ArgumentTypeError(f"cannot compare a Value with {type(x).__name__} {x!r}")
 
 
-def _name(node: Value) -> str:
-    return f"Value {node.label!r}" if node.label else f"an unnamed Value made by {node.op!r}"
-
-
-def _describe(op: Op, operands: tuple[Any, ...]) -> str:
+def _describe_operands(op: Op, operands: tuple[Any, ...]) -> str:
     params = (
         op.params
         if len(op.params) == len(operands)
@@ -422,7 +600,7 @@ def _describe(op: Op, operands: tuple[Any, ...]) -> str:
 
 
 # ---------------------------------------------------------------------------
-# The operations. Each line pair: forward value, then local derivatives.
+# The operations. Each: forward value, then local derivatives, then how it is written.
 
 
 def _sigmoid(x: float) -> float:
@@ -438,15 +616,16 @@ def _pow_number_exponent(a: float, n: float) -> float:
     return math.pow(a, n)
 
 
-def _pow_value_exponent(a: float, b: float) -> float:
+def _pow_positive_base(a: float, b: float) -> float:
     if a <= 0:
         raise ValueError("d(a^b)/db = a^b ln a needs a > 0")
     return math.pow(a, b)
 
 
-def _dot(*operands: float) -> float:
+def _dot(*operands: Any) -> Any:
+    """w0 * x0 + w1 * x1 + ... (+ b), added left to right: the same sum `*` and `+` give."""
     n = len(operands) // 2
-    total = sum(map(operator.mul, operands[:n], operands[n : 2 * n]))
+    total = functools.reduce(operator.add, map(operator.mul, operands[:n], operands[n : 2 * n]))
     return total + operands[-1] if len(operands) % 2 else total
 
 
@@ -457,33 +636,69 @@ def _dot_derivatives(out: Any, *operands: Any) -> tuple[Any, ...]:
     return (*inputs, *weights) + (1.0,) * (len(operands) % 2)
 
 
+def _dot_split(operands: tuple[Any, ...], size: int) -> list[tuple[Any, ...]]:
+    """The weighted sum in parts of `size` terms (the bias in the last part)."""
+    n = len(operands) // 2
+    weights, inputs, bias = operands[:n], operands[n : 2 * n], operands[2 * n :]
+    return [
+        (*weights[i : i + size], *inputs[i : i + size], *(bias if i + size >= n else ()))
+        for i in range(0, n, size)
+    ]
+
+
 AB = ("a", "b")
 
 # d(a + b)/da = 1, d(a + b)/db = 1
-ADD = Op("+", operator.add, lambda out, a, b: (1.0, 1.0), AB)
+ADD = Op("add", operator.add, lambda out, a, b: (1.0, 1.0), AB, symbol="+", commutative=True)
 # d(a - b)/da = 1, d(a - b)/db = -1
-SUB = Op("-", operator.sub, lambda out, a, b: (1.0, -1.0), AB)
+SUB = Op("sub", operator.sub, lambda out, a, b: (1.0, -1.0), AB, symbol="-", word="subtract")
 # d(a * b)/da = b, d(a * b)/db = a
-MUL = Op("*", operator.mul, lambda out, a, b: (b, a), AB)
+MUL = Op(
+    "mul", operator.mul, lambda out, a, b: (b, a), AB, symbol="*", word="multiply", commutative=True
+)
 # d(a / b)/da = 1/b, d(a / b)/db = -a/b^2 = -out/b
-DIV = Op("/", operator.truediv, lambda out, a, b: (1 / b, -out / b), AB, "b != 0")
+DIV = Op(
+    "div",
+    operator.truediv,
+    lambda out, a, b: (1 / b, -out / b),
+    AB,
+    "b != 0",
+    symbol="/",
+    word="divide",
+)
 # d(-x)/dx = -1
-NEG = Op("neg", operator.neg, lambda out, x: (-1.0,))
+NEG = Op("neg", operator.neg, lambda out, x: (-1.0,), symbol="-", word="negate")
 # d(a^n)/da = n a^(n-1); the exponent n is a fixed number, so it needs no derivative
-POW_NUMBER = Op(
-    "**",
+POW = Op(
+    "pow",
     _pow_number_exponent,
     lambda out, a, n: (n * a ** (n - 1) if n else 0.0, 0.0),
     ("a", "n"),
     "a > 0, a = 0 with n >= 0, or a < 0 with a whole-number n",
+    constants=(1,),
+    symbol="**",
+    word="power",
+)
+# d(c^x)/dx = c^x ln c; the base c is a fixed number, so it needs no derivative
+RPOW = Op(
+    "rpow",
+    _pow_positive_base,
+    lambda out, c, x: (0.0, out * log(c)),
+    ("c", "x"),
+    "c > 0 (d(c^x)/dx = c^x ln c needs ln c)",
+    constants=(0,),
+    symbol="**",
+    word="power",
 )
 # d(a^b)/da = b a^(b-1), d(a^b)/db = a^b ln a
-POW = Op(
-    "**",
-    _pow_value_exponent,
+POW_VALUES = Op(
+    "pow_values",
+    _pow_positive_base,
     lambda out, a, b: (b * a ** (b - 1), out * log(a)),
     AB,
     "a > 0 when the exponent is a Value (d(a^b)/db = a^b ln a needs ln a)",
+    symbol="**",
+    word="power",
 )
 # d(e^x)/dx = e^x
 EXP = Op("exp", math.exp, lambda out, x: (out,))
@@ -502,60 +717,80 @@ ABS = Op("abs", math.fabs, lambda out, x: (sign(x),))
 # The unit step and the sign are flat wherever they are differentiable.
 STEP = Op("step", lambda x: 1.0 if x > 0 else 0.0, lambda out, x: (0.0,))
 SIGN = Op("sign", lambda x: (x > 0) - (x < 0) + 0.0, lambda out, x: (0.0,))
+# d(sin x)/dx = cos x
+SIN = Op("sin", math.sin, lambda out, x: (cos(x),))
+# d(cos x)/dx = -sin x
+COS = Op("cos", math.cos, lambda out, x: (-sin(x),))
 # One node for a neuron's weighted sum: sum_i w_i x_i (+ b)
-DOT = Op("dot", _dot, _dot_derivatives, ("w", "x"))
+DOT = Op(
+    "dot", _dot, _dot_derivatives, ("w", "x"), formula=_dot, split=_dot_split, word="weighted sum"
+)
+
+#: Every operation, by name, in the order defined above: the one table each feature reads.
+OPS: dict[str, Op] = {op.name: op for op in list(globals().values()) if isinstance(op, Op)}
+_OP_NAMES = {op.name: name for name, op in globals().items() if isinstance(op, Op)}
 
 
 def exp(x: Operand) -> Any:
     """e^x, for a Value or a number.  d(e^x)/dx = e^x."""
-    return _apply(EXP, x)
+    return apply(EXP, x)
 
 
 def log(x: Operand) -> Any:
     """Natural logarithm, for x > 0.  d(ln x)/dx = 1/x."""
-    return _apply(LOG, x)
+    return apply(LOG, x)
 
 
 def tanh(x: Operand) -> Any:
     """Hyperbolic tangent.  d(tanh x)/dx = 1 - tanh(x)^2."""
-    return _apply(TANH, x)
+    return apply(TANH, x)
 
 
 def sigmoid(x: Operand) -> Any:
     """1 / (1 + e^-x).  d(sigmoid x)/dx = sigmoid(x) (1 - sigmoid(x))."""
-    return _apply(SIGMOID, x)
+    return apply(SIGMOID, x)
 
 
 def relu(x: Operand) -> Any:
     """max(x, 0).  d(relu x)/dx = 1 for x > 0, else 0."""
-    return _apply(RELU, x)
+    return apply(RELU, x)
 
 
 def sqrt(x: Operand) -> Any:
     """Square root, for x >= 0.  d(sqrt x)/dx = 1 / (2 sqrt x)."""
-    return _apply(SQRT, x)
+    return apply(SQRT, x)
 
 
 def abs(x: Operand) -> Any:  # noqa: A001 - same answer as the builtin for numbers
     """|x|.  d|x|/dx = sign(x), taken as 0 at x = 0 (as PyTorch does)."""
-    return _apply(ABS, x)
+    return apply(ABS, x)
 
 
 def step(x: Operand) -> Any:
     """1 for x > 0, else 0: the derivative of relu."""
-    return _apply(STEP, x)
+    return apply(STEP, x)
 
 
 def sign(x: Operand) -> Any:
     """-1, 0 or 1: the derivative of abs."""
-    return _apply(SIGN, x)
+    return apply(SIGN, x)
+
+
+def sin(x: Operand) -> Any:
+    """Sine (x in radians).  d(sin x)/dx = cos x."""
+    return apply(SIN, x)
+
+
+def cos(x: Operand) -> Any:
+    """Cosine (x in radians).  d(cos x)/dx = -sin x."""
+    return apply(COS, x)
 
 
 def dot(weights: Sequence[Operand], inputs: Sequence[Operand], bias: Operand | None = None) -> Any:
     """sum_i w_i x_i (+ b) as one node whose operands are every weight, input and the bias.
 
     d/dw_i = x_i, d/dx_i = w_i, d/db = 1: the same gradients as building the sum from
-    `*` and `+`, with one node instead of 2n.
+    `*` and `+`, with one node instead of 2n, and the same sum, added left to right.
     """
     weights, inputs = tuple(weights), tuple(inputs)
     if len(weights) != len(inputs):
@@ -563,4 +798,4 @@ def dot(weights: Sequence[Operand], inputs: Sequence[Operand], bias: Operand | N
     if not weights:
         raise ShapeError("dot: needs at least one weight and one input")
     operands = weights + inputs if bias is None else (*weights, *inputs, bias)
-    return _apply(DOT, *operands)
+    return apply(DOT, *operands)

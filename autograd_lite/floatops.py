@@ -2,21 +2,20 @@
 
 Generated code (`autograd_lite.codegen`) imports these so that `relu(z)` or `step(z)` in a
 listing runs exactly the engine's own arithmetic: each name is its operation's `forward`,
-not a second copy of it. The infix operations (`+ - * / **`, unary `-`) are Python's.
+taken from `engine.OPS`, not a second copy of it. Operations written as Python operators
+(`+ - * / **`, unary `-`) or as a formula of them (a weighted sum) need no function.
 """
 
 from __future__ import annotations
 
-from .engine import ABS, EXP, LOG, RELU, SIGMOID, SIGN, SQRT, STEP, TANH
+from collections.abc import Callable
 
-__all__ = ["abs", "exp", "log", "relu", "sigmoid", "sign", "sqrt", "step", "tanh"]
+from .engine import OPS
 
-abs = ABS.forward  # noqa: A001 - |x|, as the builtin gives for a float
-exp = EXP.forward
-log = LOG.forward
-relu = RELU.forward
-sigmoid = SIGMOID.forward
-sign = SIGN.forward
-sqrt = SQRT.forward
-step = STEP.forward
-tanh = TANH.forward
+#: One function per operation that generated code calls by name.
+FUNCTIONS: dict[str, Callable[..., float]] = {
+    op.name: op.forward for op in OPS.values() if not op.symbol and op.formula is None
+}
+
+__all__ = sorted(FUNCTIONS)
+globals().update(FUNCTIONS)

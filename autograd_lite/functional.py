@@ -16,13 +16,22 @@ sweeps it once forwards per direction. `compare_modes` counts the rule evaluatio
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from numbers import Real
-from typing import Any
+from typing import Any, Literal, overload
 
-from .engine import Value, _derivative_error, _name, topological_order
-from .errors import ArgumentTypeError, GraphArgumentError, NonFiniteError
+from .engine import (
+    Number,
+    Value,
+    check_gradient,
+    forward_sweep,
+    local_derivatives,
+    reverse_sweep,
+    topological_order,
+)
+from .errors import ArgumentTypeError, GraphArgumentError, NonFiniteError, describe
 
 __all__ = [
     "GraphArgumentError",
@@ -33,7 +42,17 @@ __all__ = [
     "jvp",
 ]
 
-Number = int | float
+
+@overload
+def grad(
+    output: Value, inputs: Sequence[Value], create_graph: Literal[False] = False
+) -> list[float]: ...
+@overload
+def grad(output: Value, inputs: Sequence[Value], create_graph: Literal[True]) -> list[Value]: ...
+@overload
+def grad(
+    output: Value, inputs: Sequence[Value], create_graph: bool
+) -> list[float] | list[Value]: ...
 
 
 def grad(
@@ -43,10 +62,10 @@ def grad(
 
     As `torch.autograd.grad`: inputs may be leaves or interior nodes (for an interior node,
     the derivative through every path from it). An input `output` does not depend on gets 0.
-    Floats by default; with `create_graph=True`, `Value`s built from the graph's own nodes, so
-    `grad(grad(y, [x], create_graph=True)[0], [x])` is d2y/dx2.
+    Floats by default; with `create_graph=True`, new `Value`s built from the graph's own nodes,
+    so `grad(grad(y, [x], create_graph=True)[0], [x])` is d2y/dx2.
     """
-    return _reverse_sweep(output, inputs, create_graph)[0]
+    return _reverse_mode(output, inputs, create_graph)[0]
 
 
 def hessian(f: Callable[..., Value], xs: Sequence[Number]) -> list[list[float]]:
@@ -69,7 +88,7 @@ def jvp(output: Value, directions: Mapping[Value, Number]) -> float:
     tangent dn = sum_i d(n)/d(operand_i) * d(operand_i), with the same local-derivative rules
     that `backward()` uses. Leaves without a direction have tangent 0.
     """
-    return _forward_sweep(output, directions)[0]
+    return _forward_mode(output, directions)[0]
 
 
 @dataclass(frozen=True)
@@ -101,10 +120,10 @@ def compare_modes(output: Value, inputs: Sequence[Value]) -> ModeComparison:
     per input, direction 1 on that input) and by reverse mode (one sweep), with the counts."""
     forward_gradient, forward_evaluations = [], 0
     for x in inputs:
-        tangent, evaluations = _forward_sweep(output, {x: 1.0})
+        tangent, evaluations = _forward_mode(output, {x: 1.0})
         forward_gradient.append(tangent)
         forward_evaluations += evaluations
-    reverse_gradient, reverse_evaluations = _reverse_sweep(output, inputs, False)
+    reverse_gradient, reverse_evaluations = _reverse_mode(output, inputs, False)
     return ModeComparison(
         forward_gradient,
         reverse_gradient,
@@ -116,10 +135,11 @@ def compare_modes(output: Value, inputs: Sequence[Value]) -> ModeComparison:
 
 
 # ---------------------------------------------------------------------------
-# The two sweeps. Each returns its result and how many derivative rules it evaluated.
+# Both modes on the engine's two sweeps. Each returns its result and how many derivative
+# rules it evaluated.
 
 
-def _reverse_sweep(
+def _reverse_mode(
     output: Value, inputs: Sequence[Value], create_graph: bool
 ) -> tuple[list[Any], int]:
     """Reverse mode from `output` to `inputs`; derivatives as Values when `create_graph`."""
@@ -127,84 +147,79 @@ def _reverse_sweep(
     inputs = list(inputs)
     for x in inputs:
         _check_value(x, "grad: every input must be a Value")
-    order = topological_order(output)
-    wanted = set(inputs)
-    # Only nodes that lead to an input need a gradient; the others are never visited.
-    leads_to_input = set()
-    for node in order:
-        if node in wanted or any(x in leads_to_input for x in node.parents):
-            leads_to_input.add(node)
-    grads: dict[Value, Any] = {output: 1.0}
     evaluations = 0
-    for node in reversed(order):
-        upstream = grads.get(node)
-        if node.is_leaf or upstream is None or node not in leads_to_input:
-            continue
-        local = _local_derivatives(node, create_graph)
+
+    def local(node: Value) -> tuple[Any, ...]:
+        nonlocal evaluations
         evaluations += 1
-        for x, d in zip(node.operands, local):
-            if type(x) is not Value or x not in leads_to_input or _is_number(d, 0.0):
-                continue
-            term = _times(upstream, d)
-            grads[x] = term if x not in grads else grads[x] + term
-            if not create_graph:
-                _check_finite(grads[x], x)
-    # A derivative can be a bare constant of a rule (the 3 of 3 * x): make it a float or a Value.
+        return local_derivatives(node, on_values=create_graph)
+
+    def accumulate(node: Value, i: int, x: Value, upstream: Any, d: Any, previous: Any) -> Any:
+        term = _times(upstream, d)
+        total = term if previous is None else _plus(previous, term)
+        return total if create_graph else check_gradient(output, x, total)
+
+    grads = reverse_sweep(output, accumulate, wrt=inputs, local=local)
     result = [grads.get(x, 0.0) for x in inputs]
-    if create_graph:
-        return [g if type(g) is Value else Value(g) for g in result], evaluations
-    return [float(g) for g in result], evaluations
+    if not create_graph:
+        return [float(g) for g in result], evaluations
+    # A derivative can be a bare constant of a rule (the 3 of 3 * x), or a node of the graph
+    # itself (d(x * w)/dx is w): give back a new Value either way, never one of the graph's.
+    graph = set(topological_order(output))
+    return [_new_value(g, graph) for g in result], evaluations
 
 
-def _forward_sweep(output: Value, directions: Mapping[Value, Number]) -> tuple[float, int]:
+def _forward_mode(output: Value, directions: Mapping[Value, Number]) -> tuple[float, int]:
     """Forward mode: the tangent of `output` given the tangents of some leaves."""
     _check_value(output, "jvp: output must be a Value")
-    tangents: dict[Value, float] = {}
+    if not isinstance(directions, Mapping):
+        raise ArgumentTypeError(
+            "jvp: directions must be a dict mapping leaf Values to numbers ({x: 1.0}),"
+            f" got {type(directions).__name__}"
+        )
+    seeds: dict[Value, float] = {}
     for x, v in directions.items():
         _check_value(x, "jvp: directions must map leaf Values to numbers")
         if not x.is_leaf:
             raise GraphArgumentError(
-                f"jvp: a direction was given for {_name(x)}, which an operation computed;"
+                f"jvp: a direction was given for {describe(x)}, which an operation computed;"
                 " give directions for leaves only (the Values you made yourself)"
             )
         if not isinstance(v, Real):
             raise ArgumentTypeError(
-                f"jvp: the direction for {_name(x)} must be a number, got {v!r}"
+                f"jvp: the direction for {describe(x)} must be a number, got {v!r}"
             )
-        tangent = float(v)
-        if tangent - tangent != 0.0:
-            raise NonFiniteError(f"jvp: the direction for {_name(x)} must be finite, got {tangent}")
-        tangents[x] = tangent
+        try:
+            tangent = float(v)
+        except OverflowError:
+            tangent = math.inf
+        if not math.isfinite(tangent):
+            raise NonFiniteError(f"jvp: the direction for {describe(x)} must be finite, got {v!r}")
+        seeds[x] = tangent
     evaluations = 0
-    for node in topological_order(output):
-        if node.is_leaf or not any(x in tangents for x in node.parents):
-            continue
-        local = _local_derivatives(node, False)
+
+    def propagate(node: Value, known: dict[Value, Any]) -> float:
+        nonlocal evaluations
         evaluations += 1
         tangent = 0.0
-        for x, d in zip(node.operands, local):
-            if type(x) is Value and x in tangents:
-                tangent += d * tangents[x]
-        tangents[node] = _check_finite(tangent, node)
+        for x, d in zip(node.operands, local_derivatives(node)):
+            if type(x) is Value and x in known:
+                tangent += d * known[x]
+        if not math.isfinite(tangent):
+            raise NonFiniteError(
+                f"the derivative of {describe(node)} along the given directions is {tangent}:"
+                " it overflowed; scale the inputs or the directions down"
+            )
+        return tangent
+
+    tangents = forward_sweep(output, seeds, propagate)
     return tangents.get(output, 0.0), evaluations
 
 
-def _local_derivatives(node: Value, on_values: bool) -> tuple[Any, ...]:
-    """The node's rule evaluated on its own Values (a graph) or on their floats."""
-    operands = (
-        node.operands
-        if on_values
-        else tuple(x.data if type(x) is Value else x for x in node.operands)
-    )
-    out = node if on_values else node.data
-    try:
-        return node._op.derivatives(out, *operands)
-    except (ZeroDivisionError, OverflowError, ValueError):
-        raise _derivative_error(node._op, node.operands) from None
-
-
 def _times(upstream: Any, local: Any) -> Any:
-    """upstream * local, leaving out a multiplication by the number 1."""
+    """upstream * local, leaving out a multiplication by the number 1 or 0."""
+    if _is_number(local, 0.0):
+        return 0.0
     if _is_number(upstream, 1.0):
         return local
     if _is_number(local, 1.0):
@@ -212,16 +227,24 @@ def _times(upstream: Any, local: Any) -> Any:
     return upstream * local
 
 
+def _plus(total: Any, term: Any) -> Any:
+    """total + term, leaving out an addition of the number 0."""
+    if _is_number(term, 0.0):
+        return total
+    if _is_number(total, 0.0):
+        return term
+    return total + term
+
+
 def _is_number(x: Any, number: float) -> bool:
     return type(x) is not Value and x == number
 
 
-def _check_finite(x: float, node: Value) -> float:
-    if x - x != 0.0:
-        raise NonFiniteError(
-            f"the derivative reaching {_name(node)} is {x}: it overflowed; scale the inputs down"
-        )
-    return x
+def _new_value(g: Any, graph: set[Value]) -> Value:
+    """A gradient as a Value of its own: a number as a leaf, a node of `graph` as a copy."""
+    if type(g) is not Value:
+        return Value(float(g))
+    return g * 1.0 if g in graph else g
 
 
 def _check_value(x: Any, message: str) -> None:

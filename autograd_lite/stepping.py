@@ -28,9 +28,8 @@ from pathlib import Path
 from typing import Any
 
 from .drawing import DEFAULT_MAX_NODES, check_precision, draw, field_text, format_number, node_ids
-from .engine import Value, topological_order
-from .errors import ArgumentTypeError, DrawError, NonFiniteError
-from .functional import _local_derivatives
+from .engine import Op, Value, check_gradient, reverse_sweep, topological_order
+from .errors import ArgumentTypeError, DrawError, describe
 from .symbolic import ATOM, UNARY, Symbol, number_text, symbolic_forward
 from .viewer import Frame, viewer_document, viewer_fragment
 
@@ -100,7 +99,9 @@ class StepThrough:
             for node in self.order
             if not node.is_leaf
         ]
+        self.formulas = {step.node_id: step.formula for step in self.forward_steps}
         self.backward_steps = _record_backward(root, self.order, self.names, self.ids)
+        self._number_rules: dict[str, list[str]] = {}  # each node's rules with numbers in
         self.grads = {node: node.grad for node in self.order}
         #: The steps that send to each node, by id: the terms of its sum over uses.
         self.uses: dict[str, list[BackwardStep]] = {}
@@ -236,10 +237,12 @@ class StepThrough:
         repeated = sum(1 for x in value.operands if x is parent_value) > 1
         which = f" (operand {step.operand + 1})" if repeated else ""
         title = (
-            f"backward {index} of {total}: {node} = {self._formula(value)} sends its gradient"
-            f" to {parent}{which}"
+            f"backward {index} of {total}: {node} = {self.formulas[step.node_id]} sends its"
+            f" gradient to {parent}{which}"
         )
-        local_numbers = _rule(value, step.operand, self._number_symbol)
+        if step.node_id not in self._number_rules:
+            self._number_rules[step.node_id] = _rules(value, self._number_symbol)
+        local_numbers = self._number_rules[step.node_id][step.operand]
         plain = _reads_as_number(local_numbers) and not local_numbers.startswith("-")
         local_text = local_numbers if plain else f"({local_numbers})"
         stages = [
@@ -339,52 +342,51 @@ def _record_backward(
     root: Value, order: list[Value], names: dict[Value, str], ids: dict[Value, str]
 ) -> list[BackwardStep]:
     """`root.backward()` from zeroed grads, one `parent.grad += upstream * local` at a time,
-    recorded."""
+    recorded: the engine's reverse sweep, with an `accumulate` that writes each step down.
+    The grads are written into the graph only once every one is known to be finite."""
     uses: dict[Value, int] = {}
     for node in order:
-        node.grad = 0.0
         for parent in node.parents:
             uses[parent] = uses.get(parent, 0) + 1
-    root.grad = 1.0
-    steps = []
+    steps: list[BackwardStep] = []
     seen: dict[Value, int] = {}
-    for node in reversed(order):
-        # Each node's grad is final when its turn comes (a leaf's too), so check it here.
-        upstream = node.grad
-        if upstream - upstream != 0.0:
-            raise NonFiniteError(
-                f"the gradient reaching {names[node]} is {upstream}: it overflowed on the way"
-                " back; scale the loss or the inputs down"
+    printed: dict[Value, tuple[list[str], list[tuple[str, ...]]]] = {}
+
+    def accumulate(
+        node: Value, i: int, x: Value, upstream: float, local: float, previous: float | None
+    ) -> float:
+        if node not in printed:
+            printed[node] = (_rules(node, lambda v: _Operand(names[v])), _reads(node, ids))
+        rules, reads = printed[node]
+        before = 0.0 if previous is None else previous
+        product = upstream * local
+        seen[x] = seen.get(x, 0) + 1
+        steps.append(
+            BackwardStep(
+                node=names[node],
+                node_id=ids[node],
+                parent=names[x],
+                parent_id=ids[x],
+                operand=i,
+                rule=rules[i],
+                reads=reads[i],
+                upstream=upstream,
+                local=float(local),
+                product=product,
+                grad_before=before,
+                grad_after=before + product,
+                use=seen[x],
+                uses=uses[x],
             )
+        )
+        return before + product
+
+    grads = reverse_sweep(root, accumulate)
+    for node in reversed(order):  # leaves in the order backward() checks them
         if node.is_leaf:
-            continue
-        reads = _reads(node, ids)
-        for i, (x, local) in enumerate(zip(node.operands, _local_derivatives(node, False))):
-            if type(x) is not Value:
-                continue
-            local = float(local)
-            before = x.grad
-            product = upstream * local
-            x.grad = before + product
-            seen[x] = seen.get(x, 0) + 1
-            steps.append(
-                BackwardStep(
-                    node=names[node],
-                    node_id=ids[node],
-                    parent=names[x],
-                    parent_id=ids[x],
-                    operand=i,
-                    rule=_rule(node, i, lambda x: _Operand(names[x])),
-                    reads=reads[i],
-                    upstream=upstream,
-                    local=local,
-                    product=product,
-                    grad_before=before,
-                    grad_after=x.grad,
-                    use=seen[x],
-                    uses=uses[x],
-                )
-            )
+            check_gradient(root, node, grads.get(node, 0.0))
+    for node in order:
+        node.grad = grads.get(node, 0.0)
     return steps
 
 
@@ -415,7 +417,7 @@ class _Reads:
 def _reads(node: Value, ids: dict[Value, str]) -> list[tuple[str, ...]]:
     """For each operand, the ids of the nodes its local derivative rule reads."""
     stand_ins = [_Reads(frozenset([ids[x]])) if type(x) is Value else x for x in node.operands]
-    rules = node._op.derivatives(_Reads(frozenset([ids[node]])), *stand_ins)
+    rules = _operation(node).derivatives(_Reads(frozenset([ids[node]])), *stand_ins)
     return [tuple(sorted(r.ids)) if isinstance(r, _Reads) else () for r in rules]
 
 
@@ -450,12 +452,19 @@ def _wrap(line: str, indent: str) -> list[str]:
     ) or [indent]
 
 
-def _rule(node: Value, operand: int, symbol: Callable[[Value], Symbol]) -> str:
-    """∂node/∂operand as a formula, the node and each operand Value written as `symbol` gives
-    (constants stay numbers): the operation's own rule evaluated on symbols."""
+def _rules(node: Value, symbol: Callable[[Value], Symbol]) -> list[str]:
+    """∂node/∂operand for every operand as a formula, the node and each operand Value written
+    as `symbol` gives (constants stay numbers): the operation's own rule on symbols."""
     operands = tuple(symbol(x) if type(x) is Value else x for x in node.operands)
-    rule = node._op.derivatives(symbol(node), *operands)[operand]
-    return str(rule) if isinstance(rule, Symbol) else number_text(rule)
+    rules = _operation(node).derivatives(symbol(node), *operands)
+    return [str(r) if isinstance(r, Symbol) else number_text(r) for r in rules]
+
+
+def _operation(node: Value) -> Op:
+    """The Op that made a computed node."""
+    op = node.operation
+    assert op is not None, f"{describe(node)} is a leaf: no operation made it"
+    return op
 
 
 class _Operand(Symbol):
@@ -473,7 +482,7 @@ class _Operand(Symbol):
 def _formula(node: Value, symbol: Callable[[Value], Symbol]) -> str:
     """How node is computed from its operands, each Value written as `symbol` gives: `x * y`."""
     operands = tuple(symbol(x) if type(x) is Value else x for x in node.operands)
-    return str(symbolic_forward(node._op, operands))
+    return str(symbolic_forward(_operation(node), operands))
 
 
 def _names(order: list[Value], ids: dict[Value, str]) -> dict[Value, str]:

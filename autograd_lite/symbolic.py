@@ -78,28 +78,33 @@ class Symbol:
         return symbolic_forward(op, operands)
 
 
-_INFIX = {"+": SUM, "-": SUM, "*": PRODUCT, "/": PRODUCT, "**": POWER}
+#: Python's operators as they print: how tightly each binds.
+_OPERATORS = {"+": SUM, "-": SUM, "*": PRODUCT, "/": PRODUCT, "**": POWER}
 
 
 def symbolic_forward(op: Op, operands: tuple[Any, ...]) -> Symbol:
-    """The operation applied to symbols or numbers, as a formula: `a * b`, `tanh(n)`."""
-    if op.name in _INFIX and len(operands) == 2:
-        return _infix(operands[0], op.name, operands[1], _INFIX[op.name])
-    if op.name == "neg":
-        return -_as_symbol(operands[0])
-    if op.name == "dot":
-        n = len(operands) // 2
-        terms = [_infix(w, "*", x, PRODUCT) for w, x in zip(operands[:n], operands[n : 2 * n])]
-        terms += [_as_symbol(b) for b in operands[2 * n :]]
-        return Symbol(" + ".join(str(t) for t in terms), SUM)
+    """The operation applied to symbols or numbers, as a formula: `a * b`, `tanh(n)`.
+
+    An op with a `symbol` prints as that operator, one with a `formula` as the formula (a
+    weighted sum as `w0 * x0 + w1 * x1 + b`), any other as a call of its name.
+    """
+    if op.symbol and len(operands) == 2:
+        return _infix(operands[0], op.symbol, operands[1], _OPERATORS[op.symbol])
+    if op.symbol and len(operands) == 1:
+        return Symbol(op.symbol + _wrap(_as_symbol(operands[0]), UNARY), UNARY)
+    if op.formula is not None:
+        return _as_symbol(op.formula(*(_as_symbol(x) for x in operands)))
     return Symbol(f"{op.name}({', '.join(str(_as_symbol(x)) for x in operands)})")
 
 
 def symbolic_derivatives(node: Value, name: Callable[[Value], str]) -> tuple[Any, ...]:
     """The local derivatives of `node` with respect to each operand, as formulas in the names
     `name(value)` gives the node and its parents (numbers stay numbers)."""
+    op = node.operation
+    if op is None:
+        return ()
     operands = tuple(Symbol(name(x)) if type(x) is Value else x for x in node.operands)
-    return node._op.derivatives(Symbol(name(node)), *operands)
+    return op.derivatives(Symbol(name(node)), *operands)
 
 
 def _as_symbol(x: Any) -> Symbol:

@@ -2,8 +2,10 @@
 
 A recipe is a list of steps, each an operation and the indices of earlier nodes it reads. The
 same recipe on different leaf values gives a graph of the same structure, as `compile_graph`
-needs. Every operation of the engine appears, wrapped so that it stays inside its domain
-(log(|a| + 0.5), a / (b*b + 1), ...) whatever the values.
+needs. Every operation of `engine.OPS` appears, read from the table: an operation with a
+restricted domain gets its operands squashed into (0.5, 1.5) first (sigmoid(a) + 0.5), the
+others get them squashed into (-1, 1) (tanh(a)) so that nothing overflows, and an operand that
+must be a plain number gets 1.5. A few compositions with constants are added by hand.
 """
 
 from __future__ import annotations
@@ -14,27 +16,35 @@ from hypothesis import strategies as st
 
 import autograd_lite as al
 from autograd_lite import Value
+from autograd_lite.engine import OPS, Op, apply
 
 Step = tuple[str, tuple[int, ...]]
 
+
+def _builder(op: Op) -> tuple[int, Callable[..., Value]]:
+    """(how many Values the op takes, a function applying it to them inside its domain)."""
+    positions = [i for i in range(len(op.params)) if i not in op.constants]
+    squash = (lambda v: al.sigmoid(v) + 0.5) if op.domain else al.tanh
+
+    def build(*values: Value) -> Value:
+        operands: list[Value | float] = [1.5] * len(op.params)
+        for i, v in zip(positions, values):
+            operands[i] = squash(v)
+        return apply(op, *operands)
+
+    return len(positions), build
+
+
 BUILDERS: dict[str, tuple[int, Callable[..., Value]]] = {
-    "add": (2, lambda a, b: a + b),
-    "sub": (2, lambda a, b: a - b),
-    "mul": (2, lambda a, b: a * b),
-    "div": (2, lambda a, b: a / (b * b + 1)),
+    **{name: _builder(op) for name, op in OPS.items()},
+    "add-raw": (2, lambda a, b: a + b),
+    "mul-raw": (2, lambda a, b: a * b),
     "const": (1, lambda a: 2.5 * a - 0.5),
-    "neg": (1, lambda a: -a),
     "square": (1, lambda a: a**2),
     "cube": (1, lambda a: a**3),
-    "pow": (2, lambda a, b: (al.sigmoid(a) + 0.5) ** b),
-    "exp": (1, lambda a: al.exp(al.tanh(a))),
-    "log": (1, lambda a: al.log(abs(a) + 0.5)),
-    "tanh": (1, al.tanh),
-    "sigmoid": (1, al.sigmoid),
-    "relu": (1, al.relu),
-    "sqrt": (1, lambda a: al.sqrt(abs(a) + 0.25)),
-    "abs": (1, abs),
-    "dot": (5, lambda w1, w2, x1, x2, b: al.dot([w1, w2], [x1, x2], b)),
+    "relu-raw": (1, al.relu),
+    "abs-raw": (1, abs),
+    "dot-5": (5, lambda w1, w2, x1, x2, b: al.dot([w1, w2], [x1, x2], b)),
 }
 
 

@@ -288,7 +288,7 @@ def test_a_weighted_sum_of_thousands_of_terms_compiles_over_several_lines():
     inputs = [Value(rng.uniform(-0.5, 0.5)) for _ in range(3000)]
     z = al.dot(weights, inputs, Value(0.5, label="b")).tanh()
     compiled = compile_graph(z, weights + inputs)
-    assert compiled.source.count("# weighted sum, terms") == math.ceil(3000 / 256)
+    assert compiled.source.count("# weighted sum, part") == math.ceil(3000 / 256)
     output, gradients = compiled([w.data for w in weights] + [x.data for x in inputs])
     expected_output, expected_gradients = engine_gradients(z, weights + inputs)
     assert 0.05 < abs(output) < 0.95 and output == pytest.approx(expected_output, rel=1e-12)

@@ -51,6 +51,7 @@ def test_make_moons_bad_noise():
         al.make_moons(10, noise="0.1")
 
 
+@pytest.mark.slow
 def test_demo_training_reaches_95_percent():
     lines = []
     loss, accuracy = train_moons(report=lines.append)

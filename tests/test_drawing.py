@@ -99,6 +99,35 @@ def test_constants_and_repeated_operands() -> None:
     assert (constant, plus, f"{plus}_in1") in edges
 
 
+def edge_attributes(source: str) -> dict[str, dict[str, str]]:
+    """Each edge's attributes, by its id."""
+    found = {}
+    for line in source.splitlines():
+        if "->" in line:
+            attrs = {k: v.strip('"') for k, v in ATTRIBUTE.findall(line)}
+            found[attrs["id"]] = attrs
+    return found
+
+
+def test_operand_order_is_marked_where_it_matters() -> None:
+    x, y = Value(3.0, "x"), Value(2.0, "y")
+    for node in (x - y, x / y, x**y, x**2, 2**x):
+        edges = edge_attributes(draw(node).source)
+        op = f"{draw_module.node_ids(node)[node]}_op"
+        assert [edges[f"{op}_in{i}"].get("headlabel") for i in range(2)] == ["1", "2"]
+    for node in (x + y, x * y):
+        edges = edge_attributes(draw(node).source)
+        assert not any("headlabel" in e for e in edges.values())
+
+
+def test_the_zero_that_sum_starts_from_is_not_drawn() -> None:
+    a, b = Value(1.0, "a"), Value(2.0, "b")
+    total = sum([a, b])  # 0 + a + b
+    nodes, edges = parse_dot(draw(total).source)
+    assert not [v for v in nodes.values() if v.get("label") == "0"]
+    assert len([e for e in edges if e[2].endswith(("_in0", "_in1"))]) == 3  # 0 + a drops the 0
+
+
 def test_options_direction_precision_grads_highlight() -> None:
     o, leaves = neuron()
     o.backward()
@@ -225,18 +254,19 @@ def test_network_inputs_are_drawn_once_per_sample_as_labelled_nodes() -> None:
 
 
 def test_the_inputs_of_a_dot_are_drawn_in_operand_order() -> None:
-    """Top to bottom as w0, w1, x0, x1, b (they were drawn b, w1, w0)."""
+    """Top to bottom as w0, w1, x0, x1, b (they were drawn b, w1, w0). With the parameters
+    boxed (cluster=True) the renderer still places the box on its own."""
     neuron = nn.Neuron(2, rng=0, name="N")
     z = neuron([Value(2.0, "x0"), Value(3.0, "x1")])
-    svg = al.to_svg(z)
-    tree = ET.fromstring(svg)
+    op = f"{draw_module.node_ids(z)[z.operands[0]]}_op"  # the dot under the tanh
+    tree = ET.fromstring(al.to_svg(z, cluster=False))
     tails = {}
     for g in tree.iter(f"{SVG}g"):
-        if (g.get("id") or "").startswith("v6_op_in"):
+        if (g.get("id") or "").startswith(f"{op}_in"):
             path = g.find(f"{SVG}path").get("d")
             tails[g.get("id")] = float(re.match(r"M[\d.-]+,([\d.-]+)", path).group(1))
-    order = [tails[f"v6_op_in{k}"] for k in range(5)]
-    assert order == sorted(order), tails
+    heights = [tails[f"{op}_in{k}"] for k in range(5)]
+    assert heights == sorted(heights), tails
 
 
 def test_depth_draws_the_last_operations_only() -> None:

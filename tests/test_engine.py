@@ -368,6 +368,7 @@ def default_recursion_limit():
     sys.setrecursionlimit(previous)
 
 
+@pytest.mark.slow
 @pytest.mark.usefixtures("default_recursion_limit")
 def test_chain_of_a_million_operations():
     n, factor = 1_000_000, 1.0000001

@@ -250,7 +250,7 @@ def test_an_input_the_output_does_not_depend_on_gets_zero():
 def test_create_graph_adds_no_multiplication_by_one():
     x = Value(0.3)
     (g,) = grad(x.tanh(), [x], create_graph=True)
-    assert g.op == "-" and g.operands[0] == 1  # 1 - out * out, not 1.0 * (1 - out * out)
+    assert g.op == "sub" and g.operands[0] == 1  # 1 - out * out, not 1.0 * (1 - out * out)
 
 
 def test_relu_and_abs_have_a_zero_second_derivative_as_step_and_sign_nodes():

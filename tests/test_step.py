@@ -18,7 +18,7 @@ from worked_examples import neuron as neuron_with_named_leaves
 
 import autograd_lite as al
 from autograd_lite import Value, nn, step_through
-from autograd_lite.engine import Op, _apply
+from autograd_lite.engine import Op, apply
 
 
 def two_paths() -> tuple[Value, list[Value]]:
@@ -137,7 +137,7 @@ def test_rule_text_is_the_operation_rule_evaluated() -> None:
     """An operation the library has never seen: its rule prints and computes from one lambda."""
     cube = Op("cube", lambda x: x**3, lambda out, x: (3 * x**2,))
     x = Value(2.0, "x")
-    y = _apply(cube, x)
+    y = apply(cube, x)
     y.label = "y"
     (step,) = step_through(y).backward_steps
     assert step.rule == "3 * x ** 2"
@@ -243,19 +243,24 @@ def test_a_leaf_root_has_only_the_seed() -> None:
 def test_an_overflowing_gradient_is_reported_like_backward() -> None:
     x = Value(1.0, "x")
     z = x * 1e-300 * 1e200 * 1e200  # 1e100 forward; dz/d(x * 1e-300) = 1e400 overflows
-    with pytest.raises(al.NonFiniteError, match="overflowed on the way back"):
-        z.backward()
-    with pytest.raises(al.NonFiniteError, match="overflowed on the way back"):
-        step_through(z)
+    messages = []
+    for run in (z.backward, lambda: step_through(z)):
+        with pytest.raises(al.NonFiniteError, match="overflowed on the way back") as error:
+            run()
+        messages.append(str(error.value))
+    assert messages[0] == messages[1]
 
 
-def test_an_infinite_leaf_gradient_is_reported_like_backward() -> None:
+def test_an_infinite_leaf_gradient_is_reported_like_backward_and_changes_no_grad() -> None:
     x = Value(1e-310, "x")
     y = al.log(x)  # finite forward; dy/dx = 1/x overflows to inf in the last step, at a leaf
-    with pytest.raises(al.NonFiniteError, match="with respect to Value 'x' is inf"):
+    with pytest.raises(al.NonFiniteError, match="with respect to Value 'x' is inf") as error:
         y.backward()
-    with pytest.raises(al.NonFiniteError, match="reaching x is inf"):
+    x.grad = y.grad = 0.25
+    with pytest.raises(al.NonFiniteError) as recorded:
         step_through(y)
+    assert str(recorded.value) == str(error.value)
+    assert x.grad == y.grad == 0.25
 
 
 def test_bad_arguments() -> None:
@@ -371,6 +376,22 @@ def test_per_sample_copies_are_named_by_sample() -> None:
     assert {"s0:L1.N0.z", "s1:L1.N0.z"} <= names
     assert {"L1.N0.w0", "L1.N0.w1", "L1.N0.b"} <= names  # shared weights keep their label
     assert not any("[v" in name for name in names)
+
+
+def test_a_loss_labels_its_nodes_and_sums_without_a_zero() -> None:
+    """Issue 13: a loss's nodes were unlabelled (v27...v34) and sum() started from 0."""
+    model = nn.MLP(2, [1], activation="tanh", rng=3)
+    loss = nn.mean_squared_error([model([1.0, 2.0]), model([0.5, -1.0])], [1.0, 0.0])
+    steps = step_through(loss)
+    computed = [steps.names[n] for n in steps.order if not n.is_leaf]
+    assert computed[-6:] == ["s0:err", "s0:C", "s1:err", "s1:C", "sum_C", "loss"]
+    assert not any(re.fullmatch(r"v\d+", name) for name in computed)
+    assert not any(s.formula.startswith("0 + ") for s in steps.forward_steps)
+    two = nn.squared_error([Value(1.0, "a"), Value(2.0, "b")], [0.0, 0.0])
+    assert two.label == "C" and [p.label for p in two.parents] == ["sq_err0", "sq_err1"]
+    assert loss.data == pytest.approx(
+        ((model([1.0, 2.0]).data - 1.0) ** 2 + model([0.5, -1.0]).data ** 2) / 2, abs=1e-15
+    )
 
 
 def test_a_backward_step_records_which_nodes_its_rule_reads() -> None:

@@ -19,6 +19,8 @@ from worked_examples import neuron
 
 from autograd_lite import Value, step_through
 
+pytestmark = pytest.mark.slow  # a real browser
+
 CHROMIUM = os.environ.get("AUTOGRAD_LITE_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 BROWSER_ARGS = [

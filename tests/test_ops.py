@@ -1,0 +1,202 @@
+"""Every operation in `engine.OPS`, checked the same way, as HIPS autograd's `check_grads` does.
+
+Nothing here names an operation: each test runs once per entry of the table, so a new operation
+is differentiated against finite differences (first and second order), run forwards (jvp),
+compiled, printed as code and as step-through text, drawn, pickled and compared with PyTorch
+as soon as it is added to `OPS`, and a feature that does not know it fails here.
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+import math
+import pickle
+
+import pytest
+
+import autograd_lite as al
+from autograd_lite import Value, compile_graph, grad, jvp, step_through, to_code, to_svg
+from autograd_lite.engine import OPS, Op, apply, local_derivatives
+from autograd_lite.symbolic import Symbol, symbolic_derivatives
+
+NAMES = sorted(OPS)
+#: Inside every operation's domain and away from every kink (relu, abs and step at 0).
+POINTS = (0.7, 1.3, 0.45, 1.6, 0.9, 1.1)
+#: What an operand that must be a plain number (a fixed exponent or base) is given.
+CONSTANT = 1.5
+
+
+def point(op: Op) -> list[float]:
+    """One value per operand: a constant where the op needs a number, else a point."""
+    return [CONSTANT if i in op.constants else POINTS[i] for i in range(len(op.params))]
+
+
+def variables(op: Op) -> list[int]:
+    """The operand positions that are Values (and get gradients)."""
+    return [i for i in range(len(op.params)) if i not in op.constants]
+
+
+def build(op: Op, values: list[float]) -> tuple[list[Value], Value]:
+    """The op applied to Values (and constants), on `values`: (leaves, output)."""
+    leaves = {i: Value(values[i], label=f"x{i}") for i in variables(op)}
+    output = apply(op, *(leaves.get(i, v) for i, v in enumerate(values)))
+    return list(leaves.values()), output
+
+
+def gradient(op: Op, values: list[float]) -> list[float]:
+    """d op/d operand for every Value operand, by backward()."""
+    leaves, output = build(op, values)
+    output.backward()
+    return [leaf.grad for leaf in leaves]
+
+
+def central_difference(f, values: list[float], i: int, h: float = 1e-6) -> float:
+    up, down = list(values), list(values)
+    up[i] += h
+    down[i] -= h
+    return (f(up) - f(down)) / (2 * h)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_first_derivatives_match_finite_differences(name):
+    op = OPS[name]
+    values = point(op)
+    for i, g in zip(variables(op), gradient(op, values)):
+        numeric = central_difference(lambda v: op.forward(*v), values, i)
+        assert g == pytest.approx(numeric, rel=1e-6, abs=1e-8), f"d{name}/d operand {i}"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_second_derivatives_match_finite_differences(name):
+    op = OPS[name]
+    values = point(op)
+    leaves, output = build(op, values)
+    first = grad(output, leaves, create_graph=True)
+    positions = variables(op)
+    for (a, i), (b, j) in itertools.product(enumerate(positions), repeat=2):
+        second = grad(first[a], [leaves[b]])[0]
+        numeric = central_difference(lambda v, a=a: gradient(op, v)[a], values, j, h=1e-5)
+        assert second == pytest.approx(numeric, rel=1e-5, abs=1e-6), f"d2{name}/d{i} d{j}"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_forward_mode_gives_the_directional_derivative(name):
+    op = OPS[name]
+    leaves, output = build(op, point(op))
+    output.backward()
+    directions = {leaf: 0.5 + k for k, leaf in enumerate(leaves)}
+    expected = sum(leaf.grad * v for leaf, v in directions.items())
+    assert jvp(output, directions) == pytest.approx(expected, rel=1e-14, abs=1e-15)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_compiled_code_computes_exactly_what_the_engine_does(name):
+    op = OPS[name]
+    values = point(op)
+    leaves, output = build(op, values)
+    output.backward()
+    compiled = compile_graph(output, leaves)
+    assert compiled([leaf.data for leaf in leaves]) == (
+        output.data,
+        tuple(leaf.grad for leaf in leaves),
+    )
+    moved = [v if i in op.constants else v * 1.1 for i, v in enumerate(values)]
+    moved_leaves, moved_output = build(op, moved)
+    moved_output.backward()
+    assert compiled([leaf.data for leaf in moved_leaves]) == (
+        moved_output.data,
+        tuple(leaf.grad for leaf in moved_leaves),
+    )
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_code_and_step_through_print_the_operation_and_its_rule(name):
+    op = OPS[name]
+    leaves, output = build(op, point(op))
+    written = op.symbol or ("" if op.formula else f"{op.name}(")
+    source = to_code(output, leaves)
+    assert written in source.split("# forward")[1].split("\n")[1]
+    text = str(step_through(output))
+    assert f"{written}" in text
+    for leaf in leaves:
+        assert f"{leaf.label}.grad" in text
+    rules = symbolic_derivatives(output, lambda v: v.label or "out")
+    assert len(rules) == len(op.params)
+    assert all(isinstance(r, (Symbol, float, int)) for r in rules)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_drawn_with_its_symbol_or_name(name):
+    op = OPS[name]
+    _, output = build(op, point(op))
+    svg = html.unescape(to_svg(output))
+    assert f">{op.symbol or op.name}</text>" in svg
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_pickles_as_itself_and_its_node_with_it(name):
+    op = OPS[name]
+    assert pickle.loads(pickle.dumps(op)) is op
+    assert repr(op) == f"Op({name!r})" and OPS[op.name] is op
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_value_cannot_stand_where_the_rule_takes_a_number(name):
+    op = OPS[name]
+    for i in op.constants:
+        operands = [Value(v) for v in point(op)]
+        with pytest.raises(al.ArgumentTypeError, match="plain number"):
+            apply(op, *operands)
+        assert i < len(op.params)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_local_derivatives_are_one_per_operand(name):
+    op = OPS[name]
+    _, output = build(op, point(op))
+    assert len(local_derivatives(output)) == len(op.params)
+    assert all(math.isfinite(d) for d in local_derivatives(output))
+
+
+# ---------------------------------------------------------------------------
+# PyTorch: the same operation, first and second derivatives, in float64.
+
+#: Operations whose PyTorch function has another name or form; the rest are `torch.<name>`.
+TORCH_FORMS = {
+    "rpow": lambda torch: torch.pow,
+    "pow_values": lambda torch: torch.pow,
+    "dot": lambda torch: lambda w, x: w * x,
+    "step": lambda torch: lambda x: (x > 0).to(x.dtype),
+}
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_first_and_second_derivatives_match_pytorch(name):
+    torch = pytest.importorskip(
+        "torch", reason="PyTorch is not installed: pip install torch to compare with it"
+    )
+    op = OPS[name]
+    function = TORCH_FORMS[name](torch) if name in TORCH_FORMS else getattr(torch, name, None)
+    assert function is not None, f"say in TORCH_FORMS what {name!r} is in PyTorch"
+    values = point(op)
+    tensors = {
+        i: torch.tensor(values[i], dtype=torch.float64, requires_grad=True) for i in variables(op)
+    }
+    y = function(*(tensors.get(i, v) for i, v in enumerate(values)))
+    inputs = list(tensors.values())
+    leaves, output = build(op, values)
+    assert output.data == pytest.approx(y.item(), rel=1e-15)
+    if not y.requires_grad:  # a constant function of its operands
+        assert gradient(op, values) == [0.0] * len(inputs)
+        return
+    first = torch.autograd.grad(y, inputs, create_graph=True, allow_unused=True)
+    ours = grad(output, leaves, create_graph=True)
+    for a, (theirs, mine) in enumerate(zip(first, ours)):
+        assert mine.data == pytest.approx(0.0 if theirs is None else theirs.item(), rel=1e-14)
+        if theirs is None or not theirs.requires_grad:
+            assert grad(mine, leaves) == pytest.approx([0.0] * len(leaves), abs=0)
+            continue
+        second = torch.autograd.grad(theirs, inputs, allow_unused=True)
+        expected = [0.0 if s is None else s.item() for s in second]
+        assert grad(mine, leaves) == pytest.approx(expected, rel=1e-13, abs=1e-15), a
