@@ -216,7 +216,9 @@ def draw(
     if clusters:
         clusters.close()
     for tail, head, edge_id, mark in edges:
-        marks = {"headlabel": mark, "labelfontsize": "11", "labeldistance": "1.4"} if mark else {}
+        marks = (
+            {"headlabel": mark, "labelfontsize": FONT_SIZE, "labeldistance": "1.4"} if mark else {}
+        )
         graph.edge(tail, head, id=edge_id, **marks)
     return graph
 
@@ -491,7 +493,7 @@ class _Clusters:
                     "color": CLUSTER_COLOR,
                     "fontcolor": CLUSTER_COLOR,
                     "fontname": "Helvetica",
-                    "fontsize": "11",
+                    "fontsize": FONT_SIZE,
                 },
             )
         return self.subgraphs[prefix]

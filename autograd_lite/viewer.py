@@ -57,7 +57,9 @@ def viewer_fragment(title: str, svg: str, frames: Sequence[Frame], alt: str) -> 
     viewer_id = f"al-steps-{uuid.uuid4().hex[:12]}"
     items = "\n".join(_frame_item(frame) for frame in frames)
     script = _package_text("viewer.js").replace("__VIEWER_ID__", viewer_id)
-    return f"""<div class="al-steps" id="{viewer_id}" tabindex="0" aria-label="{_escape(title)}">
+    return f"""<div class="al-steps" id="{viewer_id}" tabindex="0" role="group"
+ aria-roledescription="step-through viewer" aria-label="{_escape(title)}"
+ aria-keyshortcuts="ArrowLeft ArrowRight Home End + - 0 F">
 <style>{_package_text("viewer.css")}</style>
 <div class="al-graph"><img class="al-picture" src="data:image/svg+xml;base64,{picture}"
  alt="{_escape(alt)}"></div>
@@ -80,7 +82,9 @@ def viewer_document(title: str, svg: str, frames: Sequence[Frame], alt: str) -> 
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{_escape(title)} - autograd_lite</title>
-<style>body {{ font-family: system-ui, sans-serif; margin: 1.5rem; }}</style>
+<meta name="color-scheme" content="light dark">
+<style>body {{ font-family: system-ui, sans-serif; margin: 1.5rem; background: Canvas;
+  color: CanvasText; }}</style>
 </head>
 <body>
 {viewer_fragment(title, svg, frames, alt)}
