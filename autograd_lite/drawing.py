@@ -51,6 +51,7 @@ __all__ = [
     "find_renderer",
     "format_number",
     "node_ids",
+    "sample_names",
     "save",
     "to_svg",
 ]
@@ -144,6 +145,24 @@ class Graph(graphviz.Digraph):
         return {kind: data for kind, data in bundle.items() if kind in wanted}
 
 
+def sample_names(order: Sequence[Value]) -> dict[Value, str]:
+    """Names for the per-sample copies of one network's nodes: computed nodes that share a
+    label are numbered by copy, in order (the sample they were computed for when a model is
+    called once per sample): `s0:L1.N0.z`, `s1:L1.N0.z`. Nodes with a label of their own
+    are not in the result."""
+    count: dict[str, int] = {}
+    for node in order:
+        if node.label and not node.is_leaf:
+            count[node.label] = count.get(node.label, 0) + 1
+    copies: dict[str, int] = {}
+    names = {}
+    for node in order:
+        if count.get(node.label, 0) > 1 and not node.is_leaf:
+            copy = copies[node.label] = copies.get(node.label, -1) + 1
+            names[node] = f"s{copy}:{node.label}"
+    return names
+
+
 def node_ids(root: Value) -> dict[Value, str]:
     """The id `draw` gives each Value: `v{i}` for position i in `topological_order(root)`."""
     return {node: f"v{i}" for i, node in enumerate(topological_order(root))}
@@ -172,6 +191,7 @@ def draw(
       operands are cut off is drawn dashed.
     - `max_nodes`: refuse (GraphTooLargeError) to draw more Values than this; None for no limit.
     - `labels`: text to show instead of the label of some Values (the Values are not changed).
+      Per-sample copies of a network's nodes are shown as `s0:L1.N0.z`, `s1:L1.N0.z`.
     """
     if type(root) is not Value:
         raise ArgumentTypeError(
@@ -181,6 +201,7 @@ def draw(
     highlighted = _check_highlight(highlight)
     labels = _check_labels(labels)
     ids = node_ids(root)
+    labels = {**sample_names(list(ids)), **labels}
     shown = _within_depth(root, depth)
     if max_nodes is not None and len(shown) > max_nodes:
         raise GraphTooLargeError(

@@ -27,7 +27,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .drawing import DEFAULT_MAX_NODES, check_precision, draw, field_text, format_number, node_ids
+from .drawing import (
+    DEFAULT_MAX_NODES,
+    check_precision,
+    draw,
+    field_text,
+    format_number,
+    node_ids,
+    sample_names,
+)
 from .engine import Op, Value, check_gradient, reverse_sweep, topological_order
 from .errors import ArgumentTypeError, DrawError, describe
 from .symbolic import ATOM, UNARY, Symbol, number_text, symbolic_forward
@@ -486,27 +494,23 @@ def _formula(node: Value, symbol: Callable[[Value], Symbol]) -> str:
 
 
 def _names(order: list[Value], ids: dict[Value, str]) -> dict[Value, str]:
-    """What each node is called in formulas: its label when no other node has it; for a label
-    that several computed nodes share (one network's copies, one per sample), the label with
-    its copy number, `s0:L1.N0.z`; the label with the id for shared leaf labels, `w[v3]`; and
-    the id alone for an unlabelled node."""
-    count: dict[tuple[str, bool], int] = {}
+    """What each node is called in formulas: its label as drawn (one network's per-sample
+    copies as `s0:L1.N0.z`, see `drawing.sample_names`) when no other node has it; the label
+    with the id for leaves that share a label, `w[v3]`; the id alone for an unlabelled node."""
+    copies = sample_names(order)
+    count: dict[str, int] = {}
     for node in order:
-        key = (node.label, node.is_leaf)
-        count[key] = count.get(key, 0) + 1
-    copies: dict[str, int] = {}
+        count[node.label] = count.get(node.label, 0) + 1
     names = {}
     for node in order:
-        label = node.label
-        if not label:
+        if node in copies:
+            names[node] = copies[node]
+        elif not node.label:
             names[node] = ids[node]
-        elif count.get((label, not node.is_leaf), 0) + count[(label, node.is_leaf)] == 1:
-            names[node] = label
-        elif node.is_leaf:
-            names[node] = f"{label}[{ids[node]}]"
+        elif count[node.label] == 1:
+            names[node] = node.label
         else:
-            copy = copies[label] = copies.get(label, -1) + 1
-            names[node] = f"s{copy}:{label}"
+            names[node] = f"{node.label}[{ids[node]}]"
     return names
 
 

@@ -253,6 +253,13 @@ def test_network_inputs_are_drawn_once_per_sample_as_labelled_nodes() -> None:
     assert labels == ["x0 = 2", "x1 = 3"]
 
 
+def test_per_sample_copies_are_drawn_with_their_sample() -> None:
+    nodes, _ = parse_dot(draw(mlp_on_two_samples()).source)
+    first_fields = [record_fields(v["label"])[0] for v in nodes.values() if "record" in str(v)]
+    assert "s0:L1.N0.z" in first_fields and "s1:L3.N0.z" in first_fields
+    assert "L1.N0.z" not in first_fields and "L1.N0.w0" in first_fields
+
+
 def test_the_inputs_of_a_dot_are_drawn_in_operand_order() -> None:
     """Top to bottom as w0, w1, x0, x1, b (they were drawn b, w1, w0). With the parameters
     boxed (cluster=True) the renderer still places the box on its own."""
