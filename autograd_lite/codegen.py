@@ -24,6 +24,7 @@ from __future__ import annotations
 import functools
 import keyword
 import linecache
+import math
 import re
 import unicodedata
 import weakref
@@ -32,9 +33,10 @@ from itertools import count
 from typing import Any
 
 from . import floatops
-from .engine import OPS, Number, Op, Value, reachable, reverse_sweep, topological_order
+from .engine import OPS, Number, Op, Value, as_float, reachable, reverse_sweep, topological_order
 from .errors import (
     ArgumentTypeError,
+    AutogradError,
     DivisionByZeroError,
     DomainError,
     GraphArgumentError,
@@ -102,21 +104,12 @@ class CompiledGraph:
                     f"this compiled graph has {len(wanted)} {what}, got {len(given)} values for"
                     " them; give one per Value, in the order given to compile_graph"
                 )
-        try:
-            arguments = [*map(float, values), *map(float, data_values)]
-        except (TypeError, ValueError) as error:
-            raise ArgumentTypeError(
-                f"the values for a compiled graph must be numbers ({error}); give one float per"
-                " input and per data leaf"
-            ) from None
+        named = zip([*values, *data_values], [*self.inputs, *self.data])
+        arguments = [as_float(v, f"compiled graph: the value for {describe(x)}") for v, x in named]
         try:
             output, gradients = self._function(*arguments)
-        except ZeroDivisionError as error:
-            raise DivisionByZeroError(self._failure(error, "divides by zero")) from None
-        except OverflowError as error:
-            raise NonFiniteError(self._failure(error, "overflows")) from None
-        except (ValueError, TypeError) as error:
-            raise DomainError(self._failure(error, "leaves its domain")) from None
+        except (ArithmeticError, ValueError, TypeError) as error:
+            raise self._error(error) from None
         # One sum checks them all at once; only if it is not a finite float is each looked at
         # (finite numbers can add up to inf).
         total = output + sum(gradients)
@@ -135,18 +128,31 @@ class CompiledGraph:
         lines = self.source.count("\n")
         return f"CompiledGraph(inputs={len(self.inputs)}, data={len(self.data)}, lines={lines})"
 
-    def _failure(self, error: Exception, what: str) -> str:
-        """Which generated line failed, for the message."""
-        line = "?"
+    def _error(self, error: Exception) -> AutogradError:
+        """The engine's error for what failed in a generated line: in the forward lines an
+        operation left its domain, divided by zero or overflowed; in the backward lines a
+        local derivative was infinite (the engine's backward() raises the same)."""
+        lines = self.source.splitlines()
+        number = 0
         traceback = error.__traceback__
         while traceback is not None:
             if traceback.tb_frame.f_code.co_filename == self._filename:
-                line = self.source.splitlines()[traceback.tb_lineno - 1].strip()
+                number = traceback.tb_lineno
             traceback = traceback.tb_next
-        return (
-            f"at these inputs an operation {what} ({error}) in the generated line `{line}`;"
-            " the engine raises here too. Keep the inputs inside every operation's domain"
-        )
+        line = lines[number - 1].strip() if number else "?"
+        backward = number > next(i for i, text in enumerate(lines) if "# backward:" in text)
+        where = f"at these inputs the generated line `{line}`"
+        advice = "; the engine raises here too. Keep the inputs inside every operation's domain"
+        if backward:
+            return NonFiniteError(
+                f"{where} has an infinite local derivative ({error}), so the gradient cannot be"
+                f" computed there{advice}"
+            )
+        if isinstance(error, ZeroDivisionError):
+            return DivisionByZeroError(f"{where} divides by zero ({error}){advice}")
+        if isinstance(error, OverflowError):
+            return NonFiniteError(f"{where} overflows ({error}){advice}")
+        return DomainError(f"{where} leaves its domain ({error}){advice}")
 
 
 def compile_graph(
@@ -242,7 +248,7 @@ class _Listing:
             if op.split is not None and len(operands) > 2 * _TERMS_PER_LINE:
                 lines += _split_lines(name, op, operands)
                 continue
-            lines.append(f"{name} = {symbolic_forward(op, operands)}  # {op.word}")
+            lines.append(f"{name} = {_code(op, operands)}  # {op.word}")
         return lines
 
     def _backward_lines(self) -> list[str]:
@@ -287,6 +293,18 @@ class _Listing:
         return Symbol(self.names.of(x)) if type(x) is Value else x
 
 
+def _code(op: Op, operands: tuple[Any, ...]) -> Symbol:
+    """The operation as Python that computes exactly what the engine does: its operator or
+    formula where Python's operators compute it, else a call of its floatops function."""
+    if op.is_python_operator or op.formula is not None:
+        return symbolic_forward(op, operands)
+    return Symbol(f"{op.name}({', '.join(str(_as_code(x)) for x in operands)})")
+
+
+def _as_code(x: Any) -> Any:
+    return x if isinstance(x, Symbol) else number_text(x)
+
+
 def _split_lines(name: str, op: Op, operands: tuple[Any, ...]) -> list[str]:
     """A long formula (a weighted sum of many terms) over several lines, added left to right as
     the engine adds it: Python cannot compile one expression of thousands of additions."""
@@ -311,7 +329,7 @@ def _accumulate(target: str, upstream: str | None, local: Any, first: bool) -> s
         formula = f"({local})" if local.binding <= PRODUCT else str(local)
         term = str(local) if upstream is None else f"{upstream} * {formula}"
     elif upstream is None:
-        term = repr(float(local))
+        term = _float_code(local)
     elif local == 0:
         return f"{target} = 0.0" if first else ""
     elif local == 1:
@@ -319,8 +337,14 @@ def _accumulate(target: str, upstream: str | None, local: Any, first: bool) -> s
     elif local == -1:
         return f"{target} = -{upstream}" if first else f"{target} -= {upstream}"
     else:
-        term = f"{upstream} * {number_text(local)}"
+        term = f"{upstream} * {_float_code(local)}"
     return f"{target} {'=' if first else '+='} {term}"
+
+
+def _float_code(x: Any) -> str:
+    """A constant as Python source: `float("inf")` where the rule's arithmetic overflowed."""
+    x = float(x)
+    return number_text(x) if math.isfinite(x) else f'float("{x}")'
 
 
 def _check_arguments(

@@ -20,6 +20,7 @@ import itertools
 import math
 import operator
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from fractions import Fraction
 from numbers import Real
 from typing import Any, cast, overload
 
@@ -30,6 +31,7 @@ from .errors import (
     DomainError,
     NonFiniteError,
     ShapeError,
+    StaleGraphError,
     describe,
 )
 
@@ -41,6 +43,9 @@ __all__ = [
     "Value",
     "abs",
     "apply",
+    "as_float",
+    "chain_product",
+    "check_gradient",
     "cos",
     "dot",
     "exp",
@@ -122,6 +127,13 @@ class Op:
     def __repr__(self) -> str:
         return f"Op({self.name!r})"
 
+    @property
+    def is_python_operator(self) -> bool:
+        """True when Python's own operator `symbol` computes exactly `forward` on floats (so
+        generated code may write it); `**` is not one: on a negative base it makes complex
+        numbers where the engine refuses."""
+        return self.forward in _PYTHON_OPERATORS
+
     def __str__(self) -> str:
         """How messages name it: its operator if it has one (`/`), else its name (`log`)."""
         return self.symbol or self.name
@@ -141,7 +153,7 @@ class Value:
     operation and remembers that operation and its operands, in order.
     """
 
-    __slots__ = ("data", "grad", "label", "_op", "_operands", "_birth")
+    __slots__ = ("_data", "grad", "label", "_op", "_operands", "_birth")
 
     def __init__(self, data: Number, label: str = "") -> None:
         if not isinstance(label, str):
@@ -149,13 +161,38 @@ class Value:
                 f"Value label must be a str, got {type(label).__name__} {label!r}"
             )
         if type(data) is not float or data - data != 0.0:  # anything but a finite float
-            data = _as_float(data, f"Value {label!r}" if label else "Value")
-        self.data = data
+            if type(data) is Value:
+                raise ArgumentTypeError(
+                    "Value(...) takes a number, got a Value: use that Value itself, or"
+                    " Value(v.data) for a new leaf with its number"
+                )
+            data = as_float(data, f"Value {label!r}" if label else "Value")
+        self._data: float = data
         self.grad = 0.0
         self.label = label
         self._op: Op | None = None
         self._operands: tuple[Operand, ...] = ()
         self._birth = next(_births)
+
+    @property
+    def data(self) -> float:
+        """The number this Value holds."""
+        return self._data
+
+    @data.setter
+    def data(self, data: Number) -> None:
+        # A changed number makes the Value new: the graphs computed from the old number are
+        # then older than their operand, and walking one raises StaleGraphError.
+        if type(data) is not float or data - data != 0.0:
+            data = as_float(data, f"the data of {describe(self)}")
+        if self._op is not None:
+            raise StaleGraphError(
+                f"{describe(self)} was computed by {self._op}; its data follows from its"
+                " operands: change a leaf's data and compute the graph again instead"
+            )
+        if data != self._data:
+            self._data = data
+            self._birth = next(_births)
 
     @property
     def op(self) -> str:
@@ -184,23 +221,23 @@ class Value:
 
     def __repr__(self) -> str:
         label = f", label={self.label!r}" if self.label else ""
-        return f"Value(data={self.data!r}, grad={self.grad!r}{label})"
+        return f"Value(data={self._data!r}, grad={self.grad!r}{label})"
 
     def __float__(self) -> float:
-        return self.data
+        return self._data
 
     # Ordering compares data; == and hash stay by identity so Values can key dicts and sets.
     def __lt__(self, other: object) -> bool:
-        return self.data < _data_of(other)
+        return self._data < _data_of(other)
 
     def __le__(self, other: object) -> bool:
-        return self.data <= _data_of(other)
+        return self._data <= _data_of(other)
 
     def __gt__(self, other: object) -> bool:
-        return self.data > _data_of(other)
+        return self._data > _data_of(other)
 
     def __ge__(self, other: object) -> bool:
-        return self.data >= _data_of(other)
+        return self._data >= _data_of(other)
 
     def __add__(self, other: Operand) -> Value:
         return _binary(ADD, self, other)
@@ -267,54 +304,103 @@ class Value:
 
         Walks the graph in reverse topological order, applying each operation's chain rule
         once. Leaves accumulate (a second call adds the same gradient again, as in
-        PyTorch); the other nodes' grads are recomputed from zero on every call.
+        PyTorch); the other nodes' grads are recomputed from zero on every call. If a
+        gradient would be inf or nan, NonFiniteError is raised and every grad is left as
+        it was.
         """
-        # FAST PATH: `reverse_sweep` with the gradients kept on the nodes themselves, the
-        # rules evaluated inline and two-operand nodes unrolled. Same order and arithmetic.
         order = topological_order(self)
-        for node in order:
-            if node._op is not None:
-                node.grad = 0.0
-        self.grad += 1.0
-        for node in reversed(order):
-            op = node._op
-            upstream = node.grad
-            if op is None:
-                # A leaf comes after everything that uses it, so its grad is final here. An
-                # inf or nan anywhere on the way back reaches some leaf (inf * 0 is nan).
-                if upstream - upstream != 0.0:
-                    raise _gradient_error(self, node, upstream)
-                continue
-            operands: tuple[Any, ...] = node._operands
-            try:
-                if len(operands) == 2:  # the common case, unrolled: same as the loop below
-                    a, b = operands
-                    a_is_value = type(a) is Value
-                    b_is_value = type(b) is Value
-                    da, db = op.derivatives(
-                        node.data, a.data if a_is_value else a, b.data if b_is_value else b
-                    )
-                    if a_is_value:
-                        a.grad += upstream * da
-                    if b_is_value:
-                        b.grad += upstream * db
-                    continue
-                local = op.derivatives(
-                    node.data, *[x.data if type(x) is Value else x for x in operands]
+        saved = [node.grad for node in order]
+        try:
+            _backward_fast(self, order)
+        except NonFiniteError:
+            # A local derivative may overflow where its product with the upstream gradient
+            # does not (d(a/b)/db = -out/b for a tiny b): go again, multiplying exactly.
+            for node, grad in zip(order, saved):
+                node.grad = grad
+            grads = reverse_sweep(self, _exact_accumulate(self))
+            for node, grad in zip(order, saved):
+                node.grad = (
+                    grad + grads.get(node, 0.0) if node._op is None else grads.get(node, 0.0)
                 )
-            except (ZeroDivisionError, OverflowError, ValueError):
-                raise _derivative_error(op, operands) from None
-            for x, d in zip(operands, local):
-                if type(x) is Value:
-                    x.grad += upstream * d
 
     def zero_grad(self) -> None:
         """Set grad to 0.0 on this Value and everything it depends on."""
         for node in topological_order(self):
             node.grad = 0.0
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle and deepcopy without recursion, whatever the depth: the first Value of a
+        graph to be saved lists every node it depends on first, in topological order, so
+        each node's operands are already saved (or copied) when its turn comes. Loaded,
+        every node is made anew in that order, so the order stays topological."""
+        state = (self._op, self._operands, self._data, self.grad, self.label)
+        if self in _saving:
+            _saving.discard(self)
+            return _restore, state
+        earlier = topological_order(self)[:-1]
+        _saving.update(earlier)
+        return _restore_after, (tuple(earlier), *state)
+
 
 Operand = Value | Number
+
+
+#: Values whose graph is being pickled or copied: they come before the one that asked.
+_saving: set[Value] = set()
+
+
+def _restore(
+    op: Op | None, operands: tuple[Operand, ...], data: float, grad: float, label: str
+) -> Value:
+    node = _new_node(data, op, operands)
+    node.grad = grad
+    node.label = label
+    return node
+
+
+def _restore_after(earlier: tuple[Value, ...], *state: Any) -> Value:
+    return _restore(*state)
+
+
+def _backward_fast(root: Value, order: list[Value]) -> None:
+    """FAST PATH of `backward()`: `reverse_sweep` with the gradients kept on the nodes
+    themselves, the rules evaluated inline and two-operand nodes unrolled. Same order and
+    arithmetic; raises NonFiniteError when a leaf's gradient is not finite."""
+    for node in order:
+        if node._op is not None:
+            node.grad = 0.0
+    root.grad += 1.0
+    for node in reversed(order):
+        op = node._op
+        upstream = node.grad
+        if op is None:
+            # A leaf comes after everything that uses it, so its grad is final here. An
+            # inf or nan anywhere on the way back reaches some leaf (inf * 0 is nan).
+            if upstream - upstream != 0.0:
+                raise _gradient_error(root, node, upstream)
+            continue
+        operands: tuple[Any, ...] = node._operands
+        try:
+            if len(operands) == 2:  # the common case, unrolled: same as the loop below
+                a, b = operands
+                a_is_value = type(a) is Value
+                b_is_value = type(b) is Value
+                da, db = op.derivatives(
+                    node._data, a._data if a_is_value else a, b._data if b_is_value else b
+                )
+                if a_is_value:
+                    a.grad += upstream * da
+                if b_is_value:
+                    b.grad += upstream * db
+                continue
+            local = op.derivatives(
+                node._data, *[x._data if type(x) is Value else x for x in operands]
+            )
+        except (ZeroDivisionError, OverflowError, ValueError):
+            raise _derivative_error(op, operands) from None
+        for x, d in zip(operands, local):
+            if type(x) is Value:
+                x.grad += upstream * d
 
 
 # ---------------------------------------------------------------------------
@@ -335,11 +421,23 @@ def topological_order(root: Value) -> list[Value]:
     seen = {root}
     stack = [root]
     while stack:
-        for x in stack.pop()._operands:
-            if type(x) is Value and x not in seen:
-                seen.add(x)
-                stack.append(x)
+        node = stack.pop()
+        for x in node._operands:
+            if type(x) is Value:
+                if x._birth > node._birth:  # made after its user: its data was changed since
+                    raise _stale_error(node, x)
+                if x not in seen:
+                    seen.add(x)
+                    stack.append(x)
     return sorted(seen, key=_birth_of)
+
+
+def _stale_error(node: Value, operand: Value) -> StaleGraphError:
+    return StaleGraphError(
+        f"the data of {describe(operand)} changed after {describe(node)} was computed from it,"
+        " so the graph no longer holds the numbers it was built with; compute the graph again"
+        " (run the forward pass) after changing data, then call backward()"
+    )
 
 
 _births = itertools.count()
@@ -369,8 +467,8 @@ def local_derivatives(node: Value, on_values: bool = False) -> tuple[Any, ...]:
     out: Value | float = node
     operands: tuple[Any, ...] = node._operands
     if not on_values:
-        out = node.data
-        operands = tuple(x.data if type(x) is Value else x for x in operands)
+        out = node._data
+        operands = tuple(x._data if type(x) is Value else x for x in operands)
     try:
         return op.derivatives(out, *operands)
     except (ZeroDivisionError, OverflowError, ValueError):
@@ -437,6 +535,37 @@ def _gradient_error(output: Value, node: Value, gradient: float) -> NonFiniteErr
     )
 
 
+def chain_product(node: Value, index: int, upstream: float, local: float) -> float:
+    """upstream * local, the chain rule's product for operand `index` of `node`.
+
+    Where the local derivative overflowed to inf (or the float product does) but the true
+    product fits a float, it is computed again exactly, with fractions: the rule evaluated
+    on the node's numbers as Fractions, times the upstream gradient.
+    """
+    product = upstream * local
+    if product - product == 0.0 or upstream - upstream != 0.0 or upstream == 0.0:
+        return product
+    op = node._op
+    assert op is not None
+    operands = [Fraction(x._data if type(x) is Value else x) for x in node._operands]
+    try:
+        exact = op.derivatives(Fraction(node._data), *operands)[index] * Fraction(upstream)
+        return float(exact)
+    except (ArithmeticError, ValueError):
+        return product
+
+
+def _exact_accumulate(output: Value) -> Accumulate:
+    """The accumulate of a float reverse sweep that multiplies with `chain_product` and
+    refuses an inf or nan gradient."""
+
+    def accumulate(node: Value, i: int, x: Value, upstream: Any, d: Any, previous: Any) -> float:
+        product = chain_product(node, i, upstream, d)
+        return check_gradient(output, x, product if previous is None else previous + product)
+
+    return accumulate
+
+
 def check_gradient(output: Value, node: Value, gradient: float) -> float:
     """`gradient` (d output/d node) if it is finite, else the one NonFiniteError for it."""
     if gradient - gradient != 0.0:
@@ -467,19 +596,26 @@ def apply(op: Op, *operands: Any) -> Any:
             )
     datas = []
     makes_node = False
-    for x in operands:
+    converted = False
+    for i, x in enumerate(operands):
         if type(x) is Value:
-            datas.append(x.data)
+            datas.append(x._data)
             makes_node = True
-        elif type(x) is float or isinstance(x, Real):
-            datas.append(_as_float(x, str(op)))
+        elif type(x) is float and x - x == 0.0:
+            datas.append(x)
+        elif isinstance(x, Real):
+            datas.append(as_float(x, _where(op, operands, i)))
+            converted = True
         else:
             apply_op = getattr(type(x), "apply_op", None)
             if apply_op is None:
                 raise ArgumentTypeError(
-                    f"{op}: expected a Value or a number, got {type(x).__name__} {x!r}"
+                    f"{_where(op, operands, i)}: expected a Value or a number, got"
+                    f" {type(x).__name__} {x!r}"
                 )
             return apply_op(op, operands)
+    if converted:  # a constant is kept as a Python float (a NumPy float32 would stay one)
+        operands = tuple(x if type(x) is Value else d for x, d in zip(operands, datas))
     try:
         data = op.forward(*datas)
     except (ArithmeticError, ValueError) as error:
@@ -492,21 +628,22 @@ def apply(op: Op, *operands: Any) -> Any:
 def _binary(op: Op, a: Any, b: Any) -> Value:
     """FAST PATH: `apply` for the arithmetic operators, where one side is a Value. For anything
     but a number on the other side it returns NotImplemented, so Python can ask that type."""
-    # A finite float passes as it is; other numbers (and inf, nan) go through _as_float.
+    # A finite float passes as it is; another number (an int, a NumPy scalar) is stored as
+    # the Python float it converts to, and inf or nan is refused.
     if type(a) is Value:
-        x = a.data
+        x = a._data
     elif type(a) is float and a - a == 0.0:
         x = a
     elif isinstance(a, Real):
-        x = _as_float(a, str(op))
+        x = a = as_float(a, _where(op, (a, b), 0))
     else:
         return cast(Value, NotImplemented)  # Python then asks the other operand's type
     if type(b) is Value:
-        y = b.data
+        y = b._data
     elif type(b) is float and b - b == 0.0:
         y = b
     elif isinstance(b, Real):
-        y = _as_float(b, str(op))
+        y = b = as_float(b, _where(op, (a, b), 1))
     else:
         return cast(Value, NotImplemented)
     operands = (a, b)
@@ -519,9 +656,16 @@ def _binary(op: Op, a: Any, b: Any) -> Value:
     return _new_node(data, op, operands)
 
 
-def _new_node(data: float, op: Op, operands: tuple[Operand, ...]) -> Value:
+def _where(op: Op, operands: tuple[Any, ...], i: int) -> str:
+    """Operand i of op, for a message: `* with Value 'w1', operand b`."""
+    values = [describe(x) for x in operands if type(x) is Value]
+    param = op.params[i] if len(op.params) == len(operands) else str(i)
+    return f"{op}{' with ' + ', '.join(values) if values else ''}, operand {param}"
+
+
+def _new_node(data: float, op: Op | None, operands: tuple[Operand, ...]) -> Value:
     node = _new_value(Value)
-    node.data = data
+    node._data = data
     node.grad = 0.0
     node.label = ""
     node._birth = next(_births)
@@ -559,27 +703,37 @@ def _derivative_error(op: Op, operands: tuple[Any, ...]) -> NonFiniteError:
     )
 
 
-def _as_float(x: Any, where: str) -> float:
+def as_float(x: Any, where: str) -> float:
+    """`x` as a finite Python float, for any real number type (int, Fraction, NumPy scalar);
+    ArgumentTypeError for anything else, NonFiniteError for inf, nan or an int too large,
+    each message starting with `where` (what the number was for)."""
     number: float = x
     if type(x) is not float:
         if not isinstance(x, Real):
-            raise ArgumentTypeError(
-                f"{where}: expected a number or a Value, got {type(x).__name__} {x!r}"
-            )
+            raise ArgumentTypeError(f"{where}: expected a number, got {type(x).__name__} {x!r}")
         try:
             number = float(x)
         except OverflowError:
-            number = math.inf
+            raise NonFiniteError(
+                f"{where}: expected a number a float can hold, got {type(x).__name__} {_short(x)}"
+                " (beyond about 1.8e308)"
+            ) from None
     if number - number != 0.0:
         raise NonFiniteError(f"{where}: expected a finite number, got {number}")
     return number
 
 
-def _data_of(x: object) -> float:
+def _short(x: Any) -> str:
+    """A number for a message, without thousands of digits."""
+    text = repr(x)
+    return text if len(text) <= 40 else f"{text[:12]}...{text[-6:]} ({len(text)} digits)"
+
+
+def _data_of(x: object) -> Any:
     if type(x) is Value:
-        return x.data
+        return x._data
     if isinstance(x, Real):
-        return float(x)
+        return x  # compared as it is: a float and a huge int compare exactly
     raise ArgumentTypeError(f"cannot compare a Value with {type(x).__name__} {x!r}")
 
 
@@ -593,7 +747,7 @@ def _describe_operands(op: Op, operands: tuple[Any, ...]) -> str:
     for param, x in zip(params, operands):
         if type(x) is Value:
             label = f" (Value {x.label!r})" if x.label else ""
-            parts.append(f"{param} = {x.data!r}{label}")
+            parts.append(f"{param} = {x._data!r}{label}")
         else:
             parts.append(f"{param} = {x!r}")
     return ", ".join(parts)
@@ -647,6 +801,7 @@ def _dot_split(operands: tuple[Any, ...], size: int) -> list[tuple[Any, ...]]:
 
 
 AB = ("a", "b")
+_PYTHON_OPERATORS = (operator.add, operator.sub, operator.mul, operator.truediv, operator.neg)
 
 # d(a + b)/da = 1, d(a + b)/db = 1
 ADD = Op("add", operator.add, lambda out, a, b: (1.0, 1.0), AB, symbol="+", commutative=True)

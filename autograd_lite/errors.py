@@ -26,6 +26,7 @@ __all__ = [
     "RenderError",
     "RendererNotFoundError",
     "ShapeError",
+    "StaleGraphError",
     "describe",
 ]
 
@@ -55,6 +56,11 @@ class ArgumentTypeError(AutogradError, TypeError):
 
 class ShapeError(AutogradError, ValueError):
     """Sequences that must match in length (weights and inputs, outputs and targets) do not."""
+
+
+class StaleGraphError(AutogradError, RuntimeError):
+    """A graph is used after the data of one of its Values changed (as PyTorch's version
+    counter detects): its recorded numbers are out of date, so compute it again."""
 
 
 class GraphArgumentError(AutogradError, ValueError):

@@ -2,8 +2,10 @@
 
 Generated code (`autograd_lite.codegen`) imports these so that `relu(z)` or `step(z)` in a
 listing runs exactly the engine's own arithmetic: each name is its operation's `forward`,
-taken from `engine.OPS`, not a second copy of it. Operations written as Python operators
-(`+ - * / **`, unary `-`) or as a formula of them (a weighted sum) need no function.
+taken from `engine.OPS`, not a second copy of it. Operations that are Python's own operators
+(`+ - * /`, unary `-`) or a formula of them (a weighted sum) need no function; the powers are
+functions here (`pow(x, 2)`), since Python's `**` turns a negative base into a complex number
+where the engine refuses it.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from .engine import OPS
 
 #: One function per operation that generated code calls by name.
 FUNCTIONS: dict[str, Callable[..., float]] = {
-    op.name: op.forward for op in OPS.values() if not op.symbol and op.formula is None
+    op.name: op.forward for op in OPS.values() if not op.is_python_operator and op.formula is None
 }
 
 __all__ = sorted(FUNCTIONS)

@@ -25,6 +25,7 @@ from typing import Any, Literal, overload
 from .engine import (
     Number,
     Value,
+    chain_product,
     check_gradient,
     forward_sweep,
     local_derivatives,
@@ -155,9 +156,11 @@ def _reverse_mode(
         return local_derivatives(node, on_values=create_graph)
 
     def accumulate(node: Value, i: int, x: Value, upstream: Any, d: Any, previous: Any) -> Any:
+        if not create_graph:
+            term = chain_product(node, i, upstream, d)
+            return check_gradient(output, x, term if previous is None else previous + term)
         term = _times(upstream, d)
-        total = term if previous is None else _plus(previous, term)
-        return total if create_graph else check_gradient(output, x, total)
+        return term if previous is None else _plus(previous, term)
 
     grads = reverse_sweep(output, accumulate, wrt=inputs, local=local)
     result = [grads.get(x, 0.0) for x in inputs]

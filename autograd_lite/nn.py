@@ -11,10 +11,18 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Callable, Iterable, Sequence
+from numbers import Real
 from typing import Any
 
-from .engine import Value, dot, log, relu, sigmoid, tanh
-from .errors import ArgumentTypeError, ModelError, NonFiniteError, ShapeError
+from .engine import Value, as_float, dot, log, relu, sigmoid, tanh
+from .errors import (
+    ArgumentTypeError,
+    AutogradError,
+    ModelError,
+    NonFiniteError,
+    ShapeError,
+    describe,
+)
 
 __all__ = [
     "ACTIVATIONS",
@@ -91,7 +99,11 @@ class Neuron(Module):
         return len(self.w)
 
     def __call__(self, x: Sequence[Operand] | Operand) -> Value:
-        z = dot(self.w, _as_inputs(x, self.nin), self.b)
+        inputs = _as_inputs(x, self.nin)
+        try:
+            z = dot(self.w, inputs, self.b)
+        except AutogradError:
+            raise _input_error(inputs, self._z_label[:-2] or "neuron") from None
         z.label = self._z_label
         if self._g is None:
             return z
@@ -342,6 +354,12 @@ class SGD:
         for p in self.parameters:
             if type(p) is not Value:
                 raise ArgumentTypeError(f"SGD: parameters must be Values, got {type(p).__name__}")
+        if len(set(self.parameters)) != len(self.parameters):
+            twice = next(p for p in self.parameters if self.parameters.count(p) > 1)
+            raise ModelError(
+                f"SGD: {describe(twice)} is listed twice; list each parameter once (it would be"
+                " updated once anyway)"
+            )
         self.lr = lr
 
     @property
@@ -426,11 +444,27 @@ def _as_rng(rng: Rng) -> Any:
 
 
 def _as_inputs(x: Any, nin: int) -> Sequence[Operand]:
-    if isinstance(x, (Value, int, float)):
+    if type(x) is Value or isinstance(x, Real):
         x = (x,)
+    elif not isinstance(x, Sequence) or isinstance(x, str):
+        raise ArgumentTypeError(
+            f"the inputs must be a list or tuple of numbers or Values, in order; got"
+            f" {type(x).__name__} {x!r:.60}"
+        )
     if len(x) != nin:
         raise ShapeError(f"expected {nin} inputs, got {len(x)}")
     return x
+
+
+def _input_error(inputs: Sequence[Any], where: str) -> AutogradError:
+    """The error for the first input that is not a finite number or a Value."""
+    for i, x in enumerate(inputs):
+        if type(x) is not Value:
+            try:
+                as_float(x, f"{where}: input {i}")
+            except AutogradError as error:
+                return error
+    return AutogradError(f"{where}: the weighted sum of the inputs failed")
 
 
 def _as_sequence(x: Any) -> list[Any]:

@@ -64,6 +64,8 @@ class Symbol:
         return _infix(other, "/", self, PRODUCT)
 
     def __pow__(self, other: Any) -> Symbol:
+        if not isinstance(other, Symbol) and other == 1:
+            return self  # x ** 1 is x, exactly, for every float x
         return _infix(self, "**", other, POWER)
 
     def __rpow__(self, other: Any) -> Symbol:
