@@ -36,7 +36,14 @@ from .drawing import (
     node_ids,
     sample_names,
 )
-from .engine import Op, Value, check_gradient, reverse_sweep, topological_order
+from .engine import (
+    Op,
+    Value,
+    chain_product,
+    check_gradient,
+    reverse_sweep,
+    topological_order,
+)
 from .errors import ArgumentTypeError, DrawError, describe
 from .symbolic import ATOM, UNARY, Symbol, number_text, symbolic_forward
 from .viewer import Frame, viewer_document, viewer_fragment
@@ -350,8 +357,9 @@ def _record_backward(
     root: Value, order: list[Value], names: dict[Value, str], ids: dict[Value, str]
 ) -> list[BackwardStep]:
     """`root.backward()` from zeroed grads, one `parent.grad += upstream * local` at a time,
-    recorded: the engine's reverse sweep, with an `accumulate` that writes each step down.
-    The grads are written into the graph only once every one is known to be finite."""
+    recorded: the engine's reverse sweep, with an `accumulate` that writes each step down,
+    multiplying and checking as backward() does (`chain_product`, `check_gradient`). The
+    grads are written into the graph only once every one is known to be finite."""
     uses: dict[Value, int] = {}
     for node in order:
         for parent in node.parents:
@@ -367,7 +375,8 @@ def _record_backward(
             printed[node] = (_rules(node, lambda v: _Operand(names[v])), _reads(node, ids))
         rules, reads = printed[node]
         before = 0.0 if previous is None else previous
-        product = upstream * local
+        product = chain_product(node, i, upstream, local)
+        after = check_gradient(root, x, before + product)
         seen[x] = seen.get(x, 0) + 1
         steps.append(
             BackwardStep(
@@ -382,17 +391,14 @@ def _record_backward(
                 local=float(local),
                 product=product,
                 grad_before=before,
-                grad_after=before + product,
+                grad_after=after,
                 use=seen[x],
                 uses=uses[x],
             )
         )
-        return before + product
+        return after
 
     grads = reverse_sweep(root, accumulate)
-    for node in reversed(order):  # leaves in the order backward() checks them
-        if node.is_leaf:
-            check_gradient(root, node, grads.get(node, 0.0))
     for node in order:
         node.grad = grads.get(node, 0.0)
     return steps
