@@ -21,7 +21,6 @@ cell); `viewer.py` renders the frames and knows nothing of Values.
 from __future__ import annotations
 
 import os
-import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,6 +52,8 @@ __all__ = ["BackwardStep", "ForwardStep", "Frame", "StepThrough", "step_through"
 #: A node used more often than this has its sum over uses summarised, not written out term by
 #: term at every use, so the text grows linearly with the graph.
 MAX_SUM_TERMS = 4
+#: A backward step's title repeats its node's formula when it is at most this long.
+MAX_TITLE_FORMULA = 60
 #: The text form's lines are wrapped to this many columns.
 TEXT_WIDTH = 100
 
@@ -115,6 +116,7 @@ class StepThrough:
             if not node.is_leaf
         ]
         self.formulas = {step.node_id: step.formula for step in self.forward_steps}
+        self.forward_index = {step.node_id: i + 1 for i, step in enumerate(self.forward_steps)}
         self.backward_steps = _record_backward(root, self.order, self.names, self.ids)
         self._number_rules: dict[str, list[str]] = {}  # each node's rules with numbers in
         self.grads = {node: node.grad for node in self.order}
@@ -251,9 +253,11 @@ class StepThrough:
         local = _local(node, parent)
         repeated = sum(1 for x in value.operands if x is parent_value) > 1
         which = f" (operand {step.operand + 1})" if repeated else ""
+        formula = self.formulas[step.node_id]
+        if len(formula) > MAX_TITLE_FORMULA:  # a wide weighted sum: said once, in its forward step
+            formula = f"the {_operation(value).word} of forward {self.forward_index[step.node_id]}"
         title = (
-            f"backward {index} of {total}: {node} = {self.formulas[step.node_id]} sends its"
-            f" gradient to {parent}{which}"
+            f"backward {index} of {total}: {node} = {formula} sends its gradient to {parent}{which}"
         )
         if step.node_id not in self._number_rules:
             self._number_rules[step.node_id] = _rules(value, self._number_symbol)
@@ -306,7 +310,10 @@ class StepThrough:
         if step.uses > MAX_SUM_TERMS:
             done = "all terms" if complete else "so far"
             return [
-                ("sum", f"{heading} = the sum of ({_total(root, 'user')} * ∂user/∂{parent})"),
+                (
+                    "sum",
+                    f"{heading} = the sum of {_total(root, 'user')} * {_local('user', parent)}",
+                ),
                 ("sum", f"= {self._number(step.grad_after)} ({step.use} of {step.uses}, {done})"),
             ]
         uses = self.uses[step.parent_id]
@@ -455,15 +462,19 @@ def _local(node: str, operand: str) -> str:
 
 
 def _wrap(line: str, indent: str) -> list[str]:
-    """One line of the text form, wrapped to TEXT_WIDTH columns (continuations indented)."""
-    return textwrap.wrap(
-        line,
-        TEXT_WIDTH,
-        initial_indent=indent,
-        subsequent_indent=indent + "    ",
-        break_long_words=False,
-        break_on_hyphens=False,
-    ) or [indent]
+    """One line of the text form, wrapped at spaces to TEXT_WIDTH columns, continuations
+    indented four more (a word longer than a line stays whole)."""
+    if len(indent) + len(line) <= TEXT_WIDTH:
+        return [indent + line]
+    words = line.split(" ")
+    lines, current = [], indent + words[0]
+    for word in words[1:]:
+        if len(current) + 1 + len(word) > TEXT_WIDTH:
+            lines.append(current)
+            current = indent + "    " + word
+        else:
+            current += " " + word
+    return [*lines, current]
 
 
 def _rules(node: Value, symbol: Callable[[Value], Symbol]) -> list[str]:
