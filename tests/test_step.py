@@ -295,6 +295,29 @@ def test_frames_say_what_to_highlight() -> None:
     assert (third.field, third.before, third.after) == ("grad", "grad 1.000", "grad -2.000")
 
 
+@pytest.mark.slow
+def test_rerunning_notebook_01s_step_cell_then_its_check_cell_passes() -> None:
+    """Issue 13: re-running `steps = step_through(a)` doubled the grads, so the check cell
+    after it raised AssertionError (step_through +2, backward +1)."""
+    nbformat = pytest.importorskip("nbformat", reason="pip install '.[notebook]'")
+    nbclient = pytest.importorskip("nbclient", reason="pip install '.[notebook]'")
+    path = PACKAGE.parent / "notebooks" / "01_see_the_graph.ipynb"
+    if not path.exists():
+        pytest.skip("not running from a source checkout")
+    notebook = nbformat.read(path, as_version=4)
+    steps_cell = next(i for i, c in enumerate(notebook.cells) if "steps = step_through" in c.source)
+    check_cell = next(i for i, c in enumerate(notebook.cells) if "assert recorded.grad" in c.source)
+    client = nbclient.NotebookClient(notebook, timeout=120)
+    with client.setup_kernel():
+        for index, cell in enumerate(notebook.cells):
+            client.execute_cell(cell, index)
+        for index in (steps_cell, check_cell, steps_cell, check_cell):
+            client.execute_cell(notebook.cells[index], index)
+    outputs = notebook.cells[check_cell].outputs
+    assert [o for o in outputs if o.output_type == "error"] == []
+    assert "L1.N0.w0 step_through +1.0000   backward +1.0000" in outputs[0].text
+
+
 # ---------------------------------------------------------------------------
 # Notation, numbers and size of the text form (issue 13).
 
