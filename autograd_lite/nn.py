@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from numbers import Real
 from typing import Any
 
-from .engine import Value, as_float, dot, log, relu, sigmoid, tanh
+from .engine import Number, Value, as_float, dot, log, relu, sigmoid, tanh
 from .errors import (
     ArgumentTypeError,
     AutogradError,
@@ -39,7 +39,6 @@ __all__ = [
     "squared_error",
 ]
 
-Number = int | float
 Operand = Value | Number
 Rng = random.Random | int | None
 
@@ -378,9 +377,9 @@ class SGD:
         """Update every parameter, or (if any would become inf or nan) none of them."""
         updated = [p.data - self._lr * p.grad for p in self.parameters]
         for p, new in zip(self.parameters, updated):
-            if new - new != 0.0:
+            if not math.isfinite(new):
                 raise NonFiniteError(
-                    f"SGD step: parameter {p.label or '(unnamed)'} would become {new}"
+                    f"SGD step: parameter {describe(p)} would become {new}"
                     f" (data {p.data}, grad {p.grad}, lr {self._lr}); no parameter was changed."
                     " Lower the learning rate"
                 )
@@ -444,7 +443,9 @@ def _as_rng(rng: Rng) -> Any:
 
 
 def _as_inputs(x: Any, nin: int) -> Sequence[Operand]:
-    if type(x) is Value or isinstance(x, Real):
+    if type(x) is list or type(x) is tuple:  # the common case, checked first (it is hot)
+        pass
+    elif type(x) is Value or isinstance(x, Real):
         x = (x,)
     elif not isinstance(x, Sequence) or isinstance(x, str):
         raise ArgumentTypeError(
