@@ -104,7 +104,7 @@ def render(source: str, fmt: str) -> bytes:
     return result.stdout
 
 
-class Graph(graphviz.Digraph):
+class Graph(graphviz.Digraph):  # type: ignore[misc]  # graphviz has no type hints
     """A `graphviz.Digraph` that renders with `find_renderer()` and shows itself in Jupyter as
     SVG and, for an untrusted notebook (which drops SVG output), as an `<img>` of that SVG."""
 
@@ -123,7 +123,7 @@ class Graph(graphviz.Digraph):
 
     def to_svg(self) -> str:
         """The picture as an SVG document."""
-        return self.pipe("svg", encoding="utf-8")
+        return render(self.source, "svg").decode("utf-8")
 
     def _repr_mimebundle_(
         self,
@@ -257,7 +257,7 @@ def save(root: Value, path: str | os.PathLike[str], **options: Any) -> Path:
     if fmt not in ("svg", "png", "dot"):
         raise DrawError(f"save: cannot write {path.name!r}; use a .svg, .png or .dot file name")
     graph = draw(root, **options)
-    path.write_bytes(graph.source.encode() if fmt == "dot" else graph.pipe(fmt))
+    path.write_bytes(graph.source.encode() if fmt == "dot" else render(graph.source, fmt))
     return path
 
 
@@ -413,10 +413,12 @@ def _add_operation(
     not a network input); returns its edges (tail, head, id, mark): each operand in, in
     operand order (kept top to bottom by `ordering=in`), and the result out. An operation
     whose operand order matters marks its in-edges 1 and 2."""
+    op = node.operation
+    assert op is not None, "only a computed node has an operation to draw"
     op_id = f"{node_id}_op"
     target.node(
         op_id,
-        graphviz.nohtml(escape_label(node.operation.symbol or node.op)),
+        graphviz.nohtml(escape_label(str(op))),
         shape="circle",
         width="0.3",
         margin="0.02",
@@ -427,8 +429,7 @@ def _add_operation(
         **{"class": "op"},
     )
     edges = [(op_id, node_id, f"{op_id}_out", "")]
-    op = node.operation
-    ordered = op is not None and not op.commutative and len(node.operands) == 2
+    ordered = not op.commutative and len(node.operands) == 2
     for i, x in enumerate(node.operands):
         mark = str(i + 1) if ordered else ""  # which operand: a - b, a / b, a ** b
         if type(x) is Value:
