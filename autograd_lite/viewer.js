@@ -124,8 +124,8 @@
     apply();
   }
   // Bring a node to the middle of the viewport (when it is not in view, unless `always`).
-  function follow(id, always) {
-    var g = node(id);
+  function follow(id, always) { bringIntoView(node(id), always); }
+  function bringIntoView(g, always) {
     if (!g) { return; }
     var box = viewport.getBoundingClientRect();
     var r = g.getBoundingClientRect();
@@ -155,6 +155,63 @@
     follow(focusOf(frames[current]), false);
   }
   function focusOf(li) { return data(li, "target") || (data(li, "sources").split(" ")[0] || ""); }
+
+  // Neuron and layer boxes fold: a click (or Enter) on a box's title hides the nodes inside it
+  // and the edges leaving them. A step about a node inside a folded box unfolds it.
+  var boxes = svg ? Array.prototype.map.call(svg.querySelectorAll("g.cluster"), box) : [];
+  function box(cluster) {
+    var outline = cluster.querySelector("path, polygon").getBBox();
+    var inside = function (r) {
+      return r.x >= outline.x && r.y >= outline.y && r.x + r.width <= outline.x + outline.width &&
+        r.y + r.height <= outline.y + outline.height;
+    };
+    var members = Array.prototype.filter.call(svg.querySelectorAll("g.node"), function (g) {
+      return inside(g.getBBox());
+    });
+    var inner = Array.prototype.filter.call(svg.querySelectorAll("g.cluster"), function (g) {
+      return g !== cluster && inside(g.querySelector("path, polygon").getBBox());
+    });
+    var names = {};
+    members.forEach(function (g) { names[g.querySelector("title").textContent] = true; });
+    var edges = Array.prototype.filter.call(svg.querySelectorAll("g.edge"), function (g) {
+      return names[g.querySelector("title").textContent.split("->")[0]];
+    });
+    var title = cluster.querySelector("text");
+    var entry = { cluster: cluster, title: title, label: title ? title.textContent : "",
+      hidden: members.concat(edges, inner), ids: members.map(function (g) { return g.id; }) };
+    if (title) {
+      title.setAttribute("tabindex", "0");
+      title.setAttribute("role", "button");
+      title.setAttribute("aria-expanded", "true");
+      title.classList.add("al-fold");
+      title.addEventListener("click", function () { fold(entry, !entry.folded); });
+      // Focus would scroll the clipped viewport itself; the view moves instead.
+      title.addEventListener("focus", function () {
+        viewport.scrollTop = 0;
+        viewport.scrollLeft = 0;
+        bringIntoView(title, false);
+      });
+    }
+    return entry;
+  }
+  function fold(entry, folded) {
+    entry.folded = folded;
+    // A node stays hidden while any box around it is folded.
+    boxes.forEach(function (b) { b.hidden.forEach(function (g) { g.classList.remove("al-folded"); }); });
+    boxes.forEach(function (b) {
+      if (b.folded) { b.hidden.forEach(function (g) { g.classList.add("al-folded"); }); }
+    });
+    entry.cluster.classList.toggle("al-folded-box", folded);
+    if (entry.title) {
+      entry.title.textContent = entry.label + (folded ? " (" + entry.ids.length + " folded)" : "");
+      entry.title.setAttribute("aria-expanded", String(!folded));
+    }
+  }
+  function unfoldAround(id) {
+    boxes.forEach(function (entry) {
+      if (entry.folded && entry.ids.indexOf(id) >= 0) { fold(entry, false); }
+    });
+  }
 
   function data(li, key) { return li.getAttribute("data-" + key) || ""; }
   function node(id) { return id && svg ? svg.querySelector('g[id="' + id + '"]') : null; }
@@ -193,6 +250,7 @@
     marked = [];
     var li = frames[k];
     var backward = data(li, "kind") === "backward";
+    ids(li, "sources").concat(ids(li, "reads"), [data(li, "target")]).forEach(unfoldAround);
     ids(li, "sources").forEach(function (id) { mark(id, "al-source"); });
     ids(li, "reads").forEach(function (id) { mark(id, "al-reads"); });
     ids(li, "active").forEach(function (id) {
@@ -239,7 +297,7 @@
   }, { passive: false });
   var drag = null;
   viewport.addEventListener("pointerdown", function (event) {
-    if (event.button !== 0) { return; }
+    if (event.button !== 0 || event.target.classList.contains("al-fold")) { return; }
     drag = { x: event.clientX, y: event.clientY };
     viewport.setPointerCapture(event.pointerId);
     viewport.classList.add("al-dragging");
@@ -267,6 +325,12 @@
       event.key === "Escape" || (event.shiftKey && event.key === "Enter")) { return; }
     event.stopPropagation();
     if (event.target === slider) { return; }
+    var toggle = boxes.filter(function (entry) { return entry.title === event.target; })[0];
+    if (toggle && (event.key === "Enter" || event.key === " ")) {
+      fold(toggle, !toggle.folded);
+      event.preventDefault();
+      return;
+    }
     var moves = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 };
     if (event.key in moves) { show(current + moves[event.key]); }
     else if (event.key === "Home") { show(0); }

@@ -603,3 +603,38 @@ def test_the_neuron_at_1280_and_400_pixels(open_page, browser) -> None:
     screenshot(page, "viewer-neuron-jupyterlab-dark.png")
     assert page.errors == []
     context.close()
+
+
+@pytest.mark.slow
+def test_neuron_and_layer_boxes_fold_and_unfold(open_page) -> None:
+    steps = step_through(mlp_on_two_samples())
+    page = open_page(steps)
+    ids = {node.label: steps.ids[node] for node in steps.order if node.is_leaf}
+
+    def hidden(label: str) -> bool:
+        return page.eval_on_selector(
+            f'.al-graph g[id="{ids[label]}"]', "g => getComputedStyle(g).display === 'none'"
+        )
+
+    neuron = page.locator(".al-graph g.cluster text", has_text="L2.N1").first
+    neuron.click()
+    assert hidden("L2.N1.w0") and hidden("L2.N1.b") and not hidden("L2.N0.w0")
+    assert neuron.get_attribute("aria-expanded") == "false"
+    assert "(5 folded)" in neuron.text_content()
+    neuron.focus()
+    page.keyboard.press("Enter")
+    assert not hidden("L2.N1.w0") and neuron.get_attribute("aria-expanded") == "true"
+    layer = page.locator(".al-graph g.cluster text", has_text="L1").first
+    layer.focus()  # out of view: focus brings it in
+    assert page.evaluate("document.querySelector('.al-graph').scrollTop") == 0
+    layer.click()
+    assert hidden("L1.N0.w0") and hidden("L1.N3.b")
+    # A step about a folded node unfolds its boxes, so the highlight shows.
+    position = next(
+        i
+        for i, f in enumerate(steps.frames())
+        if f.kind == "backward" and f.target == ids["L1.N0.w0"]
+    )
+    go_to(page, position)
+    assert not hidden("L1.N0.w0")
+    assert page.errors == []
