@@ -45,6 +45,7 @@ __all__ = [
     "GraphTooLargeError",
     "RenderError",
     "RendererNotFoundError",
+    "as_path",
     "draw",
     "escape_label",
     "escape_record_field",
@@ -252,13 +253,22 @@ def to_svg(root: Value, **options: Any) -> str:
 def save(root: Value, path: str | os.PathLike[str], **options: Any) -> Path:
     """Write the graph of `root` to `path`: .svg, .png or .dot, chosen by the suffix
     (options as for `draw`). Returns the path."""
-    path = Path(path)
+    path = as_path(path, "save")
     fmt = path.suffix.lower().lstrip(".")
     if fmt not in ("svg", "png", "dot"):
         raise DrawError(f"save: cannot write {path.name!r}; use a .svg, .png or .dot file name")
     graph = draw(root, **options)
     path.write_bytes(graph.source.encode() if fmt == "dot" else render(graph.source, fmt))
     return path
+
+
+def as_path(path: Any, where: str) -> Path:
+    """`path` as a Path, or an ArgumentTypeError saying what `where` wants."""
+    if not isinstance(path, (str, os.PathLike)) or isinstance(os.fspath(path), bytes):
+        raise ArgumentTypeError(
+            f"{where}: path must be a str or a path, got {type(path).__name__} {path!r}"
+        )
+    return Path(path)
 
 
 def field_text(name: str, value: float, precision: int) -> str:

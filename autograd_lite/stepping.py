@@ -28,6 +28,7 @@ from typing import Any
 
 from .drawing import (
     DEFAULT_MAX_NODES,
+    as_path,
     check_precision,
     draw,
     field_text,
@@ -169,7 +170,7 @@ class StepThrough:
 
     def save(self, path: str | os.PathLike[str], **draw_options: Any) -> Path:
         """Write the viewer to a standalone `.html` file, or the text form to a `.txt` file."""
-        path = Path(path)
+        path = as_path(path, "save")
         suffix = path.suffix.lower()
         if suffix in (".html", ".htm"):
             document = viewer_document(*self._viewer_input(**draw_options))

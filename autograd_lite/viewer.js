@@ -140,8 +140,15 @@
   // node the current step is about.
   function fit() {
     if (!svg) { return; }
-    var box = viewport.getBoundingClientRect();
     var natural = svg.naturalBox;
+    // A graph shorter than the viewport at the scale that fits its width gets a shorter one.
+    viewport.style.height = "";
+    var box = viewport.getBoundingClientRect();
+    var height = natural.height * clampScale(Math.min(box.width / natural.width, 1)) + 16;
+    if (height < box.height) {
+      viewport.style.height = Math.max(height, 240) + "px";
+      box = viewport.getBoundingClientRect();
+    }
     var scale = Math.min(box.width / natural.width, box.height / natural.height, 1);
     view.scale = clampScale(scale);
     view.x = (box.width - natural.width * view.scale) / 2;

@@ -189,6 +189,14 @@ def test_bad_arguments_raise_autograd_errors_naming_the_argument(options, error,
     assert issubclass(error, al.AutogradError)
 
 
+@pytest.mark.parametrize("path", [None, 3, b"g.svg"])
+def test_save_to_something_that_is_not_a_path_names_the_argument(path, tmp_path) -> None:
+    with pytest.raises(al.ArgumentTypeError, match=r"save: path must be a str or a path"):
+        al.save(Value(1.0, "x"), path)
+    with pytest.raises(al.ArgumentTypeError, match=r"save: path must be a str or a path"):
+        al.step_through(Value(1.0, "x")).save(path)
+
+
 def test_a_label_that_is_not_text_names_its_value() -> None:
     x = Value(1.0, "x")
     with pytest.raises(al.ArgumentTypeError, match=r"labels\[Value 'x'\] must be a str, got int 3"):
