@@ -27,7 +27,6 @@ __all__ = [
     "RendererNotFoundError",
     "ShapeError",
     "StaleGraphError",
-    "describe",
 ]
 
 

@@ -15,6 +15,9 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from random_graphs import build, leaf_values, recipes
 
 np = pytest.importorskip("numpy", reason="NumPy scalars are part of these tests: pip install numpy")
 
@@ -322,3 +325,68 @@ def test_errors_are_autograd_errors_that_name_what_was_wrong(action, error, says
         return
     with pytest.raises(error, match=says):
         action(x)
+
+
+# Property tests: random graphs with NumPy constants, pickled, mutated, summed.
+
+NUMPY_SCALARS = [np.float16, np.float32, np.int8, np.int64]
+
+
+@settings(max_examples=40, deadline=None)
+@given(recipe=recipes(), data=st.data())
+def test_numpy_constants_give_the_python_float_results(recipe, data):
+    values = data.draw(leaf_values(recipe[0]))
+    scalar = data.draw(st.sampled_from(NUMPY_SCALARS))
+    constant = scalar(data.draw(st.integers(-3, 3)))
+    leaves, output = build(recipe, values)
+    with_numpy = output * constant + constant
+    with_float = output * float(constant) + float(constant)
+    with_numpy.backward()
+    numpy_grads = [leaf.grad for leaf in leaves]
+    for leaf in leaves:
+        leaf.grad = 0.0
+    with_float.backward()
+    assert with_numpy.data == with_float.data
+    assert numpy_grads == [leaf.grad for leaf in leaves]
+    assert all(type(g) is float for g in numpy_grads)
+
+
+@settings(max_examples=40, deadline=None)
+@given(recipe=recipes(), data=st.data())
+def test_a_pickled_graph_gives_the_same_gradients(recipe, data):
+    leaves, output = build(recipe, data.draw(leaf_values(recipe[0])))
+    loaded_leaves, loaded = pickle.loads(pickle.dumps((leaves, output)))
+    output.backward()
+    loaded.backward()
+    assert loaded.data == output.data
+    assert [x.grad for x in loaded_leaves] == [x.grad for x in leaves]
+    assert [x.label for x in loaded_leaves] == [x.label for x in leaves]
+
+
+@settings(max_examples=40, deadline=None)
+@given(recipe=recipes(), data=st.data())
+def test_a_mutated_leaf_makes_the_graph_stale_unless_it_is_not_used(recipe, data):
+    leaves, output = build(recipe, data.draw(leaf_values(recipe[0])))
+    used = set(al.topological_order(output))
+    leaf = data.draw(st.sampled_from(leaves))
+    leaf.data = leaf.data + 0.25
+    if leaf in used and leaf is not output:
+        with pytest.raises(al.StaleGraphError):
+            output.backward()
+    else:
+        output.backward()
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    terms=st.lists(st.tuples(st.floats(-1e16, 1e16), st.floats(-1e3, 1e3)), min_size=1, max_size=40)
+)
+def test_dot_is_the_left_to_right_sum_on_every_python(terms):
+    weights = [Value(w) for w, _ in terms]
+    inputs = [x for _, x in terms]
+    total = weights[0].data * inputs[0]
+    for w, x in zip(weights[1:], inputs[1:]):
+        total = total + w.data * x
+    z = al.dot(weights, inputs)
+    assert z.data == total
+    assert compile_graph(z, weights)([w.data for w in weights])[0] == total
