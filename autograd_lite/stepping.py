@@ -298,7 +298,7 @@ class StepThrough:
 
     def _done_frame(self) -> Frame:
         leaves = [n for n in self.order if n.is_leaf]
-        grads = ", ".join(f"{self.names[n]}.grad = {self._number(n.grad)}" for n in leaves)
+        grads = ", ".join(f"{self.names[n]}.grad = {self._number(self.grads[n])}" for n in leaves)
         return Frame("done", "done: the gradients of the leaves are", (("result", grads),))
 
     def _sum_stages(self, step: BackwardStep) -> list[tuple[str, str]]:
