@@ -33,7 +33,18 @@ from itertools import count
 from typing import Any
 
 from . import floatops
-from .engine import OPS, Number, Op, Value, as_float, reachable, reverse_sweep, topological_order
+from .engine import (
+    OPS,
+    Number,
+    Op,
+    Value,
+    as_float,
+    as_list,
+    as_value,
+    reachable,
+    reverse_sweep,
+    topological_order,
+)
 from .errors import (
     ArgumentTypeError,
     AutogradError,
@@ -351,21 +362,20 @@ def _check_arguments(
     order: list[Value], inputs: Sequence[Value] | None, data: Sequence[Value]
 ) -> tuple[list[Value], list[Value]]:
     """The argument leaves, checked: inputs (default: every leaf not in data), then data."""
-    data = list(data)
+    data = as_list(data, "data")
     if inputs is None:
         data_set = set(data)
         inputs = [node for node in order if node.is_leaf and node not in data_set]
-    inputs = list(inputs)
-    for x in [*inputs, *data]:
-        if type(x) is not Value:
-            raise ArgumentTypeError(
-                f"inputs and data must be leaf Values of the graph, got {type(x).__name__} {x!r}"
-            )
-        if not x.is_leaf:
-            raise GraphArgumentError(
-                f"{x.label or repr(x)} was computed by {x.op!r}; inputs and data must be leaves"
-                " (the Values you made yourself), since the code computes every other node"
-            )
+    inputs = as_list(inputs, "inputs")
+    for name, values in (("inputs", inputs), ("data", data)):
+        for i, x in enumerate(values):
+            as_value(x, f"{name}[{i}]")
+            if not x.is_leaf:
+                raise GraphArgumentError(
+                    f"{name}[{i}] is {describe(x)}, computed by {x.op!r}; inputs and data must"
+                    " be leaves (the Values you made yourself), since the code computes every"
+                    " other node"
+                )
     if len({*inputs, *data}) != len(inputs) + len(data):
         raise GraphArgumentError(
             "the same Value is listed twice in inputs and data; list each argument once"

@@ -156,7 +156,7 @@ class Value:
     def __init__(self, data: Number, label: str = "") -> None:
         if not isinstance(label, str):
             raise ArgumentTypeError(
-                f"Value label must be a str, got {type(label).__name__} {label!r}"
+                f"Value label must be a str, got {type(label).__name__} {label!r:.60}"
             )
         if type(data) is not float or data - data != 0.0:  # anything but a finite float
             if type(data) is Value:
@@ -164,7 +164,7 @@ class Value:
                     "Value(...) takes a number, got a Value: use that Value itself, or"
                     " Value(v.data) for a new leaf with its number"
                 )
-            data = as_float(data, f"Value {label!r}" if label else "Value")
+            data = as_float(data, f"Value {label!r}: data" if label else "Value data")
         self._data: float = data
         self.grad = 0.0
         self.label = label
@@ -412,10 +412,7 @@ def topological_order(root: Value) -> list[Value]:
     is a topological order: find them (with a stack, not recursion, so any depth works) and
     sort them by birth.
     """
-    if type(root) is not Value:
-        raise ArgumentTypeError(
-            f"topological_order: root must be a Value, got {type(root).__name__} {root!r}"
-        )
+    as_value(root, "topological_order: root")
     seen = {root}
     stack = [root]
     changed = _last_change
@@ -712,21 +709,40 @@ def _derivative_error(op: Op, operands: tuple[Any, ...]) -> NonFiniteError:
 def as_float(x: Any, where: str) -> float:
     """`x` as a finite Python float, for any real number type (int, Fraction, NumPy scalar);
     ArgumentTypeError for anything else, NonFiniteError for inf, nan or an int too large,
-    each message starting with `where` (what the number was for)."""
+    each message starting with `where` (the argument the number was given as)."""
     number: float = x
     if type(x) is not float:
         if not isinstance(x, Real):
-            raise ArgumentTypeError(f"{where}: expected a number, got {type(x).__name__} {x!r}")
+            raise ArgumentTypeError(f"{where} must be a number, got {type(x).__name__} {x!r:.60}")
         try:
             number = float(x)
         except OverflowError:
             raise NonFiniteError(
-                f"{where}: expected a number a float can hold, got {type(x).__name__} {_short(x)}"
-                " (beyond about 1.8e308)"
+                f"{where} must be a number a float can hold (below about 1.8e308), got"
+                f" {type(x).__name__} {_short(x)}"
             ) from None
     if not math.isfinite(number):
-        raise NonFiniteError(f"{where}: expected a finite number, got {number}")
+        raise NonFiniteError(f"{where} must be a finite number, got {number}")
     return number
+
+
+def as_value(x: Any, where: str) -> Value:
+    """`x` if it is a Value, else ArgumentTypeError naming `where` (the argument)."""
+    if type(x) is not Value:
+        raise ArgumentTypeError(f"{where} must be a Value, got {type(x).__name__} {x!r:.60}")
+    return x
+
+
+def as_list(x: Any, where: str) -> list[Any]:
+    """The items of a list, tuple or other sequence; ArgumentTypeError naming `where` (the
+    argument) for anything else: None, a number, a str, an unordered set."""
+    if type(x) is list or type(x) is tuple:
+        return list(x) if type(x) is tuple else x
+    if isinstance(x, (str, bytes)) or not isinstance(x, (Sequence, range)):
+        raise ArgumentTypeError(
+            f"{where} must be a list or tuple, got {type(x).__name__} {x!r:.60}"
+        )
+    return list(x)
 
 
 def _short(x: Any) -> str:
@@ -953,10 +969,19 @@ def dot(weights: Sequence[Operand], inputs: Sequence[Operand], bias: Operand | N
     d/dw_i = x_i, d/dx_i = w_i, d/db = 1: the same gradients as building the sum from
     `*` and `+`, with one node instead of 2n, and the same sum, added left to right.
     """
-    weights, inputs = tuple(weights), tuple(inputs)
+    weights, inputs = tuple(as_list(weights, "dot: weights")), tuple(as_list(inputs, "dot: inputs"))
     if len(weights) != len(inputs):
         raise ShapeError(f"dot: {len(weights)} weights but {len(inputs)} inputs; they must match")
     if not weights:
         raise ShapeError("dot: needs at least one weight and one input")
     operands = weights + inputs if bias is None else (*weights, *inputs, bias)
-    return apply(DOT, *operands)
+    try:
+        return apply(DOT, *operands)
+    except AutogradError:  # say which argument it was
+        for name, items in (("weights", weights), ("inputs", inputs)):
+            for i, x in enumerate(items):
+                if type(x) is not Value:
+                    as_float(x, f"dot: {name}[{i}]")
+        if bias is not None and type(bias) is not Value:
+            as_float(bias, "dot: bias")
+        raise

@@ -19,12 +19,14 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from numbers import Real
 from typing import Any, Literal, overload
 
 from .engine import (
     Number,
     Value,
+    as_float,
+    as_list,
+    as_value,
     chain_product,
     check_gradient,
     forward_sweep,
@@ -75,9 +77,20 @@ def hessian(f: Callable[..., Value], xs: Sequence[Number]) -> list[list[float]]:
     Reverse over reverse: one `grad(..., create_graph=True)` for the gradient, then one `grad`
     of each of its entries for a row. `f` takes one `Value` per coordinate (`x0`, `x1`, ...).
     """
-    leaves = [Value(x, label=f"x{i}") for i, x in enumerate(xs)]
+    if not callable(f):
+        raise ArgumentTypeError(
+            f"hessian: f must be a function of one Value per coordinate, got {type(f).__name__}"
+        )
+    points = [as_float(x, f"hessian: xs[{i}]") for i, x in enumerate(as_list(xs, "hessian: xs"))]
+    if not points:
+        raise GraphArgumentError("hessian: xs must hold at least one coordinate")
+    leaves = [Value(x, label=f"x{i}") for i, x in enumerate(points)]
     output = f(*leaves)
-    _check_value(output, "hessian: f must return a Value computed from its arguments")
+    if type(output) is not Value:
+        raise ArgumentTypeError(
+            "hessian: f must return a Value computed from its arguments, got"
+            f" {type(output).__name__}"
+        )
     first = grad(output, leaves, create_graph=True)
     return [grad(g, leaves) for g in first]
 
@@ -119,6 +132,10 @@ class ModeComparison:
 def compare_modes(output: Value, inputs: Sequence[Value]) -> ModeComparison:
     """The gradient of `output` with respect to the leaves `inputs` by forward mode (one `jvp`
     per input, direction 1 on that input) and by reverse mode (one sweep), with the counts."""
+    as_value(output, "compare_modes: output")
+    inputs = as_list(inputs, "compare_modes: inputs")
+    for i, x in enumerate(inputs):
+        as_value(x, f"compare_modes: inputs[{i}]")
     forward_gradient, forward_evaluations = [], 0
     for x in inputs:
         tangent, evaluations = _forward_mode(output, {x: 1.0})
@@ -144,10 +161,10 @@ def _reverse_mode(
     output: Value, inputs: Sequence[Value], create_graph: bool
 ) -> tuple[list[Any], int]:
     """Reverse mode from `output` to `inputs`; derivatives as Values when `create_graph`."""
-    _check_value(output, "grad: output must be a Value")
-    inputs = list(inputs)
-    for x in inputs:
-        _check_value(x, "grad: every input must be a Value")
+    as_value(output, "grad: output")
+    inputs = as_list(inputs, "grad: inputs")
+    for i, x in enumerate(inputs):
+        as_value(x, f"grad: inputs[{i}]")
     evaluations = 0
 
     def local(node: Value) -> tuple[Any, ...]:
@@ -174,7 +191,7 @@ def _reverse_mode(
 
 def _forward_mode(output: Value, directions: Mapping[Value, Number]) -> tuple[float, int]:
     """Forward mode: the tangent of `output` given the tangents of some leaves."""
-    _check_value(output, "jvp: output must be a Value")
+    as_value(output, "jvp: output")
     if not isinstance(directions, Mapping):
         raise ArgumentTypeError(
             "jvp: directions must be a dict mapping leaf Values to numbers ({x: 1.0}),"
@@ -182,23 +199,13 @@ def _forward_mode(output: Value, directions: Mapping[Value, Number]) -> tuple[fl
         )
     seeds: dict[Value, float] = {}
     for x, v in directions.items():
-        _check_value(x, "jvp: directions must map leaf Values to numbers")
+        as_value(x, "jvp: each key of directions")
         if not x.is_leaf:
             raise GraphArgumentError(
                 f"jvp: a direction was given for {describe(x)}, which an operation computed;"
                 " give directions for leaves only (the Values you made yourself)"
             )
-        if not isinstance(v, Real):
-            raise ArgumentTypeError(
-                f"jvp: the direction for {describe(x)} must be a number, got {v!r}"
-            )
-        try:
-            tangent = float(v)
-        except OverflowError:
-            tangent = math.inf
-        if not math.isfinite(tangent):
-            raise NonFiniteError(f"jvp: the direction for {describe(x)} must be finite, got {v!r}")
-        seeds[x] = tangent
+        seeds[x] = as_float(v, f"jvp: the direction (in directions) for {describe(x)}")
     evaluations = 0
 
     def propagate(node: Value, known: dict[Value, Any]) -> float:
@@ -248,8 +255,3 @@ def _new_value(g: Any, graph: set[Value]) -> Value:
     if type(g) is not Value:
         return Value(float(g))
     return g * 1.0 if g in graph else g
-
-
-def _check_value(x: Any, message: str) -> None:
-    if type(x) is not Value:
-        raise ArgumentTypeError(f"{message}, got {type(x).__name__} {x!r}")

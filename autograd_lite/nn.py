@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from numbers import Real
 from typing import Any
 
-from .engine import Number, Value, as_float, dot, log, relu, sigmoid, tanh
+from .engine import Number, Value, as_float, as_value, dot, log, relu, sigmoid, tanh
 from .errors import (
     ArgumentTypeError,
     AutogradError,
@@ -349,10 +349,16 @@ class SGD:
     """Plain gradient descent: p <- p - lr * dC/dp for every parameter p."""
 
     def __init__(self, parameters: Iterable[Value], lr: float) -> None:
+        if not isinstance(parameters, Iterable) or isinstance(parameters, (str, Value)):
+            raise ArgumentTypeError(
+                "SGD: parameters must be a list of Values (model.parameters()), got"
+                f" {type(parameters).__name__}"
+            )
         self.parameters = list(parameters)
-        for p in self.parameters:
-            if type(p) is not Value:
-                raise ArgumentTypeError(f"SGD: parameters must be Values, got {type(p).__name__}")
+        if not self.parameters:
+            raise ModelError("SGD: parameters is empty; give it the Values to train")
+        for i, p in enumerate(self.parameters):
+            as_value(p, f"SGD: parameters[{i}]")
         if len(set(self.parameters)) != len(self.parameters):
             twice = next(p for p in self.parameters if self.parameters.count(p) > 1)
             raise ModelError(
@@ -368,7 +374,7 @@ class SGD:
 
     @lr.setter
     def lr(self, lr: float) -> None:
-        lr = Value(lr, "SGD learning rate").data
+        lr = as_float(lr, "SGD: lr (the learning rate)")
         if lr <= 0:
             raise ModelError(f"SGD: the learning rate must be positive, got {lr}")
         self._lr = lr

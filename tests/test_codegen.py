@@ -241,9 +241,9 @@ def test_errors_at_new_inputs_are_the_engines():
         big([1e200])
     with pytest.raises(al.GraphArgumentError, match="has 1 inputs, got 2 values"):
         compiled([1.0, 2.0])
-    with pytest.raises(al.ArgumentTypeError, match="expected a number, got"):
+    with pytest.raises(al.ArgumentTypeError, match="must be a number, got"):
         compiled([None])
-    with pytest.raises(al.ArgumentTypeError, match="expected a number, got"):
+    with pytest.raises(al.ArgumentTypeError, match="must be a number, got"):
         compiled(["two"])
 
 
@@ -262,7 +262,7 @@ def test_arguments_are_checked():
         compile_graph(y * y, [y])
     with pytest.raises(al.GraphArgumentError, match="listed twice"):
         compile_graph(y, [x], [x])
-    with pytest.raises(al.ArgumentTypeError, match="leaf Values"):
+    with pytest.raises(al.ArgumentTypeError, match=r"inputs\[0\] must be a Value"):
         compile_graph(y, [2.0])
     with pytest.raises(al.GraphArgumentError, match="identifier"):
         to_code(y, function_name="not valid")

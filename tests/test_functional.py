@@ -265,7 +265,7 @@ def test_errors_say_what_is_wrong():
     x = Value(0.0, label="x")
     with pytest.raises(al.NonFiniteError, match="derivative of sqrt"):
         grad(al.sqrt(x), [x])
-    with pytest.raises(al.ArgumentTypeError, match="every input must be a Value"):
+    with pytest.raises(al.ArgumentTypeError, match=r"inputs\[0\] must be a Value"):
         grad(x * 2, [1.0])
     with pytest.raises(al.ArgumentTypeError, match="output must be a Value"):
         grad(2.0, [x])
@@ -273,9 +273,9 @@ def test_errors_say_what_is_wrong():
         jvp(x * 2, {x * 3: 1.0})
     with pytest.raises(TypeError, match="must be a number"):
         jvp(x * 2, {x: "1"})
-    with pytest.raises(al.NonFiniteError, match="must be finite"):
+    with pytest.raises(al.NonFiniteError, match="must be a finite number"):
         jvp(x, {x: math.nan})
-    with pytest.raises(al.NonFiniteError, match="must be finite"):
+    with pytest.raises(al.NonFiniteError, match="must be a finite number"):
         jvp(x * 2, {x: math.inf})
 
 
