@@ -11,6 +11,7 @@ import xml.etree.ElementTree as ET
 from fractions import Fraction
 
 import pytest
+from test_bad_arguments import BAD
 from worked_examples import neuron
 
 import autograd_lite as al
@@ -416,3 +417,43 @@ def test_an_mlp_graph_renders() -> None:
     out.backward()
     svg = al.to_svg(out)
     assert len(svg_ids(svg, "value")) == len(al.topological_order(out)) == 402
+
+
+def drawing_calls() -> list[tuple[str, object, dict[str, object]]]:
+    """(name, function, good keyword arguments) for drawing and stepping through."""
+    x = Value(0.5, "x")
+    y = al.tanh(x * 2.0)
+    options = {"rankdir": "LR", "precision": 4, "show_grad": True, "highlight": [x]}
+    options |= {"cluster": True, "depth": 2, "max_nodes": 100, "labels": {x: "a"}}
+    return [
+        ("draw", draw, {"root": y, **options}),
+        ("to_svg", al.to_svg, {"root": y}),
+        ("save", al.save, {"root": y, "path": "g.svg"}),
+        ("step_through", al.step_through, {"root": y, "precision": 4}),
+    ]
+
+
+DOCUMENTED_NONE = {("depth", "None"), ("max_nodes", "None"), ("labels", "None")}
+
+
+@pytest.mark.parametrize(
+    ("name", "function", "good", "argument", "bad"),
+    [
+        pytest.param(name, function, good, argument, bad, id=f"{name}-{argument}-{bad}")
+        for name, function, good in drawing_calls()
+        for argument in good
+        for bad in BAD
+        if (argument, bad) not in DOCUMENTED_NONE | {("highlight", "an empty list")}
+        and not (type(BAD[bad]) is type(good[argument]) and not isinstance(BAD[bad], list))
+    ],
+)
+def test_a_bad_argument_to_draw_or_step_through_is_an_autograd_error_naming_it(
+    name, function, good, argument, bad, tmp_path, monkeypatch
+) -> None:
+    """Issue 10: draw(labels=[1]) gave AttributeError, draw(labels={x: 3}) TypeError."""
+    monkeypatch.chdir(tmp_path)
+    arguments = dict(good)
+    arguments[argument] = BAD[bad]
+    with pytest.raises(al.AutogradError) as error:
+        function(**arguments)
+    assert argument in str(error.value) or argument.replace("_", " ") in str(error.value)
