@@ -531,9 +531,10 @@ JUPYTERLAB_DARK = """<!DOCTYPE html><html><head><style>
   --jp-border-color1: #616161; }
 body { background: var(--jp-layout-color0); color: var(--jp-content-font-color1); margin: 12px;
   font-family: system-ui, sans-serif; }
+.jp-RenderedHTMLCommon img, .jp-RenderedHTMLCommon svg { max-width: 100%; height: auto; }
 </style></head>
 <body data-jp-theme-light="false" class="jp-mod-dark">
-<div class="jp-OutputArea-output"></div></body></html>"""
+<div class="jp-OutputArea-output jp-RenderedHTMLCommon"></div></body></html>"""
 
 INSERT_LIKE_JUPYTERLAB = """fragment => {
     const out = document.querySelector(".jp-OutputArea-output");
@@ -638,3 +639,15 @@ def test_neuron_and_layer_boxes_fold_and_unfold(open_page) -> None:
     go_to(page, position)
     assert not hidden("L1.N0.w0")
     assert page.errors == []
+
+
+def test_the_graph_fills_its_viewport_under_jupyterlabs_output_styles(browser) -> None:
+    """JupyterLab sizes a bare <svg> in an output by its content (height: auto): the inlined
+    graph was 150 px high inside a 560 px viewport."""
+    context, page = open_in_jupyterlab_dark(browser, step_through(neuron()[0]))
+    heights = page.evaluate(
+        """() => [document.querySelector(".al-graph").clientHeight,
+                  document.querySelector(".al-graph svg").getBoundingClientRect().height]"""
+    )
+    assert heights[0] >= 240 and heights[1] == pytest.approx(heights[0], abs=1)
+    context.close()
