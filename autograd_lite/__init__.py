@@ -27,7 +27,7 @@ if TYPE_CHECKING:  # the names _LAZY loads on first use, for type checkers
         compile_graph,
         to_code,
     )
-    from .datasets import make_moons
+    from .datasets import make_moons, make_spirals
     from .derivations import Derivation, nudge
     from .drawing import (
         draw,
@@ -52,7 +52,7 @@ if TYPE_CHECKING:  # the names _LAZY loads on first use, for type checkers
 #: The modules loaded on first use, with the names the package takes from each.
 _LAZY: dict[str, tuple[str, ...]] = {
     "codegen": ("CompiledGraph", "compile_graph", "to_code"),
-    "datasets": ("make_moons",),
+    "datasets": ("make_moons", "make_spirals"),
     "derivations": ("Derivation", "nudge"),
     "drawing": ("draw", "find_renderer", "save", "to_svg"),
     "functional": ("ModeComparison", "compare_modes", "grad", "hessian", "jvp"),

@@ -8,7 +8,7 @@ from numbers import Real
 
 from .errors import ArgumentTypeError, DatasetError
 
-__all__ = ["DatasetError", "make_moons"]
+__all__ = ["DatasetError", "make_moons", "make_spirals"]
 
 
 def make_moons(
@@ -24,16 +24,8 @@ def make_moons(
             f"make_moons: n_samples must be an int >= 2 (one point per moon at least),"
             f" got {n_samples!r}"
         )
-    if not isinstance(noise, Real):
-        raise ArgumentTypeError(
-            f"make_moons: noise must be a number (a standard deviation such as 0.1),"
-            f" got {type(noise).__name__} {noise!r}"
-        )
-    if not 0 <= noise < math.inf:
-        raise DatasetError(
-            f"make_moons: noise must be >= 0 and finite (0 for no noise), got {noise!r}"
-        )
-    rng = random.Random(seed)
+    _check_noise(noise, "make_moons")
+    rng = random.Random(_check_seed(seed, "make_moons"))
     n_upper = n_samples // 2
     n_lower = n_samples - n_upper
     points, classes = [], []
@@ -48,4 +40,69 @@ def make_moons(
     for point in points:
         point[0] += rng.gauss(0, noise)
         point[1] += rng.gauss(0, noise)
+    return _finite(points, noise, "make_moons"), classes
+
+
+def make_spirals(
+    n_samples: int = 300, n_classes: int = 3, noise: float = 0.1, seed: int | None = 0
+) -> tuple[list[list[float]], list[int]]:
+    """`n_classes` spiral arms around the origin, one class per arm (CS231n's spiral data).
+
+    Point i of arm k lies at radius r = (i + 1) / n (n points on the arm) and angle
+    2 pi k / n_classes + 4 r, the angle perturbed by Gaussian noise of standard deviation
+    `noise` (radians). Returns the points (each `[x, y]`) and their classes 0 ... n_classes-1;
+    the arms get n_samples // n_classes points each, the first ones one more for a remainder.
+    """
+    if type(n_classes) is not int or n_classes < 2:
+        raise DatasetError(f"make_spirals: n_classes must be an int >= 2, got {n_classes!r}")
+    if type(n_samples) is not int or n_samples < 2 * n_classes:
+        raise DatasetError(
+            f"make_spirals: n_samples must be an int >= {2 * n_classes} (two points per arm at"
+            f" least), got {n_samples!r}"
+        )
+    _check_noise(noise, "make_spirals")
+    rng = random.Random(_check_seed(seed, "make_spirals"))
+    points, classes = [], []
+    for k in range(n_classes):
+        n = n_samples // n_classes + (k < n_samples % n_classes)
+        for i in range(n):
+            r = (i + 1) / n
+            angle = 2 * math.pi * k / n_classes + 4 * r + rng.gauss(0, noise)
+            points.append([r * math.cos(angle), r * math.sin(angle)])
+            classes.append(k)
     return points, classes
+
+
+def _check_noise(noise: object, where: str) -> None:
+    if not isinstance(noise, Real):
+        raise ArgumentTypeError(
+            f"{where}: noise must be a number (a standard deviation such as 0.1),"
+            f" got {type(noise).__name__} {noise!r}"
+        )
+    try:
+        value = float(noise)
+    except OverflowError:  # an int beyond any float
+        value = math.inf
+    if not 0 <= value < math.inf:
+        raise DatasetError(
+            f"{where}: noise must be >= 0 and finite (0 for no noise), got {noise!r}"
+        )
+
+
+def _check_seed(seed: object, where: str) -> int | None:
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
+        raise ArgumentTypeError(
+            f"{where}: seed must be an int (or None for fresh numbers each call), got"
+            f" {type(seed).__name__} {seed!r:.60}"
+        )
+    return seed
+
+
+def _finite(points: list[list[float]], noise: float, where: str) -> list[list[float]]:
+    """The points, once every coordinate is checked to be a finite float."""
+    if not all(math.isfinite(c) for point in points for c in point):
+        raise DatasetError(
+            f"{where}: noise {noise!r} makes coordinates that are not finite (inf); use a"
+            " standard deviation a float can hold many times over, such as 0.1"
+        )
+    return points

@@ -50,6 +50,8 @@ __all__ = [
     "forward_sweep",
     "local_derivatives",
     "log",
+    "max",
+    "min",
     "reachable",
     "relu",
     "reverse_sweep",
@@ -159,7 +161,7 @@ class Value:
                 f"Value label must be a str, got {type(label).__name__} {label!r:.60}"
             )
         if type(data) is not float or data - data != 0.0:  # anything but a finite float
-            if type(data) is Value:
+            if isinstance(data, Value):
                 raise ArgumentTypeError(
                     "Value(...) takes a number, got a Value: use that Value itself, or"
                     " Value(v.data) for a new leaf with its number"
@@ -226,16 +228,16 @@ class Value:
 
     # Ordering compares data; == and hash stay by identity so Values can key dicts and sets.
     def __lt__(self, other: object) -> bool:
-        return self._data < _data_of(other)
+        return bool(self._data < _data_of(other))
 
     def __le__(self, other: object) -> bool:
-        return self._data <= _data_of(other)
+        return bool(self._data <= _data_of(other))
 
     def __gt__(self, other: object) -> bool:
-        return self._data > _data_of(other)
+        return bool(self._data > _data_of(other))
 
     def __ge__(self, other: object) -> bool:
-        return self._data >= _data_of(other)
+        return bool(self._data >= _data_of(other))
 
     def __add__(self, other: Operand) -> Value:
         return _binary(ADD, self, other)
@@ -290,6 +292,12 @@ class Value:
 
     def sqrt(self) -> Value:
         return apply(SQRT, self)
+
+    def max(self, other: Operand) -> Value:
+        return apply(MAX, self, other)
+
+    def min(self, other: Operand) -> Value:
+        return apply(MIN, self, other)
 
     def sin(self) -> Value:
         return apply(SIN, self)
@@ -550,7 +558,9 @@ def chain_product(node: Value, index: int, upstream: float, local: float) -> flo
         return product
     op = node._op
     assert op is not None
-    operands = [Fraction(x._data if type(x) is Value else x) for x in node._operands]
+    operands = [
+        Fraction(x._data) if type(x) is Value else Fraction(cast(float, x)) for x in node._operands
+    ]
     try:
         exact = op.derivatives(Fraction(node._data), *operands)[index] * Fraction(upstream)
         return float(exact)
@@ -736,8 +746,10 @@ def as_value(x: Any, where: str) -> Value:
 def as_list(x: Any, where: str) -> list[Any]:
     """The items of a list, tuple or other sequence; ArgumentTypeError naming `where` (the
     argument) for anything else: None, a number, a str, an unordered set."""
-    if type(x) is list or type(x) is tuple:
-        return list(x) if type(x) is tuple else x
+    if type(x) is list:
+        return x
+    if type(x) is tuple:
+        return list(x)
     if isinstance(x, (str, bytes)) or not isinstance(x, (Sequence, range)):
         raise ArgumentTypeError(
             f"{where} must be a list or tuple, got {type(x).__name__} {x!r:.60}"
@@ -891,6 +903,14 @@ RELU = Op("relu", lambda x: x if x > 0 else 0.0, lambda out, x: (step(x),))
 SQRT = Op("sqrt", math.sqrt, lambda out, x: (1 / (2 * out),), domain="x >= 0")
 # d|x|/dx = sign(x), taken as 0 at x = 0
 ABS = Op("abs", math.fabs, lambda out, x: (sign(x),))
+# d max(a, b)/da = 1 where a >= b, else 0; d/db = 1 - that (at a tie all of it goes to a)
+MAX = Op(
+    "max", lambda a, b: a if a >= b else b, lambda out, a, b: (1 - step(b - a), step(b - a)), AB
+)
+# d min(a, b)/da = 1 where a <= b, else 0; d/db = 1 - that (at a tie all of it goes to a)
+MIN = Op(
+    "min", lambda a, b: a if a <= b else b, lambda out, a, b: (1 - step(a - b), step(a - b)), AB
+)
 # The unit step and the sign are flat wherever they are differentiable.
 STEP = Op("step", lambda x: 1.0 if x > 0 else 0.0, lambda out, x: (0.0,))
 SIGN = Op("sign", lambda x: (x > 0) - (x < 0) + 0.0, lambda out, x: (0.0,))
@@ -941,6 +961,19 @@ def sqrt(x: Operand) -> Any:
 def abs(x: Operand) -> Any:  # noqa: A001 - same answer as the builtin for numbers
     """|x|.  d|x|/dx = sign(x), taken as 0 at x = 0 (as PyTorch does)."""
     return apply(ABS, x)
+
+
+def max(a: Operand, b: Operand) -> Any:  # noqa: A001 - the builtin's answer for two numbers
+    """The larger of a and b: the gradient goes to it.  d max(a, b)/da = 1 where a >= b, else
+    0, and d/db = 1 - d/da; at a tie a gets all of it (a subgradient; PyTorch's maximum gives
+    each half)."""
+    return apply(MAX, a, b)
+
+
+def min(a: Operand, b: Operand) -> Any:  # noqa: A001 - the builtin's answer for two numbers
+    """The smaller of a and b: the gradient goes to it.  d min(a, b)/da = 1 where a <= b, else
+    0, and d/db = 1 - d/da; at a tie a gets all of it (PyTorch's minimum gives each half)."""
+    return apply(MIN, a, b)
 
 
 def step(x: Operand) -> Any:

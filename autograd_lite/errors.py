@@ -14,6 +14,7 @@ __all__ = [
     "AutogradError",
     "DatasetError",
     "DerivationError",
+    "DerivationIndexError",
     "DerivationKeyError",
     "DerivationTypeError",
     "DivisionByZeroError",
@@ -21,6 +22,7 @@ __all__ = [
     "DrawError",
     "GraphArgumentError",
     "GraphTooLargeError",
+    "MissingDependencyError",
     "ModelError",
     "NonFiniteError",
     "RenderError",
@@ -93,6 +95,11 @@ class RendererNotFoundError(AutogradError, RuntimeError):
     """No program that turns DOT source into a picture is installed."""
 
 
+class MissingDependencyError(AutogradError, ImportError):
+    """An optional package a feature needs (PyTorch for a comparison with it) is not installed;
+    the message says what to install."""
+
+
 class RenderError(AutogradError, RuntimeError):
     """The `dot` program ran and failed."""
 
@@ -109,6 +116,10 @@ class DerivationKeyError(AutogradError, KeyError):
 
     def __str__(self) -> str:  # KeyError would show the message in quotes
         return str(self.args[0])
+
+
+class DerivationIndexError(AutogradError, IndexError):
+    """A sample or layer was asked for by a number the derivation does not have."""
 
 
 class DerivationTypeError(AutogradError, TypeError):

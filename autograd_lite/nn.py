@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from numbers import Real
 from typing import Any
 
-from .engine import Number, Value, as_float, as_value, dot, log, relu, sigmoid, tanh
+from .engine import Number, Value, as_float, as_list, as_value, dot, exp, log, relu, sigmoid, tanh
 from .errors import (
     ArgumentTypeError,
     AutogradError,
@@ -33,9 +33,11 @@ __all__ = [
     "Module",
     "Neuron",
     "binary_cross_entropy",
+    "cross_entropy",
     "half_squared_error",
     "hinge_loss",
     "mean_squared_error",
+    "softmax",
     "squared_error",
 ]
 
@@ -86,7 +88,7 @@ class Neuron(Module):
         self._g = ACTIVATIONS[activation]
         rng = _as_rng(rng)
         bound = 1 / math.sqrt(nin)
-        prefix = f"{name}." if name else ""
+        prefix = f"{name}." if _check_name(name) else ""
         self.w = [Value(rng.uniform(-bound, bound), f"{prefix}w{k}") for k in range(nin)]
         self.b = Value(rng.uniform(-bound, bound), f"{prefix}b") if bias else None
         self._z_label = f"{prefix}z"
@@ -150,7 +152,7 @@ class Layer(Module):
     ) -> None:
         _check_size(nout, "nout")
         rng = _as_rng(rng)
-        prefix = f"{name}." if name else ""
+        prefix = f"{name}." if _check_name(name) else ""
         self.neurons = [Neuron(nin, activation, bias, rng, f"{prefix}N{j}") for j in range(nout)]
 
     def forward(self, x: Sequence[Operand] | Operand) -> list[Value]:
@@ -197,34 +199,36 @@ class Layer(Module):
 class MLP(Module):
     """A multi-layer perceptron: layers of sizes `nouts` on `nin` inputs.
 
-    Hidden layers use `activation`, the last layer `output_activation`. Layers are named
-    L1, L2, ... Calling it gives the last layer's outputs (a single Value for one output).
+    Hidden layers use `activation`: one name for all of them, or a list with one name per
+    hidden layer (`["tanh", "sigmoid"]`); the last layer uses `output_activation`. Layers are
+    named L1, L2, ... Calling it gives the last layer's outputs (a single Value for one output).
     """
 
     def __init__(
         self,
         nin: int,
         nouts: Sequence[int],
-        activation: str = "tanh",
+        activation: str | Sequence[str] = "tanh",
         output_activation: str = "linear",
         bias: bool = True,
         rng: Rng = None,
     ) -> None:
         _check_size(nin, "nin")
+        if isinstance(nouts, str) or not isinstance(nouts, Sequence):
+            raise ArgumentTypeError(
+                f"nouts must be a list of layer sizes such as [16, 1], got"
+                f" {type(nouts).__name__} {nouts!r}"
+            )
         if not nouts:
             raise ModelError("MLP needs at least one layer size in nouts, e.g. MLP(2, [16, 1])")
-        _check_activation(output_activation)
+        for i, nout in enumerate(nouts):
+            _check_size(nout, f"nouts[{i}]")
+        hidden = _hidden_activations(activation, len(nouts) - 1)
+        activations = [*hidden, _check_activation(output_activation, "output_activation")]
         rng = _as_rng(rng)
         sizes = [nin, *nouts]
         self.layers = [
-            Layer(
-                sizes[i],
-                sizes[i + 1],
-                activation if i < len(nouts) - 1 else output_activation,
-                bias,
-                rng,
-                f"L{i + 1}",
-            )
+            Layer(sizes[i], sizes[i + 1], activations[i], bias, rng, f"L{i + 1}")
             for i in range(len(nouts))
         ]
 
@@ -233,7 +237,7 @@ class MLP(Module):
         cls,
         weights: Sequence[Sequence[Sequence[Number]]],
         biases: Sequence[Sequence[Number]] | None = None,
-        activation: str = "tanh",
+        activation: str | Sequence[str] = "tanh",
         output_activation: str = "linear",
     ) -> MLP:
         """Build an MLP from its weight matrices W^1, W^2, ... (W^l is nout x nin).
@@ -286,8 +290,10 @@ class MLP(Module):
     def __repr__(self) -> str:
         sizes = [len(layer.neurons) for layer in self.layers]
         first, last = self.layers[0].neurons[0], self.layers[-1].neurons[0]
+        hidden = [layer.neurons[0].activation for layer in self.layers[:-1]]
+        activation = hidden if len(set(hidden)) > 1 else first.activation
         return (
-            f"MLP(nin={first.nin}, nouts={sizes}, activation={first.activation!r}, "
+            f"MLP(nin={first.nin}, nouts={sizes}, activation={activation!r}, "
             f"output_activation={last.activation!r})"
         )
 
@@ -328,6 +334,12 @@ def binary_cross_entropy(probabilities: Any, targets: Any) -> Value:
     for p, y in pairs:
         if not 0 <= y <= 1:
             raise ModelError(f"binary_cross_entropy: targets must lie in [0, 1], got {y!r}")
+        probability = float(p)
+        if not 0 < probability < 1 and not (probability == y and y in (0, 1)):
+            raise ModelError(
+                "binary_cross_entropy needs predictions strictly between 0 and 1 (a sigmoid"
+                f" output), got {probability!r} for target {y!r}; use output_activation='sigmoid'"
+            )
         if y > 0:
             terms.append(y * log(p))
         if y < 1:
@@ -343,6 +355,41 @@ def hinge_loss(scores: Any, labels: Any) -> Value:
         if y not in (-1, 1):
             raise ModelError(f"hinge_loss: labels must be -1 or +1, got {y!r}")
     return sum(relu(1 - y * s) for s, y in pairs) / len(pairs)
+
+
+def softmax(logits: Sequence[Operand]) -> list[Value]:
+    """p_k = e^{s_k} / sum_i e^{s_i}: scores into probabilities that add up to 1.
+
+    Computed as e^{s_k - m} / sum_i e^{s_i - m} with m = max_i s_i (a constant), the same
+    numbers and gradients without overflow for large scores.
+    dp_k/ds_i = p_k ([k == i] - p_i)."""
+    scores = _as_sequence(logits)
+    if not scores:
+        raise ShapeError("softmax needs at least one score")
+    m = max(float(s) for s in scores)
+    exps = [exp(s - m) for s in scores]
+    total = sum(exps)
+    return [e / total for e in exps]
+
+
+def cross_entropy(logits: Sequence[Operand], class_index: int) -> Value:
+    """C = -ln p_c = ln sum_k e^{s_k} - s_c for scores s (logits) of one sample of class c.
+
+    Computed as m + ln sum_k e^{s_k - m} - s_c with m = max_k s_k, so large scores neither
+    overflow nor lose the answer. dC/ds_k = p_k - [k == c] with p = softmax(s)."""
+    scores = _as_sequence(logits)
+    if type(class_index) is not int:
+        raise ArgumentTypeError(
+            f"cross_entropy: class_index must be an int, got {type(class_index).__name__}"
+            f" {class_index!r}"
+        )
+    if not 0 <= class_index < len(scores):
+        raise ShapeError(
+            f"cross_entropy: class_index {class_index} does not name one of the"
+            f" {len(scores)} scores (0 to {len(scores) - 1})"
+        )
+    m = max(float(s) for s in scores)
+    return log(sum(exp(s - m) for s in scores)) - (scores[class_index] - m)
 
 
 class SGD:
@@ -423,17 +470,45 @@ def _assign(pairs: list[tuple[Value, float]]) -> None:
         p.data = number
 
 
+def _check_name(name: Any) -> str:
+    if not isinstance(name, str):
+        raise ArgumentTypeError(
+            f"name must be a str (the prefix of the parameters' labels), got"
+            f" {type(name).__name__} {name!r:.60}"
+        )
+    return name
+
+
 def _check_size(n: Any, name: str) -> None:
     if type(n) is not int or n < 1:
         raise ModelError(f"{name} must be a positive int, got {n!r}")
 
 
-def _check_activation(activation: Any) -> str:
+def _check_activation(activation: Any, name: str = "activation") -> str:
+    if not isinstance(activation, str):
+        raise ArgumentTypeError(
+            f"{name} must be a name such as 'tanh', got {type(activation).__name__} {activation!r}"
+        )
     if activation not in ACTIVATIONS:
         raise ModelError(
-            f"unknown activation {activation!r}; choose one of {', '.join(map(repr, ACTIVATIONS))}"
+            f"unknown {name} {activation!r}; choose one of {', '.join(map(repr, ACTIVATIONS))}"
         )
     return activation
+
+
+def _hidden_activations(activation: Any, hidden: int) -> list[str]:
+    """One activation name per hidden layer, from one name or a list of them."""
+    if isinstance(activation, str):
+        return [_check_activation(activation)] * hidden
+    if not isinstance(activation, Sequence):
+        return [_check_activation(activation)]
+    if len(activation) != hidden:
+        layers = "1 hidden layer" if hidden == 1 else f"{hidden} hidden layers"
+        raise ModelError(
+            f"activation: {len(activation)} names for {layers}; give one name per hidden layer"
+            " (the last layer's is output_activation), or one name for all"
+        )
+    return [_check_activation(a, f"activation {i}") for i, a in enumerate(activation)]
 
 
 def _as_rng(rng: Rng) -> Any:
@@ -489,6 +564,8 @@ def _pairs(outputs: Any, targets: Any, where: str) -> list[tuple[Any, Any]]:
 
 
 def _check_batch(predictions: Sequence[Any], targets: Sequence[Any], where: str) -> None:
+    as_list(predictions, f"{where}: predictions")
+    as_list(targets, f"{where}: targets")
     if len(predictions) != len(targets) or not predictions:
         raise ShapeError(
             f"{where}: got {len(predictions)} predictions and {len(targets)} targets;"

@@ -69,7 +69,13 @@ def calls() -> list[tuple[str, object, dict[str, object]]]:
         ("compare_modes", al.compare_modes, {"output": y, "inputs": [x]}),
         ("compile_graph", al.compile_graph, {"output": y, "inputs": [x], "data": []}),
         ("to_code", al.to_code, {"output": y, "inputs": [x], "data": [], "function_name": "f"}),
+        ("make_moons", al.make_moons, {"n_samples": 10, "noise": 0.1, "seed": 0}),
+        ("nudge", al.nudge, {"root": y, "leaf": x, "h": 1e-3}),
+        ("Neuron", nn.Neuron, {"nin": 2, "activation": "tanh", "rng": 0, "name": "n"}),
+        ("Layer", nn.Layer, {"nin": 2, "nout": 3, "activation": "tanh", "rng": 0, "name": "L"}),
+        ("MLP", nn.MLP, {"nin": 2, "nouts": [3, 1], "activation": "tanh", "rng": 0}),
         ("SGD", nn.SGD, {"parameters": [x], "lr": 0.1}),
+        ("mean_squared_error", nn.mean_squared_error, {"predictions": [y], "targets": [1.0]}),
     ]
 
 

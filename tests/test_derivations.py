@@ -224,11 +224,11 @@ def test_explain_w100_of_network_c():
     explanation = d.network_c().explain("w100")
     up = explanation.factor("upstream error")
     assert up.value == pytest.approx(z0 - 0.9, rel=1e-14)
-    assert up.symbol == "dC/da^2_0" and up.paths == ()
+    assert up.symbol == "dE/dz0" and up.paths == ()  # network C's own names
     assert explanation.factor("activation derivative").value == pytest.approx(
         z0 * (1 - z0), rel=1e-14
     )
-    assert "a * (1 - a)" in explanation.factor("activation derivative").formula
+    assert "z0 * (1 - z0)" in explanation.factor("activation derivative").formula
     assert explanation.factor("incoming activation").value == pytest.approx(y0, rel=1e-14)
     assert explanation.total == pytest.approx((z0 - 0.9) * z0 * (1 - z0) * y0, rel=1e-14)
     assert explanation.agrees
@@ -253,7 +253,7 @@ def test_explain_w000_sums_the_two_paths():
     expected = (0.7 * delta_z0 - 0.3 * delta_z1) * y0 * (1 - y0) * 0.6
     assert explanation.total == pytest.approx(expected, rel=1e-13)
     assert explanation.agrees
-    assert "via neuron 1" in str(explanation)
+    assert "via z1: w101 × dE/dz1s" in str(explanation)
 
 
 def test_explain_a_bias_and_a_batch():
@@ -273,7 +273,7 @@ def test_explain_relu_and_tanh_derivatives_come_from_the_engine():
     derivation = d.Derivation(mlp, [1.0, 2.0], [0.0])
     on, off = derivation.explain("L1.N0.w1"), derivation.explain("L1.N1.w1")
     assert on.factor("activation derivative").value == 1.0
-    assert "step(z)" in on.factor("activation derivative").formula
+    assert "step(z^1_0)" in on.factor("activation derivative").formula
     assert off.factor("activation derivative").value == 0.0 and off.total == 0.0 == off.grad
     output = derivation.explain("L2.N0.w0")
     a = math.tanh(0.5 * 2.0 + 0.1)
@@ -325,9 +325,13 @@ def tanh_prime(a):
     return [1 - x * x for x in a]
 
 
+def sigmoid_prime(a):
+    return [x * (1 - x) for x in a]
+
+
 def network_a_delta2(q):
-    delta3 = d.hadamard([a - t for a, t in zip(q.a[3], q.y)], [a * (1 - a) for a in q.a[3]])
-    return d.hadamard(d.matvec(d.transpose(q.w[3]), delta3), tanh_prime(q.a[2]))
+    delta3 = d.hadamard([a - t for a, t in zip(q.a[3], q.y)], sigmoid_prime(q.a[3]))
+    return d.hadamard(d.matvec(d.transpose(q.w[3]), delta3), sigmoid_prime(q.a[2]))
 
 
 def test_network_a_published_dW1_fails_on_shapes_and_the_correction_agrees():
@@ -415,8 +419,8 @@ def test_network_d_four_equations_and_the_two_insights():
 
 def test_check_formula_wrong_count_and_non_numbers():
     c = d.network_c()
-    check = c.check_formula("W2", lambda q: [1.0, 2.0, 3.0])
-    assert not check.agrees and "gave 3 numbers; dC/dW2 has 4" in check.error
+    with pytest.raises(al.ShapeError, match="gave a vector of 3 entries; dE/dW2 is a 2x2 matrix"):
+        c.check_formula("W2", lambda q: [1.0, 2.0, 3.0])
     with pytest.raises(d.DerivationTypeError, match="must return numbers"):
         c.check_formula("w100", lambda q: "0.1")
     with pytest.raises(d.DerivationTypeError, match="must return numbers"):
@@ -522,7 +526,8 @@ def test_comparison_prints_and_renders_escaped_html():
     assert "<b>" not in page and "&lt;b&gt;w&lt;/b&gt;" in page and "&lt;i&gt;" in page
     assert page.count("<tr>") == 1 + 3
     assert comparison.row("L1.N0.b").symbol == "b^1_0"
-    assert comparison.row("<b>w</b>") is comparison.row("L1.N0.w0") is comparison.row("w^1_00")
+    assert comparison.row("<b>w</b>") is comparison.row("L1.N0.w0")
+    assert comparison.row("L1.N0.w0").symbol == "<b>w</b>"  # an alias is the network's own name
     with pytest.raises(d.DerivationKeyError, match="no row for 'w'"):
         comparison.row("w")
     with pytest.raises(al.DerivationError, match="is not one of"):
@@ -622,3 +627,90 @@ def test_unknown_names_raise_a_library_key_error():
     assert issubclass(d.DerivationKeyError, al.AutogradError)
     error = d.DerivationKeyError("no row for 'w'")
     assert str(error) == "no row for 'w'"
+
+
+def test_ragged_matrices_and_non_vectors_are_refused_with_shape_errors():
+    with pytest.raises(al.ShapeError, match="row 1 has 1 entries, row 0 has 2"):
+        d.matvec([[1, 2], [3]], [1, 2])  # it returned [5, 3]
+    with pytest.raises(al.ShapeError, match="row 1 has 1 entries, row 0 has 2"):
+        d.transpose([[1, 2], [3]])  # it dropped the 2
+    with pytest.raises(al.ShapeError, match="row 1 has 3 entries"):
+        d.shape([[1, 2], [3, 4, 5]])
+    with pytest.raises(al.ShapeError, match=r"hadamard: .*a vector .*got float 0.5"):
+        d.hadamard(0.5, [1.0, 2.0])  # it raised a bare TypeError
+    with pytest.raises(al.ShapeError, match=r"hadamard: .*got a matrix"):
+        d.hadamard([[1.0], [2.0]], [1.0, 2.0])
+    with pytest.raises(al.ShapeError, match=r"outer: .*got int 3"):
+        d.outer([1.0], 3)
+    assert d.transpose([]) == [] and d.shape([]) == (0,)
+
+
+def test_loss_text_is_its_rule_with_the_numbers_put_in():
+    engine_step = al.engine.step
+    for loss in d.LOSSES.values():
+        for a, y, n in [(0.3, 1.0, 2), (0.75, 0.0, 1), (-0.5, -1.0, 3)]:
+            if not loss.accepts(y) or (loss.name == "binary_cross_entropy" and a < 0):
+                continue
+            text = loss.with_numbers(a, y, n)
+            assert eval(text, {"step": engine_step}) == pytest.approx(
+                loss.derivative(a, y, n), rel=1e-9
+            ), (loss.name, text)
+    assert d.LOSSES["squared_error"].formula() == "2 * (a_j - y_j)"
+    assert d.LOSSES["hinge_loss"].with_numbers(0.25, -1.0, 2) == "-(-1) * step(1 - (-1) * 0.25) / 2"
+
+
+def test_out_of_range_aliases_and_samples_are_library_errors_naming_the_argument():
+    mlp = make_mlp(2, [2], "tanh", "sigmoid", False, 0)
+    for spec, message in [
+        (("w", 2, 0, 0), "layer 2"),
+        (("w", 1, 5, 0), "neuron 5"),
+        (("w", 1, 0, 2), "input 2"),
+        (("b", 1, 0), "no biases"),
+        (("a", 1, 3), "neuron 3"),
+        (("x", 2), "input 2"),
+        (("y", -1), "output -1"),
+    ]:
+        with pytest.raises(al.DerivationError, match=f"alias 'p': .*{message}"):
+            d.Derivation(mlp, [1, 2], [0, 1], aliases={"p": spec})
+    derivation = d.Derivation(mlp, [1, 2], [0, 1])
+    for ask in (derivation.quantities, derivation.sample_equations):
+        with pytest.raises(IndexError, match="sample 5: this derivation has 1 sample"):
+            ask(5)
+        with pytest.raises(al.AutogradError):
+            ask(-2)
+    with pytest.raises(IndexError, match="layer 3"):
+        derivation.equations().delta(3)
+    assert issubclass(d.DerivationIndexError, al.AutogradError)
+
+
+def test_a_cost_of_your_own_is_differentiated_by_the_engine():
+    b = d.network_b()
+
+    def printed_cost(outputs, targets):  # the per-node text's total cost, without the square
+        return sum(a - y for a, y in zip(outputs, targets))
+
+    def squared(outputs, targets):
+        return sum((a - y) ** 2 for a, y in zip(outputs, targets))
+
+    mine = d.Derivation(b.mlp, b.inputs, b.targets, loss=squared)
+    table = mine.compare()
+    assert table.max_equations_error < 1e-12 and table.max_finite_difference_error < 1e-6
+    assert [r.engine for r in table.rows] == pytest.approx([r.engine for r in b.compare().rows])
+    assert mine.loss == "squared" and "by the engine" in str(mine.explain("L3.N1.w2"))
+    unsquared = d.Derivation(b.mlp, b.inputs, b.targets, loss=printed_cost)
+    assert unsquared.compare().max_equations_error < 1e-12
+    q = unsquared.sample_equations()  # dC/da_j = 1: the error no longer depends on a - y
+    assert q.output_error == [1.0, 1.0]
+
+    def per_node(q):  # dC_0/dw^L_12 = 2 (a^L_1 - y_1) g^L'(z^L_1) a^{L-1}_2
+        a = q.a[3][1]
+        return 2 * (a - q.y[1]) * a * (1 - a) * q.a[2][2]
+
+    assert mine.check_formula("L3.N1.w2", per_node).agrees
+    assert not unsquared.check_formula("L3.N1.w2", per_node).agrees
+    with pytest.raises(d.DerivationTypeError, match="must return a Value"):
+        d.Derivation(b.mlp, b.inputs, b.targets, loss=lambda a, y: 1.0).equations()
+    with pytest.raises(d.DerivationTypeError, match="loss must be"):
+        d.Derivation(b.mlp, b.inputs, b.targets, loss=3)
+    with pytest.raises(d.DerivationError, match="not 'median'"):
+        d.Derivation(b.mlp, b.inputs, b.targets, loss=squared, reduction="median")

@@ -11,6 +11,8 @@ from random_graphs import build, leaf_values, recipes
 
 import autograd_lite as al
 from autograd_lite import Value, grad, hessian, jvp
+from autograd_lite.engine import local_derivatives
+from autograd_lite.symbolic import symbolic_derivatives
 
 
 def derivatives(f, x: float, order: int = 3) -> list[float]:
@@ -332,12 +334,23 @@ def test_second_derivatives_of_random_graphs_match_finite_differences(recipe, da
 
 
 def _same_branches(a: Value, b: Value) -> bool:
-    """Whether every relu and abs in two graphs of one recipe is on the same side of 0."""
-    kinks = [
-        [n.parents[0].data > 0 for n in al.topological_order(root) if n.op in ("relu", "abs")]
-        for root in (a, b)
-    ]
-    return kinks[0] == kinks[1]
+    """Whether every operation with a kink or a jump takes the same branch in two graphs of one
+    recipe: a rule written with step or sign (relu, abs, max, min) gives the same local
+    derivatives, and a flat operation (step, sign: flat because it jumps) the same value."""
+
+    def branches(root: Value) -> list[object]:
+        found: list[object] = []
+        for node in al.topological_order(root):
+            if node.operation is None:
+                continue
+            rule = " ".join(map(str, symbolic_derivatives(node, lambda v: "v")))
+            if "step(" in rule or "sign(" in rule:
+                found.append(local_derivatives(node))
+            elif all(d == 0 for d in local_derivatives(node)):
+                found.append(node.data)
+        return found
+
+    return branches(a) == branches(b)
 
 
 def test_compare_modes_counts_one_sweep_per_input_against_one_sweep():

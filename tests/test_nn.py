@@ -460,3 +460,91 @@ def test_nn_argument_errors_are_library_errors():
         nn.Neuron(2, rng="seed")
     assert issubclass(nn.ModelError, ValueError) and issubclass(nn.ModelError, al.AutogradError)
     assert issubclass(al.ArgumentTypeError, TypeError)
+
+
+# ---------------------------------------------------------------------------
+# One activation per layer, softmax and cross-entropy over classes (issue 11)
+
+
+def test_one_activation_per_hidden_layer():
+    model = nn.MLP(
+        2, [3, 2, 1], activation=["tanh", "sigmoid"], output_activation="relu", bias=False, rng=0
+    )
+    assert [layer.neurons[0].activation for layer in model.layers] == ["tanh", "sigmoid", "relu"]
+    assert "activation=['tanh', 'sigmoid']" in repr(model)
+    model.set_weights([[[1.0, 0.0]] * 3, [[1.0, 1.0, 1.0]] * 2, [[1.0, 0.5]]])
+    h1 = math.tanh(0.5)
+    h2 = 1 / (1 + math.exp(-3 * h1))
+    assert model([0.5, 9.0]).data == pytest.approx(1.5 * h2, rel=1e-15)
+    built = nn.MLP.from_weights([[[2.0]], [[1.0]], [[3.0]]], None, ["sigmoid", "tanh"], "linear")
+    assert [layer.neurons[0].activation for layer in built.layers] == [
+        "sigmoid",
+        "tanh",
+        "linear",
+    ]
+    assert built([0.25]).data == pytest.approx(3 * math.tanh(1 / (1 + math.exp(-0.5))), rel=1e-15)
+
+
+@pytest.mark.parametrize(
+    ("make", "error", "message"),
+    [
+        (lambda: nn.Neuron(2, activation=["tanh"]), al.ArgumentTypeError, "activation must be"),
+        (lambda: nn.Layer(2, 2, activation=None), al.ArgumentTypeError, "activation must be"),
+        (lambda: nn.MLP(2, 3), al.ArgumentTypeError, "nouts must be a list of layer sizes"),
+        (lambda: nn.MLP(2, [3], activation="bogus"), nn.ModelError, "unknown activation 'bogus'"),
+        (lambda: nn.MLP(2, [3, 1], activation=["tanh", "relu"]), nn.ModelError, "1 hidden layer"),
+        (lambda: nn.MLP(2, [3, 1], activation=["bogus"]), nn.ModelError, "'bogus'"),
+        (lambda: nn.MLP(2, [3, 1], activation=[1]), al.ArgumentTypeError, "activation 0 must be"),
+    ],
+    ids=["neuron-list", "layer-none", "mlp-int-nouts", "mlp-bogus", "mlp-count", "mlp-list-bogus",
+         "mlp-list-int"],
+)  # fmt: skip
+def test_activation_and_size_arguments_are_named_when_wrong(make, error, message):
+    with pytest.raises(error, match=message):
+        make()
+
+
+def test_binary_cross_entropy_refuses_predictions_outside_zero_one():
+    for p, y in [(1.5, 1), (-0.2, 1), (1.0, 0), (0.0, 1), (1.0, 0.5)]:
+        with pytest.raises(nn.ModelError, match=r"predictions strictly between 0 and 1"):
+            nn.binary_cross_entropy(Value(p), y)  # (1.5, 1) gave -0.405
+    assert nn.binary_cross_entropy(Value(1.0), 1).data == 0.0  # a saturated, right answer
+
+
+def test_softmax_by_hand_and_stable_for_large_logits():
+    probabilities = nn.softmax([Value(1.0), Value(2.0), 3.0])
+    e = [math.exp(1.0), math.exp(2.0), math.exp(3.0)]
+    assert [p.data for p in probabilities] == pytest.approx([x / sum(e) for x in e], rel=1e-15)
+    big = nn.softmax([Value(1000.0), Value(999.0)])  # exp(1000) overflows a float
+    assert big[0].data == pytest.approx(1 / (1 + math.exp(-1.0)), rel=1e-15)
+    with pytest.raises(al.ShapeError, match="softmax"):
+        nn.softmax([])
+
+
+def test_cross_entropy_value_and_gradient_by_hand():
+    logits = [Value(0.5, "s0"), Value(-1.0, "s1"), Value(2.0, "s2")]
+    loss = nn.cross_entropy(logits, 2)
+    e = [math.exp(0.5), math.exp(-1.0), math.exp(2.0)]
+    p = [x / sum(e) for x in e]
+    assert loss.data == pytest.approx(-math.log(p[2]), rel=1e-15)
+    loss.backward()
+    # dC/ds_k = p_k - [k == class]
+    assert [s.grad for s in logits] == pytest.approx([p[0], p[1], p[2] - 1], rel=1e-13)
+    huge = nn.cross_entropy([Value(1000.0), Value(0.0)], 1)  # log-sum-exp keeps it finite
+    assert huge.data == pytest.approx(1000.0, rel=1e-15)
+    for bad, error in [(3, al.ShapeError), (-1, al.ShapeError), (1.0, al.ArgumentTypeError)]:
+        with pytest.raises(error, match="class_index"):
+            nn.cross_entropy(logits, bad)
+
+
+def test_cross_entropy_gradient_matches_finite_differences():
+    rng = random.Random(5)
+    values = [rng.uniform(-3, 3) for _ in range(4)]
+    logits = [Value(v) for v in values]
+    nn.cross_entropy(logits, 1).backward()
+    h = 1e-6
+    for i in range(4):
+        up = [Value(v + (h if k == i else 0.0)) for k, v in enumerate(values)]
+        down = [Value(v - (h if k == i else 0.0)) for k, v in enumerate(values)]
+        fd = (nn.cross_entropy(up, 1).data - nn.cross_entropy(down, 1).data) / (2 * h)
+        assert logits[i].grad == pytest.approx(fd, rel=1e-7, abs=1e-10)

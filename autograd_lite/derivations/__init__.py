@@ -1,0 +1,123 @@
+"""Backpropagation as textbooks derive it, checked against the engine weight by weight.
+
+An `nn.MLP` with layers l = 1..L computes, for one sample x (a^0 = x),
+
+    z^l_j = sum_k w^l_jk a^{l-1}_k (+ b^l_j),    a^l_j = g^l(z^l_j).
+
+For that sample's cost C_i the layer-wise equations give every gradient from z and a alone:
+
+    (1) delta^L = dC_i/da^L ⊙ g^L'(z^L)
+    (2) delta^l = ((W^{l+1})^T delta^{l+1}) ⊙ g^l'(z^l)
+    (3) dC_i/db^l_j = delta^l_j
+    (4) dC_i/dw^l_jk = a^{l-1}_k delta^l_j
+
+The package's modules, in the order the ideas build on each other:
+
+- `matrices`: vectors and matrices as plain lists (shape, transpose, matvec, hadamard, outer).
+- `losses`: each loss's cost and its derivative dC_i/da_j, written once.
+- `notation`: how a derivation writes its quantities (network C's y0, z0s, E; the four
+  equations' sigma'; the matrix form's x1, f1', t).
+- `slips`: the known slips of hand-derived gradients, recognised by their numbers.
+- `reports`: the tables and reports (Comparison, Explanation, FormulaCheck, Nudge), as text
+  and as HTML.
+- `equations`: one sample's quantities, the equations, and `Derivation`, which puts them
+  beside the engine's `backward()` and a central finite difference.
+- `nudging`: `nudge`, what a derivative predicts when a leaf moves by h.
+- `networks`: `network_a` ... `network_d`, the four networks of the published derivations
+  (matrix form, per-node form, the 2-2-2 network, the four equations).
+- `exercises`: gradients to derive on those networks, graded by `check_formula`.
+- `torch_reference`: the same network in PyTorch, for `compare(reference="torch")` (loaded
+  only when asked for).
+
+Every public name is importable from `autograd_lite.derivations` itself.
+"""
+
+from ..errors import (
+    DerivationError,
+    DerivationIndexError,
+    DerivationKeyError,
+    DerivationTypeError,
+    ShapeError,
+)
+from .equations import Derivation, Equations, Quantities, SampleEquations
+from .losses import LOSSES, Loss, custom_loss
+from .matrices import hadamard, matvec, outer, relative_error, shape, transpose
+from .networks import (
+    FOUR_EQUATIONS,
+    MATRIX_FORM,
+    NETWORK_C_INPUT,
+    NETWORK_C_NOTATION,
+    NETWORK_C_TARGET,
+    NETWORK_C_WEIGHTS,
+    NETWORK_D_BIASES,
+    NETWORK_D_INPUT,
+    NETWORK_D_TARGET,
+    NETWORK_D_WEIGHTS,
+    network_a,
+    network_b,
+    network_c,
+    network_d,
+)
+from .notation import Notation
+from .nudging import nudge
+from .reports import (
+    Chain,
+    Comparison,
+    ComparisonRow,
+    Explanation,
+    Factor,
+    FactorCheck,
+    FormulaCheck,
+    Nudge,
+    NudgeRow,
+    PathTerm,
+)
+from .slips import Slip
+
+__all__ = [
+    "FOUR_EQUATIONS",
+    "LOSSES",
+    "MATRIX_FORM",
+    "NETWORK_C_INPUT",
+    "NETWORK_C_NOTATION",
+    "NETWORK_C_TARGET",
+    "NETWORK_C_WEIGHTS",
+    "NETWORK_D_BIASES",
+    "NETWORK_D_INPUT",
+    "NETWORK_D_TARGET",
+    "NETWORK_D_WEIGHTS",
+    "Chain",
+    "Comparison",
+    "ComparisonRow",
+    "Derivation",
+    "DerivationError",
+    "DerivationIndexError",
+    "DerivationKeyError",
+    "DerivationTypeError",
+    "Equations",
+    "Explanation",
+    "Factor",
+    "FactorCheck",
+    "FormulaCheck",
+    "Loss",
+    "Notation",
+    "Nudge",
+    "NudgeRow",
+    "PathTerm",
+    "Quantities",
+    "SampleEquations",
+    "ShapeError",
+    "Slip",
+    "custom_loss",
+    "hadamard",
+    "matvec",
+    "network_a",
+    "network_b",
+    "network_c",
+    "network_d",
+    "nudge",
+    "outer",
+    "relative_error",
+    "shape",
+    "transpose",
+]

@@ -1,0 +1,287 @@
+"""check_formula diagnoses: each known slip is named on the published networks A-D, tiny
+gradients are judged by their own size, shapes are checked, formulas can be given as factors."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+import autograd_lite as al
+from autograd_lite import derivations as d
+
+
+def sigmoid_prime(a):
+    return [x * (1 - x) for x in a]
+
+
+def tanh_prime(a):
+    return [1 - x * x for x in a]
+
+
+# ---------------------------------------------------------------------------
+# D, the four equations: constant slips on an output weight, and a tiny gradient.
+
+
+def d_output_weight(q):  # dC/dw^2_01 = (a^2_0 - y_0) sigma'(z^2_0) a^1_1
+    a = q.a[2][0]
+    return (a - q.y[0]) * a * (1 - a) * q.a[1][1]
+
+
+@pytest.mark.parametrize(
+    ("slipped", "patterns"),
+    [
+        (lambda q: -d_output_weight(q), ("sign",)),
+        (lambda q: 2 * d_output_weight(q), ("factor 2",)),
+        (lambda q: d_output_weight(q) / 2, ("factor 1/2",)),
+        (lambda q: -2 * d_output_weight(q), ("sign", "factor 2")),
+        (lambda q: 0.0, ("zero",)),
+    ],
+    ids=["sign", "two", "half", "sign-two", "zero"],
+)
+def test_network_d_constant_slips_are_named(slipped, patterns):
+    dd = d.network_d()
+    assert dd.check_formula("L2.N0.w1", d_output_weight).agrees
+    check = dd.check_formula("L2.N0.w1", slipped)
+    assert not check.agrees
+    assert check.patterns == patterns
+    assert f"diagnosis: {patterns[0]}:" in str(check)
+
+
+def quiet_network_d():
+    """Network D with hidden neuron 2 nearly off: the weight out of it has a gradient ~ 1e-12."""
+    dd = d.network_d()
+    dd.mlp.layers[0].neurons[2].b.data = -28.0
+    return dd
+
+
+def d_out_of_quiet(q):  # dC/dw^2_02 = delta^2_0 a^1_2, with a^1_2 ~ 7e-13
+    a = q.a[2][0]
+    return (a - q.y[0]) * a * (1 - a) * q.a[1][2]
+
+
+def test_a_tiny_gradient_is_judged_by_its_own_size():
+    dd = quiet_network_d()
+    grad = dd.engine_gradients()[dd.parameter("L2.N0.w2")]
+    assert 1e-14 < abs(grad) < 1e-11  # the old absolute floor 1e-9 accepted anything here
+    assert dd.check_formula("L2.N0.w2", d_out_of_quiet).agrees
+    for slipped, pattern in [
+        (lambda q: -d_out_of_quiet(q), "sign"),
+        (lambda q: 2 * d_out_of_quiet(q), "factor 2"),
+        (lambda q: 0.0, "zero"),
+    ]:
+        check = dd.check_formula("L2.N0.w2", slipped)
+        assert not check.agrees
+        assert check.patterns == (pattern,)
+    assert dd.check_formula("L2.N0.w2", lambda q: 0.0, atol=1e-9).agrees  # asked for
+
+
+def d_dw1(q):  # dC/dW^1 = delta^1 (a^0)^T
+    delta2 = d.hadamard([a - y for a, y in zip(q.a[2], q.y)], sigmoid_prime(q.a[2]))
+    delta1 = d.hadamard(d.matvec(d.transpose(q.w[2]), delta2), sigmoid_prime(q.a[1]))
+    return delta1, d.outer(delta1, q.x)
+
+
+def test_a_transposed_or_flat_answer_is_refused_with_both_shapes():
+    dd = d.network_d()
+    assert dd.check_formula("W1", lambda q: d_dw1(q)[1]).agrees
+    with pytest.raises(al.ShapeError, match="gave a 3x4 matrix; dC/dW1 is a 4x3 matrix"):
+        dd.check_formula("W1", lambda q: d.outer(q.x, d_dw1(q)[0]))  # it was flattened
+    with pytest.raises(al.ShapeError, match="gave a vector of 12 entries; dC/dW1 is a 4x3"):
+        dd.check_formula("W1", lambda q: [x for row in d_dw1(q)[1] for x in row])
+    with pytest.raises(
+        al.ShapeError, match=r"gave a vector of 4 entries; dC/dw\^1_00 \(L1\.N0\.w0\) is one"
+    ):
+        dd.check_formula("L1.N0.w0", lambda q: d_dw1(q)[0])
+    with pytest.raises(al.ShapeError, match="gave a 4x1 matrix; dC/db1 is a vector of 4"):
+        dd.check_formula("b1", lambda q: [[v] for v in d_dw1(q)[0]])
+
+
+def test_tolerance_arguments_are_checked():
+    dd = d.network_d()
+    for kwargs in ({"rtol": 0.0}, {"rtol": 2}, {"atol": -1.0}, {"atol": float("nan")}):
+        with pytest.raises(al.DerivationError, match="tol"):
+            dd.check_formula("L2.N0.w1", d_output_weight, **kwargs)
+
+
+# ---------------------------------------------------------------------------
+# C, the 2-2-2 network: the published w100, W vs W^T, a transposed gradient.
+
+
+def test_network_c_published_w100_is_a_sign_slip_and_a_derivative_at_z():
+    c = d.network_c()
+
+    def published(q):  # (z0_desired - z0) * (z0s * (1 - z0s)) * y0
+        return (q["z0_desired"] - q["z0"]) * (q["z0s"] * (1 - q["z0s"])) * q["y0"]
+
+    check = c.check_formula("w100", published)
+    assert not check.agrees
+    assert check.patterns == ("derivative at z", "sign")
+    assert "needs the activation z0 = sigmoid(z0s), not z0s" in str(check)  # C's names
+    assert "such as z0_desired - z0 where z0 - z0_desired belongs" in str(check)
+
+
+def test_network_c_w000_through_the_untransposed_weights():
+    c = d.network_c()
+
+    def w000(q, into_y0_from_z1):
+        out0 = (q["z0"] - q["z0_desired"]) * q["z0"] * (1 - q["z0"]) * q["w100"]
+        out1 = (q["z1"] - q["z1_desired"]) * q["z1"] * (1 - q["z1"]) * q[into_y0_from_z1]
+        return (out0 + out1) * q["y0"] * (1 - q["y0"]) * q["x0"]
+
+    assert c.check_formula("w000", lambda q: w000(q, "w101")).agrees
+    check = c.check_formula("w000", lambda q: w000(q, "w110"))  # y1 -> z0 instead of y0 -> z1
+    assert check.patterns == ("W vs W^T",)
+    assert "(W^2)^T belongs: y0 reaches layer 2" in str(check)
+    assert "column 0 of W^2 (w100, w101), not row 0 (w100, w110)" in str(check)
+
+
+def test_network_c_transposed_gradient_of_a_square_matrix():
+    c = d.network_c()
+
+    def delta2(q):
+        return d.hadamard([a - y for a, y in zip(q.a[2], q.y)], sigmoid_prime(q.a[2]))
+
+    assert c.check_formula("W2", lambda q: d.outer(delta2(q), q.a[1])).agrees
+    check = c.check_formula("W2", lambda q: d.outer(q.a[1], delta2(q)))  # same shape, 2x2
+    assert check.patterns == ("W vs W^T",)
+    assert "gradient is transposed" in str(check)
+
+
+def test_network_c_factor_by_factor_names_the_wrong_factors():
+    c = d.network_c()
+    published = [
+        lambda q: q["z0_desired"] - q["z0"],
+        lambda q: q["z0s"] * (1 - q["z0s"]),
+        lambda q: q["y0"],
+    ]
+    check = c.check_formula("w100", factors=published)
+    assert not check.agrees
+    assert [f.agrees for f in check.factors] == [False, False, True]
+    assert [tuple(s.pattern for s in f.slips) for f in check.factors] == [
+        ("sign",),
+        ("derivative at z",),
+        (),
+    ]
+    assert "upstream error (sample 0)" in str(check) and "DIFFERS: sign" in str(check)
+    corrected = [
+        lambda q: q["z0"] - q["z0_desired"],
+        lambda q: q["z0"] * (1 - q["z0"]),
+        lambda q: q["y0"],
+    ]
+    good = c.check_formula("w100", factors=corrected)
+    assert good.agrees and all(f.agrees for f in good.factors)
+    with pytest.raises(al.DerivationError, match="has 3 factors"):
+        c.check_formula("w100", factors=corrected[:2])
+    with pytest.raises(al.DerivationError, match="one parameter"):
+        c.check_formula("W2", factors=corrected)
+
+
+# ---------------------------------------------------------------------------
+# B, the per-node form: a missing path, a missing 2, the batch's 1/N, one sample.
+
+
+def b_hidden(q, outputs=(0, 1), two=2):
+    upstream = sum(
+        two * (q.a[3][j] - q.y[j]) * q.a[3][j] * (1 - q.a[3][j]) * q.w[3][j][2] for j in outputs
+    )
+    return upstream * (1 - q.a[2][2] ** 2) * q.a[1][2]
+
+
+def test_network_b_missing_path_and_missing_two():
+    b = d.network_b()
+    assert b.check_formula("w^L-1_22", b_hidden).agrees
+    one_path = b.check_formula("w^L-1_22", lambda q: b_hidden(q, outputs=(1,)))
+    assert one_path.patterns == ("missing path",)
+    assert "only the path through a^3_1" in str(one_path)
+    no_two = b.check_formula("w^L-1_22", lambda q: b_hidden(q, two=1))
+    assert no_two.patterns == ("factor 1/2",)
+
+
+def test_network_b_batch_formulas_missing_one_over_n_or_taking_one_sample():
+    b = d.network_b()
+    assert b.check_formula(
+        "w^L-1_22", lambda qs: sum(map(b_hidden, qs)) / 4, over_batch=True
+    ).agrees
+    summed = b.check_formula("w^L-1_22", lambda qs: sum(map(b_hidden, qs)), over_batch=True)
+    assert summed.patterns == ("1/N",)
+    assert "N = 4" in str(summed)
+    first = b.check_formula("w^L-1_22", lambda qs: b_hidden(qs[0]), over_batch=True)
+    assert first.patterns == ("one sample",)
+    assert "sample 0's gradient alone" in str(first)
+
+
+# ---------------------------------------------------------------------------
+# A, the matrix form: the published f2' for f1', and a sign on the batch.
+
+
+def a_deltas(q, f1_prime=tanh_prime):
+    d3 = d.hadamard([x - t for x, t in zip(q.a[3], q.y)], sigmoid_prime(q.a[3]))
+    d2 = d.hadamard(d.matvec(d.transpose(q.w[3]), d3), sigmoid_prime(q.a[2]))
+    d1 = d.hadamard(d.matvec(d.transpose(q.w[2]), d2), f1_prime(q.a[1]))
+    return d1, d2, d3
+
+
+def test_network_a_wrong_layers_derivative_is_named():
+    a = d.network_a()
+    assert a.check_formula("W1", lambda q: d.outer(a_deltas(q)[0], q.x)).agrees
+
+    def published(q):  # (W2^T delta2) ∘ f2'(W1 x0): f2 = sigmoid's derivative at layer 1
+        f2_prime = sigmoid_prime([1 / (1 + math.exp(-z)) for z in q.z[1]])
+        return d.outer(a_deltas(q, lambda _: f2_prime)[0], q.x)
+
+    check = a.check_formula("W1", published)
+    assert not check.agrees
+    assert check.patterns == ("wrong layer's derivative",)
+    assert "(sigmoid') is used at layer 1, whose activation is tanh" in str(check)
+
+
+def test_network_a_batch_sign_slip():
+    a = d.network_a(batch=True)
+
+    def flipped(q):
+        d1, _, _ = a_deltas(q)
+        return [[-x for x in row] for row in d.outer(d1, q.x)]
+
+    assert a.check_formula("W1", flipped).patterns == ("sign",)
+
+
+# ---------------------------------------------------------------------------
+# Every network, A to D: the constant slips on an output weight and a first-layer weight.
+
+
+@pytest.mark.parametrize(
+    "build", [d.network_a, lambda: d.network_a(batch=True), d.network_b, d.network_c, d.network_d]
+)
+@pytest.mark.parametrize("label", ["L1.N0.w1", "L2.N1.w0"])
+def test_constant_slips_are_named_on_every_network(build, label):
+    derivation = build()
+    p = derivation.parameter(label)
+    layer, j, k = int(label[1]), int(label[4]), int(label[7])
+    by_input = {tuple(s.quantities.x): s for s in derivation.equations().samples}
+
+    def correct(q):  # one sample's dC_i/dw, from that sample's equations
+        return by_input[tuple(q.x)].weight_grads[layer][j][k]
+
+    assert derivation.check_formula(p, correct).agrees
+    for factor, patterns in [(-1, ("sign",)), (2, ("factor 2",)), (0.5, ("factor 1/2",))]:
+        check = derivation.check_formula(p, lambda q, f=factor: f * correct(q))
+        assert check.patterns == patterns, (label, factor, check.patterns)
+    assert derivation.check_formula(p, lambda q: 0.0).patterns == ("zero",)
+
+
+def test_biases_as_the_weights_of_an_always_on_neuron():
+    dd = d.network_d()
+
+    def augmented(q):  # [W^1 b^1]: the bias is the weight from an input that is always 1
+        return d.outer(d_dw1(q)[0], [*q.x, 1.0])
+
+    check = dd.check_formula("Wb1", augmented)
+    assert check.agrees and len(check.names) == 4 * 4 and check.names[3] == "L1.N0.b"
+    with pytest.raises(al.ShapeError, match="gave a 4x3 matrix; dC/dWb1 is a 4x4 matrix"):
+        dd.check_formula("Wb1", lambda q: d_dw1(q)[1])  # it raised for W's shape only
+    assert dd.check_formula("Wb1", lambda q: [[-v for v in r] for r in augmented(q)]).patterns == (
+        "sign",
+    )
+    with pytest.raises(al.DerivationError, match="no biases"):
+        d.network_c().check_formula("Wb1", augmented)

@@ -1,0 +1,45 @@
+"""Each derivation speaks its own notation in explain, compare and check_formula output."""
+
+from __future__ import annotations
+
+import re
+
+from autograd_lite import derivations as d
+
+GENERIC = re.compile(r"\^|dC|g'|y_0|y_1|a_\d|\bz\b|\ba\b")
+
+
+def test_network_c_explains_w100_in_its_own_names_only():
+    text = str(d.network_c().explain("w100"))
+    assert "dE/dw100" in text
+    assert "z0 - z0_desired" in text  # C's target is z0_desired; its y0 is a hidden neuron
+    assert "z0 * (1 - z0)" in text and "dz0/dz0s" in text
+    assert "y0" in text
+    assert GENERIC.search(text) is None, GENERIC.search(text)
+
+
+def test_network_c_explains_the_two_paths_of_w000_in_its_own_names():
+    text = str(d.network_c().explain("w000"))
+    assert "w100 × dE/dz0s + w101 × dE/dz1s" in text
+    assert "via z0: w100 × dE/dz0s" in text
+    assert "y0 * (1 - y0)" in text and "x0" in text
+    assert GENERIC.search(text) is None, GENERIC.search(text)
+
+
+def test_network_c_tables_and_checks_use_its_names():
+    c = d.network_c()
+    assert c.compare().row("w100").symbol == "w100"
+    check = c.check_formula("w100", lambda q: 0.0)
+    assert str(check).startswith("formula for dE/dw100")
+
+
+def test_the_four_equations_speak_of_sigma_prime_and_a_l():
+    text = str(d.network_d().explain("L2.N1.w3"))
+    assert "sigma'(z^2_1)" in text and "a^1_3" in text and "dC/da^2_1" in text
+
+
+def test_the_matrix_form_speaks_of_x_t_f_prime_and_e():
+    text = str(d.network_a().explain("L1.N2.w0"))
+    assert "dE/dx1_2" in text and "f1'((W1 x0)_2)" in text and "x0_0" in text
+    out = str(d.network_a().explain("L3.N0.w1"))
+    assert "x3_0 - t_0" in out and "f3'((W3 x2)_0)" in out and "x2_1" in out
