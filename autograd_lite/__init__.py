@@ -42,7 +42,7 @@ if TYPE_CHECKING:  # the names _LAZY loads on first use, for type checkers
         hessian,
         jvp,
     )
-    from .step import (
+    from .stepping import (
         BackwardStep,
         ForwardStep,
         StepThrough,
@@ -56,7 +56,7 @@ _LAZY: dict[str, tuple[str, ...]] = {
     "derivations": ("Derivation", "nudge"),
     "drawing": ("draw", "find_renderer", "save", "to_svg"),
     "functional": ("ModeComparison", "compare_modes", "grad", "hessian", "jvp"),
-    "step": ("BackwardStep", "ForwardStep", "StepThrough", "step_through"),
+    "stepping": ("BackwardStep", "ForwardStep", "StepThrough", "step_through"),
 }
 _MODULE_OF = {name: module for module, names in _LAZY.items() for name in names}
 _SUBMODULES = ("derivations", "nn")

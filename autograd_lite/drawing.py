@@ -6,28 +6,36 @@ operands and its result, so edges point the way data flows. Node ids are stable:
 position i of `topological_order(root)` is `v{i}`, its operation `v{i}_op`, and the edge from the
 operation's k-th operand is `v{i}_op_in{k}` (`v{i}_op_out` leads to the result); the step-through
 viewer finds nodes and edges in the SVG by these ids.
+
+A network's inputs, the constants a neuron's weighted sum (`dot`) is given, are drawn once per
+sample as labelled nodes (`x0 = 0.5`, or `s1:x0 = 1.5` when several samples are drawn) with an
+edge to every neuron that reads them. Clusters box a neuron's parameters (inside its layer's
+box); the computed nodes stay outside, because boxes around them make the layout a staircase.
 """
 
 from __future__ import annotations
 
+import base64
+import html
 import os
 import shutil
 import subprocess
 import sys
 import sysconfig
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import graphviz
 
-from .engine import Value, topological_order
+from .engine import ADD, DOT, Value, topological_order
 from .errors import (
     ArgumentTypeError,
     DrawError,
     GraphTooLargeError,
     RendererNotFoundError,
     RenderError,
+    describe,
 )
 
 __all__ = [
@@ -37,11 +45,14 @@ __all__ = [
     "GraphTooLargeError",
     "RenderError",
     "RendererNotFoundError",
+    "as_path",
     "draw",
     "escape_label",
     "escape_record_field",
     "find_renderer",
+    "format_number",
     "node_ids",
+    "sample_names",
     "save",
     "to_svg",
 ]
@@ -56,7 +67,8 @@ HIGHLIGHT_COLOR = "#ffd54f"
 LEAF_COLOR = "#e8f1fb"
 VALUE_COLOR = "#ffffff"
 OP_COLOR = "#f1f1f1"
-CLUSTER_COLOR = "#9e9e9e"
+CLUSTER_COLOR = "#616161"  # 6.2:1 on white: cluster titles are text too
+FONT_SIZE = "12"
 
 
 def find_renderer() -> str:
@@ -93,9 +105,12 @@ def render(source: str, fmt: str) -> bytes:
     return result.stdout
 
 
-class Graph(graphviz.Digraph):
-    """A `graphviz.Digraph` that renders with `find_renderer()` and shows itself as SVG in
-    Jupyter (the graphviz package's `_repr_mimebundle_` calls `pipe`)."""
+class Graph(graphviz.Digraph):  # type: ignore[misc]  # graphviz has no type hints
+    """A `graphviz.Digraph` that renders with `find_renderer()` and shows itself in Jupyter as
+    SVG and, for an untrusted notebook (which drops SVG output), as an `<img>` of that SVG."""
+
+    #: What the picture shows, for the image's alt text.
+    alt = "a computation graph"
 
     def pipe(  # the graphviz package's signature, hence `format`
         self,
@@ -109,7 +124,44 @@ class Graph(graphviz.Digraph):
 
     def to_svg(self) -> str:
         """The picture as an SVG document."""
-        return self.pipe("svg", encoding="utf-8")
+        return render(self.source, "svg").decode("utf-8")
+
+    def _repr_mimebundle_(
+        self,
+        include: Iterable[str] | None = None,
+        exclude: Iterable[str] | None = None,
+        **_: Any,
+    ) -> dict[str, str]:
+        """What Jupyter shows: the SVG, and HTML holding it as an image. A notebook that is
+        not trusted drops the SVG but keeps an `<img>` with a data URI after sanitising."""
+        svg = self.to_svg()
+        picture = base64.b64encode(svg.encode()).decode()
+        bundle = {
+            "image/svg+xml": svg,
+            "text/html": f'<img src="data:image/svg+xml;base64,{picture}"'
+            f' alt="{html.escape(self.alt, quote=True)}">',
+        }
+        wanted = set(include) if include is not None else set(bundle)
+        wanted -= set(exclude or ())
+        return {kind: data for kind, data in bundle.items() if kind in wanted}
+
+
+def sample_names(order: Sequence[Value]) -> dict[Value, str]:
+    """Names for the per-sample copies of one network's nodes: computed nodes that share a
+    label are numbered by copy, in order (the sample they were computed for when a model is
+    called once per sample): `s0:L1.N0.z`, `s1:L1.N0.z`. Nodes with a label of their own
+    are not in the result."""
+    count: dict[str, int] = {}
+    for node in order:
+        if node.label and not node.is_leaf:
+            count[node.label] = count.get(node.label, 0) + 1
+    copies: dict[str, int] = {}
+    names = {}
+    for node in order:
+        if count.get(node.label, 0) > 1 and not node.is_leaf:
+            copy = copies[node.label] = copies.get(node.label, -1) + 1
+            names[node] = f"s{copy}:{node.label}"
+    return names
 
 
 def node_ids(root: Value) -> dict[Value, str]:
@@ -140,11 +192,17 @@ def draw(
       operands are cut off is drawn dashed.
     - `max_nodes`: refuse (GraphTooLargeError) to draw more Values than this; None for no limit.
     - `labels`: text to show instead of the label of some Values (the Values are not changed).
+      Per-sample copies of a network's nodes are shown as `s0:L1.N0.z`, `s1:L1.N0.z`.
     """
     if type(root) is not Value:
-        raise ArgumentTypeError(f"draw: expected a Value, got {type(root).__name__}")
-    _check_options(rankdir, precision, depth, max_nodes)
+        raise ArgumentTypeError(
+            f"draw: root must be a Value, got {type(root).__name__} {root!r}"[:200]
+        )
+    _check_options(rankdir, precision, depth, max_nodes, show_grad, cluster)
+    highlighted = _check_highlight(highlight)
+    labels = _check_labels(labels)
     ids = node_ids(root)
+    labels = {**sample_names(list(ids)), **labels}
     shown = _within_depth(root, depth)
     if max_nodes is not None and len(shown) > max_nodes:
         raise GraphTooLargeError(
@@ -153,21 +211,21 @@ def draw(
             " (a neuron's output, say), or draw(root, depth=3) for the last 3 operations; or"
             " raise the limit with max_nodes=N (None for no limit)."
         )
-    highlighted = set(highlight)
-    labels = labels or {}
     graph = Graph(
         graph_attr={"rankdir": rankdir, "nodesep": "0.25", "ranksep": "0.35"},
-        node_attr={"fontname": "Helvetica", "fontsize": "12", "color": "#555555"},
+        node_attr={"fontname": "Helvetica", "fontsize": FONT_SIZE, "color": "#555555"},
         edge_attr={"color": "#555555", "arrowsize": "0.7"},
     )
+    graph.alt = f"the graph of {labels.get(root, root.label) or 'a Value'}"
     clusters = _Clusters(graph) if cluster else None
     # Records read across in every direction: braces turn a record's fields when ranks go LR.
     braces = ("{ ", " }") if rankdir in ("LR", "RL") else ("", "")
-    edges: list[tuple[str, str, str]] = []
+    edges: list[tuple[str, str, str, str]] = []
+    inputs = _NetworkInputs(graph, [node for node in ids if node in shown])
     for node, node_id in ids.items():
         if node not in shown:
             continue
-        target = clusters.for_label(node.label) if clusters else graph
+        target = clusters.for_label(node.label) if clusters and node.is_leaf else graph
         fields = [escape_record_field(labels.get(node, node.label))]
         fields.append(field_text("data", node.data, precision))
         if show_grad:
@@ -176,11 +234,14 @@ def draw(
         cut_off = not node.is_leaf and shown[node] == depth
         _add_value(target, node, node_id, label, node in highlighted, cut_off)
         if not (node.is_leaf or cut_off):
-            edges += _add_operation(target, node, node_id, ids)
+            edges += _add_operation(graph, node, node_id, ids, inputs)
     if clusters:
         clusters.close()
-    for tail, head, edge_id in edges:
-        graph.edge(tail, head, id=edge_id)
+    for tail, head, edge_id, mark in edges:
+        marks = (
+            {"headlabel": mark, "labelfontsize": FONT_SIZE, "labeldistance": "1.4"} if mark else {}
+        )
+        graph.edge(tail, head, id=edge_id, **marks)
     return graph
 
 
@@ -192,18 +253,46 @@ def to_svg(root: Value, **options: Any) -> str:
 def save(root: Value, path: str | os.PathLike[str], **options: Any) -> Path:
     """Write the graph of `root` to `path`: .svg, .png or .dot, chosen by the suffix
     (options as for `draw`). Returns the path."""
-    path = Path(path)
+    path = as_path(path, "save")
     fmt = path.suffix.lower().lstrip(".")
     if fmt not in ("svg", "png", "dot"):
         raise DrawError(f"save: cannot write {path.name!r}; use a .svg, .png or .dot file name")
     graph = draw(root, **options)
-    path.write_bytes(graph.source.encode() if fmt == "dot" else graph.pipe(fmt))
+    path.write_bytes(graph.source.encode() if fmt == "dot" else render(graph.source, fmt))
     return path
 
 
+def as_path(path: Any, where: str) -> Path:
+    """`path` as a Path, or an ArgumentTypeError saying what `where` wants."""
+    if not isinstance(path, (str, os.PathLike)) or isinstance(os.fspath(path), bytes):
+        raise ArgumentTypeError(
+            f"{where}: path must be a str or a path, got {type(path).__name__} {path!r}"
+        )
+    return Path(path)
+
+
 def field_text(name: str, value: float, precision: int) -> str:
-    """One number field of a Value's record, as drawn: `data -6.0000`."""
-    return f"{name} {value:.{precision}f}"
+    """One number field of a Value's record, as drawn: `data -6.000`."""
+    return f"{name} {format_number(value, precision)}"
+
+
+def format_number(x: float, digits: int) -> str:
+    """`x` to `digits` significant digits, in scientific notation when small or large:
+    0.7071, -6.000, 9.000e-7, 1.235e+5 (for digits=4); zero as 0, never -0."""
+    if x == 0:
+        return "0"
+    text = f"{x:#.{digits}g}".rstrip(".")
+    mantissa, _, exponent = text.partition("e")
+    return f"{mantissa.rstrip('.')}e{int(exponent):+d}" if exponent else text
+
+
+def check_precision(precision: Any, where: str) -> None:
+    """Refuse a `precision` that is not a number of significant digits (1 to 17)."""
+    if type(precision) is not int or not 1 <= precision <= 17:
+        raise DrawError(
+            f"{where}: precision (significant digits) must be an int from 1 to 17;"
+            f" got {precision!r}"
+        )
 
 
 def escape_label(text: str) -> str:
@@ -221,15 +310,62 @@ def escape_record_field(text: str) -> str:
     return text
 
 
-def _check_options(rankdir: str, precision: int, depth: int | None, max_nodes: int | None) -> None:
-    if rankdir not in RANKDIRS:
+def _check_options(
+    rankdir: str,
+    precision: int,
+    depth: int | None,
+    max_nodes: int | None,
+    show_grad: bool,
+    cluster: bool,
+) -> None:
+    if type(rankdir) is not str or rankdir not in RANKDIRS:
         raise DrawError(f"draw: rankdir must be one of {', '.join(RANKDIRS)}; got {rankdir!r}")
-    if type(precision) is not int or not 0 <= precision <= 17:
-        raise DrawError(f"draw: precision must be an int from 0 to 17; got {precision!r}")
+    for name, flag in (("show_grad", show_grad), ("cluster", cluster)):
+        if type(flag) is not bool:
+            raise ArgumentTypeError(f"draw: {name} must be True or False, got {flag!r}")
+    check_precision(precision, "draw")
     if depth is not None and (type(depth) is not int or depth < 0):
         raise DrawError(f"draw: depth must be None or an int >= 0; got {depth!r}")
     if max_nodes is not None and (type(max_nodes) is not int or max_nodes < 1):
         raise DrawError(f"draw: max_nodes must be None or a positive int; got {max_nodes!r}")
+
+
+def _check_highlight(highlight: Iterable[Value]) -> set[Value]:
+    """The Values to highlight, each checked."""
+    try:
+        values = list(highlight)
+    except TypeError:
+        raise ArgumentTypeError(
+            f"draw: highlight must be an iterable of Values, got {type(highlight).__name__}"
+            f" {highlight!r}"
+        ) from None
+    for value in values:
+        if type(value) is not Value:
+            raise ArgumentTypeError(
+                f"draw: highlight: expected Values, got {type(value).__name__} {value!r}"
+            )
+    return set(values)
+
+
+def _check_labels(labels: Mapping[Value, str] | None) -> Mapping[Value, str]:
+    """The labels to show instead of some Values' own, each checked."""
+    if labels is None:
+        return {}
+    if not isinstance(labels, Mapping):
+        raise ArgumentTypeError(
+            f"draw: labels must map Values to str, got {type(labels).__name__} {labels!r}"[:200]
+        )
+    for key, text in labels.items():
+        if type(key) is not Value:
+            raise ArgumentTypeError(
+                f"draw: labels: a key is {type(key).__name__} {key!r}, not a Value; map each"
+                " Value to the text to show for it"
+            )
+        if type(text) is not str:
+            raise ArgumentTypeError(
+                f"draw: labels[{describe(key)}] must be a str, got {type(text).__name__} {text!r}"
+            )
+    return labels
 
 
 def _within_depth(root: Value, depth: int | None) -> dict[Value, int]:
@@ -277,27 +413,41 @@ def _add_value(
 
 
 def _add_operation(
-    target: graphviz.Digraph, node: Value, node_id: str, ids: dict[Value, str]
-) -> list[tuple[str, str, str]]:
-    """The circle of the operation that made `node` (and a node per constant operand); returns
-    its edges (tail, head, id): each operand in, in operand order, and the result out."""
+    target: graphviz.Digraph,
+    node: Value,
+    node_id: str,
+    ids: dict[Value, str],
+    inputs: _NetworkInputs,
+) -> list[tuple[str, str, str, str]]:
+    """The circle of the operation that made `node` (and a node per constant operand that is
+    not a network input); returns its edges (tail, head, id, mark): each operand in, in
+    operand order (kept top to bottom by `ordering=in`), and the result out. An operation
+    whose operand order matters marks its in-edges 1 and 2."""
+    op = node.operation
+    assert op is not None, "only a computed node has an operation to draw"
     op_id = f"{node_id}_op"
     target.node(
         op_id,
-        graphviz.nohtml(escape_label(node.operation.symbol or node.op)),
+        graphviz.nohtml(escape_label(str(op))),
         shape="circle",
-        fontsize="10",
         width="0.3",
         margin="0.02",
         id=op_id,
         style="filled",
         fillcolor=OP_COLOR,
+        ordering="in",
         **{"class": "op"},
     )
-    edges = [(op_id, node_id, f"{op_id}_out")]
+    edges = [(op_id, node_id, f"{op_id}_out", "")]
+    ordered = not op.commutative and len(node.operands) == 2
     for i, x in enumerate(node.operands):
+        mark = str(i + 1) if ordered else ""  # which operand: a - b, a / b, a ** b
         if type(x) is Value:
-            edges.append((ids[x], op_id, f"{op_id}_in{i}"))
+            edges.append((ids[x], op_id, f"{op_id}_in{i}", mark))
+        elif inputs.drawn(node, i):
+            edges.append((inputs.drawn(node, i), op_id, f"{op_id}_in{i}", mark))
+        elif op is ADD and x == 0:
+            continue  # the 0 that sum() starts from
         else:
             const_id = f"{op_id}_c{i}"
             target.node(
@@ -307,8 +457,50 @@ def _add_operation(
                 id=const_id,
                 **{"class": "constant"},
             )
-            edges.append((const_id, op_id, f"{op_id}_in{i}"))
+            edges.append((const_id, op_id, f"{op_id}_in{i}", mark))
     return edges
+
+
+class _NetworkInputs:
+    """The inputs of a network: the constant inputs x_k of each neuron's weighted sum
+    (`dot(w, x, b)`). Every neuron of a layer reads the same sample, so each distinct tuple of
+    inputs (one per sample) is drawn once, its entries labelled `x0 = 0.5`, or `s1:x0 = 1.5`
+    when there are several samples."""
+
+    def __init__(self, graph: graphviz.Digraph, nodes: Sequence[Value]) -> None:
+        self.samples: dict[tuple[float, ...], int] = {}
+        for node in nodes:
+            sample = self._sample(node)
+            if sample and sample not in self.samples:
+                self.samples[sample] = len(self.samples)
+        for sample, k in self.samples.items():
+            prefix = f"s{k}:" if len(self.samples) > 1 else ""
+            for j, x in enumerate(sample):
+                graph.node(
+                    f"input{k}_{j}",
+                    graphviz.nohtml(escape_label(f"{prefix}x{j} = {float(x):g}")),
+                    shape="box",
+                    style="rounded",
+                    id=f"input{k}_{j}",
+                    **{"class": "input"},
+                )
+
+    def drawn(self, node: Value, index: int) -> str:
+        """The id of the input node drawn for operand `index` of `node` ('' if none)."""
+        sample = self._sample(node)
+        n = len(node.operands) // 2
+        if not sample or not n <= index < 2 * n:
+            return ""
+        return f"input{self.samples[sample]}_{index - n}"
+
+    @staticmethod
+    def _sample(node: Value) -> tuple[float, ...]:
+        """The inputs of a weighted sum whose inputs are all constants, else ()."""
+        if node.operation is not DOT:
+            return ()
+        n = len(node.operands) // 2
+        xs = node.operands[n : 2 * n]
+        return () if any(type(x) is Value for x in xs) else tuple(float(x) for x in xs)
 
 
 class _Clusters:
@@ -333,7 +525,7 @@ class _Clusters:
                     "color": CLUSTER_COLOR,
                     "fontcolor": CLUSTER_COLOR,
                     "fontname": "Helvetica",
-                    "fontsize": "11",
+                    "fontsize": FONT_SIZE,
                 },
             )
         return self.subgraphs[prefix]

@@ -329,20 +329,27 @@ class MLP(Module):
 def squared_error(outputs: Any, targets: Any) -> Value:
     """C = sum_j (a_j - y_j)^2 for one sample.  dC/da_j = 2 (a_j - y_j)."""
     pairs = _pairs(outputs, targets, "squared_error")
-    return cast(Value, sum((a - y) ** 2 for a, y in pairs))
+    index: Callable[[int], str] = (lambda j: str(j)) if len(pairs) > 1 else (lambda j: "")
+    squares = [
+        _labelled(_labelled(a - y, f"err{index(j)}") ** 2, f"sq_err{index(j)}")
+        for j, (a, y) in enumerate(pairs)
+    ]
+    return cast(Value, _labelled(_sum(squares), "C"))
 
 
 def half_squared_error(outputs: Any, targets: Any) -> Value:
     """C = 1/2 sum_j (a_j - y_j)^2 for one sample.  dC/da_j = a_j - y_j."""
-    return 0.5 * squared_error(outputs, targets)
+    return cast(
+        Value, _labelled(0.5 * _labelled(squared_error(outputs, targets), "sum_sq_err"), "C")
+    )
 
 
 def mean_squared_error(predictions: Sequence[Any], targets: Sequence[Any]) -> Value:
     """C = (1/N) sum_i sum_j (a_ij - y_ij)^2 over a batch of N samples: the average of each
     sample's squared_error (for one output per sample, PyTorch's MSELoss)."""
     _check_batch(predictions, targets, "mean_squared_error")
-    costs = sum(squared_error(a, y) for a, y in zip(predictions, targets))
-    return cast(Value, costs / len(predictions))
+    costs = [squared_error(a, y) for a, y in zip(predictions, targets)]
+    return cast(Value, _labelled(_labelled(_sum(costs), "sum_C") / len(predictions), "loss"))
 
 
 def binary_cross_entropy(probabilities: Any, targets: Any) -> Value:
@@ -466,6 +473,21 @@ class SGD:
 
 # ---------------------------------------------------------------------------
 # Input checks.
+
+
+def _sum(terms: Sequence[Any]) -> Any:
+    """terms[0] + terms[1] + ...: Python's sum() would add a node for 0 + terms[0]."""
+    total = terms[0]
+    for term in terms[1:]:
+        total = total + term
+    return total
+
+
+def _labelled(x: Any, label: str) -> Any:
+    """x with `label` if it is a Value (a loss of plain numbers is a number)."""
+    if type(x) is Value:
+        x.label = label
+    return x
 
 
 def _assign(pairs: list[tuple[Value, float]]) -> None:

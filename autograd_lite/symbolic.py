@@ -116,6 +116,14 @@ def _as_symbol(x: Any) -> Symbol:
     return Symbol(number_text(x), UNARY if x < 0 else ATOM)
 
 
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
 def _wrap(x: Symbol, binding: int) -> str:
     return f"({x.text})" if x.binding < binding else x.text
 
@@ -123,6 +131,12 @@ def _wrap(x: Symbol, binding: int) -> str:
 def _infix(left: Any, operator: str, right: Any, binding: int) -> Symbol:
     left, right = _as_symbol(left), _as_symbol(right)
     # a - (b + c), a / (b * c) and (a ** b) ** c need their brackets; ** groups from the right.
+    # A negative operand on the right is bracketed too, a - (-1), and a negative number on the
+    # left of a product, (-2) * a (a negation there reads as it is: -a * b).
     right_needs = binding + 1 if operator in ("-", "/") else binding
+    if right.binding == UNARY:
+        right_needs = POWER
     left_needs = binding + 1 if operator == "**" else binding
+    if left.binding == UNARY and binding > SUM and _is_number(left.text):
+        left_needs = POWER
     return Symbol(f"{_wrap(left, left_needs)} {operator} {_wrap(right, right_needs)}", binding)

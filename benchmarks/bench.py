@@ -25,7 +25,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from autograd_lite import Value, compile_graph, make_moons, nn
+from autograd_lite import Value, compile_graph, make_moons, nn, step_through
 
 try:
     import micrograd.engine
@@ -232,6 +232,19 @@ def bytes_per_operation(value_type: type, operations: int = 100_000) -> float:
 # ---------------------------------------------------------------------------
 
 
+# ---------------------------------------------------------------------------
+# 9. The step-through's text form of a real loss: it must stay linear in the graph's size.
+
+
+def step_through_text(points: int = len(POINTS)) -> tuple[str, list[float]]:
+    """`str(step_through(loss))` for the nn.MLP loss on the first `points` points, with the
+    parameters' gradients it leaves."""
+    model = benchmark_mlp()
+    loss = nn.mean_squared_error([model(x) for x in POINTS[:points]], TARGETS[:points])
+    text = str(step_through(loss))
+    return text, [p.grad for p in model.parameters()]
+
+
 def agree(reference: tuple[float, list[float]], result: tuple[float, list[float]]) -> bool:
     (loss_a, grads_a), (loss_b, grads_b) = reference, result
     close = lambda a, b: math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)  # noqa: E731
@@ -328,6 +341,15 @@ def main() -> None:
     t = report("4. balanced tree of 100,000 products summed pairwise, backward", runs, reps)
     if has_micrograd:
         ratio("autograd_lite / micrograd", t["autograd_lite"], t["micrograd"])
+
+    print("\n9. print(step_through(loss)) of MLP(2,[16,16,1]) on 100 points: the text form")
+    start = time.perf_counter()
+    text, _ = step_through_text()
+    elapsed = time.perf_counter() - start
+    lines = text.splitlines()
+    print(f"  {'record and write the text':<34} {elapsed:10.2f} s (once)")
+    print(f"  {'size':<34} {len(text.encode()) / 1e6:10.1f} MB, {len(lines):,} lines")
+    print(f"  {'longest line':<34} {max(map(len, lines)):10d} characters")
 
     print("\n5. memory per operation (tracemalloc, 100,000 operations)")
     ours = bytes_per_operation(Value)

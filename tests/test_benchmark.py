@@ -44,3 +44,13 @@ def test_tree_and_chain_gradients_by_hand():
     assert total == pytest.approx(sum(xs[i] * xs[i + 1] for i in range(9)))
     assert grads[0] == pytest.approx(xs[1])
     assert grads[1:5] == pytest.approx([xs[i - 1] + xs[i + 1] for i in range(1, 5)])
+
+
+def test_the_step_through_text_workload_gives_backwards_gradients():
+    text, grads = bench.step_through_text(points=3)
+    model = bench.benchmark_mlp()
+    loss = bench.nn.mean_squared_error([model(x) for x in bench.POINTS[:3]], bench.TARGETS[:3])
+    loss.backward()
+    assert grads == [p.grad for p in model.parameters()]
+    assert max(len(line) for line in text.splitlines()) <= 100
+    assert text.count("\nbackward ") == text.count("sends its gradient to")

@@ -714,3 +714,13 @@ def test_a_cost_of_your_own_is_differentiated_by_the_engine():
         d.Derivation(b.mlp, b.inputs, b.targets, loss=3)
     with pytest.raises(d.DerivationError, match="not 'median'"):
         d.Derivation(b.mlp, b.inputs, b.targets, loss=squared, reduction="median")
+
+
+@pytest.mark.parametrize("build", [d.network_a, d.network_b, d.network_c, d.network_d])
+def test_comparison_text_fits_a_terminal(build):
+    text = str(build().compare())
+    table, summary = text.splitlines()[1:-2], text.splitlines()[-2:]
+    assert max(map(len, summary)) <= 80
+    # B's own aliases (w^L-1_22) make its table the widest; the rest fit 80 columns.
+    assert max(map(len, table)) <= (90 if build is d.network_b else 80)
+    assert "symbol" not in text.splitlines()[1] or build is not d.network_c

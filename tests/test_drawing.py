@@ -3,6 +3,7 @@ the node limit, and rendering to SVG/PNG with graphviz-pure alone or a system `d
 
 from __future__ import annotations
 
+import base64
 import os
 import re
 import shutil
@@ -10,6 +11,7 @@ import xml.etree.ElementTree as ET
 from fractions import Fraction
 
 import pytest
+from test_bad_arguments import BAD
 from worked_examples import neuron
 
 import autograd_lite as al
@@ -58,10 +60,10 @@ def test_dot_structure_of_a_neuron() -> None:
     assert len(records) == 10  # 5 leaves, 2 products, their sum, n and o
     assert sorted(v["label"] for v in ops.values()) == ["*", "*", "+", "+", "tanh"]
     fields = {record_fields(v["label"])[0]: record_fields(v["label"]) for v in records.values()}
-    assert fields["o"] == ["o", "data 0.7071", "grad 1.0000"]
+    assert fields["o"] == ["o", "data 0.7071", "grad 1.000"]
     assert fields["n"] == ["n", "data 0.8814", "grad 0.5000"]
-    assert fields["w1"] == ["w1", "data -3.0000", "grad 1.0000"]
-    assert fields["x1"] == ["x1", "data 2.0000", "grad -1.5000"]
+    assert fields["w1"] == ["w1", "data -3.000", "grad 1.000"]
+    assert fields["x1"] == ["x1", "data 2.000", "grad -1.500"]
     # Edges flow from operands into the operation and from the operation to its result.
     by_label = {record_fields(v["label"])[0]: k for k, v in records.items()}
     tanh_op = next(k for k, v in ops.items() if v["label"] == "tanh")
@@ -96,6 +98,35 @@ def test_constants_and_repeated_operands() -> None:
     constant = f"{plus}_c1"
     assert nodes[constant]["label"] == "2" and nodes[constant]["shape"] == "plaintext"
     assert (constant, plus, f"{plus}_in1") in edges
+
+
+def edge_attributes(source: str) -> dict[str, dict[str, str]]:
+    """Each edge's attributes, by its id."""
+    found = {}
+    for line in source.splitlines():
+        if "->" in line:
+            attrs = {k: v.strip('"') for k, v in ATTRIBUTE.findall(line)}
+            found[attrs["id"]] = attrs
+    return found
+
+
+def test_operand_order_is_marked_where_it_matters() -> None:
+    x, y = Value(3.0, "x"), Value(2.0, "y")
+    for node in (x - y, x / y, x**y, x**2, 2**x):
+        edges = edge_attributes(draw(node).source)
+        op = f"{draw_module.node_ids(node)[node]}_op"
+        assert [edges[f"{op}_in{i}"].get("headlabel") for i in range(2)] == ["1", "2"]
+    for node in (x + y, x * y):
+        edges = edge_attributes(draw(node).source)
+        assert not any("headlabel" in e for e in edges.values())
+
+
+def test_the_zero_that_sum_starts_from_is_not_drawn() -> None:
+    a, b = Value(1.0, "a"), Value(2.0, "b")
+    total = sum([a, b])  # 0 + a + b
+    nodes, edges = parse_dot(draw(total).source)
+    assert not [v for v in nodes.values() if v.get("label") == "0"]
+    assert len([e for e in edges if e[2].endswith(("_in0", "_in1"))]) == 3  # 0 + a drops the 0
 
 
 def test_options_direction_precision_grads_highlight() -> None:
@@ -133,15 +164,48 @@ def test_a_constant_of_any_real_type_is_drawn() -> None:
 
 
 def test_drawing_something_other_than_a_value_is_an_argument_type_error() -> None:
-    with pytest.raises(al.ArgumentTypeError, match="draw: expected a Value, got float"):
+    with pytest.raises(al.ArgumentTypeError, match="draw: root must be a Value, got float"):
         draw(1.0)
+    with pytest.raises(al.ArgumentTypeError, match="draw: root must be a Value, got NoneType"):
+        draw(None)
 
 
-def test_clusters_group_each_neuron_inside_its_layer() -> None:
-    model = nn.MLP(2, [2, 1], rng=0)
-    out = model([Value(0.5, "x0"), Value(-1.0, "x1")])
-    source = draw(out).source
-    # Walk the nested subgraphs: which cluster label encloses each record label.
+@pytest.mark.parametrize(
+    ("options", "error", "message"),
+    [
+        ({"labels": [1]}, al.ArgumentTypeError, r"labels must map Values to str, got list"),
+        ({"labels": {"x": "a"}}, al.ArgumentTypeError, r"labels: a key is str 'x', not a Value"),
+        ({"labels": "x"}, al.ArgumentTypeError, r"labels must map Values to str, got str"),
+        ({"highlight": [1]}, al.ArgumentTypeError, r"highlight: expected Values, got int 1"),
+        ({"highlight": 3}, al.ArgumentTypeError, r"highlight must be an iterable of Values"),
+        ({"show_grad": "no"}, al.ArgumentTypeError, r"show_grad must be True or False"),
+        ({"cluster": None}, al.ArgumentTypeError, r"cluster must be True or False"),
+        ({"rankdir": None}, al.DrawError, r"rankdir must be one of"),
+    ],
+)
+def test_bad_arguments_raise_autograd_errors_naming_the_argument(options, error, message) -> None:
+    """Issue 10: draw(labels=[1]) raised AttributeError, draw(labels={x: 3}) TypeError."""
+    with pytest.raises(error, match=message):
+        draw(Value(1.0, "x") * 2, **options)
+    assert issubclass(error, al.AutogradError)
+
+
+@pytest.mark.parametrize("path", [None, 3, b"g.svg"])
+def test_save_to_something_that_is_not_a_path_names_the_argument(path, tmp_path) -> None:
+    with pytest.raises(al.ArgumentTypeError, match=r"save: path must be a str or a path"):
+        al.save(Value(1.0, "x"), path)
+    with pytest.raises(al.ArgumentTypeError, match=r"save: path must be a str or a path"):
+        al.step_through(Value(1.0, "x")).save(path)
+
+
+def test_a_label_that_is_not_text_names_its_value() -> None:
+    x = Value(1.0, "x")
+    with pytest.raises(al.ArgumentTypeError, match=r"labels\[Value 'x'\] must be a str, got int 3"):
+        draw(x * 2, labels={x: 3})
+
+
+def placements(source: str) -> dict[str, tuple[str, ...]]:
+    """Which cluster labels enclose each record, by the record's first field."""
     stack, placed = [], {}
     for line in source.splitlines():
         line = line.strip()
@@ -154,11 +218,71 @@ def test_clusters_group_each_neuron_inside_its_layer() -> None:
         elif "shape=record" in line:
             label = dict(ATTRIBUTE.findall(line))["label"].strip('"')
             placed[record_fields(label)[0]] = tuple(stack)
+    return placed
+
+
+def test_clusters_group_each_neurons_parameters_inside_its_layer() -> None:
+    model = nn.MLP(2, [2, 1], rng=0)
+    out = model([Value(0.5, "x0"), Value(-1.0, "x1")])
+    placed = placements(draw(out).source)
     assert placed["L1.N0.w1"] == ("L1", "L1.N0")
-    assert placed["L1.N1.z"] == ("L1", "L1.N1")
     assert placed["L2.N0.b"] == ("L2", "L2.N0")
-    assert placed["x0"] == ()
+    # Computed nodes stay outside the boxes: boxes around them stack into a staircase.
+    assert placed["L1.N1.z"] == () and placed["x0"] == ()
     assert "cluster" not in draw(out, cluster=False).source
+
+
+def mlp_on_two_samples() -> Value:
+    model = nn.MLP(2, [4, 4, 1], rng=0)
+    points = [[0.5, -1.0], [1.5, 0.25]]
+    return nn.mean_squared_error([model(p) for p in points], [1.0, -1.0])
+
+
+def svg_size(svg: str) -> tuple[float, float]:
+    width, height = re.search(r'width="([\d.]+)pt" height="([\d.]+)pt"', svg).groups()
+    return float(width), float(height)
+
+
+def test_an_mlp_on_two_samples_lays_out_compactly() -> None:
+    """Issue 13: MLP(2, [4, 4, 1]) on 2 samples was a diagonal staircase of 2781 x 3314 pt."""
+    width, height = svg_size(al.to_svg(mlp_on_two_samples()))
+    assert width < 3000 and height < 2000, (width, height)
+
+
+def test_network_inputs_are_drawn_once_per_sample_as_labelled_nodes() -> None:
+    nodes, edges = parse_dot(draw(mlp_on_two_samples()).source)
+    inputs = {k: v["label"] for k, v in nodes.items() if "input" in v.get("class", "")}
+    assert sorted(inputs.values()) == ["s0:x0 = 0.5", "s0:x1 = -1", "s1:x0 = 1.5", "s1:x1 = 0.25"]
+    # Each feeds the 4 neurons of the first layer.
+    for input_id in inputs:
+        assert len([e for e in edges if e[0] == input_id]) == 4
+    single = nn.Neuron(2, rng=0)([2.0, 3.0])
+    nodes, _ = parse_dot(draw(single).source)
+    labels = sorted(v["label"] for v in nodes.values() if "input" in v.get("class", ""))
+    assert labels == ["x0 = 2", "x1 = 3"]
+
+
+def test_per_sample_copies_are_drawn_with_their_sample() -> None:
+    nodes, _ = parse_dot(draw(mlp_on_two_samples()).source)
+    first_fields = [record_fields(v["label"])[0] for v in nodes.values() if "record" in str(v)]
+    assert "s0:L1.N0.z" in first_fields and "s1:L3.N0.z" in first_fields
+    assert "L1.N0.z" not in first_fields and "L1.N0.w0" in first_fields
+
+
+def test_the_inputs_of_a_dot_are_drawn_in_operand_order() -> None:
+    """Top to bottom as w0, w1, x0, x1, b (they were drawn b, w1, w0). With the parameters
+    boxed (cluster=True) the renderer still places the box on its own."""
+    neuron = nn.Neuron(2, rng=0, name="N")
+    z = neuron([Value(2.0, "x0"), Value(3.0, "x1")])
+    op = f"{draw_module.node_ids(z)[z.operands[0]]}_op"  # the dot under the tanh
+    tree = ET.fromstring(al.to_svg(z, cluster=False))
+    tails = {}
+    for g in tree.iter(f"{SVG}g"):
+        if (g.get("id") or "").startswith(f"{op}_in"):
+            path = g.find(f"{SVG}path").get("d")
+            tails[g.get("id")] = float(re.match(r"M[\d.-]+,([\d.-]+)", path).group(1))
+    heights = [tails[f"{op}_in{k}"] for k in range(5)]
+    assert heights == sorted(heights), tails
 
 
 def test_depth_draws_the_last_operations_only() -> None:
@@ -190,9 +314,7 @@ def test_large_graph_refuses_and_says_how_to_draw_part() -> None:
 def test_user_text_is_escaped_in_dot(label: str) -> None:
     source = draw(Value(1.0, label) * 2).source
     nodes, _ = parse_dot(source)  # still one statement per line
-    record = next(
-        v for v in nodes.values() if v.get("shape") == "record" and "1.0000" in v["label"]
-    )
+    record = next(v for v in nodes.values() if v.get("shape") == "record" and "1.000" in v["label"])
     field = record_fields(record["label"])[0]
     unescaped = re.sub(r"\\(.)", r"\1", field).replace("&amp;", "&")
     assert unescaped == label.replace("\t", " ")
@@ -221,7 +343,7 @@ def check_svg(svg: str, root: Value) -> None:
     assert svg_ids(svg, "node") == set(nodes)
     assert svg_ids(svg, "edge") == {e[2] for e in edges}
     texts = svg_texts(svg)
-    assert "data 0.7071" in texts and "grad 1.0000" in texts and "tanh" in texts
+    assert "data 0.7071" in texts and "grad 1.000" in texts and "tanh" in texts
 
 
 def path_with_only(tmp_path, program: str) -> str:
@@ -275,11 +397,18 @@ def test_save_by_suffix(tmp_path) -> None:
         al.save(o, tmp_path / "g.jpg")
 
 
-def test_jupyter_displays_svg() -> None:
+def test_jupyter_displays_svg_and_an_image_that_survives_an_untrusted_notebook() -> None:
+    """An untrusted notebook drops image/svg+xml; the sanitised HTML keeps an <img> whose
+    source is the same SVG as a data URI."""
     o, _ = neuron()
     bundle = draw(o)._repr_mimebundle_()
-    assert set(bundle) == {"image/svg+xml"}
+    assert set(bundle) == {"image/svg+xml", "text/html"}
     assert "<svg" in bundle["image/svg+xml"] and "data 0.7071" in bundle["image/svg+xml"]
+    page = bundle["text/html"]
+    assert page.startswith("<img") and page.count("<") == 1 and 'alt="the graph of o"' in page
+    encoded = re.search(r'src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)"', page).group(1)
+    assert base64.b64decode(encoded).decode() == bundle["image/svg+xml"]
+    assert set(draw(o)._repr_mimebundle_(include=["image/svg+xml"])) == {"image/svg+xml"}
 
 
 def test_an_mlp_graph_renders() -> None:
@@ -288,3 +417,43 @@ def test_an_mlp_graph_renders() -> None:
     out.backward()
     svg = al.to_svg(out)
     assert len(svg_ids(svg, "value")) == len(al.topological_order(out)) == 402
+
+
+def drawing_calls() -> list[tuple[str, object, dict[str, object]]]:
+    """(name, function, good keyword arguments) for drawing and stepping through."""
+    x = Value(0.5, "x")
+    y = al.tanh(x * 2.0)
+    options = {"rankdir": "LR", "precision": 4, "show_grad": True, "highlight": [x]}
+    options |= {"cluster": True, "depth": 2, "max_nodes": 100, "labels": {x: "a"}}
+    return [
+        ("draw", draw, {"root": y, **options}),
+        ("to_svg", al.to_svg, {"root": y}),
+        ("save", al.save, {"root": y, "path": "g.svg"}),
+        ("step_through", al.step_through, {"root": y, "precision": 4}),
+    ]
+
+
+DOCUMENTED_NONE = {("depth", "None"), ("max_nodes", "None"), ("labels", "None")}
+
+
+@pytest.mark.parametrize(
+    ("name", "function", "good", "argument", "bad"),
+    [
+        pytest.param(name, function, good, argument, bad, id=f"{name}-{argument}-{bad}")
+        for name, function, good in drawing_calls()
+        for argument in good
+        for bad in BAD
+        if (argument, bad) not in DOCUMENTED_NONE | {("highlight", "an empty list")}
+        and not (type(BAD[bad]) is type(good[argument]) and not isinstance(BAD[bad], list))
+    ],
+)
+def test_a_bad_argument_to_draw_or_step_through_is_an_autograd_error_naming_it(
+    name, function, good, argument, bad, tmp_path, monkeypatch
+) -> None:
+    """Issue 10: draw(labels=[1]) gave AttributeError, draw(labels={x: 3}) TypeError."""
+    monkeypatch.chdir(tmp_path)
+    arguments = dict(good)
+    arguments[argument] = BAD[bad]
+    with pytest.raises(al.AutogradError) as error:
+        function(**arguments)
+    assert argument in str(error.value) or argument.replace("_", " ") in str(error.value)

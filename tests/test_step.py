@@ -4,10 +4,14 @@ static HTML of the viewer (the browser tests are in test_viewer_browser.py)."""
 
 from __future__ import annotations
 
+import ast
 import base64
 import math
 import re
+import subprocess
+import sys
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from worked_examples import neuron as neuron_with_named_leaves
@@ -67,46 +71,52 @@ def test_each_step_is_one_chain_rule_application(build: Callable) -> None:
     root, _ = build()
     steps = step_through(root).backward_steps
     order = al.topological_order(root)
+    ids = {node: f"v{i}" for i, node in enumerate(order)}
     # One step per Value operand of every operation, in reverse topological order.
-    expected = [(n, x) for n in reversed(order) for x in n.operands if type(x) is Value]
-    assert [(s.node, s.parent) for s in steps] == expected
-    grad = {n: 0.0 for n in order}
-    grad[root] = 1.0
+    expected = [(ids[n], ids[x]) for n in reversed(order) for x in n.operands if type(x) is Value]
+    assert [(s.node_id, s.parent_id) for s in steps] == expected
+    grad = {ids[n]: 0.0 for n in order}
+    grad[ids[root]] = 1.0
     for s in steps:
-        assert s.upstream == grad[s.node]
+        assert s.upstream == grad[s.node_id]
         assert s.product == s.upstream * s.local
-        assert s.grad_before == grad[s.parent]
+        assert s.grad_before == grad[s.parent_id]
         assert s.grad_after == s.grad_before + s.product
-        grad[s.parent] = s.grad_after
+        grad[s.parent_id] = s.grad_after
 
 
 def test_two_paths_by_hand() -> None:
     loss, (x, y) = two_paths()
     steps = step_through(loss).backward_steps
-    table = [
-        (s.node.label, s.parent.label, s.upstream, s.local, s.grad_before, s.grad_after)
-        for s in steps
-    ]
+    table = [(s.node, s.parent, s.upstream, s.local, s.grad_before, s.grad_after) for s in steps]
     assert table == [
         ("L", "a", 1.0, 1.0, 0.0, 1.0),
         ("L", "x", 1.0, 1.0, 0.0, 1.0),
         ("a", "x", 1.0, -3.0, 1.0, -2.0),  # the second path adds on: 1 + (-3)
         ("a", "y", 1.0, 2.0, 0.0, 2.0),
     ]
-    assert [(s.use, s.uses) for s in steps if s.parent is x] == [(1, 2), (2, 2)]
+    assert [(s.use, s.uses) for s in steps if s.parent == "x"] == [(1, 2), (2, 2)]
     assert (x.grad, y.grad) == (-2.0, 2.0)
 
 
-def test_leaves_accumulate_like_backward() -> None:
-    recorded, (rx, _) = two_paths()
-    step_through(recorded)
-    second = step_through(recorded)
-    loss, (x, _) = two_paths()
-    loss.backward()
-    loss.backward()
-    assert rx.grad == x.grad == -4.0
-    assert second.backward_steps[1].grad_before == -2.0  # the first call's gradient is kept
-    assert second.seed_before == 0.0 and recorded.grad == loss.grad == 1.0
+@pytest.mark.parametrize("build", GRAPHS, ids=lambda f: f.__name__)
+def test_running_twice_gives_the_grads_of_one_backward(build: Callable) -> None:
+    """Re-running a notebook cell: the second run starts from zeroed grads, so nothing doubles,
+    and every sum over uses agrees with the total it explains."""
+    recorded_root, recorded_leaves = build()
+    step_through(recorded_root)
+    second = step_through(recorded_root)
+    root, leaves = build()
+    root.backward()
+    assert [p.grad for p in recorded_leaves] == [p.grad for p in leaves]
+    for parent_id, uses in second.uses.items():
+        assert uses[0].grad_before == 0.0
+        assert uses[-1].grad_after == second.grads[second.nodes[parent_id]]
+    x_steps = [s for s in second.backward_steps if s.parent == "x"]
+    if build is two_paths:
+        assert [(s.grad_before, s.grad_after) for s in x_steps] == [(0.0, 1.0), (1.0, -2.0)]
+        assert "x.grad: 1.000 -> -2.000" in second.text()
+        assert "= 1.000 + (-3.000) = -2.000" in second.text()
 
 
 def test_grads_match_pytorch() -> None:
@@ -141,7 +151,7 @@ def test_forward_steps_in_topological_order() -> None:
     o, _ = neuron()
     steps = step_through(o)
     computed = [n for n in al.topological_order(o) if not n.is_leaf]
-    assert [s.node for s in steps.forward_steps] == computed
+    assert [s.node_id for s in steps.forward_steps] == [steps.ids[n] for n in computed]
     assert [s.formula for s in steps.forward_steps] == [
         "x1 * w1",
         "x2 * w2",
@@ -164,37 +174,37 @@ def test_unlabelled_and_duplicate_labels_get_distinct_names() -> None:
 
 
 TWO_PATHS_TEXT = """\
-start: the leaves hold their values: x = 2.0000, y = -3.0000
-forward 1 of 2: a = x * y = 2.0000 * (-3.0000) = -6.0000
-forward 2 of 2: L = a + x = (-6.0000) + 2.0000 = -4.0000
+start: the leaves hold their values: x = 2.000, y = -3.000
+forward 1 of 2: a = x * y = 2.000 * (-3.000) = -6.000
+forward 2 of 2: L = a + x = -6.000 + 2.000 = -4.000
 seed: the gradient of L with respect to itself is 1
     dL/dL = 1
-    L.grad: 0.0000 -> 1.0000
+    L.grad: 0 -> 1.000
 backward 1 of 4: L = a + x sends its gradient to a
-    dL/da += dL/dL * dL/da, with dL/da = 1
-    = 1.0000 * 1
-    = 1.0000
-    a.grad: 0.0000 -> 1.0000
+    dL/da += dL/dL * ∂L/∂a, with ∂L/∂a = 1
+    = 1.000 * 1
+    = 1.000
+    a.grad: 0 -> 1.000
 backward 2 of 4: L = a + x sends its gradient to x
-    dL/dx += dL/dL * dL/dx, with dL/dx = 1
-    = 1.0000 * 1
-    = 1.0000
-    x.grad: 0.0000 -> 1.0000
-    sum over the 2 uses of x: dL/dx = dL/dL * dL/dx + dL/da * da/dx
-    = 1.0000 + ? (1 of 2 terms so far)
+    dL/dx += dL/dL * ∂L/∂x, with ∂L/∂x = 1
+    = 1.000 * 1
+    = 1.000
+    x.grad: 0 -> 1.000
+    sum over the 2 uses of x: dL/dx = dL/dL * ∂L/∂x + dL/da * ∂a/∂x
+    = 1.000 + ? (1 of 2 terms so far)
 backward 3 of 4: a = x * y sends its gradient to x
-    dL/dx += dL/da * da/dx, with da/dx = y
-    = 1.0000 * (-3.0000)
-    = -3.0000
-    x.grad: 1.0000 -> -2.0000
-    sum over the 2 uses of x: dL/dx = dL/dL * dL/dx + dL/da * da/dx
-    = 1.0000 + (-3.0000) = -2.0000
+    dL/dx += dL/da * ∂a/∂x, with ∂a/∂x = y
+    = 1.000 * (-3.000)
+    = -3.000
+    x.grad: 1.000 -> -2.000
+    sum over the 2 uses of x: dL/dx = dL/dL * ∂L/∂x + dL/da * ∂a/∂x
+    = 1.000 + (-3.000) = -2.000
 backward 4 of 4: a = x * y sends its gradient to y
-    dL/dy += dL/da * da/dy, with da/dy = x
-    = 1.0000 * 2.0000
-    = 2.0000
-    y.grad: 0.0000 -> 2.0000
-done: the gradients of the leaves are x.grad = -2.0000, y.grad = 2.0000
+    dL/dy += dL/da * ∂a/∂y, with ∂a/∂y = x
+    = 1.000 * 2.000
+    = 2.000
+    y.grad: 0 -> 2.000
+done: the gradients of the leaves are x.grad = -2.000, y.grad = 2.000
 """
 
 
@@ -206,10 +216,10 @@ def test_text_form_shows_a_composite_rule_with_numbers() -> None:
     text = step_through(neuron()[0], precision=3).text()
     assert (
         "backward 1 of 9: o = tanh(n) sends its gradient to n\n"
-        "    do/dn += do/do * do/dn, with do/dn = 1 - o * o\n"
-        "    = 1.000 * (1 - 0.707 * 0.707)\n"
-        "    = 1.000 * 0.500 = 0.500\n"
-        "    n.grad: 0.000 -> 0.500\n"
+        "    do/dn += do/do * ∂o/∂n, with ∂o/∂n = 1 - o * o\n"
+        "    = 1.00 * (1 - 0.707 * 0.707)\n"
+        "    = 1.00 * 0.500 = 0.500\n"
+        "    n.grad: 0 -> 0.500\n"
     ) in text
 
 
@@ -233,28 +243,34 @@ def test_a_leaf_root_has_only_the_seed() -> None:
 def test_an_overflowing_gradient_is_reported_like_backward() -> None:
     x = Value(1.0, "x")
     z = x * 1e-300 * 1e200 * 1e200  # 1e100 forward; dz/d(x * 1e-300) = 1e400 overflows
-    with pytest.raises(al.NonFiniteError, match="overflowed on the way back"):
-        z.backward()
-    with pytest.raises(al.NonFiniteError, match="overflowed on the way back"):
-        step_through(z)
+    messages = []
+    for run in (z.backward, lambda: step_through(z)):
+        with pytest.raises(al.NonFiniteError, match="overflowed on the way back") as error:
+            run()
+        messages.append(str(error.value))
+    assert messages[0] == messages[1]
 
 
-def test_an_infinite_leaf_gradient_is_reported_like_backward() -> None:
+def test_an_infinite_leaf_gradient_is_reported_like_backward_and_changes_no_grad() -> None:
     x = Value(1e-310, "x")
     y = al.log(x)  # finite forward; dy/dx = 1/x overflows to inf in the last step, at a leaf
-    with pytest.raises(al.NonFiniteError, match="with respect to Value 'x' is inf"):
+    with pytest.raises(al.NonFiniteError, match="with respect to Value 'x' is inf") as error:
         y.backward()
-    with pytest.raises(al.NonFiniteError, match="reaching x is inf"):
+    x.grad = y.grad = 0.25
+    with pytest.raises(al.NonFiniteError) as recorded:
         step_through(y)
+    assert str(recorded.value) == str(error.value)
+    assert x.grad == y.grad == 0.25
 
 
 def test_bad_arguments() -> None:
-    with pytest.raises(TypeError, match="expected a Value"):
+    with pytest.raises(TypeError, match=r"root must be a Value, got float 2\.0"):
         step_through(2.0)
-    with pytest.raises(al.ArgumentTypeError, match="expected a Value"):
-        step_through(2.0)
-    with pytest.raises(al.DrawError, match="precision"):
-        step_through(Value(1.0), precision=40)
+    with pytest.raises(al.ArgumentTypeError, match="root must be a Value, got NoneType"):
+        step_through(None)
+    for bad in (40, 0, 2.5, None, "4"):
+        with pytest.raises(al.DrawError, match=r"precision \(significant digits\) must be an int"):
+            step_through(Value(1.0), precision=bad)
 
 
 def test_frames_say_what_to_highlight() -> None:
@@ -271,12 +287,149 @@ def test_frames_say_what_to_highlight() -> None:
         "done",
     ]
     third = frames[6]  # backward 3: a sends to x through its operand 0
-    a_node = steps.backward_steps[2].node
-    x_node = steps.backward_steps[2].parent
-    assert third.target == ids[x_node] and third.sources == (ids[a_node],)
-    op = f"{ids[a_node]}_op"
+    a_id, x_id = steps.backward_steps[2].node_id, steps.backward_steps[2].parent_id
+    assert (a_id, x_id) == (ids[loss.operands[0]], ids[loss.operands[1]])
+    assert third.target == x_id and third.sources == (a_id,)
+    op = f"{a_id}_op"
     assert third.active == (op, f"{op}_out", f"{op}_in0")
-    assert (third.field, third.before, third.after) == ("grad", "grad 1.0000", "grad -2.0000")
+    assert (third.field, third.before, third.after) == ("grad", "grad 1.000", "grad -2.000")
+
+
+@pytest.mark.slow
+def test_rerunning_notebook_01s_step_cell_then_its_check_cell_passes() -> None:
+    """Issue 13: re-running `steps = step_through(a)` doubled the grads, so the check cell
+    after it raised AssertionError (step_through +2, backward +1)."""
+    nbformat = pytest.importorskip("nbformat", reason="pip install '.[notebook]'")
+    nbclient = pytest.importorskip("nbclient", reason="pip install '.[notebook]'")
+    path = PACKAGE.parent / "notebooks" / "01_see_the_graph.ipynb"
+    if not path.exists():
+        pytest.skip("not running from a source checkout")
+    notebook = nbformat.read(path, as_version=4)
+    steps_cell = next(i for i, c in enumerate(notebook.cells) if "steps = step_through" in c.source)
+    check_cell = next(i for i, c in enumerate(notebook.cells) if "assert recorded.grad" in c.source)
+    client = nbclient.NotebookClient(notebook, timeout=120)
+    with client.setup_kernel():
+        for index, cell in enumerate(notebook.cells):
+            client.execute_cell(cell, index)
+        for index in (steps_cell, check_cell, steps_cell, check_cell):
+            client.execute_cell(notebook.cells[index], index)
+    outputs = notebook.cells[check_cell].outputs
+    assert [o for o in outputs if o.output_type == "error"] == []
+    assert "L1.N0.w0 step_through +1.0000   backward +1.0000" in outputs[0].text
+
+
+# ---------------------------------------------------------------------------
+# Notation, numbers and size of the text form (issue 13).
+
+
+def test_local_derivatives_are_marked_apart_from_totals_with_bracketed_labels() -> None:
+    """∂ for one operation's local derivative, d for the accumulated total; a label longer
+    than one character in brackets, so a dotted label reads as one name."""
+    neuron = nn.Neuron(2, activation="tanh", name="L1.N0")
+    neuron.set_weights([-3.0, 1.0], bias=6.8813735870195432)
+    a = neuron([Value(2.0, "x0"), Value(0.0, "x1")])
+    text = " ".join(step_through(a).text().split())  # wrapped lines joined
+    assert (
+        "d(L1.N0.a)/d(L1.N0.z) += d(L1.N0.a)/d(L1.N0.a) * ∂(L1.N0.a)/∂(L1.N0.z),"
+        " with ∂(L1.N0.a)/∂(L1.N0.z) = 1 - L1.N0.a * L1.N0.a"
+    ) in text
+    assert "dL1.N0" not in text and "/dL1" not in text
+    two_paths_text = step_through(two_paths()[0]).text()
+    assert "dL/dx += dL/da * ∂a/∂x, with ∂a/∂x = y" in two_paths_text
+    assert "sum over the 2 uses of x: dL/dx = dL/dL * ∂L/∂x + dL/da * ∂a/∂x" in two_paths_text
+
+
+def test_small_gradients_keep_significant_digits() -> None:
+    x = Value(3e-7, "x")
+    y = x * x
+    y.label = "y"
+    text = step_through(y).text()
+    assert "x.grad: 0 -> 3.000e-7" in text and "x.grad: 3.000e-7 -> 6.000e-7" in text
+    assert "0.0000" not in text
+    assert step_through(y, precision=2).backward_steps[1].grad_after == 6e-7
+
+
+def test_formulas_bracket_negative_numbers_once_and_drop_a_power_of_one() -> None:
+    x = Value(-0.2336, "x")
+    t = al.tanh(x)
+    t.label = "t"
+    shifted = t - (-1.0)
+    shifted.label = "s"
+    squared = shifted**2
+    squared.label = "q"
+    text = step_through(squared).text()
+    assert "t = tanh(x) = tanh(-0.2336) = -0.2294" in text
+    assert "s = t - (-1) = -0.2294 - (-1) = 0.7706" in text
+    assert "= 1.541 * (1 - (-0.2294) * (-0.2294))" in text
+    assert "with ∂q/∂s = 2 * s\n" in text and "** 1" not in text
+    assert "((" not in text and "- -" not in text
+
+
+def test_text_lines_fit_100_columns_for_an_mlp() -> None:
+    model = nn.MLP(2, [4, 4, 1], rng=0)
+    points = [[0.5, -1.0], [1.5, 0.25]]
+    loss = nn.mean_squared_error([model(p) for p in points], [1.0, -1.0])
+    text = step_through(loss).text()
+    widths = [len(line) for line in text.splitlines()]
+    assert max(widths) <= 100 and len(widths) > 500
+
+
+def test_the_text_form_grows_linearly_with_how_often_a_node_is_used() -> None:
+    """A node used n times: the text per use stays the same size (it was quadratic)."""
+
+    def text_size(uses: int) -> int:
+        x = Value(0.5, "x")
+        total = x * 1.0
+        for _ in range(uses - 1):
+            total = total + x
+        total.label = "L"
+        return len(step_through(total).text())
+
+    small, large = text_size(500), text_size(1000)
+    assert large < 2.05 * small
+    assert small < 500 * 600  # a few hundred characters per use
+
+
+def test_per_sample_copies_are_named_by_sample() -> None:
+    """A network called once per sample: each copy of L1.N0.z is named by its sample."""
+    model = nn.MLP(2, [1], activation="tanh", rng=3)
+    loss = nn.mean_squared_error([model([1.0, 2.0]), model([0.5, -1.0])], [1.0, 0.0])
+    steps = step_through(loss)
+    names = set(steps.names.values())
+    assert {"s0:L1.N0.z", "s1:L1.N0.z"} <= names
+    assert {"L1.N0.w0", "L1.N0.w1", "L1.N0.b"} <= names  # shared weights keep their label
+    assert not any("[v" in name for name in names)
+
+
+def test_a_loss_labels_its_nodes_and_sums_without_a_zero() -> None:
+    """Issue 13: a loss's nodes were unlabelled (v27...v34) and sum() started from 0."""
+    model = nn.MLP(2, [1], activation="tanh", rng=3)
+    loss = nn.mean_squared_error([model([1.0, 2.0]), model([0.5, -1.0])], [1.0, 0.0])
+    steps = step_through(loss)
+    computed = [steps.names[n] for n in steps.order if not n.is_leaf]
+    assert computed[-6:] == ["s0:err", "s0:C", "s1:err", "s1:C", "sum_C", "loss"]
+    assert not any(re.fullmatch(r"v\d+", name) for name in computed)
+    assert not any(s.formula.startswith("0 + ") for s in steps.forward_steps)
+    two = nn.squared_error([Value(1.0, "a"), Value(2.0, "b")], [0.0, 0.0])
+    assert two.label == "C" and [p.label for p in two.parents] == ["sq_err0", "sq_err1"]
+    assert loss.data == pytest.approx(
+        ((model([1.0, 2.0]).data - 1.0) ** 2 + model([0.5, -1.0]).data ** 2) / 2, abs=1e-15
+    )
+
+
+def test_a_backward_step_records_which_nodes_its_rule_reads() -> None:
+    loss, (x, y) = two_paths()
+    steps = step_through(loss)
+    ids = steps.ids
+    by_pair = {(s.node, s.parent): s for s in steps.backward_steps}
+    assert by_pair["a", "x"].reads == (ids[y],)  # ∂(x * y)/∂x = y
+    assert by_pair["a", "y"].reads == (ids[x],)
+    assert by_pair["L", "x"].reads == ()  # ∂(a + x)/∂x = 1 reads nothing
+    o, _ = neuron()
+    first = step_through(o).backward_steps[0]
+    assert first.reads == (first.node_id,)  # ∂tanh(n)/∂n = 1 - o * o reads the output o
+    frame = next(f for f in step_through(loss).frames() if f.title.startswith("backward 3"))
+    assert frame.reads == (ids[y],)
 
 
 # ---------------------------------------------------------------------------
@@ -292,10 +445,10 @@ def test_viewer_html_is_self_contained_and_lists_every_step(tmp_path) -> None:
     assert page.count("<script>") == 1 and page.count("<img") == 1
     picture = re.search(r'src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)"', page)
     svg = base64.b64decode(picture.group(1)).decode()
-    assert svg.startswith("<svg") and "data 0.7071" in svg and "grad 1.0000" in svg
+    assert svg.startswith("<svg") and "data 0.7071" in svg and "grad 1.000" in svg
     assert page.count('<li class="al-frame') == len(steps.frames()) == 17
-    assert "do/dn += do/do * do/dn, with do/dn = 1 - o * o" in page
-    assert "n.grad: 0.0000 -&gt; 0.5000" in page
+    assert "do/dn += do/do * ∂o/∂n, with ∂o/∂n = 1 - o * o" in page
+    assert "n.grad: 0 -&gt; 0.5000" in page
     assert "<details" in page and "open>" in page  # the list shows without scripts
     assert steps._repr_html_().startswith('<div class="al-steps"')
     assert steps.save(tmp_path / "s.txt").read_text() == steps.text()
@@ -314,4 +467,54 @@ def test_viewer_escapes_labels(label: str) -> None:
     escaped = (
         label.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
     )
-    assert f"with dy/d{escaped} = 3" in page
+    assert f"with ∂y/∂({escaped}) = 3" in page
+
+
+# ---------------------------------------------------------------------------
+# The recorder/viewer split: the viewer is given plain data and ships its CSS and JS as files.
+
+PACKAGE = Path(al.__file__).parent
+
+
+def test_the_viewer_imports_nothing_from_the_package() -> None:
+    """No cycle and no reading of recorder internals: viewer.py takes strings, not Values."""
+    tree = ast.parse((PACKAGE / "viewer.py").read_text())
+    relative = [n for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.level > 0]
+    assert relative == []
+    frames = step_through(two_paths()[0]).frames()
+    assert all(isinstance(v, str) for f in frames for v in (f.kind, f.title, f.target, *f.sources))
+
+
+def test_the_viewer_style_and_script_are_package_files() -> None:
+    page = step_through(two_paths()[0]).html()
+    for name in ("viewer.css", "viewer.js"):
+        text = (PACKAGE / name).read_text()
+        assert len(text) > 1000 and text.strip().splitlines()[-1] in page
+
+
+@pytest.mark.slow
+def test_a_wheel_install_ships_the_viewer_files(tmp_path) -> None:
+    """Built as a user would get it (a non-editable wheel), the viewer still has its CSS and JS."""
+    root = PACKAGE.parent
+    if not (root / "pyproject.toml").exists():
+        pytest.skip("not running from a source checkout")
+    build = [sys.executable, "-m", "build", "--wheel", "--no-isolation", "-o", str(tmp_path)]
+    subprocess.run([*build, str(root)], check=True, capture_output=True, cwd=tmp_path)
+    (wheel,) = tmp_path.glob("*.whl")
+    target = tmp_path / "site"
+    install = [sys.executable, "-m", "pip", "install", "--no-deps", "--target", str(target)]
+    subprocess.run([*install, str(wheel)], check=True, capture_output=True)
+    script = (
+        "import autograd_lite as al; x = al.Value(2.0, 'x'); page = al.step_through(x * x).html();"
+        " print(al.__file__); print('al-controls' in page, '.al-steps' in page)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={"PYTHONPATH": str(target), "PATH": "/usr/bin:/bin"},
+    )
+    where, found = result.stdout.splitlines()
+    assert where.startswith(str(target)) and found == "True True"

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from worked_examples import neuron
 
-from autograd_lite import Value, step_through
+from autograd_lite import Value, nn, step_through
 
 pytestmark = pytest.mark.slow  # a real browser
 
@@ -58,14 +58,17 @@ def open_page(browser, tmp_path):
     """Save a StepThrough as a page and open it; dialogs (alert) and script errors are kept."""
     opened = []
 
-    def open_(steps, javascript: bool = True):
-        """Open a StepThrough's saved page, or an HTML file given by its path."""
+    def open_(steps, javascript: bool = True, width: int = 1280, scheme: str = "light"):
+        """Open a StepThrough's saved page, or an HTML file given by its path, in a window
+        `width` pixels wide (800 high) whose system colour scheme is `scheme`."""
         if isinstance(steps, Path):
             path = steps
         else:
             path = steps.save(tmp_path / f"steps{len(opened)}.html")
         context = browser.new_context(
-            viewport={"width": 1280, "height": 900}, java_script_enabled=javascript
+            viewport={"width": width, "height": 800},
+            java_script_enabled=javascript,
+            color_scheme=scheme,
         )
         page = context.new_page()
         page.dialogs, page.errors = [], []
@@ -98,6 +101,7 @@ def screenshot(page, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / name), full_page=True)
 
 
+@pytest.mark.slow
 def test_next_steps_through_forward_then_backward(open_page) -> None:
     o = neuron()[0]
     steps = step_through(o)
@@ -106,27 +110,27 @@ def test_next_steps_through_forward_then_backward(open_page) -> None:
     assert page.inner_text(".al-counter") == "1 / 17"
     assert page.is_disabled(".al-prev")
     assert field(page, ids["n"], -2) == "data ?"  # nothing computed yet
-    assert field(page, ids["x1"], -2) == "data 2.0000"
+    assert field(page, ids["x1"], -2) == "data 2.000"
 
     page.click(".al-next")  # forward 1: x1 * w1
     now = page.inner_text(".al-now")
-    assert "forward 1 of 5:" in now and "= 2.0000 * (-3.0000)" in now and "= -6.0000" in now
-    product = steps.ids[steps.forward_steps[0].node]
+    assert "forward 1 of 5:" in now and "= 2.000 * (-3.000)" in now and "= -6.000" in now
+    product = steps.forward_steps[0].node_id
     assert highlighted(page, "focus") == [product]
     assert sorted(highlighted(page, "source")) == sorted([ids["x1"], ids["w1"]])
-    assert field(page, product, -2) == "data -6.0000"
+    assert field(page, product, -2) == "data -6.000"
 
     for _ in range(5):  # the rest of the forward pass, then the seed
         page.click(".al-next")
-    assert "o.grad: 0.0000 -> 1.0000" in page.inner_text(".al-now")
-    assert field(page, ids["o"], -1) == "grad 1.0000"
+    assert "o.grad: 0 -> 1.000" in page.inner_text(".al-now")
+    assert field(page, ids["o"], -1) == "grad 1.000"
 
     page.click(".al-next")  # backward 1: o = tanh(n) sends to n
     now = page.inner_text(".al-now")
-    assert "do/dn += do/do * do/dn, with do/dn = 1 - o * o" in now
-    assert "= 1.0000 * (1 - 0.7071 * 0.7071)" in now
-    assert "= 1.0000 * 0.5000 = 0.5000" in now
-    assert "n.grad: 0.0000 -> 0.5000" in now
+    assert "do/dn += do/do * ∂o/∂n, with ∂o/∂n = 1 - o * o" in now
+    assert "= 1.000 * (1 - 0.7071 * 0.7071)" in now
+    assert "= 1.000 * 0.5000 = 0.5000" in now
+    assert "n.grad: 0 -> 0.5000" in now
     assert highlighted(page, "focus") == [ids["n"]]
     assert highlighted(page, "source") == [ids["o"]]
     tanh_op = f"{ids['o']}_op"
@@ -134,7 +138,7 @@ def test_next_steps_through_forward_then_backward(open_page) -> None:
         [tanh_op, f"{tanh_op}_in0", f"{tanh_op}_out"]
     )
     assert field(page, ids["n"], -1) == "grad 0.5000"
-    assert field(page, ids["w1"], -1) == "grad 0.0000"  # not reached yet
+    assert field(page, ids["w1"], -1) == "grad 0"  # not reached yet
     assert page.inner_text(".al-counter") == "8 / 17"
     screenshot(page, "viewer-backward-step-1.png")
     assert page.errors == []
@@ -148,11 +152,11 @@ def test_keys_and_slider(open_page) -> None:
     page.focus(".al-steps")
     page.keyboard.press("End")
     assert page.inner_text(".al-counter") == "17 / 17"
-    assert "w1.grad = 1.0000" in page.inner_text(".al-now")
-    assert field(page, steps.ids[w1], -1) == "grad 1.0000"
+    assert "w1.grad = 1.000" in page.inner_text(".al-now")
+    assert field(page, steps.ids[w1], -1) == "grad 1.000"
     page.keyboard.press("ArrowLeft")  # backward 9: x1 * w1 sends to w1
     assert highlighted(page, "focus") == [steps.ids[w1]]
-    assert "do/dw1 += do/dv5 * dv5/dw1, with dv5/dw1 = x1" in page.inner_text(".al-now")
+    assert "do/d(w1) += do/d(v5) * ∂(v5)/∂(w1), with ∂(v5)/∂(w1) = x1" in page.inner_text(".al-now")
     page.keyboard.press("Home")
     assert page.inner_text(".al-counter") == "1 / 17"
     page.fill(".al-slider", "7")
@@ -183,6 +187,7 @@ def test_keys_reach_the_viewer_when_the_page_takes_them_first(open_page) -> None
     assert page.evaluate("window.taken") == ["ArrowRight"]
 
 
+@pytest.mark.slow
 def test_a_sum_over_two_paths_is_shown(open_page) -> None:
     x, y = Value(2.0, "x"), Value(-3.0, "y")
     a = x * y
@@ -193,12 +198,12 @@ def test_a_sum_over_two_paths_is_shown(open_page) -> None:
     page = open_page(steps)
     page.fill(".al-slider", "5")  # backward 2: L sends to x, the first of x's two uses
     now = page.inner_text(".al-now")
-    assert "sum over the 2 uses of x: dL/dx = dL/dL * dL/dx + dL/da * da/dx" in now
-    assert "= 1.0000 + ? (1 of 2 terms so far)" in now
+    assert "sum over the 2 uses of x: dL/dx = dL/dL * ∂L/∂x + dL/da * ∂a/∂x" in now
+    assert "= 1.000 + ? (1 of 2 terms so far)" in now
     page.click(".al-next")
     now = page.inner_text(".al-now")
-    assert "x.grad: 1.0000 -> -2.0000" in now
-    assert "= 1.0000 + (-3.0000) = -2.0000" in now
+    assert "x.grad: 1.000 -> -2.000" in now
+    assert "= 1.000 + (-3.000) = -2.000" in now
     assert highlighted(page, "focus") == [steps.ids[x]]
     screenshot(page, "viewer-sum-over-uses.png")
 
@@ -217,7 +222,7 @@ def test_hostile_labels_stay_text(open_page) -> None:
     texts = page.eval_on_selector_all(".al-graph svg text", "ts => ts.map(t => t.textContent)")
     assert "<script>alert(1)</script>" in texts
     assert 'a|b{c}"d<img src=x onerror=alert(2)>' in texts
-    assert "<script>alert(1)</script>.grad = 3.0000" in page.inner_text(".al-now")
+    assert "<script>alert(1)</script>.grad = 3.000" in page.inner_text(".al-now")
 
 
 INSERT_LIKE_CLASSIC_NOTEBOOK = """fragment => {
@@ -247,7 +252,10 @@ def test_two_fragments_on_one_page_step_independently(browser) -> None:
         second.locator(".al-next").click()
     assert second.locator(".al-counter").inner_text() == "4 / 6"
     assert first.locator(".al-counter").inner_text() == "1 / 17"
-    assert "dv2/dx += dv2/dv2 * dv2/dx, with dv2/dx = y" in second.locator(".al-now").inner_text()
+    assert (
+        "d(v2)/dx += d(v2)/d(v2) * ∂(v2)/∂x, with ∂(v2)/∂x = y"
+        in second.locator(".al-now").inner_text()
+    )
     assert first.locator("g.al-focus").count() == 0 and second.locator("g.al-focus").count() == 1
     assert errors == []
     context.close()
@@ -258,6 +266,7 @@ def picture_width(page) -> int:
     return page.eval_on_selector(".al-graph img", "img => img.complete ? img.naturalWidth : 0")
 
 
+@pytest.mark.slow
 def test_without_javascript_the_graph_and_all_steps_show(open_page) -> None:
     steps = step_through(neuron()[0])
     page = open_page(steps, javascript=False)
@@ -266,7 +275,7 @@ def test_without_javascript_the_graph_and_all_steps_show(open_page) -> None:
     items = page.locator("li.al-frame")
     assert items.count() == 17
     assert items.nth(7).is_visible()
-    assert "n.grad: 0.0000 -> 0.5000" in items.nth(7).inner_text()
+    assert "n.grad: 0 -> 0.5000" in items.nth(7).inner_text()
     screenshot(page, "viewer-without-javascript.png")
 
 
@@ -285,4 +294,360 @@ def test_a_sanitised_copy_still_shows_the_graph_and_steps(open_page, tmp_path) -
     assert picture_width(page) > 100
     assert page.locator(".al-controls, .al-now, button, input").count() == 0
     assert page.locator("li.al-frame").count() == 17
-    assert "do/dn += do/do * do/dn, with do/dn = 1 - o * o" in page.inner_text(".al-frames")
+    assert "do/dn += do/do * ∂o/∂n, with ∂o/∂n = 1 - o * o" in page.inner_text(".al-frames")
+
+
+# ---------------------------------------------------------------------------
+# Issue 13: real graphs (pan, zoom, readable text), focus and keys, ARIA, dark themes.
+
+
+def mlp_on_two_samples() -> Value:
+    model = nn.MLP(2, [4, 4, 1], rng=0)
+    points = [[0.5, -1.0], [1.5, 0.25]]
+    return nn.mean_squared_error([model(p) for p in points], [1.0, -1.0])
+
+
+def camera(page) -> tuple[float, float, float]:
+    """The view: the translation and scale of the SVG group the viewer moves."""
+    transform = page.eval_on_selector(".al-camera", "g => g.getAttribute('transform')")
+    x, y, scale = re.fullmatch(r"translate\((\S+) (\S+)\) scale\((\S+)\)", transform).groups()
+    return float(x), float(y), float(scale)
+
+
+SMALLEST_NODE_TEXT = """root => Math.min(...[...root.querySelectorAll("svg g.node text")]
+    .map(t => parseFloat(t.getAttribute("font-size")) * t.getScreenCTM().a))"""
+
+
+def go_to(page, position: int) -> None:
+    page.fill(".al-slider", str(position))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("width", [1280, 400])
+def test_an_mlp_on_two_samples_shows_readable_text_and_follows_the_step(open_page, width) -> None:
+    steps = step_through(mlp_on_two_samples())
+    page = open_page(steps, width=width)
+    page.click(".al-fit")
+    smallest = page.eval_on_selector(".al-steps", SMALLEST_NODE_TEXT)
+    assert smallest >= 10, smallest  # it was about 6 px at 1280 and 4 px at 400 wide
+    backward = next(i for i, f in enumerate(steps.frames()) if f.kind == "backward")
+    go_to(page, backward + 40)
+    target = steps.frames()[backward + 40].target
+    inside = page.evaluate(
+        """id => {
+            const view = document.querySelector(".al-graph").getBoundingClientRect();
+            const box = document.querySelector(`.al-graph g[id="${id}"]`).getBoundingClientRect();
+            return box.left >= view.left && box.right <= view.right
+                && box.top >= view.top && box.bottom <= view.bottom;
+        }""",
+        target,
+    )
+    assert inside  # the view followed the node the step changes
+    assert page.eval_on_selector(".al-steps", SMALLEST_NODE_TEXT) >= 10
+    screenshot(page, f"viewer-mlp-4-4-1-two-samples-{width}px.png")
+    assert page.errors == []
+
+
+def test_zoom_and_pan_change_the_transform(open_page) -> None:
+    page = open_page(step_through(mlp_on_two_samples()))
+    page.click(".al-actual")
+    assert camera(page)[2] == 1.0
+    page.click(".al-zoom-in")
+    assert camera(page)[2] == 1.25
+    page.click(".al-zoom-out")
+    assert camera(page)[2] == 1.0
+    for _ in range(3):  # never below the readable scale: 10 px for 12 px text
+        page.click(".al-zoom-out")
+    assert camera(page)[2] == pytest.approx(10 / 12, abs=2e-4)
+    before = camera(page)
+    box = page.locator(".al-graph").bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + 120, y - 80, steps=5)
+    page.mouse.up()
+    after = camera(page)
+    assert after[0] == pytest.approx(before[0] + 120, abs=1) and after[1] == pytest.approx(
+        before[1] - 80, abs=1
+    )
+    page.keyboard.down("Control")
+    page.mouse.wheel(0, -200)  # a pinch arrives as Ctrl+wheel
+    page.keyboard.up("Control")
+    page.wait_for_timeout(100)
+    assert camera(page)[2] > after[2]
+    page.focus(".al-steps")
+    page.keyboard.press("0")
+    assert camera(page)[2] == 1.0
+    page.keyboard.press("+")
+    assert camera(page)[2] == 1.25
+    assert page.errors == []
+
+
+def test_focus_stays_in_the_viewer_at_both_ends(open_page) -> None:
+    page = open_page(step_through(Value(2.0, "x") * Value(3.0, "y")))
+    inside = "() => document.querySelector('.al-steps').contains(document.activeElement)"
+    page.focus(".al-next")
+    for _ in range(6):  # 6 frames: Next becomes disabled at the end
+        page.keyboard.press("Enter")
+    assert page.inner_text(".al-counter") == "6 / 6"
+    assert page.is_disabled(".al-next") and page.evaluate(inside)
+    page.keyboard.press("ArrowLeft")  # the keys still work
+    assert page.inner_text(".al-counter") == "5 / 6"
+    page.focus(".al-prev")
+    for _ in range(6):
+        page.keyboard.press("Enter")
+    assert page.inner_text(".al-counter") == "1 / 6"
+    assert page.is_disabled(".al-prev") and page.evaluate(inside)
+    page.keyboard.press("ArrowRight")
+    assert page.inner_text(".al-counter") == "2 / 6"
+
+
+def test_only_the_viewers_keys_are_consumed_and_other_keys_stay_out_of_the_notebook(
+    open_page,
+) -> None:
+    """Pressing b in the viewer inserted a cell (Jupyter's command mode saw it)."""
+    page = open_page(step_through(neuron()[0]))
+    page.evaluate(
+        """window.seen = [];
+        document.addEventListener(
+            "keydown", e => window.seen.push(e.key + ":" + e.defaultPrevented));"""
+    )
+    page.focus(".al-steps")
+    for key in ("b", "a", "ArrowRight", "Escape", "Tab"):
+        page.keyboard.press(key)
+    assert page.evaluate("window.seen") == ["Escape:false", "Tab:false"]
+    assert page.inner_text(".al-counter") == "2 / 17"
+    page.evaluate("document.activeElement.blur()")
+    page.keyboard.press("b")
+    assert page.evaluate("window.seen")[-1] == "b:false"  # outside the viewer keys are the page's
+
+
+def test_aria_labels_and_the_sliders_value_text(open_page) -> None:
+    steps = step_through(neuron()[0])
+    page = open_page(steps)
+    root = page.locator(".al-steps")
+    assert root.get_attribute("role") == "group"
+    assert root.get_attribute("aria-label").startswith("Step through")
+    for button in page.locator(".al-steps button").all():
+        assert button.get_attribute("aria-label")
+    go_to(page, 7)
+    assert page.get_attribute(".al-slider", "aria-valuetext") == (
+        "step 8 of 17: backward 1 of 9: o = tanh(n) sends its gradient to n"
+    )
+    phases = page.eval_on_selector_all(".al-phase", "ps => ps.map(p => p.textContent)")
+    assert phases == ["forward", "backward"]
+    assert (
+        page.get_attribute(".al-graph svg", "aria-label")
+        == "the graph of o with its final gradients"
+    )
+
+
+def test_a_backward_step_runs_against_the_arrows_and_marks_what_its_rule_reads(open_page) -> None:
+    loss, x, y = None, Value(2.0, "x"), Value(-3.0, "y")
+    a = x * y
+    a.label = "a"
+    loss = a + x
+    loss.label = "L"
+    steps = step_through(loss)
+    page = open_page(steps)
+    go_to(page, 6)  # backward 3: a = x * y sends to x; its rule ∂a/∂x = y reads y
+    assert "with ∂a/∂x = y" in page.inner_text(".al-now")
+    assert highlighted(page, "reads") == [steps.ids[y]]
+    op = f"{steps.ids[a]}_op"
+    assert sorted(highlighted(page, "backward")) == sorted([op, f"{op}_in0", f"{op}_out"])
+    dashes = page.eval_on_selector(
+        f'g[id="{op}_in0"] > path', "p => getComputedStyle(p).strokeDasharray"
+    )
+    assert dashes != "none"
+    go_to(page, 1)  # a forward step draws no edge backwards
+    assert highlighted(page, "backward") == [] and highlighted(page, "reads") == []
+
+
+CONTRAST_OF_EVERY_TEXT = """root => {
+    function rgba(text) {
+        const m = text.match(/rgba?\\(([^)]+)\\)/);
+        if (!m) { return null; }
+        const [r, g, b, a] = m[1].split(",").map(Number);
+        return [r, g, b, a === undefined || isNaN(a) ? 1 : a];
+    }
+    function over(top, bottom) {
+        const a = top[3];
+        return [0, 1, 2].map(i => top[i] * a + bottom[i] * (1 - a)).concat([1]);
+    }
+    function luminance(c) {
+        const [r, g, b] = c.slice(0, 3).map(v => {
+            v /= 255;
+            return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+        });
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    }
+    function contrast(a, b) {
+        const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+        return (hi + 0.05) / (lo + 0.05);
+    }
+    // The colour behind an HTML element: its own background and its ancestors', composited.
+    function behind(element) {
+        const layers = [];
+        for (let e = element; e; e = e.parentElement) {
+            const c = rgba(getComputedStyle(e).backgroundColor);
+            if (c && c[3] > 0) { layers.push(c); if (c[3] === 1) { break; } }
+        }
+        let colour = [255, 255, 255, 1];
+        for (const layer of layers.reverse()) { colour = over(layer, colour); }
+        return colour;
+    }
+    const results = [];
+    const svg = root.querySelector(".al-graph svg");
+    const canvas = over(rgba(getComputedStyle(svg.querySelector("g.graph > polygon")).fill),
+        behind(svg.parentElement));
+    for (const text of svg.querySelectorAll("text")) {
+        const g = text.parentElement;
+        let background = canvas;
+        if (g.classList.contains("node")) {
+            const shapes = ":scope > polygon, :scope > ellipse, :scope > path";
+            for (const shape of g.querySelectorAll(shapes)) {
+                const fill = rgba(getComputedStyle(shape).fill);
+                if (fill && fill[3] > 0) { background = over(fill, canvas); break; }
+            }
+        }
+        const colour = over(rgba(getComputedStyle(text).fill), background);
+        results.push([text.textContent, contrast(colour, background)]);
+    }
+    for (const e of root.querySelectorAll("*")) {
+        if (e.closest("svg") || !e.getClientRects().length) { continue; }
+        const own = [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
+        if (!own) { continue; }
+        const background = behind(e);
+        const colour = over(rgba(getComputedStyle(e).color), background);
+        results.push([e.textContent.trim().slice(0, 40), contrast(colour, background)]);
+    }
+    return results;
+}"""
+
+JUPYTERLAB_DARK = """<!DOCTYPE html><html><head><style>
+:root { --jp-layout-color0: #111111; --jp-layout-color1: #212121; --jp-layout-color2: #424242;
+  --jp-content-font-color1: rgba(255, 255, 255, 1);
+  --jp-content-font-color2: rgba(255, 255, 255, 0.7);
+  --jp-border-color1: #616161; }
+body { background: var(--jp-layout-color0); color: var(--jp-content-font-color1); margin: 12px;
+  font-family: system-ui, sans-serif; }
+.jp-RenderedHTMLCommon img, .jp-RenderedHTMLCommon svg { max-width: 100%; height: auto; }
+</style></head>
+<body data-jp-theme-light="false" class="jp-mod-dark">
+<div class="jp-OutputArea-output jp-RenderedHTMLCommon"></div></body></html>"""
+
+INSERT_LIKE_JUPYTERLAB = """fragment => {
+    const out = document.querySelector(".jp-OutputArea-output");
+    out.innerHTML = fragment;  // scripts inserted this way do not run...
+    for (const old of out.querySelectorAll("script")) {  // ...so JupyterLab replaces each in place
+        const script = document.createElement("script");
+        script.text = old.text;
+        old.replaceWith(script);
+    }
+}"""
+
+
+def open_in_jupyterlab_dark(browser, steps, width: int = 1280):
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    page.errors = []
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    page.set_content(JUPYTERLAB_DARK)
+    page.evaluate(INSERT_LIKE_JUPYTERLAB, steps.html())
+    return context, page
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("theme", ["light", "dark", "jupyterlab-dark"])
+def test_every_text_has_aa_contrast(open_page, browser, theme) -> None:
+    """WCAG AA: 4.5:1 for every text, at a step with every kind of highlight, in the light and
+    dark palettes and in JupyterLab's dark theme (its variables, on its data-jp-theme-light)."""
+    steps = step_through(mlp_on_two_samples())
+    context = None
+    if theme == "jupyterlab-dark":
+        context, page = open_in_jupyterlab_dark(browser, steps)
+    else:
+        page = open_page(steps, scheme=theme)
+    assert page.evaluate("document.querySelector('.al-steps').classList.contains('al-dark')") == (
+        theme != "light"
+    )
+    backward = next(i for i, f in enumerate(steps.frames()) if f.kind == "backward")
+    go_to(page, backward + 3)
+    page.click(".al-fit")
+    page.evaluate("document.querySelector('.al-all').open = true")
+    page.wait_for_timeout(1600)  # the stages fade in
+    results = page.eval_on_selector(".al-steps", CONTRAST_OF_EVERY_TEXT)
+    assert len(results) > 300
+    low = [(text, round(ratio, 2)) for text, ratio in results if ratio < 4.5]
+    assert low == []
+    screenshot(page, f"viewer-mlp-contrast-{theme}.png")
+    if theme != "light":
+        page.set_viewport_size({"width": 400, "height": 800})
+        page.click(".al-fit")
+        screenshot(page, f"viewer-mlp-{theme}-400px.png")
+    assert page.errors == []
+    if context:
+        context.close()
+
+
+@pytest.mark.slow
+def test_the_neuron_at_1280_and_400_pixels(open_page, browser) -> None:
+    steps = step_through(neuron()[0])
+    for width in (1280, 400):
+        page = open_page(steps, width=width)
+        go_to(page, 9)
+        page.click(".al-fit")
+        assert page.eval_on_selector(".al-steps", SMALLEST_NODE_TEXT) >= 10
+        screenshot(page, f"viewer-neuron-{width}px.png")
+    context, page = open_in_jupyterlab_dark(browser, steps)
+    go_to(page, 9)
+    screenshot(page, "viewer-neuron-jupyterlab-dark.png")
+    assert page.errors == []
+    context.close()
+
+
+@pytest.mark.slow
+def test_neuron_and_layer_boxes_fold_and_unfold(open_page) -> None:
+    steps = step_through(mlp_on_two_samples())
+    page = open_page(steps)
+    ids = {node.label: steps.ids[node] for node in steps.order if node.is_leaf}
+
+    def hidden(label: str) -> bool:
+        return page.eval_on_selector(
+            f'.al-graph g[id="{ids[label]}"]', "g => getComputedStyle(g).display === 'none'"
+        )
+
+    neuron = page.locator(".al-graph g.cluster text", has_text="L2.N1").first
+    neuron.click()
+    assert hidden("L2.N1.w0") and hidden("L2.N1.b") and not hidden("L2.N0.w0")
+    assert neuron.get_attribute("aria-expanded") == "false"
+    assert "(5 folded)" in neuron.text_content()
+    neuron.focus()
+    page.keyboard.press("Enter")
+    assert not hidden("L2.N1.w0") and neuron.get_attribute("aria-expanded") == "true"
+    layer = page.locator(".al-graph g.cluster text", has_text="L1").first
+    layer.focus()  # out of view: focus brings it in
+    assert page.evaluate("document.querySelector('.al-graph').scrollTop") == 0
+    layer.click()
+    assert hidden("L1.N0.w0") and hidden("L1.N3.b")
+    # A step about a folded node unfolds its boxes, so the highlight shows.
+    position = next(
+        i
+        for i, f in enumerate(steps.frames())
+        if f.kind == "backward" and f.target == ids["L1.N0.w0"]
+    )
+    go_to(page, position)
+    assert not hidden("L1.N0.w0")
+    assert page.errors == []
+
+
+def test_the_graph_fills_its_viewport_under_jupyterlabs_output_styles(browser) -> None:
+    """JupyterLab sizes a bare <svg> in an output by its content (height: auto): the inlined
+    graph was 150 px high inside a 560 px viewport."""
+    context, page = open_in_jupyterlab_dark(browser, step_through(neuron()[0]))
+    heights = page.evaluate(
+        """() => [document.querySelector(".al-graph").clientHeight,
+                  document.querySelector(".al-graph svg").getBoundingClientRect().height]"""
+    )
+    assert heights[0] >= 240 and heights[1] == pytest.approx(heights[0], abs=1)
+    context.close()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import math
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -96,8 +97,10 @@ class Table:
         return ""
 
     def __str__(self) -> str:
+        """The table as text, summary wrapped to 80 columns."""
         text = f"{self._title()}\n{text_table(self.HEADERS, self._cells())}"
-        return f"{text}\n{self._summary()}" if self._summary() else text
+        summary = "\n".join(textwrap.wrap(self._summary(), 80))
+        return f"{text}\n{summary}" if summary else text
 
     def _repr_html_(self) -> str:
         summary = f"<p>{html.escape(self._summary())}</p>" if self._summary() else ""
@@ -165,14 +168,16 @@ class Comparison(Table):
         self.h = h
         self.reference = reference
         reference_column = (f"{reference} grad",) if reference else ()
+        # A symbol that only repeats the alias (network C's w100) gets no column of its own.
+        self._symbols = any(row.symbol != row.alias for row in rows)
         self.HEADERS = (
             "parameter",
-            "symbol",
+            *(("symbol",) if self._symbols else ()),
             "engine grad",
             "equations",
             "finite diff",
             *reference_column,
-            "largest gap",
+            "gap",
         )
 
     @property
@@ -208,7 +213,7 @@ class Comparison(Table):
         return [
             [
                 r.name,
-                r.symbol,
+                *([r.symbol] if self._symbols else []),
                 number(r.engine),
                 number(r.equations),
                 number(r.finite_difference),

@@ -1,0 +1,545 @@
+"""Stepping through a computation: the forward pass node by node, and the backward pass one
+chain-rule application at a time.
+
+`step_through(root)` runs the backward pass as `root.backward()` does on a fresh graph (same
+order, same arithmetic, same resulting grads: it starts from zeroed grads, so running it twice
+gives the same result) and records every application of the chain rule
+
+    d root/d parent += d root/d node * ∂node/∂parent
+
+with the parent's gradient before and after, so a sum over several paths is visible. `∂` marks
+the local derivative of one operation, `d` the accumulated total. The rule for ∂node/∂parent is
+printed by evaluating the operation's own derivative rule on symbols
+(`symbolic.symbolic_derivatives`), so the text is the code that computed the number.
+
+The record is plain data: `ForwardStep`s and `BackwardStep`s of names, ids (as `draw` gives
+them) and floats, and the `Frame`s the viewer shows. The steps print as plain text
+(`print(steps)`) and show as an HTML viewer (`steps.save(path)`, or the last line of a Jupyter
+cell); `viewer.py` renders the frames and knows nothing of Values.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .drawing import (
+    DEFAULT_MAX_NODES,
+    as_path,
+    check_precision,
+    draw,
+    field_text,
+    format_number,
+    node_ids,
+    sample_names,
+)
+from .engine import (
+    Op,
+    Value,
+    chain_product,
+    check_gradient,
+    reverse_sweep,
+    topological_order,
+)
+from .errors import ArgumentTypeError, DrawError, describe
+from .symbolic import ATOM, UNARY, Symbol, number_text, symbolic_forward
+from .viewer import Frame, viewer_document, viewer_fragment
+
+__all__ = ["BackwardStep", "ForwardStep", "Frame", "StepThrough", "step_through"]
+
+#: A node used more often than this has its sum over uses summarised, not written out term by
+#: term at every use, so the text grows linearly with the graph.
+MAX_SUM_TERMS = 4
+#: A backward step's title repeats its node's formula when it is at most this long.
+MAX_TITLE_FORMULA = 60
+#: The text form's lines are wrapped to this many columns.
+TEXT_WIDTH = 100
+
+
+@dataclass(frozen=True)
+class BackwardStep:
+    """One application of the chain rule: `parent.grad += upstream * local`.
+
+    Node `node` (its id in the drawing `node_id`) pushes its gradient `upstream` (d root/d node)
+    to its operand number `operand`, `parent`, whose local derivative ∂node/∂parent is `local`
+    (printed as `rule`, which reads the nodes `reads`). `use` counts which of the parent's
+    `uses` (appearances as an operand) this is. Nodes are given by name and id: a step is plain
+    data.
+    """
+
+    node: str
+    node_id: str
+    parent: str
+    parent_id: str
+    operand: int
+    rule: str
+    reads: tuple[str, ...]
+    upstream: float
+    local: float
+    product: float
+    grad_before: float
+    grad_after: float
+    use: int
+    uses: int
+
+
+@dataclass(frozen=True)
+class ForwardStep:
+    """One node computed from its operands: `node = formula`, which is `value`."""
+
+    node: str
+    node_id: str
+    formula: str
+    value: float
+
+
+class StepThrough:
+    """The recorded forward and backward pass of `root` (see `step_through`)."""
+
+    def __init__(self, root: Value, precision: int = 4) -> None:
+        if type(root) is not Value:
+            raise ArgumentTypeError(
+                f"step_through: root must be a Value, got {type(root).__name__} {root!r}"
+            )
+        check_precision(precision, "step_through")
+        self.root = root
+        self.precision = precision
+        self.order = topological_order(root)
+        self.ids = node_ids(root)
+        self.names = _names(self.order, self.ids)
+        self.nodes = {node_id: node for node, node_id in self.ids.items()}
+        self.forward_steps = [
+            ForwardStep(self.names[node], self.ids[node], self._formula(node), node.data)
+            for node in self.order
+            if not node.is_leaf
+        ]
+        self.formulas = {step.node_id: step.formula for step in self.forward_steps}
+        self.forward_index = {step.node_id: i + 1 for i, step in enumerate(self.forward_steps)}
+        self.backward_steps = _record_backward(root, self.order, self.names, self.ids)
+        self._number_rules: dict[str, list[str]] = {}  # each node's rules with numbers in
+        self.grads = {node: node.grad for node in self.order}
+        #: The steps that send to each node, by id: the terms of its sum over uses.
+        self.uses: dict[str, list[BackwardStep]] = {}
+        for step in self.backward_steps:
+            self.uses.setdefault(step.parent_id, []).append(step)
+
+    def __repr__(self) -> str:
+        return (
+            f"<StepThrough of {self.names[self.root]}: {len(self.forward_steps)} forward steps,"
+            f" {len(self.backward_steps)} backward steps>"
+        )
+
+    def frames(self) -> list[Frame]:
+        """Every position in order: start, each forward step, the seed, each backward step,
+        and the final gradients of the leaves."""
+        frames = [self._start_frame()]
+        total = len(self.forward_steps)
+        frames += [self._forward_frame(s, i + 1, total) for i, s in enumerate(self.forward_steps)]
+        frames.append(self._seed_frame())
+        total = len(self.backward_steps)
+        frames += [self._backward_frame(s, i + 1, total) for i, s in enumerate(self.backward_steps)]
+        frames.append(self._done_frame())
+        return frames
+
+    def text(self) -> str:
+        """The steps as plain text: forward steps one per line, backward steps with their
+        arithmetic in stages on the lines below; lines wrapped to 100 columns."""
+        lines = []
+        for frame in self.frames():
+            if frame.kind in ("start", "forward", "done"):
+                lines += _wrap(" ".join([frame.title, *(text for _, text in frame.stages)]), "")
+            else:
+                lines += _wrap(frame.title, "")
+                for _, text in frame.stages:
+                    lines += _wrap(text, "    ")
+        return "\n".join(lines) + "\n"
+
+    def __str__(self) -> str:
+        return self.text()
+
+    def html(self, **draw_options: Any) -> str:
+        """The step-through viewer as an HTML fragment (what Jupyter displays); `rankdir`,
+        `cluster` and `max_nodes` are passed on to `draw`."""
+        return viewer_fragment(*self._viewer_input(**draw_options))
+
+    def _repr_html_(self) -> str:
+        return self.html()
+
+    def save(self, path: str | os.PathLike[str], **draw_options: Any) -> Path:
+        """Write the viewer to a standalone `.html` file, or the text form to a `.txt` file."""
+        path = as_path(path, "save")
+        suffix = path.suffix.lower()
+        if suffix in (".html", ".htm"):
+            document = viewer_document(*self._viewer_input(**draw_options))
+            path.write_text(document, encoding="utf-8")
+        elif suffix == ".txt":
+            path.write_text(self.text(), encoding="utf-8")
+        else:
+            raise DrawError(f"save: cannot write {path.name!r}; use a .html or .txt file name")
+        return path
+
+    def _viewer_input(
+        self,
+        rankdir: str = "LR",
+        cluster: bool = True,
+        max_nodes: int | None = DEFAULT_MAX_NODES,
+    ) -> tuple[str, str, list[Frame], str]:
+        """What the viewer shows: its title, the drawing as SVG, the frames, the drawing's alt."""
+        labels = {node: name for node, name in self.names.items() if name != node.label}
+        graph = draw(
+            self.root,
+            rankdir=rankdir,
+            precision=self.precision,
+            cluster=cluster,
+            max_nodes=max_nodes,
+            labels=labels,
+        )
+        root = self.names[self.root]
+        return (
+            f"Step through the forward and backward pass of {root}",
+            graph.to_svg(),
+            self.frames(),
+            f"the graph of {root} with its final gradients",
+        )
+
+    # -----------------------------------------------------------------------
+    # Frames: the arithmetic of each step, in stages.
+
+    def _start_frame(self) -> Frame:
+        leaves = [n for n in self.order if n.is_leaf]
+        given = ", ".join(f"{self.names[n]} = {self._number(n.data)}" for n in leaves)
+        return Frame("start", "start: the leaves hold their values:", (("result", given),))
+
+    def _forward_frame(self, step: ForwardStep, index: int, total: int) -> Frame:
+        node, node_id = self.nodes[step.node_id], step.node_id
+        op_id = f"{node_id}_op"
+        return Frame(
+            "forward",
+            f"forward {index} of {total}:",
+            (
+                ("rule", f"{step.node} = {step.formula}"),
+                ("numbers", f"= {_formula(node, self._number_symbol)}"),
+                ("result", f"= {self._number(step.value)}"),
+            ),
+            target=node_id,
+            sources=tuple(self.ids[p] for p in node.parents),
+            active=(op_id, f"{op_id}_out", *_input_edges(node, op_id)),
+            field="data",
+            before="data ?",
+            after=field_text("data", step.value, self.precision),
+        )
+
+    def _seed_frame(self) -> Frame:
+        root = self.names[self.root]
+        return Frame(
+            "seed",
+            f"seed: the gradient of {root} with respect to itself is 1",
+            (
+                ("rule", f"{_total(root, root)} = 1"),
+                ("total", f"{root}.grad: {self._number(0.0)} -> {self._number(1.0)}"),
+            ),
+            target=self.ids[self.root],
+            field="grad",
+            before=field_text("grad", 0.0, self.precision),
+            after=field_text("grad", 1.0, self.precision),
+        )
+
+    def _backward_frame(self, step: BackwardStep, index: int, total: int) -> Frame:
+        number, operand = self._number, self._operand_number
+        node, parent, root = step.node, step.parent, self.names[self.root]
+        value, parent_value = self.nodes[step.node_id], self.nodes[step.parent_id]
+        local = _local(node, parent)
+        repeated = sum(1 for x in value.operands if x is parent_value) > 1
+        which = f" (operand {step.operand + 1})" if repeated else ""
+        formula = self.formulas[step.node_id]
+        if len(formula) > MAX_TITLE_FORMULA:  # a wide weighted sum: said once, in its forward step
+            formula = f"the {_operation(value).word} of forward {self.forward_index[step.node_id]}"
+        title = (
+            f"backward {index} of {total}: {node} = {formula} sends its gradient to {parent}{which}"
+        )
+        if step.node_id not in self._number_rules:
+            self._number_rules[step.node_id] = _rules(value, self._number_symbol)
+        local_numbers = self._number_rules[step.node_id][step.operand]
+        plain = _reads_as_number(local_numbers) and not local_numbers.startswith("-")
+        local_text = local_numbers if plain else f"({local_numbers})"
+        stages = [
+            (
+                "rule",
+                f"{_total(root, parent)} += {_total(root, node)} * {local},"
+                f" with {local} = {step.rule}",
+            ),
+            ("numbers", f"= {operand(step.upstream)} * {local_text}"),
+        ]
+        result = f"= {number(step.product)}"
+        if not _reads_as_number(local_numbers):
+            result = f"= {operand(step.upstream)} * {operand(step.local)} {result}"
+        stages.append(("result", result))
+        stages.append(
+            ("total", f"{parent}.grad: {number(step.grad_before)} -> {number(step.grad_after)}")
+        )
+        if step.uses > 1:
+            stages += self._sum_stages(step)
+        op_id = f"{step.node_id}_op"
+        return Frame(
+            "backward",
+            title,
+            tuple(stages),
+            target=step.parent_id,
+            sources=(step.node_id,),
+            active=(op_id, f"{op_id}_out", f"{op_id}_in{step.operand}"),
+            reads=step.reads,
+            field="grad",
+            before=field_text("grad", step.grad_before, self.precision),
+            after=field_text("grad", step.grad_after, self.precision),
+        )
+
+    def _done_frame(self) -> Frame:
+        leaves = [n for n in self.order if n.is_leaf]
+        grads = ", ".join(f"{self.names[n]}.grad = {self._number(self.grads[n])}" for n in leaves)
+        return Frame("done", "done: the gradients of the leaves are", (("result", grads),))
+
+    def _sum_stages(self, step: BackwardStep) -> list[tuple[str, str]]:
+        """d root/d parent as the sum over every use of parent: each term written out for a
+        node with few uses, the running total for one with many (so the text stays linear)."""
+        root, parent = self.names[self.root], step.parent
+        total = _total(root, parent)
+        heading = f"sum over the {step.uses} uses of {parent}: {total}"
+        complete = step.use == step.uses
+        if step.uses > MAX_SUM_TERMS:
+            done = "all terms" if complete else "so far"
+            return [
+                (
+                    "sum",
+                    f"{heading} = the sum of {_total(root, 'user')} * {_local('user', parent)}",
+                ),
+                ("sum", f"= {self._number(step.grad_after)} ({step.use} of {step.uses}, {done})"),
+            ]
+        uses = self.uses[step.parent_id]
+        terms = " + ".join(f"{_total(root, s.node)} * {_local(s.node, parent)}" for s in uses)
+        known = [self._operand_number(s.product) for s in uses if s.use <= step.use]
+        numbers = " + ".join(known + ["?"] * (step.uses - len(known)))
+        if complete:
+            numbers += f" = {self._number(step.grad_after)}"
+        else:
+            numbers += f" ({len(known)} of {step.uses} terms so far)"
+        return [("sum", f"{heading} = {terms}"), ("sum", f"= {numbers}")]
+
+    def _formula(self, node: Value) -> str:
+        return _formula(node, lambda x: _Operand(self.names[x]))
+
+    def _number(self, x: float) -> str:
+        return format_number(x, self.precision)
+
+    def _number_symbol(self, x: Value) -> Symbol:
+        """A node's value inside a formula: a negative number binds like a unary minus, so a
+        formula brackets it where it needs to, `2 * (-3.000)`."""
+        text = self._number(x.data)
+        return _Operand(text, UNARY if text.startswith("-") else ATOM)
+
+    def _operand_number(self, x: float) -> str:
+        """A number as a factor: negative numbers in brackets, `2 * (-3.000)`."""
+        text = self._number(x)
+        return f"({text})" if text.startswith("-") else text
+
+
+def step_through(root: Value, precision: int = 4) -> StepThrough:
+    """Run `root`'s backward pass one chain-rule step at a time and record every step (and the
+    forward pass, node by node). Every grad in the graph is set to 0 first, so the grads end as
+    one `root.backward()` on a fresh graph leaves them, however often this runs.
+
+    `precision` is the number of significant digits shown. `print(result)` shows the steps as
+    text; in Jupyter the result displays as a step-through viewer; `result.save("steps.html")`
+    writes the viewer as a standalone page.
+    """
+    return StepThrough(root, precision)
+
+
+# ---------------------------------------------------------------------------
+# Recording.
+
+
+def _record_backward(
+    root: Value, order: list[Value], names: dict[Value, str], ids: dict[Value, str]
+) -> list[BackwardStep]:
+    """`root.backward()` from zeroed grads, one `parent.grad += upstream * local` at a time,
+    recorded: the engine's reverse sweep, with an `accumulate` that writes each step down,
+    multiplying and checking as backward() does (`chain_product`, `check_gradient`). The
+    grads are written into the graph only once every one is known to be finite."""
+    uses: dict[Value, int] = {}
+    for node in order:
+        for parent in node.parents:
+            uses[parent] = uses.get(parent, 0) + 1
+    steps: list[BackwardStep] = []
+    seen: dict[Value, int] = {}
+    printed: dict[Value, tuple[list[str], list[tuple[str, ...]]]] = {}
+
+    def accumulate(
+        node: Value, i: int, x: Value, upstream: float, local: float, previous: float | None
+    ) -> float:
+        if node not in printed:
+            printed[node] = (_rules(node, lambda v: _Operand(names[v])), _reads(node, ids))
+        rules, reads = printed[node]
+        before = 0.0 if previous is None else previous
+        product = chain_product(node, i, upstream, local)
+        after = check_gradient(root, x, before + product)
+        seen[x] = seen.get(x, 0) + 1
+        steps.append(
+            BackwardStep(
+                node=names[node],
+                node_id=ids[node],
+                parent=names[x],
+                parent_id=ids[x],
+                operand=i,
+                rule=rules[i],
+                reads=reads[i],
+                upstream=upstream,
+                local=float(local),
+                product=product,
+                grad_before=before,
+                grad_after=after,
+                use=seen[x],
+                uses=uses[x],
+            )
+        )
+        return after
+
+    grads = reverse_sweep(root, accumulate)
+    for node in order:
+        node.grad = grads.get(node, 0.0)
+    return steps
+
+
+class _Reads:
+    """Stands in for a node in a derivative rule and collects the ids of the nodes the rule
+    reads: `∂(a * b)/∂a = b` reads b; `∂(a + b)/∂a = 1` reads nothing."""
+
+    __slots__ = ("ids",)
+
+    def __init__(self, ids: frozenset[str]) -> None:
+        self.ids = ids
+
+    def _join(self, other: Any) -> _Reads:
+        return _Reads(self.ids | other.ids) if isinstance(other, _Reads) else self
+
+    __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = _join
+    __truediv__ = __rtruediv__ = __pow__ = __rpow__ = _join
+
+    def __neg__(self) -> _Reads:
+        return self
+
+    @classmethod
+    def apply_op(cls, op: Any, operands: tuple[Any, ...]) -> _Reads:
+        """What the engine calls for `log(reads)` and the like."""
+        return cls(frozenset().union(*(x.ids for x in operands if isinstance(x, _Reads))))
+
+
+def _reads(node: Value, ids: dict[Value, str]) -> list[tuple[str, ...]]:
+    """For each operand, the ids of the nodes its local derivative rule reads."""
+    stand_ins = [_Reads(frozenset([ids[x]])) if type(x) is Value else x for x in node.operands]
+    rules = _operation(node).derivatives(_Reads(frozenset([ids[node]])), *stand_ins)
+    return [tuple(sorted(r.ids)) if isinstance(r, _Reads) else () for r in rules]
+
+
+# ---------------------------------------------------------------------------
+# Text.
+
+
+def _wrt(name: str) -> str:
+    """A name as it follows d or ∂: bare when one character, else bracketed: `dL`, `d(w1)`."""
+    return name if len(name) == 1 else f"({name})"
+
+
+def _total(root: str, name: str) -> str:
+    """The accumulated derivative d root/d name: `dL/dx`, `d(L)/d(L1.N0.w0)`."""
+    return f"d{_wrt(root)}/d{_wrt(name)}"
+
+
+def _local(node: str, operand: str) -> str:
+    """The local derivative of one operation: `∂a/∂x`, `∂(L1.N0.a)/∂(L1.N0.z)`."""
+    return f"∂{_wrt(node)}/∂{_wrt(operand)}"
+
+
+def _wrap(line: str, indent: str) -> list[str]:
+    """One line of the text form, wrapped at spaces to TEXT_WIDTH columns, continuations
+    indented four more (a word longer than a line stays whole)."""
+    if len(indent) + len(line) <= TEXT_WIDTH:
+        return [indent + line]
+    words = line.split(" ")
+    lines, current = [], indent + words[0]
+    for word in words[1:]:
+        if len(current) + 1 + len(word) > TEXT_WIDTH:
+            lines.append(current)
+            current = indent + "    " + word
+        else:
+            current += " " + word
+    return [*lines, current]
+
+
+def _rules(node: Value, symbol: Callable[[Value], Symbol]) -> list[str]:
+    """∂node/∂operand for every operand as a formula, the node and each operand Value written
+    as `symbol` gives (constants stay numbers): the operation's own rule on symbols."""
+    operands = tuple(symbol(x) if type(x) is Value else x for x in node.operands)
+    rules = _operation(node).derivatives(symbol(node), *operands)
+    return [str(r) if isinstance(r, Symbol) else number_text(r) for r in rules]
+
+
+def _operation(node: Value) -> Op:
+    """The Op that made a computed node."""
+    op = node.operation
+    assert op is not None, f"{describe(node)} is a leaf: no operation made it"
+    return op
+
+
+class _Operand(Symbol):
+    """A name or a number in a printed rule. Its power of one prints as itself: the power
+    rule n * a ** (n - 1) at n = 2 reads 2 * a."""
+
+    __slots__ = ()
+
+    def __pow__(self, other: Any) -> Symbol:
+        if not isinstance(other, Symbol) and other == 1:
+            return self
+        return super().__pow__(other)
+
+
+def _formula(node: Value, symbol: Callable[[Value], Symbol]) -> str:
+    """How node is computed from its operands, each Value written as `symbol` gives: `x * y`."""
+    operands = tuple(symbol(x) if type(x) is Value else x for x in node.operands)
+    return str(symbolic_forward(_operation(node), operands))
+
+
+def _names(order: list[Value], ids: dict[Value, str]) -> dict[Value, str]:
+    """What each node is called in formulas: its label as drawn (one network's per-sample
+    copies as `s0:L1.N0.z`, see `drawing.sample_names`) when no other node has it; the label
+    with the id for leaves that share a label, `w[v3]`; the id alone for an unlabelled node."""
+    copies = sample_names(order)
+    count: dict[str, int] = {}
+    for node in order:
+        count[node.label] = count.get(node.label, 0) + 1
+    names = {}
+    for node in order:
+        if node in copies:
+            names[node] = copies[node]
+        elif not node.label:
+            names[node] = ids[node]
+        elif count[node.label] == 1:
+            names[node] = node.label
+        else:
+            names[node] = f"{node.label}[{ids[node]}]"
+    return names
+
+
+def _input_edges(node: Value, op_id: str) -> list[str]:
+    return [f"{op_id}_in{i}" for i in range(len(node.operands))]
+
+
+def _reads_as_number(text: str) -> bool:
+    """Whether a printed rule is a plain number (`1`, `(-3.000)`) rather than a formula."""
+    try:
+        float(text.strip("()"))
+    except ValueError:
+        return False
+    return True
