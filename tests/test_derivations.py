@@ -724,3 +724,20 @@ def test_comparison_text_fits_a_terminal(build):
     # B's own aliases (w^L-1_22) make its table the widest; the rest fit 80 columns.
     assert max(map(len, table)) <= (90 if build is d.network_b else 80)
     assert "symbol" not in text.splitlines()[1] or build is not d.network_c
+
+
+@pytest.mark.slow
+def test_a_gradient_that_is_zero_in_exact_arithmetic_does_not_read_as_a_full_error():
+    # With the hinge loss on these points d cost/d b^3 is 0 exactly; the engine gives 8.7e-17
+    # (rounding) and the finite difference 2.8e-10: the row's relative error is 1.0.
+    points, labels = al.make_moons(100, noise=0.1, seed=0)
+    model = nn.MLP(2, [16, 16, 1], rng=0)
+    table = d.Derivation(
+        model, points, [[2.0 * y - 1] for y in labels], loss="hinge_loss"
+    ).compare()
+    bias = table.row("L3.N0.b")
+    assert abs(bias.engine) < 1e-15 and bias.finite_difference_error > 0.9
+    largest = max(abs(r.engine) for r in table.rows)
+    gap = max(abs(r.engine - r.finite_difference) for r in table.rows)
+    assert table.max_finite_difference_error == pytest.approx(gap / largest)
+    assert table.max_finite_difference_error < 1e-6

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import math
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from ..errors import DerivationKeyError
@@ -182,8 +182,11 @@ class Comparison(Table):
 
     @property
     def max_reference_error(self) -> float:
-        """The largest relative error between engine and reference (0 without one)."""
-        return max(row.reference_error for row in self.rows)
+        """The largest gap between engine and reference, relative to the largest gradient
+        (0 without a reference)."""
+        if not self.reference:
+            return 0.0
+        return self._relative_to_largest(lambda r: 0.0 if r.reference is None else r.reference)
 
     @property
     def max_disagreement(self) -> float:
@@ -192,13 +195,21 @@ class Comparison(Table):
 
     @property
     def max_equations_error(self) -> float:
-        """The largest relative error between engine and equations."""
-        return max(row.equations_error for row in self.rows)
+        """The largest gap between engine and equations, relative to the largest gradient."""
+        return self._relative_to_largest(lambda r: r.equations)
 
     @property
     def max_finite_difference_error(self) -> float:
-        """The largest relative error between engine and finite difference."""
-        return max(row.finite_difference_error for row in self.rows)
+        """The largest gap between engine and finite difference, relative to the largest
+        gradient."""
+        return self._relative_to_largest(lambda r: r.finite_difference)
+
+    def _relative_to_largest(self, other: Callable[[ComparisonRow], float]) -> float:
+        """max |engine - other| / max |engine| over the rows: a gradient that is 0 in exact
+        arithmetic (rounding noise of 1e-17 either way) does not read as a 100% error."""
+        scale = max(math.fabs(r.engine) for r in self.rows)
+        gap = max(math.fabs(r.engine - other(r)) for r in self.rows)
+        return gap / scale if scale else gap
 
     def row(self, name: str) -> ComparisonRow:
         """The row of a parameter, by label ('L1.N0.w2'), alias ('w100') or symbol ('w^1_02')."""
@@ -233,9 +244,9 @@ class Comparison(Table):
             else ""
         )
         return (
-            f"largest gap {small(self.max_disagreement)}; relative error engine vs equations"
-            f" {small(self.max_equations_error)}, engine vs finite difference (h = {self.h:g})"
-            f" {small(self.max_finite_difference_error)}{reference}"
+            f"largest gap {small(self.max_disagreement)}; relative to the largest gradient,"
+            f" engine vs equations {small(self.max_equations_error)}, engine vs finite"
+            f" difference (h = {self.h:g}) {small(self.max_finite_difference_error)}{reference}"
         )
 
 
