@@ -345,7 +345,7 @@ class Value:
             return _restore, state
         earlier = topological_order(self)[:-1]
         _saving.update(earlier)
-        return _restore_after, (tuple(earlier), *state)
+        return _restore_after, ((*earlier, _SavingDone(earlier)), *state)
 
 
 Operand = Value | Number
@@ -353,6 +353,20 @@ Operand = Value | Number
 
 #: Values whose graph is being pickled or copied: they come before the one that asked.
 _saving: set[Value] = set()
+
+
+class _SavingDone:
+    """Saved right after a graph's earlier nodes: those that pickle or deepcopy had saved
+    already (a memo hit, so their own __reduce__ never ran) are no longer being saved."""
+
+    __slots__ = ("nodes",)
+
+    def __init__(self, nodes: list[Value]) -> None:
+        self.nodes = nodes
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        _saving.difference_update(self.nodes)
+        return type(None), ()
 
 
 def _restore(
