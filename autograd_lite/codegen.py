@@ -59,6 +59,8 @@ from .symbolic import PRODUCT, Symbol, number_text, symbolic_derivatives, symbol
 __all__ = ["CompiledGraph", "compile_graph", "to_code"]
 
 _HELPERS = tuple(floatops.FUNCTIONS)
+#: Every name generated code calls: the helpers, and float (for `float("inf")`).
+_CALLED = (*_HELPERS, "float")
 #: A longer weighted sum is written over several lines (see _split_lines).
 _TERMS_PER_LINE = 256
 
@@ -199,7 +201,7 @@ class _Listing:
             raise GraphArgumentError(
                 f"to_code: function_name must be a Python identifier, got {function_name!r}"
             )
-        if unicodedata.normalize("NFKC", function_name) in _HELPERS:
+        if unicodedata.normalize("NFKC", function_name) in _CALLED:
             raise GraphArgumentError(
                 f"to_code: function_name {function_name!r} is the name of a function the code"
                 " calls; choose another name"
@@ -214,7 +216,7 @@ class _Listing:
                 )
         self.output = output
         self.inputs, self.data = _check_arguments(self.order, inputs, data)
-        self.names = _Names({*_HELPERS, function_name})
+        self.names = _Names({*_CALLED, function_name})
         self._name_nodes()
         body = [*self._forward_lines(), *self._backward_lines(), self._return_line()]
         root = self.names.of(output)
@@ -440,6 +442,6 @@ def _identifier(label: str) -> str:
         text = re.sub("_+", "_", text).strip("_") or "v"
     if not text.isidentifier():
         text = "v_" + text
-    if keyword.iskeyword(text) or keyword.issoftkeyword(text) or text in _HELPERS:
+    if keyword.iskeyword(text) or keyword.issoftkeyword(text) or text in _CALLED:
         text += "_"
     return text
