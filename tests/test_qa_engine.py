@@ -1,0 +1,102 @@
+"""Defects found by a hostile QA pass over the engine, codegen and nn, each with its test."""
+
+from __future__ import annotations
+
+import copy
+import pickle
+
+import numpy as np
+import pytest
+
+import autograd_lite as al
+from autograd_lite import Value, compile_graph, nn, to_code
+
+
+def _chain(n: int) -> Value:
+    z = Value(0.5, label="x")
+    for _ in range(n):
+        z = z * 1.0001
+    return z
+
+
+def test_pickling_a_node_beside_its_own_user_leaves_nothing_behind():
+    # pickle/deepcopy memoize z's graph, so the user's list of earlier nodes is not pickled
+    # again; those nodes must not stay marked as being saved (a leak, then a RecursionError).
+    z = _chain(3000)
+    y = z + 1.0
+    pickle.dumps([z, y])
+    copy.deepcopy([z, y])
+    copied = copy.deepcopy(z)
+    loaded = pickle.loads(pickle.dumps(z))
+    for node in (copied, loaded):
+        node.backward()
+        assert al.topological_order(node)[0].grad == pytest.approx(1.0001**3000, rel=1e-12)
+
+
+def test_a_label_float_does_not_shadow_the_float_generated_code_calls():
+    x = Value(1.0, label="float")
+    y = x * 1e-10 / 1e-310  # d y/d(x * 1e-10) = 1/1e-310 is inf: written float("inf")
+    source = to_code(y)
+    assert "def forward_backward(float_)" in source
+    with pytest.raises(al.NonFiniteError) as caught:
+        compile_graph(y, [x])([1.0])
+    assert "not callable" not in str(caught.value)
+
+
+def test_function_name_float_is_refused():
+    with pytest.raises(al.GraphArgumentError, match="function the code calls"):
+        to_code(Value(1.0) * 2.0, function_name="float")
+
+
+@pytest.mark.parametrize("loss", [nn.softmax, lambda s: nn.cross_entropy(s, 0)])
+@pytest.mark.parametrize("bad", [None, "a", [1.0]])
+def test_softmax_and_cross_entropy_name_a_bad_score(loss, bad):
+    with pytest.raises(al.ArgumentTypeError, match=r"logits\[1\]"):
+        loss([Value(1.0), bad])
+
+
+@pytest.mark.parametrize("loss", [nn.softmax, lambda s: nn.cross_entropy(s, 0)])
+def test_softmax_and_cross_entropy_say_inf_for_an_infinite_score(loss):
+    with pytest.raises(al.NonFiniteError, match=r"logits\[0\] must be a finite number, got inf"):
+        loss([float("inf"), Value(1.0)])
+
+
+def test_cross_entropy_takes_a_numpy_integer_class_index():
+    scores = [Value(1.0), Value(2.0), Value(0.5)]
+    loss = nn.cross_entropy(scores, np.int64(1))
+    assert loss.data == nn.cross_entropy(scores, 1).data
+
+
+def test_from_weights_and_set_weights_take_numpy_matrices():
+    weights = [np.array([[0.1, -0.2], [0.3, 0.4]]), np.array([[0.5, -0.6]])]
+    biases = [np.array([0.01, 0.02]), np.array([0.03])]
+    mlp = nn.MLP.from_weights(weights, biases)
+    lists = nn.MLP.from_weights([w.tolist() for w in weights], [b.tolist() for b in biases])
+    assert mlp([1.0, 2.0]).data == lists([1.0, 2.0]).data
+    mlp.set_weights(weights, biases)
+    assert mlp([1.0, 2.0]).data == lists([1.0, 2.0]).data
+
+
+@pytest.mark.parametrize("weights", [3, None, 2.5])
+def test_set_weights_with_a_number_instead_of_a_list_names_the_argument(weights):
+    with pytest.raises(al.ArgumentTypeError, match="weights"):
+        nn.Neuron(2, rng=0).set_weights(weights)
+    with pytest.raises(al.ArgumentTypeError, match="weights"):
+        nn.Layer(2, 2, rng=0).set_weights(weights)
+    with pytest.raises(al.ArgumentTypeError, match="weights"):
+        nn.MLP(2, [2, 1], rng=0).set_weights(weights)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda bad: nn.softmax(bad),
+        lambda bad: nn.cross_entropy(bad, 0),
+        lambda bad: nn.squared_error(bad, [1.0]),
+        lambda bad: nn.hinge_loss([Value(1.0)], bad),
+    ],
+)
+@pytest.mark.parametrize("bad", [None, "ab", object()])
+def test_a_loss_given_no_list_of_numbers_says_so(call, bad):
+    with pytest.raises(al.ArgumentTypeError, match="must be a Value, a number or a list of them"):
+        call(bad)
