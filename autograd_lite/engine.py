@@ -365,7 +365,9 @@ def _restore(
     return node
 
 
-def _restore_after(earlier: tuple[Value, ...], done: None, *state: Any) -> Value:
+def _restore_after(earlier: tuple[Value, ...], done: _Unmark | None, *state: Any) -> Value:
+    if done is not None:  # copy.copy passes the marker itself, unsaved
+        _saving.difference_update(done.nodes)
     return _restore(*state)
 
 

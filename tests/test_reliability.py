@@ -400,4 +400,6 @@ def test_pickling_graphs_that_share_nodes_leaves_no_node_marked():
     c = b + a  # its list of nodes holds b and a, which the pickle already has
     for copied in (pickle.loads(pickle.dumps((b, c))), copy.deepcopy((b, c))):
         assert copied[1].operands[0] is copied[0]
+    shallow = copy.copy(c)
+    assert shallow is not c and shallow.operands == c.operands and shallow.data == c.data
     assert not engine._saving  # a mark left behind would keep those Values alive
