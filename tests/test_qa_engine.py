@@ -100,3 +100,8 @@ def test_set_weights_with_a_number_instead_of_a_list_names_the_argument(weights)
 def test_a_loss_given_no_list_of_numbers_says_so(call, bad):
     with pytest.raises(al.ArgumentTypeError, match="must be a Value, a number or a list of them"):
         call(bad)
+
+
+def test_make_spirals_with_a_huge_noise_raises_dataset_error_not_math_domain_error():
+    with pytest.raises(al.DatasetError, match="not finite"):
+        al.make_spirals(30, 3, noise=1e308)
