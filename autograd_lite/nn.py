@@ -611,6 +611,8 @@ def _as_matrices(weights: Any, where: str) -> list[list[list[Any]]]:
 
 def _as_sequence(x: Any, where: str) -> list[Any]:
     """One sample's numbers as a list: a single Value or number, or any iterable of them."""
+    if type(x) is list or type(x) is tuple:  # the common case, checked first
+        return list(x)
     if isinstance(x, (Value, Real)):
         return [x]
     if isinstance(x, (str, bytes)) or not isinstance(x, Iterable):
