@@ -105,3 +105,10 @@ def test_a_loss_given_no_list_of_numbers_says_so(call, bad):
 def test_make_spirals_with_a_huge_noise_raises_dataset_error_not_math_domain_error():
     with pytest.raises(al.DatasetError, match="not finite"):
         al.make_spirals(30, 3, noise=1e308)
+
+
+def test_from_weights_given_one_matrix_instead_of_a_list_of_them_names_the_row():
+    with pytest.raises(
+        al.ArgumentTypeError, match=r"from_weights: weights\[0\]\[0\] must be a list"
+    ):
+        nn.MLP.from_weights([[1.0, 2.0], [3.0, 4.0]])
