@@ -112,3 +112,11 @@ def test_from_weights_given_one_matrix_instead_of_a_list_of_them_names_the_row()
         al.ArgumentTypeError, match=r"from_weights: weights\[0\]\[0\] must be a list"
     ):
         nn.MLP.from_weights([[1.0, 2.0], [3.0, 4.0]])
+
+
+def test_compare_modes_with_an_interior_input_says_so_in_its_own_terms():
+    x = Value(2.0, label="x")
+    hidden = x * 2.0
+    with pytest.raises(al.GraphArgumentError, match=r"compare_modes: inputs\[0\] is") as caught:
+        al.compare_modes(hidden * 3.0, [hidden])
+    assert "direction" not in str(caught.value)
