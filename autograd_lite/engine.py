@@ -328,6 +328,17 @@ class Value:
                 node.grad = (
                     grad + grads.get(node, 0.0) if node._op is None else grads.get(node, 0.0)
                 )
+        except TypeError:
+            for node, grad in zip(order, saved):
+                node.grad = grad
+            leaf = next((n for n in order if n._op is None and not isinstance(n.grad, Real)), None)
+            if leaf is None:
+                raise
+            raise ArgumentTypeError(
+                f"the grad of {describe(leaf)} is {type(leaf.grad).__name__} {leaf.grad!r:.60},"
+                " not a number, so backward() cannot add to it; set it to 0.0 (zero_grad()"
+                " does) instead of None"
+            ) from None
 
     def zero_grad(self) -> None:
         """Set grad to 0.0 on this Value and everything it depends on."""

@@ -465,7 +465,15 @@ class SGD:
 
     def step(self) -> None:
         """Update every parameter, or (if any would become inf or nan) none of them."""
-        updated = [p.data - self._lr * p.grad for p in self.parameters]
+        try:
+            updated = [p.data - self._lr * p.grad for p in self.parameters]
+        except TypeError:
+            p = next(p for p in self.parameters if not isinstance(p.grad, Real))
+            raise ArgumentTypeError(
+                f"SGD step: the grad of {describe(p)} is {type(p.grad).__name__}"
+                f" {p.grad!r:.60}, not a number; no parameter was changed. Run backward() on"
+                " the loss (after zero_grad(), which sets every grad to 0.0) before step()"
+            ) from None
         for p, new in zip(self.parameters, updated):
             if not math.isfinite(new):
                 raise NonFiniteError(

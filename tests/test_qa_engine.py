@@ -120,3 +120,21 @@ def test_compare_modes_with_an_interior_input_says_so_in_its_own_terms():
     with pytest.raises(al.GraphArgumentError, match=r"compare_modes: inputs\[0\] is") as caught:
         al.compare_modes(hidden * 3.0, [hidden])
     assert "direction" not in str(caught.value)
+
+
+def test_a_grad_set_to_none_gets_a_clear_error_from_backward_and_sgd():
+    # PyTorch's habit: p.grad = None instead of zero_grad()
+    w = Value(1.0, label="w")
+    x = Value(2.0, label="x")
+    y = w * x
+    x.grad = 0.5
+    w.grad = None
+    with pytest.raises(al.ArgumentTypeError, match="the grad of Value 'w' is NoneType None"):
+        y.backward()
+    assert (w.grad, x.grad) == (None, 0.5)  # nothing changed
+    with pytest.raises(al.ArgumentTypeError, match="SGD step: the grad of Value 'w' is"):
+        nn.SGD([x, w], 0.1).step()
+    assert (w.data, x.data) == (1.0, 2.0)
+    w.grad = 0.0
+    y.backward()
+    assert (w.grad, x.grad) == (2.0, 1.5)
