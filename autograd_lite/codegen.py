@@ -93,9 +93,13 @@ class CompiledGraph:
 
     def __init__(self, output: Value, inputs: Sequence[Value], data: Sequence[Value] = ()) -> None:
         listing = _Listing(output, inputs, data, "forward_backward")
-        self.inputs: tuple[Value, ...] = tuple(listing.inputs)
-        self.data: tuple[Value, ...] = tuple(listing.data)
-        self.source: str = listing.source
+        self._load(listing.source, listing.inputs, listing.data)
+
+    def _load(self, source: str, inputs: Sequence[Value], data: Sequence[Value]) -> None:
+        """Run the generated `source` to make the function."""
+        self.inputs: tuple[Value, ...] = tuple(inputs)
+        self.data: tuple[Value, ...] = tuple(data)
+        self.source: str = source
         self._filename = f"<autograd_lite compiled graph {id(self):#x}>"
         # Register the source so tracebacks through generated code show its lines.
         lines = self.source.splitlines(keepends=True)
@@ -137,6 +141,11 @@ class CompiledGraph:
             )
         return output, gradients
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # The function was made by exec, so pickle cannot name it: save the source instead,
+        # run again when loaded (a deepcopy too, which then registers its own lines).
+        return _load_compiled, (self.source, self.inputs, self.data)
+
     def __repr__(self) -> str:
         lines = self.source.count("\n")
         return f"CompiledGraph(inputs={len(self.inputs)}, data={len(self.data)}, lines={lines})"
@@ -166,6 +175,12 @@ class CompiledGraph:
         if isinstance(error, OverflowError):
             return NonFiniteError(f"{where} overflows ({error}){advice}")
         return DomainError(f"{where} leaves its domain ({error}){advice}")
+
+
+def _load_compiled(source: str, inputs: Sequence[Value], data: Sequence[Value]) -> CompiledGraph:
+    compiled = CompiledGraph.__new__(CompiledGraph)
+    compiled._load(source, inputs, data)
+    return compiled
 
 
 def compile_graph(

@@ -138,3 +138,13 @@ def test_a_grad_set_to_none_gets_a_clear_error_from_backward_and_sgd():
     w.grad = 0.0
     y.backward()
     assert (w.grad, x.grad) == (2.0, 1.5)
+
+
+def test_a_compiled_graph_pickles_and_copies():
+    w, x = Value(0.3, label="w"), Value(2.0, label="x")
+    compiled = compile_graph((w * x).tanh() * w, [w], data=[x])
+    expected = compiled([0.7], [-1.5])
+    for twin in (pickle.loads(pickle.dumps(compiled)), copy.deepcopy(compiled)):
+        assert twin([0.7], [-1.5]) == expected
+        assert twin.source == compiled.source
+        assert [v.label for v in (*twin.inputs, *twin.data)] == ["w", "x"]
