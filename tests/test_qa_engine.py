@@ -148,3 +148,15 @@ def test_a_compiled_graph_pickles_and_copies():
         assert twin([0.7], [-1.5]) == expected
         assert twin.source == compiled.source
         assert [v.label for v in (*twin.inputs, *twin.data)] == ["w", "x"]
+
+
+def test_a_finite_difference_leaves_graphs_built_before_it_usable():
+    from autograd_lite import derivations
+
+    network = derivations.network_a()
+    cost = network.engine_cost()
+    p = network.parameters()[0]
+    difference = network.finite_difference(p)
+    cost.backward()  # raised StaleGraphError: p.data was moved and put back
+    assert difference == pytest.approx(p.grad, rel=1e-6)
+    assert derivations.nudge(cost, p).rows[-1].actual == pytest.approx(1e-3 * p.grad, rel=1e-2)
