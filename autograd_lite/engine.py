@@ -183,7 +183,8 @@ class Value:
     def data(self, data: Number) -> None:
         # A changed number makes the Value new: the graphs computed from the old number are
         # then older than their operand, and walking one raises StaleGraphError.
-        data = as_float(data, f"the data of {describe(self)}")
+        if type(data) is not float or data - data != 0.0:  # anything but a finite float
+            data = as_float(data, f"the data of {describe(self)}")
         if self._op is not None:
             raise StaleGraphError(
                 f"{describe(self)} was computed by {self._op}; its data follows from its"
