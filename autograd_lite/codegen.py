@@ -370,9 +370,10 @@ def _accumulate(target: str, upstream: str | None, local: Any, first: bool) -> s
 
 
 def _float_code(x: Any) -> str:
-    """A constant as Python source: `float("inf")` where the rule's arithmetic overflowed."""
+    """A constant as a float literal (`3.0`, not `3`: a gradient made of constants alone must
+    be a float, computed as the engine does), `float("inf")` where the rule overflowed."""
     x = float(x)
-    return number_text(x) if math.isfinite(x) else f'float("{x}")'
+    return repr(x) if math.isfinite(x) else f'float("{x}")'
 
 
 def _check_arguments(

@@ -160,3 +160,21 @@ def test_a_finite_difference_leaves_graphs_built_before_it_usable():
     cost.backward()  # raised StaleGraphError: p.data was moved and put back
     assert difference == pytest.approx(p.grad, rel=1e-6)
     assert derivations.nudge(cost, p).rows[-1].actual == pytest.approx(1e-3 * p.grad, rel=1e-2)
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda x, w: x + w,
+        lambda x, w: x * 3 - w,
+        lambda x, w: -x * w.max(1.0),
+        lambda x, w: x * 3e15 * 3e15 * 7e15 + w,  # ints would multiply exactly: 6.3e46
+    ],
+)
+def test_compiled_gradients_are_the_engines_floats_even_when_only_constants_make_them(build):
+    x, w = Value(1.0, label="x"), Value(2.0, label="w")
+    y = build(x, w)
+    y.backward()
+    _, gradients = compile_graph(y, [x, w])([1.0, 2.0])
+    assert [type(g) for g in gradients] == [float, float]
+    assert list(gradients) == [x.grad, w.grad]
