@@ -379,7 +379,7 @@ def binary_cross_entropy(probabilities: Any, targets: Any) -> Value:
             terms.append(y * log(p))
         if y < 1:
             terms.append((1 - y) * log(1 - p))
-    return cast(Value, -sum(terms) / len(pairs))
+    return cast(Value, -_sum(terms) / len(pairs))
 
 
 def hinge_loss(scores: Any, labels: Any) -> Value:
@@ -389,7 +389,7 @@ def hinge_loss(scores: Any, labels: Any) -> Value:
     for _, y in pairs:
         if y not in (-1, 1):
             raise ModelError(f"hinge_loss: labels must be -1 or +1, got {y!r}")
-    return cast(Value, sum(relu(1 - y * s) for s, y in pairs) / len(pairs))
+    return cast(Value, _sum([relu(1 - y * s) for s, y in pairs]) / len(pairs))
 
 
 def softmax(logits: Sequence[Operand]) -> list[Value]:
@@ -403,7 +403,7 @@ def softmax(logits: Sequence[Operand]) -> list[Value]:
         raise ShapeError("softmax needs at least one score")
     m = _largest_score(scores, "softmax")
     exps = [exp(s - m) for s in scores]
-    total = sum(exps)
+    total = _sum(exps)
     return [e / total for e in exps]
 
 
@@ -426,7 +426,8 @@ def cross_entropy(logits: Sequence[Operand], class_index: int) -> Value:
             f" {len(scores)} scores (0 to {len(scores) - 1})"
         )
     m = _largest_score(scores, "cross_entropy")
-    return cast(Value, log(sum(exp(s - m) for s in scores)) - (scores[class_index] - m))
+    shifted = [s - m for s in scores]
+    return cast(Value, log(_sum([exp(t) for t in shifted])) - shifted[class_index])
 
 
 class SGD:

@@ -178,3 +178,20 @@ def test_compiled_gradients_are_the_engines_floats_even_when_only_constants_make
     _, gradients = compile_graph(y, [x, w])([1.0, 2.0])
     assert [type(g) for g in gradients] == [float, float]
     assert list(gradients) == [x.grad, w.grad]
+
+
+@pytest.mark.parametrize(
+    "loss",
+    [
+        lambda s: nn.cross_entropy(s, 0),
+        lambda s: nn.softmax(s)[1],
+        lambda s: nn.binary_cross_entropy([x.sigmoid() for x in s], [1.0, 0.0]),
+        lambda s: nn.hinge_loss(s, [1, -1]),
+    ],
+)
+def test_a_loss_adds_no_zero_node_and_computes_each_shifted_score_once(loss):
+    scores = [Value(1.0, label="s0"), Value(2.0, label="s1")]
+    order = al.topological_order(loss(scores))
+    assert not [n for n in order if n.op == "add" and 0.0 in n.operands]  # no 0 + term
+    shifts = [n for n in order if n.op == "sub" and n.operands[0] is scores[0]]
+    assert len(shifts) <= 1
