@@ -7,7 +7,7 @@ import sys
 
 from . import demo
 from .errors import ChangedFilesError, DrawError, ModelError
-from .shipped_notebooks import copy_notebooks
+from .shipped_notebooks import copy_notebooks, notebook_folder
 
 
 def parser() -> argparse.ArgumentParser:
@@ -69,10 +69,12 @@ def main(argv: list[str] | None = None) -> int:
                 file=sys.stderr,
             )
             return 1
-        print(
-            f"copied {len(written)} notebooks into {args.directory}; open them with"
-            f" `jupyter lab {args.directory}` (pip install jupyterlab)"
-        )
+        copied = f"copied {len(written)} notebook{'' if len(written) == 1 else 's'} into"
+        copied += f" {args.directory}"
+        if not written:
+            shipped = len(list(notebook_folder().glob("*.ipynb")))
+            copied += f": the {shipped} there are up to date"
+        print(f"{copied}; open them with `jupyter lab {args.directory}` (pip install jupyterlab)")
         return 0
     try:
         return demo.main(args.output, args.steps, args.seed, args.boundary, args.loss_curve)
