@@ -332,3 +332,16 @@ def test_an_over_batch_formula_can_copy_and_convert_its_list():
         over_batch=True,
     )
     assert check.patterns == ("zero",)
+
+
+def test_a_cost_of_your_own_that_returns_a_float_is_named_once():
+    net = al.nn.MLP(2, [2, 1], rng=0)
+    with pytest.raises(d.DerivationTypeError) as caught:
+        d.Derivation(net, [1.0, 2.0], [1.0], loss=lambda outputs, targets: 1.0).compare()
+    assert str(caught.value).startswith("your cost must return a Value built from the outputs")
+
+    def half_error(outputs, targets):
+        return 0.5
+
+    with pytest.raises(d.DerivationTypeError, match=r"^the cost half_error must return a Value"):
+        d.Derivation(net, [1.0, 2.0], [1.0], loss=half_error).compare()

@@ -67,8 +67,9 @@ class Loss:
         leaves = [Value(a, f"a_{j}") for j, a in enumerate(outputs)]
         cost = self.cost(leaves, list(targets))
         if type(cost) is not Value:
+            named = self.name if self.name == "your cost" else f"the cost {self.name}"
             raise DerivationTypeError(
-                f"the cost {self.name} must return a Value built from the outputs it is given,"
+                f"{named} must return a Value built from the outputs it is given,"
                 f" got {type(cost).__name__} {cost!r}"
             )
         cost.backward()
