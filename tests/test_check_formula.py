@@ -345,3 +345,17 @@ def test_a_cost_of_your_own_that_returns_a_float_is_named_once():
 
     with pytest.raises(d.DerivationTypeError, match=r"^the cost half_error must return a Value"):
         d.Derivation(net, [1.0, 2.0], [1.0], loss=half_error).compare()
+
+
+@pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf])
+def test_a_formula_that_gives_nan_or_inf_says_so(bad, capsys):
+    from autograd_lite.derivations.exercises import grade
+
+    check = d.network_c().check_formula("w100", lambda q: bad)
+    assert not check.agrees and not math.isfinite(check.formula_values[0])
+    assert check.error.startswith(f"the formula for dE/dw100 (L2.N0.w0) gave {bad!r}:")
+    assert "no known slip" not in str(check)
+    grade(1, lambda q: bad)
+    assert capsys.readouterr().out.startswith("exercise 1: not yet: the formula for dE/dw110")
+    matrix = d.network_d().check_formula("W2", lambda q: [[0.0] * 4, [0.0, bad, 0.0, 0.0]])
+    assert f"gave {bad!r} at L2.N1.w1:" in matrix.error

@@ -695,6 +695,15 @@ class Derivation:
         per_sample = [_entries(result, expected, label) for result in results]
         factor = 1.0 if over_batch else self.batch_factor
         values = tuple(factor * sum(s[n] for s in per_sample) for n in range(len(parameters)))
+        broken = [(name, v) for name, v in zip(names, values) if not math.isfinite(v)]
+        if broken:
+            name, value = broken[0]
+            entry = f" at {name}" if len(names) > 1 else ""
+            problem = (
+                f"the formula for {label} gave {value!r}{entry}: a division by zero, an"
+                " overflow, or a log or square root of a negative number"
+            )
+            return FormulaCheck(label, names, values, engine_values, problem, tolerance)
         slips: tuple[Slip, ...] = ()
         if any(math.fabs(f - e) > tolerance for f, e in zip(values, engine_values)):
             candidates = self._candidates(parameters, expected)
