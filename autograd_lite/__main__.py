@@ -22,7 +22,8 @@ def parser() -> argparse.ArgumentParser:
         "demo",
         formatter_class=defaults,
         help="train an MLP on two moons; draw a neuron, the decision boundary and the loss curve",
-        description=demo.__doc__,
+        description="Train an MLP on two moons, then picture it: one neuron's graph with its"
+        " gradients, the decision boundary the network learnt, and its loss curve.",
     )
     run.add_argument(
         "--steps", type=int, default=100, help="training steps (0: the untrained model)"

@@ -282,6 +282,7 @@ def test_demo_help_lists_every_option_with_its_default(capsys):
     ]:
         assert option in text
         assert f"(default: {default})" in text
+    assert "train_spirals" not in text  # a Python function, not something this command does
 
 
 @pytest.mark.parametrize(
