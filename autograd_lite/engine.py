@@ -345,7 +345,8 @@ class Value:
             return _restore, state
         earlier = topological_order(self)[:-1]
         _saving.update(earlier)
-        return _restore_after, (tuple(earlier), *state)
+        # The marks go when the list is done: nodes already saved earlier keep none.
+        return _restore_after, (tuple(earlier), _Unmark(earlier), *state)
 
 
 Operand = Value | Number
@@ -364,8 +365,24 @@ def _restore(
     return node
 
 
-def _restore_after(earlier: tuple[Value, ...], *state: Any) -> Value:
+def _restore_after(earlier: tuple[Value, ...], done: _Unmark | None, *state: Any) -> Value:
+    if done is not None:  # copy.copy passes the marker itself, unsaved
+        _saving.difference_update(done.nodes)
     return _restore(*state)
+
+
+class _Unmark:
+    """Saved right after a graph's list of nodes: takes their marks off `_saving` (a node
+    the pickle already held is not saved again, so it would keep its mark)."""
+
+    __slots__ = ("nodes",)
+
+    def __init__(self, nodes: list[Value]) -> None:
+        self.nodes = nodes
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        _saving.difference_update(self.nodes)
+        return type(None), ()
 
 
 def _backward_fast(root: Value, order: list[Value]) -> None:
