@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from . import demo
 from .errors import ChangedFilesError, DrawError, ModelError
@@ -70,12 +71,13 @@ def main(argv: list[str] | None = None) -> int:
                 file=sys.stderr,
             )
             return 1
+        folder = Path(args.directory)  # as the copy read it: "" is the current folder, "."
         copied = f"copied {len(written)} notebook{'' if len(written) == 1 else 's'} into"
-        copied += f" {args.directory}"
+        copied += f" {folder}"
         if not written:
             shipped = len(list(notebook_folder().glob("*.ipynb")))
             copied += f": the {shipped} there are up to date"
-        print(f"{copied}; open them with `jupyter lab {args.directory}` (pip install jupyterlab)")
+        print(f"{copied}; open them with `jupyter lab {folder}` (pip install jupyterlab)")
         return 0
     try:
         return demo.main(args.output, args.steps, args.seed, args.boundary, args.loss_curve)

@@ -395,6 +395,13 @@ def test_notebooks_command_into_a_file_says_so(tmp_path):
     assert (tmp_path / "taken").read_text() == ""
 
 
+def test_notebooks_command_names_the_folder_it_copied_into(tmp_path):
+    result = run_command("notebooks", "", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(f"copied {len(REPOSITORY_NOTEBOOKS)} notebooks into .;")
+    assert "`jupyter lab .`" in result.stdout
+
+
 def test_notebooks_command_counts_in_words(tmp_path):
     copy_notebooks(tmp_path)
     (tmp_path / REPOSITORY_NOTEBOOKS[0].name).unlink()
