@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from . import demo
 from .errors import ChangedFilesError, DrawError, ModelError
-from .shipped_notebooks import copy_notebooks
+from .shipped_notebooks import copy_notebooks, notebook_folder
 
 
 def parser() -> argparse.ArgumentParser:
@@ -22,7 +23,8 @@ def parser() -> argparse.ArgumentParser:
         "demo",
         formatter_class=defaults,
         help="train an MLP on two moons; draw a neuron, the decision boundary and the loss curve",
-        description=demo.__doc__,
+        description="Train an MLP on two moons, then picture it: one neuron's graph with its"
+        " gradients, the decision boundary the network learnt, and its loss curve.",
     )
     run.add_argument(
         "--steps", type=int, default=100, help="training steps (0: the untrained model)"
@@ -69,10 +71,13 @@ def main(argv: list[str] | None = None) -> int:
                 file=sys.stderr,
             )
             return 1
-        print(
-            f"copied {len(written)} notebooks into {args.directory}; open them with"
-            f" `jupyter lab {args.directory}` (pip install jupyterlab)"
-        )
+        folder = Path(args.directory)  # as the copy read it: "" is the current folder, "."
+        copied = f"copied {len(written)} notebook{'' if len(written) == 1 else 's'} into"
+        copied += f" {folder}"
+        if not written:
+            shipped = len(list(notebook_folder().glob("*.ipynb")))
+            copied += f": the {shipped} there are up to date"
+        print(f"{copied}; open them with `jupyter lab {folder}` (pip install jupyterlab)")
         return 0
     try:
         return demo.main(args.output, args.steps, args.seed, args.boundary, args.loss_curve)

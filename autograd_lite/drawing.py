@@ -263,12 +263,19 @@ def save(root: Value, path: str | os.PathLike[str], **options: Any) -> Path:
 
 
 def as_path(path: Any, where: str) -> Path:
-    """`path` as a Path, or an ArgumentTypeError saying what `where` wants."""
+    """`path`, a file to write, as a Path; an ArgumentTypeError saying what `where` wants, or a
+    DrawError when its folder does not exist."""
     if not isinstance(path, (str, os.PathLike)) or isinstance(os.fspath(path), bytes):
         raise ArgumentTypeError(
             f"{where}: path must be a str or a path, got {type(path).__name__} {path!r}"
         )
-    return Path(path)
+    file = Path(path)
+    if not file.parent.is_dir():
+        raise DrawError(
+            f"{where}: cannot write {file.name!r}: the folder {str(file.parent)!r} does not"
+            " exist; make it first, or choose another"
+        )
+    return file
 
 
 def field_text(name: str, value: float, precision: int) -> str:

@@ -82,7 +82,8 @@ class DatasetError(AutogradError, ValueError):
 
 
 class ChangedFilesError(AutogradError, FileExistsError):
-    """Copying the notebooks would overwrite copies the learner has changed."""
+    """Copying the notebooks would overwrite copies the learner has changed (or the folder
+    given is a file)."""
 
 
 # Pictures.

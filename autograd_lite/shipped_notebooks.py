@@ -22,9 +22,15 @@ def copy_notebooks(directory: str | os.PathLike[str], force: bool = False) -> li
     """Copy every shipped notebook into `directory` (made if missing); the paths written.
 
     A notebook already there with the same content is left alone. If any differs (the learner
-    ran or edited it), nothing is copied and `ChangedFilesError` names them, unless `force`.
+    ran or edited it), nothing is copied and `ChangedFilesError` names them, unless `force`;
+    the same error when `directory` is a file.
     """
     directory = Path(directory)
+    if directory.exists() and not directory.is_dir():
+        raise ChangedFilesError(
+            f"{directory} is a file, not a folder; nothing was copied. Give the name of a"
+            " folder (it is made if missing)"
+        )
     sources = sorted(notebook_folder().glob("*.ipynb"))
     targets = [directory / source.name for source in sources]
     changed = [

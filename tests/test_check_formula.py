@@ -285,3 +285,77 @@ def test_biases_as_the_weights_of_an_always_on_neuron():
     )
     with pytest.raises(al.DerivationError, match="no biases"):
         d.network_c().check_formula("Wb1", augmented)
+
+
+# ---------------------------------------------------------------------------
+# A formula that is not a function, or a per-sample formula given the whole batch.
+
+
+@pytest.mark.parametrize("formula", [3, "z0 - z0_desired", None])
+def test_a_formula_that_is_not_a_function_is_refused_by_name(formula):
+    c = d.network_c()
+    with pytest.raises(d.DerivationError if formula is None else d.DerivationTypeError) as caught:
+        c.check_formula("w100", formula)
+    assert "formula" in str(caught.value)
+    if formula is not None:
+        assert "function of the quantities" in str(caught.value)
+
+
+def test_factors_that_are_not_functions_are_refused_by_name():
+    with pytest.raises(d.DerivationTypeError, match=r"factor 2 .* function of the quantities"):
+        d.network_c().check_formula("w100", factors=[lambda q: 1.0, 0.25, lambda q: 1.0])
+
+
+def test_a_per_sample_formula_over_the_batch_says_it_got_the_list():
+    b = d.network_b()
+    with pytest.raises(d.DerivationTypeError, match=r"list of the 4 samples' quantities") as caught:
+        b.check_formula("w^L_12", lambda q: q.a[3][1] * q.a[2][2], over_batch=True)
+    assert "qs[0].a" in str(caught.value)
+    right = b.check_formula(
+        "w^L_12",
+        lambda qs: (
+            sum(2 * (q.a[3][1] - q.y[1]) * q.a[3][1] * (1 - q.a[3][1]) * q.a[2][2] for q in qs)
+            / len(qs)
+        ),
+        over_batch=True,
+    )
+    assert right.agrees and len(right.engine_values) == 1
+
+
+def test_an_over_batch_formula_can_copy_and_convert_its_list():
+    import copy
+
+    b = d.network_b()
+    check = b.check_formula(
+        "w^L_12",
+        lambda qs: 0.0 * len(copy.deepcopy(list(qs))) + len(copy.copy(qs)) * 0.0,
+        over_batch=True,
+    )
+    assert check.patterns == ("zero",)
+
+
+def test_a_cost_of_your_own_that_returns_a_float_is_named_once():
+    net = al.nn.MLP(2, [2, 1], rng=0)
+    with pytest.raises(d.DerivationTypeError) as caught:
+        d.Derivation(net, [1.0, 2.0], [1.0], loss=lambda outputs, targets: 1.0).compare()
+    assert str(caught.value).startswith("your cost must return a Value built from the outputs")
+
+    def half_error(outputs, targets):
+        return 0.5
+
+    with pytest.raises(d.DerivationTypeError, match=r"^the cost half_error must return a Value"):
+        d.Derivation(net, [1.0, 2.0], [1.0], loss=half_error).compare()
+
+
+@pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf])
+def test_a_formula_that_gives_nan_or_inf_says_so(bad, capsys):
+    from autograd_lite.derivations.exercises import grade
+
+    check = d.network_c().check_formula("w100", lambda q: bad)
+    assert not check.agrees and not math.isfinite(check.formula_values[0])
+    assert check.error.startswith(f"the formula for dE/dw100 (L2.N0.w0) gave {bad!r}:")
+    assert "no known slip" not in str(check)
+    grade(1, lambda q: bad)
+    assert capsys.readouterr().out.startswith("exercise 1: not yet: the formula for dE/dw110")
+    matrix = d.network_d().check_formula("W2", lambda q: [[0.0] * 4, [0.0, bad, 0.0, 0.0]])
+    assert f"gave {bad!r} at L2.N1.w1:" in matrix.error

@@ -282,6 +282,7 @@ def test_demo_help_lists_every_option_with_its_default(capsys):
     ]:
         assert option in text
         assert f"(default: {default})" in text
+    assert "train_spirals" not in text  # a Python function, not something this command does
 
 
 @pytest.mark.parametrize(
@@ -387,4 +388,26 @@ def test_notebooks_command_into_a_file_says_so(tmp_path):
     assert result.returncode == 1
     assert (
         result.stderr.startswith("autograd-lite notebooks: ") and "Traceback" not in result.stderr
+    )
+    assert "is a file, not a folder" in result.stderr and "Errno" not in result.stderr
+    with pytest.raises(al.errors.ChangedFilesError, match="is a file, not a folder"):
+        copy_notebooks(tmp_path / "taken")
+    assert (tmp_path / "taken").read_text() == ""
+
+
+def test_notebooks_command_names_the_folder_it_copied_into(tmp_path):
+    result = run_command("notebooks", "", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(f"copied {len(REPOSITORY_NOTEBOOKS)} notebooks into .;")
+    assert "`jupyter lab .`" in result.stdout
+
+
+def test_notebooks_command_counts_in_words(tmp_path):
+    copy_notebooks(tmp_path)
+    (tmp_path / REPOSITORY_NOTEBOOKS[0].name).unlink()
+    result = run_command("notebooks", str(tmp_path))
+    assert result.returncode == 0 and result.stdout.startswith("copied 1 notebook into ")
+    again = run_command("notebooks", str(tmp_path))
+    assert again.stdout.startswith(
+        f"copied 0 notebooks into {tmp_path}: the {len(REPOSITORY_NOTEBOOKS)} there are up to date"
     )

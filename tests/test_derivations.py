@@ -741,3 +741,21 @@ def test_a_gradient_that_is_zero_in_exact_arithmetic_does_not_read_as_a_full_err
     gap = max(abs(r.engine - r.finite_difference) for r in table.rows)
     assert table.max_finite_difference_error == pytest.approx(gap / largest)
     assert table.max_finite_difference_error < 1e-6
+
+
+@pytest.mark.parametrize("name", ["network_a", "network_b", "network_c", "network_d"])
+def test_the_batch_cost_adds_no_zero_and_labels_its_nodes(name):
+    """Summing the samples' costs adds no `0 +` node (as the losses of nn do not), and the
+    sum and the mean are labelled, so nudge tables and step-through text name them."""
+    derivation = getattr(d, name)(batch=True) if name == "network_a" else getattr(d, name)()
+    cost = derivation.engine_cost()
+    order = al.topological_order(cost)
+    zeros = [v for v in order if v.op == "add" and any(type(o) is not al.Value for o in v.operands)]
+    assert zeros == []
+    assert cost.label == ("loss" if derivation.reduction == "mean" else "sum_C")
+    rows = str(al.nudge(cost, derivation.parameters()[0], 1e-3)).splitlines()
+    named = [row.split()[0] for row in rows[-2:]]  # was `[22] +`, `[23] /` for network C
+    expected = {"mean": ["sum_C", "loss"], "sum": ["sum_C"]}[derivation.reduction]
+    if derivation.batch_size == 1:
+        expected = ["C", "loss"]
+    assert named[-len(expected) :] == expected

@@ -397,6 +397,17 @@ def test_save_by_suffix(tmp_path) -> None:
         al.save(o, tmp_path / "g.jpg")
 
 
+def test_save_into_a_missing_folder_says_which(tmp_path) -> None:
+    o, _ = neuron()
+    missing = tmp_path / "no such folder"
+    expected = f"save: cannot write 'g.svg': the folder '{missing}' does not exist; make it first"
+    with pytest.raises(al.DrawError, match=re.escape(expected)):
+        al.save(o, missing / "g.svg")
+    with pytest.raises(al.DrawError, match=re.escape(expected.replace("g.svg", "s.html"))):
+        al.step_through(o).save(missing / "s.html")
+    assert not missing.exists()
+
+
 def test_jupyter_displays_svg_and_an_image_that_survives_an_untrusted_notebook() -> None:
     """An untrusted notebook drops image/svg+xml; the sanitised HTML keeps an <img> whose
     source is the same SVG as a data URI."""

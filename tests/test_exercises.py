@@ -74,3 +74,7 @@ def test_typical_slips_are_graded_wrong_and_named(capsys):
         grade(4, lambda q: outer(q.a[1], d_delta(q)[1]))  # transposed
     with pytest.raises(al.DerivationKeyError, match="no exercise 9"):
         grade(9, answer_1)
+    with pytest.raises(al.DerivationKeyError, match="no exercise True"):
+        grade(True, answer_1)  # True == 1 as a dict key, but it is not an exercise number
+    with pytest.raises(al.DerivationKeyError, match=r"no exercise 1\.0"):
+        grade(1.0, answer_1)

@@ -43,3 +43,20 @@ def test_the_matrix_form_speaks_of_x_t_f_prime_and_e():
     assert "dE/dx1_2" in text and "f1'((W1 x0)_2)" in text and "x0_0" in text
     out = str(d.network_a().explain("L3.N0.w1"))
     assert "x3_0 - t_0" in out and "f3'((W3 x2)_0)" in out and "x2_1" in out
+
+
+def test_a_notation_with_an_unknown_field_is_refused_when_made():
+    import pytest
+
+    with pytest.raises(
+        d.DerivationError, match=r"weight.*\{q\}.*\{l\}, \{p\}, \{j\}, \{k\}, \{jk\}"
+    ):
+        d.Notation(weight="w^{q}_{jk}")
+    with pytest.raises(d.DerivationError, match=r"cost.*\{z\}"):
+        d.Notation(cost="C_{z}")  # z and a are only for derivative and delta
+    with pytest.raises(d.DerivationError, match="cost"):
+        d.Notation(cost="C_{")  # not a format string at all
+    with pytest.raises(d.DerivationTypeError, match="cost"):
+        d.Notation(cost=3)
+    written = d.Notation(derivative="f{l}'({z}) at {a}", delta="δ{l}{j}")
+    assert written.write(written.derivative, l=2, z="z", a="a") == "f2'(z) at a"

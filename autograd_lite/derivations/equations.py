@@ -670,6 +670,8 @@ class Derivation:
         engine_values = tuple(engine[p] for p in parameters)
         tolerance = _tolerance(rtol, atol, engine_values)
         factor_checks: tuple[FactorCheck, ...] = ()
+        for n, given in enumerate(factors or (), start=1):
+            _check_callable(given, f"factor {n} for {label}")
         if factors is not None:
             if formula is not None or expected != () or over_batch:
                 raise DerivationError(
@@ -679,7 +681,8 @@ class Derivation:
             formula = _product(factors)
         if formula is None:
             raise DerivationError("check_formula needs a formula (or factors)")
-        quantities = [self.quantities(i) for i in range(self.batch_size)]
+        _check_callable(formula, f"the formula for {label}")
+        quantities = _Samples(self.quantities(i) for i in range(self.batch_size))
         try:
             results = [formula(quantities)] if over_batch else [formula(q) for q in quantities]
         except ShapeError as error:
@@ -687,6 +690,15 @@ class Derivation:
         per_sample = [_entries(result, expected, label) for result in results]
         factor = 1.0 if over_batch else self.batch_factor
         values = tuple(factor * sum(s[n] for s in per_sample) for n in range(len(parameters)))
+        broken = [(name, v) for name, v in zip(names, values) if not math.isfinite(v)]
+        if broken:
+            name, value = broken[0]
+            entry = f" at {name}" if len(names) > 1 else ""
+            problem = (
+                f"the formula for {label} gave {value!r}{entry}: a division by zero, an"
+                " overflow, or a log or square root of a negative number"
+            )
+            return FormulaCheck(label, names, values, engine_values, problem, tolerance)
         slips: tuple[Slip, ...] = ()
         if any(math.fabs(f - e) > tolerance for f, e in zip(values, engine_values)):
             candidates = self._candidates(parameters, expected)
@@ -869,6 +881,29 @@ def _moved(root: Value, leaf: Value, data: float) -> float:
         return cast(float, apply(cast(Op, node.operation), *operands))
 
     return cast(float, forward_sweep(root, {leaf: data}, value).get(root, root.data))
+
+
+class _Samples(list[Quantities]):
+    """Every sample's quantities, as an `over_batch` formula gets them; reading a quantity
+    from the list itself (a per-sample formula given the batch) says what it holds."""
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):  # copy, pickle and NumPy probe for optional hooks
+            raise AttributeError(name)
+        raise DerivationTypeError(
+            f"with over_batch=True the formula gets the list of the {len(self)} samples'"
+            f" quantities, which has no .{name}: read one sample's as qs[0].{name}, or combine"
+            " them (sum(... for q in qs) / len(qs)); or leave out over_batch to give a"
+            " per-sample formula"
+        )
+
+
+def _check_callable(formula: Any, what: str) -> None:
+    if not callable(formula):
+        raise DerivationTypeError(
+            f"{what} must be a function of the quantities (def f(q): ... or lambda q: ...),"
+            f" got {type(formula).__name__} {formula!r}"
+        )
 
 
 def _incoming(layer: int, k: int) -> str:

@@ -75,7 +75,7 @@ EXERCISES: dict[int, Exercise] = {
 def grade(number: int, formula: Callable[[Any], Any]) -> FormulaCheck:
     """Check a formula for exercise `number`; print "correct" or what is off, and return the
     check (its `agrees`, `patterns`, the numbers)."""
-    if number not in EXERCISES:
+    if type(number) is not int or number not in EXERCISES:
         raise DerivationKeyError(
             f"no exercise {number!r}; the exercises are {', '.join(map(str, EXERCISES))}"
         )

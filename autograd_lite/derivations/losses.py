@@ -7,9 +7,11 @@ equations use; on `Symbol`s it prints itself, so the text can never drift from t
 
 from __future__ import annotations
 
+import functools
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 from ..engine import Value, step
 from ..errors import DerivationTypeError
@@ -67,8 +69,9 @@ class Loss:
         leaves = [Value(a, f"a_{j}") for j, a in enumerate(outputs)]
         cost = self.cost(leaves, list(targets))
         if type(cost) is not Value:
+            named = self.name if self.name == "your cost" else f"the cost {self.name}"
             raise DerivationTypeError(
-                f"the cost {self.name} must return a Value built from the outputs it is given,"
+                f"{named} must return a Value built from the outputs it is given,"
                 f" got {type(cost).__name__} {cost!r}"
             )
         cost.backward()
@@ -91,8 +94,16 @@ def _per_sample(cost: Callable[[Any, Any], Value]) -> BatchCost:
     """A batch cost that is the mean or the sum of one cost per sample."""
 
     def batch_cost(outputs: list[list[Value]], targets: Matrix, reduction: str) -> Value:
-        total = cast(Value, sum(cost(a, y) for a, y in zip(outputs, targets)))
-        return total / len(outputs) if reduction == "mean" else total
+        costs = [cost(a, y) for a, y in zip(outputs, targets)]
+        total = functools.reduce(operator.add, costs)  # sum() would add a node for 0 + C
+        if len(costs) > 1 and type(total) is Value:
+            total.label = "sum_C"  # named as the losses of nn name theirs
+        if reduction == "sum":
+            return total
+        mean = total / len(costs)
+        if type(mean) is Value:
+            mean.label = "loss"
+        return mean
 
     return batch_cost
 

@@ -9,7 +9,10 @@ the notation (network C calls a^1_0 "y0" and y_0 "z0_desired").
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import string
+from dataclasses import dataclass, fields
+
+from ..errors import DerivationError, DerivationTypeError
 
 __all__ = ["Notation"]
 
@@ -28,6 +31,32 @@ class Notation:
     weight: str = "w^{l}_{jk}"
     bias: str = "b^{l}_{j}"
     delta: str = "delta^{l}_{j}"
+
+    def __post_init__(self) -> None:
+        """Refuse a template with a field `write` cannot fill, when the notation is made."""
+        for field in fields(self):
+            template = getattr(self, field.name)
+            if not isinstance(template, str):
+                raise DerivationTypeError(
+                    f"Notation {field.name} must be a format string such as 'w^{{l}}_{{jk}}',"
+                    f" got {type(template).__name__} {template!r}"
+                )
+            allowed = ["l", "p", "j", "k", "jk"]
+            if field.name in ("derivative", "delta"):
+                allowed += ["z", "a"]
+            try:
+                used = [name for _, name, _, _ in string.Formatter().parse(template) if name]
+            except ValueError as error:
+                raise DerivationError(
+                    f"Notation {field.name}={template!r} is not a format string ({error});"
+                    " write a brace as {{ or }}"
+                ) from None
+            unknown = [name for name in used if name not in allowed]
+            if unknown:
+                raise DerivationError(
+                    f"Notation {field.name}={template!r} uses {{{unknown[0]}}}; its fields are"
+                    f" {', '.join('{' + name + '}' for name in allowed)}"
+                )
 
     def write(self, template: str, l: int = 0, j: int = 0, k: int = 0, **names: str) -> str:  # noqa: E741 - the textbook's layer index
         """One of the templates with the indices (and names) put in."""
