@@ -59,6 +59,8 @@ from .symbolic import PRODUCT, Symbol, number_text, symbolic_derivatives, symbol
 __all__ = ["CompiledGraph", "compile_graph", "to_code"]
 
 _HELPERS = tuple(floatops.FUNCTIONS)
+#: Every name generated code calls: the helpers, and float (for `float("inf")`).
+_CALLED = (*_HELPERS, "float")
 #: A longer weighted sum is written over several lines (see _split_lines).
 _TERMS_PER_LINE = 256
 
@@ -91,9 +93,13 @@ class CompiledGraph:
 
     def __init__(self, output: Value, inputs: Sequence[Value], data: Sequence[Value] = ()) -> None:
         listing = _Listing(output, inputs, data, "forward_backward")
-        self.inputs: tuple[Value, ...] = tuple(listing.inputs)
-        self.data: tuple[Value, ...] = tuple(listing.data)
-        self.source: str = listing.source
+        self._load(listing.source, listing.inputs, listing.data)
+
+    def _load(self, source: str, inputs: Sequence[Value], data: Sequence[Value]) -> None:
+        """Run the generated `source` to make the function."""
+        self.inputs: tuple[Value, ...] = tuple(inputs)
+        self.data: tuple[Value, ...] = tuple(data)
+        self.source: str = source
         self._filename = f"<autograd_lite compiled graph {id(self):#x}>"
         # Register the source so tracebacks through generated code show its lines.
         lines = self.source.splitlines(keepends=True)
@@ -135,6 +141,11 @@ class CompiledGraph:
             )
         return output, gradients
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # The function was made by exec, so pickle cannot name it: save the source instead,
+        # run again when loaded (a deepcopy too, which then registers its own lines).
+        return _load_compiled, (self.source, self.inputs, self.data)
+
     def __repr__(self) -> str:
         lines = self.source.count("\n")
         return f"CompiledGraph(inputs={len(self.inputs)}, data={len(self.data)}, lines={lines})"
@@ -164,6 +175,12 @@ class CompiledGraph:
         if isinstance(error, OverflowError):
             return NonFiniteError(f"{where} overflows ({error}){advice}")
         return DomainError(f"{where} leaves its domain ({error}){advice}")
+
+
+def _load_compiled(source: str, inputs: Sequence[Value], data: Sequence[Value]) -> CompiledGraph:
+    compiled = CompiledGraph.__new__(CompiledGraph)
+    compiled._load(source, inputs, data)
+    return compiled
 
 
 def compile_graph(
@@ -199,7 +216,7 @@ class _Listing:
             raise GraphArgumentError(
                 f"to_code: function_name must be a Python identifier, got {function_name!r}"
             )
-        if unicodedata.normalize("NFKC", function_name) in _HELPERS:
+        if unicodedata.normalize("NFKC", function_name) in _CALLED:
             raise GraphArgumentError(
                 f"to_code: function_name {function_name!r} is the name of a function the code"
                 " calls; choose another name"
@@ -214,7 +231,7 @@ class _Listing:
                 )
         self.output = output
         self.inputs, self.data = _check_arguments(self.order, inputs, data)
-        self.names = _Names({*_HELPERS, function_name})
+        self.names = _Names({*_CALLED, function_name})
         self._name_nodes()
         body = [*self._forward_lines(), *self._backward_lines(), self._return_line()]
         root = self.names.of(output)
@@ -353,9 +370,10 @@ def _accumulate(target: str, upstream: str | None, local: Any, first: bool) -> s
 
 
 def _float_code(x: Any) -> str:
-    """A constant as Python source: `float("inf")` where the rule's arithmetic overflowed."""
+    """A constant as a float literal (`3.0`, not `3`: a gradient made of constants alone must
+    be a float, computed as the engine does), `float("inf")` where the rule overflowed."""
     x = float(x)
-    return number_text(x) if math.isfinite(x) else f'float("{x}")'
+    return repr(x) if math.isfinite(x) else f'float("{x}")'
 
 
 def _check_arguments(
@@ -440,6 +458,6 @@ def _identifier(label: str) -> str:
         text = re.sub("_+", "_", text).strip("_") or "v"
     if not text.isidentifier():
         text = "v_" + text
-    if keyword.iskeyword(text) or keyword.issoftkeyword(text) or text in _HELPERS:
+    if keyword.iskeyword(text) or keyword.issoftkeyword(text) or text in _CALLED:
         text += "_"
     return text

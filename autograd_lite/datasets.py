@@ -68,6 +68,8 @@ def make_spirals(
         for i in range(n):
             r = (i + 1) / n
             angle = 2 * math.pi * k / n_classes + 4 * r + rng.gauss(0, noise)
+            if not math.isfinite(angle):  # cos and sin refuse it
+                raise _not_finite(noise, "make_spirals")
             points.append([r * math.cos(angle), r * math.sin(angle)])
             classes.append(k)
     return points, classes
@@ -101,8 +103,12 @@ def _check_seed(seed: object, where: str) -> int | None:
 def _finite(points: list[list[float]], noise: float, where: str) -> list[list[float]]:
     """The points, once every coordinate is checked to be a finite float."""
     if not all(math.isfinite(c) for point in points for c in point):
-        raise DatasetError(
-            f"{where}: noise {noise!r} makes coordinates that are not finite (inf); use a"
-            " standard deviation a float can hold many times over, such as 0.1"
-        )
+        raise _not_finite(noise, where)
     return points
+
+
+def _not_finite(noise: float, where: str) -> DatasetError:
+    return DatasetError(
+        f"{where}: noise {noise!r} makes coordinates that are not finite (inf); use a"
+        " standard deviation a float can hold many times over, such as 0.1"
+    )

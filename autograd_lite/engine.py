@@ -183,7 +183,8 @@ class Value:
     def data(self, data: Number) -> None:
         # A changed number makes the Value new: the graphs computed from the old number are
         # then older than their operand, and walking one raises StaleGraphError.
-        data = as_float(data, f"the data of {describe(self)}")
+        if type(data) is not float or data - data != 0.0:  # anything but a finite float
+            data = as_float(data, f"the data of {describe(self)}")
         if self._op is not None:
             raise StaleGraphError(
                 f"{describe(self)} was computed by {self._op}; its data follows from its"
@@ -328,6 +329,17 @@ class Value:
                 node.grad = (
                     grad + grads.get(node, 0.0) if node._op is None else grads.get(node, 0.0)
                 )
+        except TypeError:
+            for node, grad in zip(order, saved):
+                node.grad = grad
+            leaf = next((n for n in order if n._op is None and not isinstance(n.grad, Real)), None)
+            if leaf is None:
+                raise
+            raise ArgumentTypeError(
+                f"the grad of {describe(leaf)} is {type(leaf.grad).__name__} {leaf.grad!r:.60},"
+                " not a number, so backward() cannot add to it; set it to 0.0 (zero_grad()"
+                " does) instead of None"
+            ) from None
 
     def zero_grad(self) -> None:
         """Set grad to 0.0 on this Value and everything it depends on."""

@@ -136,6 +136,11 @@ def compare_modes(output: Value, inputs: Sequence[Value]) -> ModeComparison:
     inputs = as_list(inputs, "compare_modes: inputs")
     for i, x in enumerate(inputs):
         as_value(x, f"compare_modes: inputs[{i}]")
+        if not x.is_leaf:
+            raise GraphArgumentError(
+                f"compare_modes: inputs[{i}] is {describe(x)}, computed by {x.op!r}; forward"
+                " mode starts from leaves, so give leaves only (the Values you made yourself)"
+            )
     forward_gradient, forward_evaluations = [], 0
     for x in inputs:
         tangent, evaluations = _forward_mode(output, {x: 1.0})

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Callable, Iterable, Sequence
-from numbers import Real
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
+from numbers import Integral, Real
 from typing import Any, Protocol, cast
 
 from .engine import Number, Value, as_float, as_list, as_value, dot, exp, log, relu, sigmoid, tanh
@@ -133,9 +134,10 @@ class Neuron(Module):
         self, weights: Sequence[Number], bias: Number | None
     ) -> list[tuple[Value, float]]:
         """Each parameter with its new value, every number checked."""
-        if len(weights) != self.nin:
-            raise ShapeError(f"this neuron has {self.nin} weights, got {len(weights)} numbers")
-        parameters, numbers = list(self.w), list(weights)
+        numbers = _as_items(weights, "set_weights: weights")
+        if len(numbers) != self.nin:
+            raise ShapeError(f"this neuron has {self.nin} weights, got {len(numbers)} numbers")
+        parameters = list(self.w)
         if bias is not None:
             if self.b is None:
                 raise ModelError("this neuron has no bias (it was built with bias=False)")
@@ -186,6 +188,9 @@ class Layer(Module):
     def _assignments(
         self, weights: Sequence[Sequence[Number]], biases: Sequence[Number] | None
     ) -> list[tuple[Value, float]]:
+        weights = _as_items(weights, "set_weights: weights")
+        if biases is not None:
+            biases = _as_items(biases, "set_weights: biases")
         if len(weights) != len(self.neurons):
             raise ShapeError(f"this layer has {len(self.neurons)} neurons, got {len(weights)} rows")
         if biases is not None and len(biases) != len(self.neurons):
@@ -254,6 +259,7 @@ class MLP(Module):
 
         Without `biases` the network has none, as in the textbook derivations.
         """
+        weights = _as_matrices(weights, "from_weights: weights")
         if not weights or not weights[0] or not weights[0][0]:
             raise ModelError("from_weights needs at least one non-empty weight matrix")
         nouts = [len(matrix) for matrix in weights]
@@ -296,6 +302,9 @@ class MLP(Module):
     ) -> None:
         """Set every layer's W (and b): weights[l - 1] is W^l, biases[l - 1] is b^l. If any
         number does not fit, nothing is changed."""
+        weights = _as_matrices(weights, "set_weights: weights")
+        if biases is not None:
+            biases = _as_items(biases, "set_weights: biases")
         if len(weights) != len(self.layers):
             raise ShapeError(f"this MLP has {len(self.layers)} layers, got {len(weights)} matrices")
         if biases is not None and len(biases) != len(self.layers):
@@ -389,10 +398,10 @@ def softmax(logits: Sequence[Operand]) -> list[Value]:
     Computed as e^{s_k - m} / sum_i e^{s_i - m} with m = max_i s_i (a constant), the same
     numbers and gradients without overflow for large scores.
     dp_k/ds_i = p_k ([k == i] - p_i)."""
-    scores = _as_sequence(logits)
+    scores = _as_sequence(logits, "softmax: logits")
     if not scores:
         raise ShapeError("softmax needs at least one score")
-    m = max(float(s) for s in scores)
+    m = _largest_score(scores, "softmax")
     exps = [exp(s - m) for s in scores]
     total = sum(exps)
     return [e / total for e in exps]
@@ -403,7 +412,9 @@ def cross_entropy(logits: Sequence[Operand], class_index: int) -> Value:
 
     Computed as m + ln sum_k e^{s_k - m} - s_c with m = max_k s_k, so large scores neither
     overflow nor lose the answer. dC/ds_k = p_k - [k == c] with p = softmax(s)."""
-    scores = _as_sequence(logits)
+    scores = _as_sequence(logits, "cross_entropy: logits")
+    if isinstance(class_index, Integral) and not isinstance(class_index, bool):
+        class_index = int(class_index)  # a NumPy integer label, say
     if type(class_index) is not int:
         raise ArgumentTypeError(
             f"cross_entropy: class_index must be an int, got {type(class_index).__name__}"
@@ -414,7 +425,7 @@ def cross_entropy(logits: Sequence[Operand], class_index: int) -> Value:
             f"cross_entropy: class_index {class_index} does not name one of the"
             f" {len(scores)} scores (0 to {len(scores) - 1})"
         )
-    m = max(float(s) for s in scores)
+    m = _largest_score(scores, "cross_entropy")
     return cast(Value, log(sum(exp(s - m) for s in scores)) - (scores[class_index] - m))
 
 
@@ -454,7 +465,15 @@ class SGD:
 
     def step(self) -> None:
         """Update every parameter, or (if any would become inf or nan) none of them."""
-        updated = [p.data - self._lr * p.grad for p in self.parameters]
+        try:
+            updated = [p.data - self._lr * p.grad for p in self.parameters]
+        except TypeError:
+            p = next(p for p in self.parameters if not isinstance(p.grad, Real))
+            raise ArgumentTypeError(
+                f"SGD step: the grad of {describe(p)} is {type(p.grad).__name__}"
+                f" {p.grad!r:.60}, not a number; no parameter was changed. Run backward() on"
+                " the loss (after zero_grad(), which sets every grad to 0.0) before step()"
+            ) from None
         for p, new in zip(self.parameters, updated):
             if not math.isfinite(new):
                 raise NonFiniteError(
@@ -577,12 +596,51 @@ def _input_error(inputs: Sequence[Any], where: str) -> AutogradError:
     return AutogradError(f"{where}: the weighted sum of the inputs failed")
 
 
-def _as_sequence(x: Any) -> list[Any]:
-    return [x] if isinstance(x, (Value, int, float)) else list(x)
+def _as_items(x: Any, where: str) -> list[Any]:
+    """The items of a list, tuple, NumPy array (a matrix's rows) or other ordered collection;
+    ArgumentTypeError naming `where` for a number, None, a str or an unordered set."""
+    if isinstance(x, (str, bytes, AbstractSet, Mapping)) or not isinstance(x, Iterable):
+        raise ArgumentTypeError(
+            f"{where} must be a list of numbers (or of lists), got {type(x).__name__} {x!r:.60}"
+        )
+    return list(x)
+
+
+def _as_matrices(weights: Any, where: str) -> list[list[list[Any]]]:
+    """W^1, W^2, ... as lists of rows (nested lists or NumPy arrays in)."""
+    return [
+        [
+            _as_items(row, f"{where}[{i}][{j}]")
+            for j, row in enumerate(_as_items(matrix, f"{where}[{i}]"))
+        ]
+        for i, matrix in enumerate(_as_items(weights, where))
+    ]
+
+
+def _as_sequence(x: Any, where: str) -> list[Any]:
+    """One sample's numbers as a list: a single Value or number, or any iterable of them."""
+    if type(x) is list or type(x) is tuple:  # the common case, checked first
+        return list(x)
+    if isinstance(x, (Value, Real)):
+        return [x]
+    if isinstance(x, (str, bytes)) or not isinstance(x, Iterable):
+        raise ArgumentTypeError(
+            f"{where} must be a Value, a number or a list of them, got {type(x).__name__} {x!r:.60}"
+        )
+    return list(x)
+
+
+def _largest_score(scores: list[Any], where: str) -> float:
+    """max_k s_k, every score checked to be a Value or a finite number."""
+    return max(
+        as_float(s.data if type(s) is Value else s, f"{where}: logits[{k}]")
+        for k, s in enumerate(scores)
+    )
 
 
 def _pairs(outputs: Any, targets: Any, where: str) -> list[tuple[Any, Any]]:
-    outputs, targets = _as_sequence(outputs), _as_sequence(targets)
+    outputs = _as_sequence(outputs, f"{where}: outputs")
+    targets = _as_sequence(targets, f"{where}: targets")
     if len(outputs) != len(targets) or not outputs:
         raise ShapeError(
             f"{where}: got {len(outputs)} outputs and {len(targets)} targets; they must match"

@@ -19,9 +19,9 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from ..engine import OPS, Op, Value, dot
+from ..engine import OPS, Op, Value, apply, dot, forward_sweep
 from ..errors import (
     DerivationError,
     DerivationIndexError,
@@ -531,17 +531,12 @@ class Derivation:
         return {p: p.grad for p in self.parameters()}
 
     def finite_difference(self, p: Target, h: float = 1e-6) -> float:
-        """(C(p + h) - C(p - h)) / 2h with the engine's forward pass; p is restored after."""
+        """(C(p + h) - C(p - h)) / 2h with the engine's forward pass, the cost recomputed with
+        p moved by a forward sweep: no Value changes, so no graph built before goes stale."""
         p = self.parameter(p)
         h = _positive(h, "h")
-        original = p.data
-        try:
-            p.data = original + h
-            plus = self.engine_cost().data
-            p.data = original - h
-            minus = self.engine_cost().data
-        finally:
-            p.data = original
+        cost, original = self.engine_cost(), p.data
+        plus, minus = _moved(cost, p, original + h), _moved(cost, p, original - h)
         return (plus - minus) / ((original + h) - (original - h))
 
     def compare(self, h: float = 1e-6, reference: str | None = None) -> Comparison:
@@ -898,6 +893,17 @@ def _check_callable(formula: Any, what: str) -> None:
             f"{what} must be a function of the quantities (def f(q): ... or lambda q: ...),"
             f" got {type(formula).__name__} {formula!r}"
         )
+
+
+def _moved(root: Value, leaf: Value, data: float) -> float:
+    """root's value with leaf's data replaced by `data`: every node after the leaf computed
+    again from its operands' new numbers, with the engine's own checks."""
+
+    def value(node: Value, known: dict[Value, Any]) -> float:
+        operands = [known.get(x, x.data) if type(x) is Value else x for x in node.operands]
+        return cast(float, apply(cast(Op, node.operation), *operands))
+
+    return cast(float, forward_sweep(root, {leaf: data}, value).get(root, root.data))
 
 
 def _incoming(layer: int, k: int) -> str:
