@@ -872,6 +872,17 @@ class Derivation:
         return f"<Derivation: {self.title}, {self.batch_size} sample(s)>"
 
 
+def _moved(root: Value, leaf: Value, data: float) -> float:
+    """root's value with leaf's data replaced by `data`: every node after the leaf computed
+    again from its operands' new numbers, with the engine's own checks."""
+
+    def value(node: Value, known: dict[Value, Any]) -> float:
+        operands = [known.get(x, x.data) if type(x) is Value else x for x in node.operands]
+        return cast(float, apply(cast(Op, node.operation), *operands))
+
+    return cast(float, forward_sweep(root, {leaf: data}, value).get(root, root.data))
+
+
 class _Samples(list[Quantities]):
     """Every sample's quantities, as an `over_batch` formula gets them; reading a quantity
     from the list itself (a per-sample formula given the batch) says what it holds."""
@@ -893,17 +904,6 @@ def _check_callable(formula: Any, what: str) -> None:
             f"{what} must be a function of the quantities (def f(q): ... or lambda q: ...),"
             f" got {type(formula).__name__} {formula!r}"
         )
-
-
-def _moved(root: Value, leaf: Value, data: float) -> float:
-    """root's value with leaf's data replaced by `data`: every node after the leaf computed
-    again from its operands' new numbers, with the engine's own checks."""
-
-    def value(node: Value, known: dict[Value, Any]) -> float:
-        operands = [known.get(x, x.data) if type(x) is Value else x for x in node.operands]
-        return cast(float, apply(cast(Op, node.operation), *operands))
-
-    return cast(float, forward_sweep(root, {leaf: data}, value).get(root, root.data))
 
 
 def _incoming(layer: int, k: int) -> str:
