@@ -72,7 +72,21 @@ def decision_boundary_svg(
             f' fill="{CLASS_COLOURS[c]}" stroke="white" stroke-width="1">'
             f"<title>({x:.3f}, {y:.3f}): class {c}</title></circle>"
         )
+    shapes += _legend()
     return _svg(title, shapes, ("x", f"{x0:.2f}", f"{x1:.2f}"), ("y", f"{y0:.2f}", f"{y1:.2f}"))
+
+
+def _legend() -> list[str]:
+    """Which colour is which class, at the right end of the title line."""
+    shapes = []
+    for c, colour in enumerate(CLASS_COLOURS):
+        x = MARGIN + SIZE - 130 + 70 * c
+        shapes.append(
+            f'<g class="legend"><circle cx="{x}" cy="{MARGIN - 16}" r="4" fill="{colour}"/>'
+            f'<text x="{x + 8}" y="{MARGIN - 12}" font-family="sans-serif" font-size="12">'
+            f"class {c}</text></g>"
+        )
+    return shapes
 
 
 def loss_curve_svg(losses: Sequence[float], title: str = "training loss") -> str:

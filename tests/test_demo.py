@@ -177,6 +177,14 @@ def test_decision_boundary_draws_every_point_where_it_is():
     assert x_slope > 0 > y_slope  # y grows upwards on the page
 
 
+def test_decision_boundary_has_a_legend_naming_each_class_colour():
+    points, classes = al.make_moons(10, noise=0.2, seed=5)
+    svg = parse_svg(decision_boundary_svg(lambda p: p[0] - p[1], points, classes, resolution=4))
+    entries = [g for g in svg.findall(f"{SVG}g") if g.get("class") == "legend"]
+    assert [e.find(f"{SVG}text").text for e in entries] == ["class 0", "class 1"]
+    assert [e.find(f"{SVG}circle").get("fill") for e in entries] == list(CLASS_COLOURS)
+
+
 def test_decision_boundary_colours_each_cell_by_the_models_prediction():
     points, classes = al.make_moons(60, noise=0.2, seed=5)
     svg = parse_svg(decision_boundary_svg(lambda p: p[0] - p[1], points, classes, resolution=8))
