@@ -324,7 +324,7 @@ class Value:
             # does not (d(a/b)/db = -out/b for a tiny b): go again, multiplying exactly.
             for node, grad in zip(order, saved):
                 node.grad = grad
-            grads = reverse_sweep(self, _exact_accumulate(self))
+            grads = reverse_sweep(self, exact_accumulate(self))
             for node, grad in zip(order, saved):
                 node.grad = (
                     grad + grads.get(node, 0.0) if node._op is None else grads.get(node, 0.0)
@@ -597,9 +597,9 @@ def chain_product(node: Value, index: int, upstream: float, local: float) -> flo
         return product
 
 
-def _exact_accumulate(output: Value) -> Accumulate:
-    """The accumulate of a float reverse sweep that multiplies with `chain_product` and
-    refuses an inf or nan gradient."""
+def exact_accumulate(output: Value) -> Accumulate:
+    """The accumulate of a reverse sweep on floats, as `backward()` does it: it multiplies
+    with `chain_product`, adds, and refuses an inf or nan gradient of `output`."""
 
     def accumulate(node: Value, i: int, x: Value, upstream: Any, d: Any, previous: Any) -> float:
         product = chain_product(node, i, upstream, d)

@@ -27,8 +27,7 @@ from .engine import (
     as_float,
     as_list,
     as_value,
-    chain_product,
-    check_gradient,
+    exact_accumulate,
     forward_sweep,
     local_derivatives,
     reverse_sweep,
@@ -177,13 +176,11 @@ def _reverse_mode(
         evaluations += 1
         return local_derivatives(node, on_values=create_graph)
 
-    def accumulate(node: Value, i: int, x: Value, upstream: Any, d: Any, previous: Any) -> Any:
-        if not create_graph:
-            term = chain_product(node, i, upstream, d)
-            return check_gradient(output, x, term if previous is None else previous + term)
+    def on_values(node: Value, i: int, x: Value, upstream: Any, d: Any, previous: Any) -> Any:
         term = _times(upstream, d)
         return term if previous is None else _plus(previous, term)
 
+    accumulate = on_values if create_graph else exact_accumulate(output)
     grads = reverse_sweep(output, accumulate, wrt=inputs, local=local)
     result = [grads.get(x, 0.0) for x in inputs]
     if not create_graph:
