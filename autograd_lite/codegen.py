@@ -54,7 +54,13 @@ from .errors import (
     NonFiniteError,
     describe,
 )
-from .symbolic import PRODUCT, Symbol, number_text, symbolic_derivatives, symbolic_forward
+from .symbolic import (
+    PRODUCT,
+    Symbol,
+    symbolic_call,
+    symbolic_derivatives,
+    symbolic_forward,
+)
 
 __all__ = ["CompiledGraph", "compile_graph", "to_code"]
 
@@ -326,11 +332,7 @@ def _code(op: Op, operands: tuple[Any, ...]) -> Symbol:
     formula where Python's operators compute it, else a call of its floatops function."""
     if op.is_python_operator or op.formula is not None:
         return symbolic_forward(op, operands)
-    return Symbol(f"{op.name}({', '.join(str(_as_code(x)) for x in operands)})")
-
-
-def _as_code(x: Any) -> Any:
-    return x if isinstance(x, Symbol) else number_text(x)
+    return symbolic_call(op, operands)
 
 
 def _split_lines(name: str, op: Op, operands: tuple[Any, ...]) -> list[str]:

@@ -12,7 +12,7 @@ from typing import Any
 
 from .engine import Op, Value
 
-__all__ = ["Symbol", "number_text", "symbolic_derivatives", "symbolic_forward"]
+__all__ = ["Symbol", "number_text", "symbolic_call", "symbolic_derivatives", "symbolic_forward"]
 
 # Binding strength, loosest first: a sub-expression is parenthesised where it binds less tightly.
 SUM, PRODUCT, UNARY, POWER, ATOM = 1, 2, 3, 4, 5
@@ -72,7 +72,7 @@ class Symbol:
         return _infix(other, "**", self, POWER)
 
     def __neg__(self) -> Symbol:
-        return Symbol("-" + _wrap(self, UNARY), UNARY)
+        return _prefix("-", self)
 
     @classmethod
     def apply_op(cls, op: Op, operands: tuple[Any, ...]) -> Symbol:
@@ -93,9 +93,14 @@ def symbolic_forward(op: Op, operands: tuple[Any, ...]) -> Symbol:
     if op.symbol and len(operands) == 2:
         return _infix(operands[0], op.symbol, operands[1], _OPERATORS[op.symbol])
     if op.symbol and len(operands) == 1:
-        return Symbol(op.symbol + _wrap(_as_symbol(operands[0]), UNARY), UNARY)
+        return _prefix(op.symbol, operands[0])
     if op.formula is not None:
         return _as_symbol(op.formula(*(_as_symbol(x) for x in operands)))
+    return symbolic_call(op, operands)
+
+
+def symbolic_call(op: Op, operands: tuple[Any, ...]) -> Symbol:
+    """The operation written as a call of its name: `tanh(n)`, `pow(x, 2)`."""
     return Symbol(f"{op.name}({', '.join(str(_as_symbol(x)) for x in operands)})")
 
 
@@ -122,6 +127,10 @@ def _is_number(text: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def _prefix(operator: str, x: Any) -> Symbol:
+    return Symbol(operator + _wrap(_as_symbol(x), UNARY), UNARY)
 
 
 def _wrap(x: Symbol, binding: int) -> str:
