@@ -210,10 +210,7 @@ class _Listing:
         data: Sequence[Value],
         function_name: str,
     ) -> None:
-        if type(output) is not Value:
-            raise ArgumentTypeError(
-                f"to_code: output must be a Value, got {type(output).__name__} {output!r}"
-            )
+        as_value(output, "to_code: output")
         if not isinstance(function_name, str):
             raise ArgumentTypeError(
                 f"to_code: function_name must be a str, got {type(function_name).__name__}"

@@ -28,7 +28,7 @@ from typing import Any
 
 import graphviz
 
-from .engine import ADD, DOT, Value, topological_order
+from .engine import ADD, DOT, Value, as_value, topological_order
 from .errors import (
     ArgumentTypeError,
     DrawError,
@@ -194,10 +194,7 @@ def draw(
     - `labels`: text to show instead of the label of some Values (the Values are not changed).
       Per-sample copies of a network's nodes are shown as `s0:L1.N0.z`, `s1:L1.N0.z`.
     """
-    if type(root) is not Value:
-        raise ArgumentTypeError(
-            f"draw: root must be a Value, got {type(root).__name__} {root!r}"[:200]
-        )
+    as_value(root, "draw: root")
     _check_options(rankdir, precision, depth, max_nodes, show_grad, cluster)
     highlighted = _check_highlight(highlight)
     labels = _check_labels(labels)

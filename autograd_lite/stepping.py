@@ -39,12 +39,13 @@ from .drawing import (
 from .engine import (
     Op,
     Value,
+    as_value,
     chain_product,
     check_gradient,
     reverse_sweep,
     topological_order,
 )
-from .errors import ArgumentTypeError, DrawError, describe
+from .errors import DrawError, describe
 from .symbolic import ATOM, UNARY, Symbol, number_text, symbolic_forward
 from .viewer import Frame, viewer_document, viewer_fragment
 
@@ -100,10 +101,7 @@ class StepThrough:
     """The recorded forward and backward pass of `root` (see `step_through`)."""
 
     def __init__(self, root: Value, precision: int = 4) -> None:
-        if type(root) is not Value:
-            raise ArgumentTypeError(
-                f"step_through: root must be a Value, got {type(root).__name__} {root!r}"
-            )
+        as_value(root, "step_through: root")
         check_precision(precision, "step_through")
         self.root = root
         self.precision = precision
