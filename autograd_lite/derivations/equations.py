@@ -19,9 +19,9 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
-from ..engine import OPS, Op, Value, apply, dot, forward_sweep
+from ..engine import OPS, Op, Value, dot
 from ..errors import (
     DerivationError,
     DerivationIndexError,
@@ -36,6 +36,7 @@ from ..symbolic import Symbol
 from .losses import LOSSES, custom_loss
 from .matrices import Matrix, Vector, hadamard, matvec, outer, shape, transpose
 from .notation import Notation
+from .nudging import recompute
 from .reports import (
     Chain,
     Comparison,
@@ -535,9 +536,9 @@ class Derivation:
         p moved by a forward sweep: no Value changes, so no graph built before goes stale."""
         p = self.parameter(p)
         h = _positive(h, "h")
-        cost, original = self.engine_cost(), p.data
-        plus, minus = _moved(cost, p, original + h), _moved(cost, p, original - h)
-        return (plus - minus) / ((original + h) - (original - h))
+        cost, up, down = self.engine_cost(), p.data + h, p.data - h
+        plus, minus = (recompute(cost, {p: x}).get(cost, cost.data) for x in (up, down))
+        return (plus - minus) / (up - down)
 
     def compare(self, h: float = 1e-6, reference: str | None = None) -> Comparison:
         """Every weight and bias: engine grad, equations, central finite difference (step h),
@@ -870,17 +871,6 @@ class Derivation:
 
     def __repr__(self) -> str:
         return f"<Derivation: {self.title}, {self.batch_size} sample(s)>"
-
-
-def _moved(root: Value, leaf: Value, data: float) -> float:
-    """root's value with leaf's data replaced by `data`: every node after the leaf computed
-    again from its operands' new numbers, with the engine's own checks."""
-
-    def value(node: Value, known: dict[Value, Any]) -> float:
-        operands = [known.get(x, x.data) if type(x) is Value else x for x in node.operands]
-        return cast(float, apply(cast(Op, node.operation), *operands))
-
-    return cast(float, forward_sweep(root, {leaf: data}, value).get(root, root.data))
 
 
 class _Samples(list[Quantities]):

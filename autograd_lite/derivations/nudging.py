@@ -2,14 +2,33 @@
 
 from __future__ import annotations
 
-import math
-from typing import Any
+from typing import Any, cast
 
-from ..engine import Value, as_float, forward_sweep, local_derivatives, topological_order
+from ..engine import (
+    Op,
+    Value,
+    apply,
+    as_float,
+    forward_sweep,
+    local_derivatives,
+    topological_order,
+)
 from ..errors import DerivationError, DerivationTypeError, DomainError, NonFiniteError
 from .reports import Nudge, NudgeRow
 
-__all__ = ["nudge"]
+__all__ = ["nudge", "recompute"]
+
+
+def recompute(root: Value, data: dict[Value, float]) -> dict[Value, float]:
+    """Every node between the leaves in `data` and `root`, valued as if those leaves held
+    those numbers: a forward sweep applying each operation again, with the engine's checks.
+    Nothing is changed, so no graph goes stale."""
+
+    def value(node: Value, known: dict[Value, Any]) -> float:
+        operands = [known.get(x, x.data) if type(x) is Value else x for x in node.operands]
+        return cast(float, apply(cast(Op, node.operation), *operands))
+
+    return forward_sweep(root, data, value)
 
 
 def nudge(root: Value, leaf: Value, h: float = 1e-3) -> Nudge:
@@ -35,27 +54,19 @@ def nudge(root: Value, leaf: Value, h: float = 1e-3) -> Nudge:
         local = local_derivatives(node)
         return float(sum(d * known[x] for x, d in zip(node.operands, local) if x in known))
 
-    def moved(node: Value, known: dict[Value, Any]) -> float:
-        """The node's value recomputed with the leaf moved by h."""
-        datas = [known.get(x, x.data) if type(x) is Value else x for x in node.operands]
-        assert node.operation is not None  # the sweep visits only computed nodes
-        try:
-            value = node.operation.forward(*datas)
-        except (ValueError, ZeroDivisionError):
-            raise DomainError(
-                f"nudge: with the leaf moved by {h:g}, {node.operation} leaves its domain;"
-                " use a smaller h"
-            ) from None
-        except OverflowError:
-            value = math.inf
-        if not math.isfinite(value):
-            raise NonFiniteError(
-                f"nudge: with the leaf moved by {h:g}, {node.operation} overflows; use a smaller h"
-            )
-        return value
-
     derivative = forward_sweep(root, {leaf: 1.0}, tangent)
-    nudged = forward_sweep(root, {leaf: leaf.data + h}, moved)
+    try:
+        nudged = recompute(root, {leaf: leaf.data + h})
+    except NonFiniteError as error:
+        raise NonFiniteError(
+            f"nudge: with the leaf moved by {h:g}, an operation overflows; use a smaller h"
+            f" ({error})"
+        ) from None
+    except DomainError as error:
+        raise DomainError(
+            f"nudge: with the leaf moved by {h:g}, an operation leaves its domain; use a"
+            f" smaller h ({error})"
+        ) from None
     if root not in derivative:
         raise DerivationError("nudge: the root does not depend on the leaf")
     rows = [
