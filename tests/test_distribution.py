@@ -88,3 +88,27 @@ def test_wheel_ships_every_notebook_in_the_package(built):
     assert notebooks and notebooks <= names
     assert project_files("autograd_lite", "**/*.py") <= names
     assert not [name for name in names if name.startswith(("tests/", "notebooks/"))]
+
+
+@pytest.mark.slow
+def test_the_wheel_installed_alone_shows_the_viewer(built, tmp_path):
+    """Installed as a user gets it (the wheel, not this checkout), the viewer still finds its
+    CSS and JS: they are package data."""
+    _, wheel = built
+    target = tmp_path / "site"
+    install = [sys.executable, "-m", "pip", "install", "--no-deps", "--target", str(target)]
+    subprocess.run([*install, str(wheel)], check=True, capture_output=True)
+    script = (
+        "import autograd_lite as al; x = al.Value(2.0, 'x'); page = al.step_through(x * x).html();"
+        " print(al.__file__); print('al-controls' in page, '.al-steps' in page)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={"PYTHONPATH": str(target), "PATH": "/usr/bin:/bin"},
+    )
+    where, found = result.stdout.splitlines()
+    assert where.startswith(str(target)) and found == "True True"
