@@ -276,4 +276,3 @@ def test_the_engine_guide_lists_exactly_the_operations_of_OPS():
     assert sorted(names_in(functions.group(1))) == sorted(
         name for name in engine.OPS if callable(getattr(autograd_lite, name, None))
     )
-
