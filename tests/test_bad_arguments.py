@@ -120,6 +120,8 @@ def test_a_bad_argument_raises_an_autograd_error_naming_it(name, function, good,
     ],
 )
 def test_errors_are_autograd_errors_that_name_what_was_wrong(action, error, says):
+    """Python's own errors (OverflowError from 10**400, TypeError from a str) escaped; they are
+    AutogradErrors that name what was wrong."""
     x = Value(1.0, label="x")
     if error is None:
         assert action(x) is True  # compared exactly, no OverflowError

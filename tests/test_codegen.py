@@ -329,6 +329,8 @@ def test_compiled_gradients_are_the_engines_floats_even_when_only_constants_make
 
 
 def test_compiled_code_with_an_overflowing_constant_rule_raises_non_finite_not_name_error():
+    """Generated code raised NameError where the engine raises NonFiniteError: an infinite constant
+    rule (1/1e-310) is written `float("inf")`."""
     x = Value(1.0, label="x")
     y = (x * 1e-310) / 1e-310
     with pytest.raises(al.NonFiniteError):
@@ -350,6 +352,7 @@ def test_compiled_code_with_an_overflowing_constant_rule_raises_non_finite_not_n
     ],
 )
 def test_compiled_code_raises_the_engines_error(build, at, error):
+    """Generated code raised Python's errors where the engine raises its own: now the same class."""
     x = Value(1.0, label="x")
     compiled = compile_graph(build(x), [x])
     with pytest.raises(error) as engine_error:
@@ -362,6 +365,8 @@ def test_compiled_code_raises_the_engines_error(build, at, error):
 
 @pytest.mark.parametrize("name", ["tanh", "ｔａｎｈ", "pow"])
 def test_a_function_name_that_would_hide_a_helper_is_refused(name):
+    """A function name that would hide a helper the generated code calls (`tanh`, its NFKC twin,
+    `pow`) broke the code; it is refused."""
     x = Value(0.5, label="x")
     with pytest.raises(al.GraphArgumentError, match="choose another name"):
         to_code(al.tanh(x) + x**2, [x], function_name=name)

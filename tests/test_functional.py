@@ -374,6 +374,8 @@ def test_compare_modes_with_an_interior_input_says_so_in_its_own_terms():
 
 
 def test_a_gradient_graph_never_returns_a_node_of_the_original_graph():
+    """grad(create_graph=True) returned a node of the original graph (d(x*w)/dx was w itself), so
+    labelling the gradient relabelled w."""
     x, w = Value(2.0, label="x"), Value(3.0, label="w")
     y = x * w
     (dx,) = grad(y, [x], create_graph=True)
@@ -383,6 +385,9 @@ def test_a_gradient_graph_never_returns_a_node_of_the_original_graph():
 
 
 def test_an_infinite_local_derivative_times_zero_raises_in_every_mode():
+    """The modes disagreed when an infinite local derivative (sqrt at 0) met a zero factor; one
+    policy now: backward, grad, jvp, step_through and compiled code all raise NonFiniteError."""
+
     def build():
         x = Value(0.0, label="x")
         return x, al.sqrt(x) * 0 + x
@@ -402,6 +407,8 @@ def test_an_infinite_local_derivative_times_zero_raises_in_every_mode():
 
 
 def test_a_gradient_that_fits_a_float_is_computed_although_a_local_derivative_overflows():
+    """d log(1e138/x)/dx at 1e-125 fits a float although a local derivative on the way overflows:
+    it is computed (exactly, then rounded), not refused."""
     x = Value(1e-125, label="x")
     y = (1e138 / x).log()
     y.backward()

@@ -16,6 +16,8 @@ from autograd_lite import Value, compile_graph, grad, jvp, nn, step_through
 
 
 def test_backward_after_changing_a_leaf_raises_instead_of_mixing_two_points():
+    """Changing a leaf's data after building a graph made backward mix the old outputs with the
+    new number, silently; every mode now raises StaleGraphError naming the leaf."""
     w, x = Value(0.5, label="w"), Value(2.0, label="x")
     y = (w * x).tanh()
     w.data = 1.5
