@@ -1,9 +1,11 @@
 """The demo and the command line: two-moons data, training to at least 95% accuracy, the
 pictures it writes, its options, and copying the notebooks."""
 
+import contextlib
 import io
 import json
 import math
+import os
 import subprocess
 import sys
 import xml.etree.ElementTree as ElementTree
@@ -255,6 +257,26 @@ def test_pictures_refuse_what_they_cannot_draw(call, error):
 
 
 def run_command(*arguments, cwd=None):
+    """`autograd-lite ARGUMENTS` in the folder `cwd`, run in this process (a new Python for
+    each command made these tests the slowest of the quick suite): its exit code and output.
+    The demo prints to the stream it was given at import, so its tests use `run_program`."""
+    stdout, stderr = io.StringIO(), io.StringIO()
+    previous = Path.cwd()
+    try:
+        if cwd is not None:
+            os.chdir(cwd)
+        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+            try:
+                code = command_line.main(list(arguments))
+            except SystemExit as exit_:
+                code = exit_.code
+    finally:
+        os.chdir(previous)
+    return subprocess.CompletedProcess(arguments, code, stdout.getvalue(), stderr.getvalue())
+
+
+def run_program(*arguments, cwd=None):
+    """`python -m autograd_lite ARGUMENTS` in a new Python, as a user runs it."""
     return subprocess.run(
         [sys.executable, "-m", "autograd_lite", *arguments],
         capture_output=True,
@@ -263,6 +285,12 @@ def run_command(*arguments, cwd=None):
         check=False,
         cwd=cwd,
     )
+
+
+def test_python_dash_m_runs_the_command_line():
+    result = run_program("--help")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == run_command("--help").stdout
 
 
 def test_help_lists_every_command():
@@ -317,7 +345,7 @@ def test_bad_demo_options_fail_before_training(arguments, message, monkeypatch, 
 
 
 def test_command_line_demo_writes_three_pictures(tmp_path):
-    result = run_command("demo", "--steps", "3", cwd=tmp_path)
+    result = run_program("demo", "--steps", "3", cwd=tmp_path)
     assert "training accuracy" in result.stdout, result.stderr
     boundary = parse_svg((tmp_path / "boundary.svg").read_text())
     assert len(boundary.findall(f"{SVG}circle")) == 100
@@ -334,7 +362,7 @@ def test_command_line_demo_writes_three_pictures(tmp_path):
 
 
 def test_command_line_demo_with_zero_steps(tmp_path):
-    result = run_command("demo", "--steps", "0", "--output", "n.dot", cwd=tmp_path)
+    result = run_program("demo", "--steps", "0", "--output", "n.dot", cwd=tmp_path)
     assert result.returncode == 0, result.stderr  # issue 10: UnboundLocalError
     loss, accuracy = untrained_loss_and_accuracy()
     assert f"final loss {loss:.4f}, training accuracy {accuracy:.1%}" in result.stdout

@@ -727,16 +727,18 @@ def test_comparison_text_fits_a_terminal(build):
     assert "symbol" not in text.splitlines()[1] or build is not d.network_c
 
 
-@pytest.mark.slow
 def test_a_gradient_that_is_zero_in_exact_arithmetic_does_not_read_as_a_full_error():
-    # With the hinge loss on these points d cost/d b^3 is 0 exactly; the engine gives 8.7e-17
-    # (rounding) and the finite difference 2.8e-10: the row's relative error is 1.0.
-    points, labels = al.make_moons(100, noise=0.1, seed=0)
-    model = nn.MLP(2, [16, 16, 1], rng=0)
+    """With the hinge loss on these points d cost/d b^2 is 0 exactly (every point is inside the
+    margin and the classes are balanced); the engine gives -1.4e-17 (rounding) and the finite
+    difference 1.1e-10: the row's relative error is 1.0, but the table judges each row by its
+    largest gradient. (Issue 17: this test used MLP(2, [16, 16, 1]) on 100 points, 40% of
+    the whole suite's time; 20 points and 4 hidden neurons show the same.)"""
+    points, labels = al.make_moons(20, noise=0.1, seed=0)
+    model = nn.MLP(2, [4, 1], rng=0)
     table = d.Derivation(
         model, points, [[2.0 * y - 1] for y in labels], loss="hinge_loss"
     ).compare()
-    bias = table.row("L3.N0.b")
+    bias = table.row("L2.N0.b")
     assert abs(bias.engine) < 1e-15 and bias.finite_difference_error > 0.9
     largest = max(abs(r.engine) for r in table.rows)
     gap = max(abs(r.engine - r.finite_difference) for r in table.rows)

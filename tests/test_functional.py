@@ -291,6 +291,7 @@ def test_jvp_is_the_directional_derivative():
     assert jvp(f, {}) == 0.0
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None)
 @given(recipe=recipes(), data=st.data())
 def test_jvp_equals_the_gradient_dotted_with_the_direction(recipe, data):
@@ -305,6 +306,7 @@ def test_jvp_equals_the_gradient_dotted_with_the_direction(recipe, data):
     assert jvp(output, dict(zip(leaves, directions))) == pytest.approx(expected, rel=1e-9, abs=1e-9)
 
 
+@pytest.mark.slow
 @settings(max_examples=100, deadline=None)
 @given(recipe=recipes(), data=st.data())
 def test_second_derivatives_of_random_graphs_match_finite_differences(recipe, data):
