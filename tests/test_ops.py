@@ -175,6 +175,7 @@ TORCH_FORMS = {
 }
 
 
+@pytest.mark.slow  # imports torch (seconds)
 @pytest.mark.parametrize("name", NAMES)
 def test_first_and_second_derivatives_match_pytorch(name):
     torch = pytest.importorskip(

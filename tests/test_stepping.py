@@ -117,6 +117,7 @@ def test_running_twice_gives_the_grads_of_one_backward(build: Callable) -> None:
         assert "= 1.000 + (-3.000) = -2.000" in second.text()
 
 
+@pytest.mark.slow  # imports torch (seconds)
 def test_grads_match_pytorch() -> None:
     torch = pytest.importorskip(
         "torch", reason="PyTorch is not installed: pip install torch to compare with it"
