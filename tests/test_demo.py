@@ -258,8 +258,7 @@ def test_pictures_refuse_what_they_cannot_draw(call, error):
 
 def run_command(*arguments, cwd=None):
     """`autograd-lite ARGUMENTS` in the folder `cwd`, run in this process (a new Python for
-    each command made these tests the slowest of the quick suite): its exit code and output.
-    The demo prints to the stream it was given at import, so its tests use `run_program`."""
+    each command made these tests the slowest of the quick suite): its exit code and output."""
     stdout, stderr = io.StringIO(), io.StringIO()
     previous = Path.cwd()
     try:
@@ -345,7 +344,7 @@ def test_bad_demo_options_fail_before_training(arguments, message, monkeypatch, 
 
 
 def test_command_line_demo_writes_three_pictures(tmp_path):
-    result = run_program("demo", "--steps", "3", cwd=tmp_path)
+    result = run_command("demo", "--steps", "3", cwd=tmp_path)
     assert "training accuracy" in result.stdout, result.stderr
     boundary = parse_svg((tmp_path / "boundary.svg").read_text())
     assert len(boundary.findall(f"{SVG}circle")) == 100
@@ -362,7 +361,7 @@ def test_command_line_demo_writes_three_pictures(tmp_path):
 
 
 def test_command_line_demo_with_zero_steps(tmp_path):
-    result = run_program("demo", "--steps", "0", "--output", "n.dot", cwd=tmp_path)
+    result = run_command("demo", "--steps", "0", "--output", "n.dot", cwd=tmp_path)
     assert result.returncode == 0, result.stderr  # issue 10: UnboundLocalError
     loss, accuracy = untrained_loss_and_accuracy()
     assert f"final loss {loss:.4f}, training accuracy {accuracy:.1%}" in result.stdout
