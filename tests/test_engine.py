@@ -11,7 +11,7 @@ import sys
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from random_graphs import build, leaf_values, recipes
 
@@ -651,7 +651,6 @@ def test_numpy_inputs_to_a_network_and_to_functions():
 NUMPY_SCALARS = [np.float16, np.float32, np.int8, np.int64]
 
 
-@settings(max_examples=40, deadline=None)
 @given(recipe=recipes(), data=st.data())
 def test_numpy_constants_give_the_python_float_results(recipe, data):
     """Random graphs with a NumPy constant give exactly the results of the float it equals."""
