@@ -1,5 +1,6 @@
 """The test suite's own rules, run on a small suite of its own (pytester): a quick test that
-turns slow fails the run until it is marked, and the quick suite leaves PyTorch alone.
+turns slow fails the run until it is marked, and the quick suite leaves PyTorch alone; and the
+helper that message tests use.
 
 Issue 17: the 2-second `slow` rule was written down but nothing checked it, so tests of 3-5 s
 sat unmarked in the quick suite.
@@ -8,6 +9,9 @@ sat unmarked in the quick suite.
 from __future__ import annotations
 
 from pathlib import Path
+
+import pytest
+from messages import raises_naming
 
 CONFTEST = (Path(__file__).parent / "conftest.py").read_text(encoding="utf-8")
 
@@ -51,3 +55,13 @@ def test_an_unmarked_slow_test_fails_a_marked_one_passes_and_torch_waits_for_the
     )
     slow = pytester.runpytest_inprocess("-p", "no:cacheprovider", "-m", "slow")
     slow.assert_outcomes(errors=1)  # test_torch.py is collected: the ImportError stops the run
+
+
+def test_a_message_test_fails_when_the_message_leaves_out_a_term():
+    with raises_naming(ValueError, "Value 'w'", "zero_grad()"):
+        raise ValueError("the grad of Value 'w' is None; zero_grad() sets it to 0.0")
+    with pytest.raises(AssertionError, match="does not name"):
+        with raises_naming(ValueError, "Value 'w'", "zero_grad()"):
+            raise ValueError("the grad of Value 'w' is None")
+    with pytest.raises(TypeError), raises_naming(ValueError, "anything"):
+        raise TypeError("another class")
