@@ -1,0 +1,98 @@
+"""explain(): one gradient as the chain rule builds it, factor by factor, in the derivation's
+names: per sample (and per use of a shared parameter), the upstream error dC_i/da, the
+activation derivative g'(z) and, for a weight, the incoming activation."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..engine import Value
+from .backprop import Location, SampleEquations
+from .matrices import matvec, transpose
+from .notation import Kind
+from .quantities import g_prime_rule
+from .reports import Chain, Explanation, Factor, PathTerm, number
+
+if TYPE_CHECKING:
+    from .equations import Derivation
+
+__all__ = ["explain"]
+
+
+def explain(derivation: Derivation, p: Value) -> Explanation:
+    """dC/dp for one parameter: every sample's chain of factors (one per use of p), the
+    batch factor, and the engine's gradient to check the total against."""
+    equations = derivation.equations()
+    uses = derivation.uses[p]
+    chains = [
+        _chain(derivation, s, i, use, len(uses) > 1)
+        for i, s in enumerate(equations.samples)
+        for use in uses
+    ]
+    return Explanation(
+        derivation.display_name(p),
+        derivation.symbol(p),
+        chains,
+        equations.batch_factor,
+        derivation.engine_gradients()[p],
+        derivation.gradient_name(p),
+    )
+
+
+def _chain(
+    derivation: Derivation, eq: SampleEquations, sample: int, at: Location, shared: bool
+) -> Chain:
+    """One sample's factors for the parameter at one location (named when it is `shared`)."""
+    names, q = derivation.names, eq.quantities
+    layer, j = at.layer, at.neuron
+    cost, a_name = derivation.notation.cost, names.write(Kind.ACTIVATION, layer, j)
+    loss = derivation.loss_rule
+    if layer == q.L:
+        numbers = loss.with_numbers(q.a[layer][j], q.y[j], len(q.y))
+        rule = loss.formula(a_name, names.write(Kind.TARGET, j=j))
+        upstream = Factor(
+            "upstream error", f"d{cost}/d{a_name}", f"{rule} = {numbers}", eq.output_error[j]
+        )
+    else:
+        paths = tuple(
+            PathTerm(
+                i,
+                q.w[layer + 1][i][j],
+                eq.delta[layer + 1][i],
+                names.write(Kind.ACTIVATION, layer + 1, i),
+                names.write(Kind.WEIGHT, layer + 1, i, j),
+                names.write(Kind.DELTA, layer + 1, i),
+            )
+            for i in range(len(q.w[layer + 1]))
+        )
+        terms = " + ".join(f"{path.weight_name} × {path.delta_name}" for path in paths)
+        upstream = Factor(
+            "upstream error",
+            f"d{cost}/d{a_name}",
+            f"sum over {len(paths)} path{'s' if len(paths) > 1 else ''}: {terms}",
+            matvec(transpose(q.w[layer + 1]), eq.delta[layer + 1])[j],
+            paths,
+        )
+    activation = derivation.mlp.layers[layer - 1].neurons[j].activation
+    z, a = names.write(Kind.PRE_ACTIVATION, layer, j), a_name
+    derivative = Factor(
+        "activation derivative",
+        names.write(Kind.DERIVATIVE, layer, j),
+        f"{activation}': {g_prime_rule(activation, a, z)} at {z} = {number(q.z[layer][j])},"
+        f" {a} = {number(q.a[layer][j])}",
+        eq.g_prime[layer][j],
+    )
+    factors = [upstream, derivative]
+    if at.input is not None:
+        k = at.input
+        incoming = f"input {k} of the network" if layer == 1 else f"output {k} of layer {layer - 1}"
+        name = names.write(Kind.ACTIVATION, layer - 1, k)
+        factors.append(Factor("incoming activation", name, incoming, q.a[layer - 1][k]))
+    use = ""
+    if shared:
+        use = (
+            names.write(Kind.BIAS, layer, j)
+            if at.input is None
+            else names.write(Kind.WEIGHT, layer, j, at.input)
+        )
+    return Chain(sample, tuple(factors), use)
