@@ -3,6 +3,10 @@ slips are graded wrong with their names."""
 
 from __future__ import annotations
 
+import json
+import math
+from pathlib import Path
+
 import pytest
 
 import autograd_lite as al
@@ -167,3 +171,28 @@ def test_a_verdict_shows_no_gradient_numbers():
     for digits in (f"{gradient:.3g}", f"{gradient:.4f}", f"{abs(gradient):.3g}"[:5]):
         assert digits not in shown
     assert not any(isinstance(v, float) for v in vars(verdict).values())
+
+
+NOTEBOOKS = Path(__file__).parent.parent / "notebooks"
+
+
+def test_notebook_02_exercise_ships_without_its_answer_and_the_answer_checks_ok(capsys):
+    """Notebook 02's "write a local derivative" cell shipped its answer (the sigmoid) on the
+    line the learner is told to edit. The answer lives here; the cell's check says "ok" for
+    it and "NOT the derivative" for the shipped placeholder."""
+    cells = json.loads((NOTEBOOKS / "02_how_gradients_flow.ipynb").read_text())["cells"]
+    (cell,) = [
+        "".join(c["source"]) for c in cells if "my_softplus_derivative" in "".join(c["source"])
+    ]
+    edit = next(line for line in cell.splitlines() if "my_softplus_derivative(x):" in line)
+    placeholder = cell.split(edit + "\n")[1].splitlines()[0]
+    assert placeholder.strip() == "return 0.0" and "math.exp(-x)" not in cell
+
+    def run(source):
+        exec(source, {"math": math, "al": al, "Value": al.Value})
+        return capsys.readouterr().out.splitlines()
+
+    assert all(line.endswith("NOT the derivative") for line in run(cell))
+    answer = cell.replace(placeholder, "    return 1 / (1 + math.exp(-x))")
+    lines = run(answer)
+    assert len(lines) == 4 and all(line.endswith(" ok") for line in lines)
