@@ -29,7 +29,8 @@ The package's modules, in the order the ideas build on each other:
   and a central finite difference.
 - `nudging`: `nudge`, what a derivative predicts when a leaf moves by h.
 - `networks`: `network_a` ... `network_d`, the four networks of the published derivations
-  (matrix form, per-node form, the 2-2-2 network, the four equations).
+  (matrix form, per-node form, the 2-2-2 network, the four equations), and
+  `network_mazur`, Matt Mazur's step-by-step example.
 - `exercises`: gradients to derive on those networks, graded by `check_formula`.
 - `torch_reference`: the same network in PyTorch, for `compare(reference="torch")` (loaded
   only when asked for).
@@ -51,6 +52,11 @@ from .matrices import hadamard, matvec, outer, relative_error, shape, transpose
 from .networks import (
     FOUR_EQUATIONS,
     MATRIX_FORM,
+    MAZUR_BIASES,
+    MAZUR_INPUT,
+    MAZUR_LEARNING_RATE,
+    MAZUR_TARGET,
+    MAZUR_WEIGHTS,
     NETWORK_C_INPUT,
     NETWORK_C_NOTATION,
     NETWORK_C_TARGET,
@@ -63,6 +69,7 @@ from .networks import (
     network_b,
     network_c,
     network_d,
+    network_mazur,
 )
 from .notation import Notation
 from .nudging import nudge
@@ -85,6 +92,11 @@ __all__ = [
     "FOUR_EQUATIONS",
     "LOSSES",
     "MATRIX_FORM",
+    "MAZUR_BIASES",
+    "MAZUR_INPUT",
+    "MAZUR_LEARNING_RATE",
+    "MAZUR_TARGET",
+    "MAZUR_WEIGHTS",
     "NETWORK_C_INPUT",
     "NETWORK_C_NOTATION",
     "NETWORK_C_TARGET",
@@ -124,6 +136,7 @@ __all__ = [
     "network_b",
     "network_c",
     "network_d",
+    "network_mazur",
     "nudge",
     "outer",
     "relative_error",
