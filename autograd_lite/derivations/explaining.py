@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING
 from ..engine import Value
 from .backprop import Location, SampleEquations
 from .matrices import matvec, transpose
-from .notation import Kind
+from .notation import Kind, number
 from .quantities import g_prime_rule
-from .reports import Chain, Explanation, Factor, PathTerm, number
+from .reports import Chain, Explanation, Factor, PathTerm
 
 if TYPE_CHECKING:
     from .equations import Derivation

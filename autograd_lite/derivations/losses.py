@@ -24,7 +24,7 @@ from ..nn import (
 )
 from ..symbolic import ATOM, SUM, Symbol
 from .matrices import Matrix
-from .reports import number
+from .notation import number
 
 __all__ = ["LOSSES", "Loss", "custom_loss", "numeral"]
 
@@ -33,8 +33,8 @@ BatchCost = Callable[[list[list[Value]], Matrix, str], Value]
 
 
 def numeral(x: float) -> Symbol:
-    """A number as a Symbol, printed as the tables print numbers (10 significant digits); a
-    negative number is bracketed wherever it is an operand: 1 - (-0.5)."""
+    """A number as a Symbol, printed as the tables print numbers; a negative number is
+    bracketed wherever it is an operand: 1 - (-0.5)."""
     return Symbol(number(x), SUM if x < 0 else ATOM)
 
 

@@ -17,9 +17,20 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from ..errors import DerivationError, DerivationTypeError
+from ..formatting import constant_text
 from .quantities import LayerSnapshot
 
-__all__ = ["Kind", "Names", "Notation", "check_aliases"]
+__all__ = ["DIGITS", "Kind", "Names", "Notation", "check_aliases", "number"]
+
+
+#: The significant digits of every number a derivation prints.
+DIGITS = 10
+
+
+def number(x: float) -> str:
+    """A number as the tables and formulas print it: as written when it has at most 10
+    significant digits (0.25, -1), else rounded to 10 (the shared `formatting` rules)."""
+    return constant_text(x, DIGITS)
 
 
 class Kind(enum.Enum):

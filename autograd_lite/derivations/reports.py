@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import DerivationKeyError
 from .matrices import relative_error
+from .notation import number
 
 if TYPE_CHECKING:
     from .slips import Slip
@@ -38,11 +39,6 @@ __all__ = [
     "small",
     "text_table",
 ]
-
-
-def number(x: float) -> str:
-    """A number as the tables print it: 10 significant digits."""
-    return f"{x:.10g}"
 
 
 def small(x: float) -> str:
