@@ -139,12 +139,16 @@ class Derivation:
     def symbol(self, p: Value) -> str:
         """The parameter as this derivation writes it (w^l_jk, network C's w100); a shared
         one as the sum of its uses (b^1_0 + b^1_1)."""
-        return " + ".join(
-            self.names.write(Kind.BIAS, use.layer, use.neuron)
-            if use.input is None
-            else self.names.write(Kind.WEIGHT, use.layer, use.neuron, use.input)
-            for use in self.uses[p]
-        )
+        return " + ".join(self.use_names(p))
+
+    def use_names(self, p: Value) -> list[str]:
+        """How this derivation writes each place the network uses p: all by aliases when each
+        has one, else all by the notation."""
+        uses = self.uses[p]
+        places = [(u.layer, u.neuron, 0 if u.input is None else u.input) for u in uses]
+        if uses[0].input is None:
+            return self.names.write_all(Kind.BIAS, places)
+        return self.names.write_all(Kind.WEIGHT, places)
 
     def display_name(self, p: Value) -> str:
         """The parameter's alias with its label in brackets, or its label."""
@@ -152,8 +156,9 @@ class Derivation:
         return f"{alias} ({p.label})" if alias else p.label
 
     def alias(self, p: Value) -> str:
-        """The parameter's alias ('' without one)."""
-        return next((self._aliased[u] for u in self.uses[p] if u in self._aliased), "")
+        """The parameter's alias ('' without one, or when it is the label itself)."""
+        alias = next((self._aliased[u] for u in self.uses[p] if u in self._aliased), "")
+        return "" if alias == p.label else alias
 
     def gradient_name(self, p: Value) -> str:
         """dC/dp as this derivation writes it, with the label where the name differs."""

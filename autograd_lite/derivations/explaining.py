@@ -24,10 +24,11 @@ def explain(derivation: Derivation, p: Value) -> Explanation:
     batch factor, and the engine's gradient to check the total against."""
     equations = derivation.equations()
     uses = derivation.uses[p]
+    named = derivation.use_names(p) if len(uses) > 1 else [""]
     chains = [
-        _chain(derivation, s, i, use, len(uses) > 1)
+        _chain(derivation, s, i, use, name)
         for i, s in enumerate(equations.samples)
-        for use in uses
+        for use, name in zip(uses, named * len(uses))
     ]
     return Explanation(
         derivation.display_name(p),
@@ -40,9 +41,10 @@ def explain(derivation: Derivation, p: Value) -> Explanation:
 
 
 def _chain(
-    derivation: Derivation, eq: SampleEquations, sample: int, at: Location, shared: bool
+    derivation: Derivation, eq: SampleEquations, sample: int, at: Location, use: str
 ) -> Chain:
-    """One sample's factors for the parameter at one location (named when it is `shared`)."""
+    """One sample's factors for the parameter at one location (named `use` when the
+    parameter is shared)."""
     names, q = derivation.names, eq.quantities
     layer, j = at.layer, at.neuron
     cost, a_name = derivation.notation.cost, names.write(Kind.ACTIVATION, layer, j)
@@ -54,16 +56,18 @@ def _chain(
             "upstream error", f"d{cost}/d{a_name}", f"{rule} = {numbers}", eq.output_error[j]
         )
     else:
+        after = range(len(q.w[layer + 1]))
+        weights = names.write_all(Kind.WEIGHT, [(layer + 1, i, j) for i in after])
         paths = tuple(
             PathTerm(
                 i,
                 q.w[layer + 1][i][j],
                 eq.delta[layer + 1][i],
                 names.write(Kind.ACTIVATION, layer + 1, i),
-                names.write(Kind.WEIGHT, layer + 1, i, j),
+                weights[i],
                 names.write(Kind.DELTA, layer + 1, i),
             )
-            for i in range(len(q.w[layer + 1]))
+            for i in after
         )
         terms = " + ".join(f"{path.weight_name} × {path.delta_name}" for path in paths)
         upstream = Factor(
@@ -88,11 +92,4 @@ def _chain(
         incoming = f"input {k} of the network" if layer == 1 else f"output {k} of layer {layer - 1}"
         name = names.write(Kind.ACTIVATION, layer - 1, k)
         factors.append(Factor("incoming activation", name, incoming, q.a[layer - 1][k]))
-    use = ""
-    if shared:
-        use = (
-            names.write(Kind.BIAS, layer, j)
-            if at.input is None
-            else names.write(Kind.WEIGHT, layer, j, at.input)
-        )
     return Chain(sample, tuple(factors), use)

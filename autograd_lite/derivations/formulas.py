@@ -59,8 +59,9 @@ _LAYER_TARGET = re.compile(r"(Wb|W|b|delta|dz|da)([0-9]+)")
 
 
 def goal(derivation: Derivation, target: Target) -> Goal:
-    """The goal `target` names: a parameter, "W<l>", "b<l>", "Wb<l>", "delta<l>",
-    "dC/dz<l>" or "dC/da<l>" (C, or the notation's name of the cost)."""
+    """The goal `target` names: a parameter (itself, its label or alias: these come first, so
+    Mazur's bias "b1" is his bias), "W<l>", "b<l>", "Wb<l>", "delta<l>", "dC/dz<l>" or
+    "dC/da<l>" (C, or the notation's name of the cost)."""
     if not isinstance(target, (str, Value)):
         raise DerivationTypeError(
             f"check_formula: the target must be a parameter, its name, or 'W2', 'b2', 'delta2',"
@@ -72,9 +73,21 @@ def goal(derivation: Derivation, target: Target) -> Goal:
         if name.startswith(prefix) and name[len(prefix) :].startswith(("dz", "da")):
             name = name[len(prefix) :]
     found = _LAYER_TARGET.fullmatch(name)
-    if not found:
-        return _parameter_goal(derivation, derivation.parameter(target), cost)
-    kind, layer = found.group(1), int(found.group(2))
+    if found and not any(target in (p.label, derivation.alias(p)) for p in derivation.uses):
+        return _layer_goal(derivation, str(target), found.group(1), int(found.group(2)), cost)
+    p = derivation.parameter(target)
+    return Goal(
+        derivation.gradient_name(p),
+        (derivation.display_name(p),),
+        (),
+        (derivation.engine_gradients()[p],),
+        lambda eq: (derivation.equations_gradient(eq, p),),
+        (p,),
+    )
+
+
+def _layer_goal(derivation: Derivation, target: str, kind: str, layer: int, cost: str) -> Goal:
+    """A whole layer's goal: W^l, b^l, [W^l b^l], delta^l or dC/da^l."""
     if not 1 <= layer <= len(derivation.mlp.layers):
         raise DerivationError(
             f"{target}: this network has layers 1 to {len(derivation.mlp.layers)}"
@@ -92,11 +105,11 @@ def goal(derivation: Derivation, target: Target) -> Goal:
     }[kind]
     parameters = tuple(p for row in rows for p in row)
     shared = [p for p in parameters if len(derivation.uses[p]) > 1]
-    if shared or len(set(parameters)) < len(parameters):
+    if shared:
         raise DerivationError(
-            f"{target} holds {shared[0].label if shared else 'a parameter'}, which the network"
-            " uses in several places: its gradient is the sum over its uses, not one entry of"
-            f" {target}. Check it by name (check_formula({(shared or parameters)[0].label!r}, ...))"
+            f"{target} holds {shared[0].label}, which the network uses in several places: its"
+            f" gradient is the sum over its uses, not one entry of {target}. Check it by name:"
+            f" check_formula({shared[0].label!r}, ...)"
         )
     size = (len(rows),) if kind == "b" else (len(rows), len(rows[0]))
     engine = derivation.engine_gradients()
@@ -107,17 +120,6 @@ def goal(derivation: Derivation, target: Target) -> Goal:
         tuple(engine[p] for p in parameters),
         lambda eq: tuple(derivation.equations_gradient(eq, p) for p in parameters),
         parameters,
-    )
-
-
-def _parameter_goal(derivation: Derivation, p: Value, cost: str) -> Goal:
-    return Goal(
-        derivation.gradient_name(p),
-        (derivation.display_name(p),),
-        (),
-        (derivation.engine_gradients()[p],),
-        lambda eq: (derivation.equations_gradient(eq, p),),
-        (p,),
     )
 
 

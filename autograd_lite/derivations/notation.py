@@ -30,7 +30,7 @@ DIGITS = 10
 def number(x: float) -> str:
     """A number as the tables and formulas print it: as written when it has at most 10
     significant digits (0.25, -1), else rounded to 10 (the shared `formatting` rules)."""
-    return constant_text(x, DIGITS)
+    return constant_text(float(f"{x:.{DIGITS}g}"), DIGITS)
 
 
 class Kind(enum.Enum):
@@ -112,24 +112,37 @@ class Names:
         }
         self._spelled = {(Kind(spec[0]), *spec[1:]): name for name, spec in aliases.items()}
 
-    def write(self, kind: Kind, layer: int = 0, j: int = 0, k: int = 0) -> str:
-        """How this derivation writes a quantity: by its alias when it has one, else by its
-        notation. a^0_j is the input x_j; layer and j index the other kinds as in the alias
-        specs (x's index is k, y's is j)."""
+    def write(self, kind: Kind, layer: int = 0, j: int = 0, k: int = 0, alias: bool = True) -> str:
+        """How this derivation writes a quantity: by its alias when it has one (and `alias`),
+        else by its notation. a^0_j is the input x_j; layer and j index the other kinds as in
+        the alias specs (x's index is k, y's is j)."""
+        spelled = self._alias(kind, layer, j, k) if alias else None
+        if spelled:
+            return spelled
         if kind is Kind.ACTIVATION and layer == 0:
-            return self._spelled.get((kind, 0, j)) or self.write(Kind.INPUT, k=j)
-        spec = {Kind.INPUT: (kind, k), Kind.TARGET: (kind, j), Kind.WEIGHT: (kind, layer, j, k)}
-        alias = self._spelled.get(spec.get(kind, (kind, layer, j)))
-        if alias:
-            return alias
+            return self.write(Kind.INPUT, k=j, alias=alias)
         jk = f"{j}{k}" if j < 10 and k < 10 else f"{j},{k}"
         neuron = {}
         if kind in (Kind.DELTA, Kind.DERIVATIVE):
             neuron = {
-                "z": self.write(Kind.PRE_ACTIVATION, layer, j),
-                "a": self.write(Kind.ACTIVATION, layer, j),
+                "z": self.write(Kind.PRE_ACTIVATION, layer, j, alias=alias),
+                "a": self.write(Kind.ACTIVATION, layer, j, alias=alias),
             }
         return self._templates[kind].format(l=layer, p=layer - 1, j=j, k=k, jk=jk, **neuron)
+
+    def write_all(self, kind: Kind, places: Sequence[tuple[int, int, int]]) -> list[str]:
+        """Several quantities written side by side (layer, j, k each), all by their aliases
+        when every one has one, else all by the notation: one line never mixes the two
+        (w^3_02 beside w^L_12)."""
+        aliased = all(self._alias(kind, *at) for at in places)
+        return [self.write(kind, *at, alias=aliased) for at in places]
+
+    def _alias(self, kind: Kind, layer: int, j: int, k: int) -> str | None:
+        """The alias of a quantity (None without one); a^0_j's is x_j's unless a^0_j has one."""
+        if kind is Kind.ACTIVATION and layer == 0:
+            return self._spelled.get((kind, 0, j)) or self._spelled.get((Kind.INPUT, j))
+        spec = {Kind.INPUT: (kind, k), Kind.TARGET: (kind, j), Kind.WEIGHT: (kind, layer, j, k)}
+        return self._spelled.get(spec.get(kind, (kind, layer, j)))
 
 
 def check_aliases(
