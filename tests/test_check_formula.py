@@ -4,6 +4,7 @@ gradients are judged by their own size, shapes are checked, formulas can be give
 from __future__ import annotations
 
 import math
+import re
 
 import pytest
 
@@ -82,19 +83,28 @@ def d_dw1(q):  # dC/dW^1 = delta^1 (a^0)^T
     return delta1, d.outer(delta1, q.x)
 
 
-def test_a_transposed_or_flat_answer_is_refused_with_both_shapes():
+def test_a_transposed_or_flat_answer_is_a_verdict_naming_both_shapes():
+    """A wrong shape raised ShapeError out of check_formula (and grade()); it is a verdict now:
+    a non-square matrix given transposed is read back and named W vs W^T, any other shape
+    does not agree and says both shapes."""
     dd = d.network_d()
     assert dd.check_formula("W1", lambda q: d_dw1(q)[1]).agrees
-    with pytest.raises(al.ShapeError, match="gave a 3x4 matrix; dC/dW1 is a 4x3 matrix"):
-        dd.check_formula("W1", lambda q: d.outer(q.x, d_dw1(q)[0]))  # it was flattened
-    with pytest.raises(al.ShapeError, match="gave a vector of 12 entries; dC/dW1 is a 4x3"):
-        dd.check_formula("W1", lambda q: [x for row in d_dw1(q)[1] for x in row])
-    with pytest.raises(
-        al.ShapeError, match=r"gave a vector of 4 entries; dC/dw\^1_00 \(L1\.N0\.w0\) is one"
-    ):
-        dd.check_formula("L1.N0.w0", lambda q: d_dw1(q)[0])
-    with pytest.raises(al.ShapeError, match="gave a 4x1 matrix; dC/db1 is a vector of 4"):
-        dd.check_formula("b1", lambda q: [[v] for v in d_dw1(q)[0]])
+    flipped = dd.check_formula("W1", lambda q: d.outer(q.x, d_dw1(q)[0]))
+    assert not flipped.agrees and flipped.transposed and flipped.patterns == ("W vs W^T",)
+    assert flipped.max_disagreement < 1e-15  # its numbers, read back, are the gradient's
+    assert "3x4" in str(flipped) and "4x3" in str(flipped)
+    for formula, message in [
+        (
+            lambda q: [x for row in d_dw1(q)[1] for x in row],
+            "gave a vector of 12 entries; dC/dW1 is a 4x3",
+        ),
+        (lambda q: [[v] for v in d_dw1(q)[0]], "gave a 4x1 matrix; dC/db1 is a vector of 4"),
+    ]:
+        target = "W1" if "W1" in message else "b1"
+        check = dd.check_formula(target, formula)
+        assert not check.agrees and message in check.error
+    check = dd.check_formula("L1.N0.w0", lambda q: d_dw1(q)[0])
+    assert re.search(r"gave a vector of 4 entries; dC/dw\^1_00 \(L1\.N0\.w0\) is one", check.error)
 
 
 def test_tolerance_arguments_are_checked():
@@ -278,8 +288,8 @@ def test_biases_as_the_weights_of_an_always_on_neuron():
 
     check = dd.check_formula("Wb1", augmented)
     assert check.agrees and len(check.names) == 4 * 4 and check.names[3] == "L1.N0.b"
-    with pytest.raises(al.ShapeError, match="gave a 4x3 matrix; dC/dWb1 is a 4x4 matrix"):
-        dd.check_formula("Wb1", lambda q: d_dw1(q)[1])  # it raised for W's shape only
+    short = dd.check_formula("Wb1", lambda q: d_dw1(q)[1])  # it raised for W's shape only
+    assert "gave a 4x3 matrix; dC/dWb1 is a 4x4 matrix" in short.error
     assert dd.check_formula("Wb1", lambda q: [[-v for v in r] for r in augmented(q)]).patterns == (
         "sign",
     )

@@ -419,8 +419,8 @@ def test_network_d_four_equations_and_the_two_insights():
 
 def test_check_formula_wrong_count_and_non_numbers():
     c = d.network_c()
-    with pytest.raises(al.ShapeError, match="gave a vector of 3 entries; dE/dW2 is a 2x2 matrix"):
-        c.check_formula("W2", lambda q: [1.0, 2.0, 3.0])
+    wrong = c.check_formula("W2", lambda q: [1.0, 2.0, 3.0])  # a verdict, as a ShapeError inside
+    assert not wrong.agrees and "gave a vector of 3 entries; dE/dW2 is a 2x2 matrix" in wrong.error
     with pytest.raises(d.DerivationTypeError, match="must return numbers"):
         c.check_formula("w100", lambda q: "0.1")
     with pytest.raises(d.DerivationTypeError, match="must return numbers"):
@@ -567,8 +567,8 @@ def test_bad_input_errors():
         d.Derivation(mlp, [1, 2], [0, 2], "binary_cross_entropy")
     with pytest.raises(al.DerivationError, match="labels -1 or \\+1"):
         d.Derivation(mlp, [1, 2], [0, 1], "hinge_loss")
-    with pytest.raises(d.DerivationTypeError, match="must be numbers"):
-        d.Derivation(mlp, [1, "2"], [0, 1])
+    with pytest.raises(al.ArgumentTypeError, match=r"input\[1\] must be a number"):
+        d.Derivation(mlp, [1, "2"], [0, 1])  # the engine's as_float checks every number
     with pytest.raises(al.NonFiniteError):
         d.Derivation(mlp, [1, math.nan], [0, 1])
     linear = make_mlp(2, [2], "tanh", "linear", True, 0)
@@ -726,12 +726,13 @@ def test_comparison_text_fits_a_terminal(build):
     assert "symbol" not in text.splitlines()[1] or build is not d.network_c
 
 
-@pytest.mark.slow
 def test_a_gradient_that_is_zero_in_exact_arithmetic_does_not_read_as_a_full_error():
-    # With the hinge loss on these points d cost/d b^3 is 0 exactly; the engine gives 8.7e-17
-    # (rounding) and the finite difference 2.8e-10: the row's relative error is 1.0.
-    points, labels = al.make_moons(100, noise=0.1, seed=0)
-    model = nn.MLP(2, [16, 16, 1], rng=0)
+    """With the hinge loss on balanced classes d cost/d b^3 is 0 exactly; the engine gives
+    rounding noise (-2.8e-17) and the finite difference 1.1e-10: the row's relative error is
+    1.0, yet the table's, relative to the largest gradient, is tiny. (This was 10 times the
+    points on a 16-16-1 network: 40% of the whole suite's time for the same check.)"""
+    points, labels = al.make_moons(10, noise=0.1, seed=0)
+    model = nn.MLP(2, [4, 4, 1], rng=0)
     table = d.Derivation(
         model, points, [[2.0 * y - 1] for y in labels], loss="hinge_loss"
     ).compare()

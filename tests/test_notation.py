@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from autograd_lite import derivations as d
+from autograd_lite.derivations.notation import Kind, Names
 
 GENERIC = re.compile(r"\^|dC|g'|y_0|y_1|a_\d|\bz\b|\ba\b")
 
@@ -58,5 +59,9 @@ def test_a_notation_with_an_unknown_field_is_refused_when_made():
         d.Notation(cost="C_{")  # not a format string at all
     with pytest.raises(d.DerivationTypeError, match="cost"):
         d.Notation(cost=3)
+    with pytest.raises(d.DerivationError, match=r"weight.*\{\}"):
+        d.Notation(weight="w{}")  # a positional field raised IndexError when used
     written = d.Notation(derivative="f{l}'({z}) at {a}", delta="δ{l}{j}")
-    assert written.write(written.derivative, l=2, z="z", a="a") == "f2'(z) at a"
+    names = Names(written, {})
+    assert names.write(Kind.DERIVATIVE, 2, 1) == "f2'(z^2_1) at a^2_1"
+    assert names.write(Kind.DELTA, 2, 1) == "δ21"
