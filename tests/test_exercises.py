@@ -159,7 +159,9 @@ def test_a_transposed_answer_is_not_yet_with_the_shape_explained():
     verdict = grade(4, lambda q: transpose(answer_4(q)), seed=5)
     assert not verdict.agrees
     assert "4x2" in verdict.advice and "2x4" in verdict.advice
-    assert verdict.patterns in (("shape",), ("W vs W^T",))
+    assert verdict.patterns == ("W vs W^T",)
+    ragged = grade(4, lambda q: [[0.0] * 3] * 2, seed=5)
+    assert ragged.patterns == ("shape",) and "2x3" in ragged.advice and "2x4" in ragged.advice
 
 
 def test_a_verdict_shows_no_gradient_numbers():
@@ -214,3 +216,16 @@ def test_the_w_vs_wt_explanation_names_the_exercises_neuron_and_blames_no_missin
     halved = grade(1, lambda q: answer_1(q) / 2, seed=7)
     assert halved.patterns == ("factor 1/2",)
     assert "without the 1/2" not in halved.advice and "the cost does not have" in halved.advice
+
+
+def test_an_answer_fitted_to_the_published_network_is_found_out():
+    """Right on the published network, wrong elsewhere: a formula tuned to the one network
+    the learner can see."""
+    published_x = EXERCISES[1].network().quantities().x
+
+    def fitted(q):
+        return answer_1(q) if q.x == published_x else 1.3 * answer_1(q) + 0.01
+
+    verdict = grade(1, fitted, seed=8)
+    assert not verdict.agrees and verdict.wrong_draws == DRAWS - 1
+    assert "right on the published network only" in verdict.advice
