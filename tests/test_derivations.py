@@ -805,7 +805,7 @@ QUESTIONS = [
     lambda der, p: der.check_formula("W1", lambda q: q.w[1]),
     lambda der, p: der.check_formula("delta1", lambda q: q.z[1]),
     lambda der, p: der.check_formula(p, lambda q: 1.0, rtol=-1.0),  # raises
-    lambda der, p: der.check_formula(p, lambda q: q.nothing),  # raises
+    lambda der, p: der.check_formula(p, lambda q: q["nothing"]),  # raises
     lambda der, p: der.finite_difference(p, 1e-4),
     lambda der, p: der.finite_difference(p, 0.0),  # raises
     lambda der, p: der.equations(),
