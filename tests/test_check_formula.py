@@ -142,8 +142,8 @@ def test_network_c_w000_through_the_untransposed_weights():
     assert c.check_formula("w000", lambda q: w000(q, "w101")).agrees
     check = c.check_formula("w000", lambda q: w000(q, "w110"))  # y1 -> z0 instead of y0 -> z1
     assert check.patterns == ("W vs W^T",)
-    assert "(W^2)^T belongs: y0 reaches layer 2" in str(check)
-    assert "column 0 of W^2 (w100, w101), not row 0 (w100, w110)" in str(check)
+    assert "(W^2)^T belongs: neuron j of layer 1 reaches layer 2" in str(check)
+    assert "column j of W^2, not row j (y0: w100, w101; y1: w110, w111)" in str(check)
 
 
 def test_network_c_transposed_gradient_of_a_square_matrix():

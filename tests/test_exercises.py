@@ -159,7 +159,9 @@ def test_a_transposed_answer_is_not_yet_with_the_shape_explained():
     verdict = grade(4, lambda q: transpose(answer_4(q)), seed=5)
     assert not verdict.agrees
     assert "4x2" in verdict.advice and "2x4" in verdict.advice
-    assert verdict.patterns in (("shape",), ("W vs W^T",))
+    assert verdict.patterns == ("W vs W^T",)
+    ragged = grade(4, lambda q: [[0.0] * 3] * 2, seed=5)
+    assert ragged.patterns == ("shape",) and "2x3" in ragged.advice and "2x4" in ragged.advice
 
 
 def test_a_verdict_shows_no_gradient_numbers():
@@ -196,3 +198,34 @@ def test_notebook_02_exercise_ships_without_its_answer_and_the_answer_checks_ok(
     answer = cell.replace(placeholder, "    return 1 / (1 + math.exp(-x))")
     lines = run(answer)
     assert len(lines) == 4 and all(line.endswith(" ok") for line in lines)
+
+
+def test_the_w_vs_wt_explanation_names_the_exercises_neuron_and_blames_no_missing_half():
+    """Notebook 16, exercise 2 (dE/dw011, about y1): the W vs W^T diagnosis spoke only of y0's
+    weights, and a halved answer on network C (whose cost has the 1/2) was blamed on "a cost
+    (a - y)^2 without the 1/2"."""
+
+    def untransposed(q):  # w101 (y0 -> z1) where w110 (y1 -> z0) belongs
+        via_z0 = (q["z0"] - q["z0_desired"]) * q["z0"] * (1 - q["z0"]) * q["w101"]
+        via_z1 = (q["z1"] - q["z1_desired"]) * q["z1"] * (1 - q["z1"]) * q["w111"]
+        return (via_z0 + via_z1) * q["y1"] * (1 - q["y1"]) * q["x1"]
+
+    verdict = grade(2, untransposed, seed=7)
+    assert verdict.patterns == ("W vs W^T",)
+    assert "y1: w110, w111" in verdict.advice  # y1's weights out of it: a column of W^2
+    halved = grade(1, lambda q: answer_1(q) / 2, seed=7)
+    assert halved.patterns == ("factor 1/2",)
+    assert "without the 1/2" not in halved.advice and "the cost does not have" in halved.advice
+
+
+def test_an_answer_fitted_to_the_published_network_is_found_out():
+    """Right on the published network, wrong elsewhere: a formula tuned to the one network
+    the learner can see."""
+    published_x = EXERCISES[1].network().quantities().x
+
+    def fitted(q):
+        return answer_1(q) if q.x == published_x else 1.3 * answer_1(q) + 0.01
+
+    verdict = grade(1, fitted, seed=8)
+    assert not verdict.agrees and verdict.wrong_draws == DRAWS - 1
+    assert "right on the published network only" in verdict.advice

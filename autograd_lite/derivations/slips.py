@@ -224,12 +224,14 @@ class WNotTransposed(Variant):
 
     def explain(self, names: Names, layers: Sequence[LayerSnapshot]) -> str:
         l, n = self.layer, len(layers[self.layer - 1].activations)  # noqa: E741
-        column = ", ".join(names.write(Kind.WEIGHT, l + 1, i, 0) for i in range(n))
-        row = ", ".join(names.write(Kind.WEIGHT, l + 1, 0, k) for k in range(n))
+        columns = "; ".join(
+            f"{names.write(Kind.ACTIVATION, l, j)}: "
+            + ", ".join(names.write(Kind.WEIGHT, l + 1, i, j) for i in range(n))
+            for j in range(n)
+        )
         return (
-            f"W^{l + 1} where (W^{l + 1})^T belongs: {names.write(Kind.ACTIVATION, l)} reaches"
-            f" layer {l + 1} through the weights out of it, column 0 of W^{l + 1} ({column}),"
-            f" not row 0 ({row})"
+            f"W^{l + 1} where (W^{l + 1})^T belongs: neuron j of layer {l} reaches layer {l + 1}"
+            f" through the weights out of it, column j of W^{l + 1}, not row j ({columns})"
         )
 
 
@@ -352,12 +354,12 @@ TRANSPOSED = Slip(
 TWO = Slip(
     SlipKind.TWO,
     "a factor 2 too many (formula = 2 × gradient): a term counted twice, or the 2 of a square"
-    " kept where the cost's 1/2 cancels it",
+    " kept where a 1/2 in the cost cancels it",
 )
 HALF = Slip(
     SlipKind.HALF,
-    "a factor 2 missing (formula = gradient / 2): a cost (a - y)^2 without the 1/2 has"
-    " dC/da = 2 (a - y)",
+    "a factor 2 missing (formula = gradient / 2): the 2 of a square dropped where the cost has"
+    " no 1/2 to cancel it, or a 1/2 applied that the cost does not have (or applied twice)",
 )
 ZERO = Slip(SlipKind.ZERO, "the formula gives 0 where the gradient is not 0")
 
