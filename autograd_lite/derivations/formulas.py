@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from numbers import Real
 from typing import TYPE_CHECKING, Any
 
-from ..engine import Value, topological_order
+from ..engine import Value, as_float, topological_order
 from ..errors import DerivationError, DerivationTypeError, ShapeError
 from ..functional import grad
 from .backprop import Equations, SampleEquations
@@ -419,12 +419,14 @@ def _shape_text(size: tuple[int, ...]) -> str:
 def _tolerance(rtol: Any, atol: Any, engine: Sequence[float]) -> float:
     """The absolute bound for agreement: atol, or rtol times the largest |engine| entry."""
     if atol is not None:
-        if isinstance(atol, bool) or not isinstance(atol, Real) or not 0 <= float(atol) < math.inf:
+        bound = as_float(atol, "check_formula: atol")
+        if bound < 0:
             raise DerivationError(f"atol must be a finite number >= 0, got {atol!r}")
-        return float(atol)
-    if isinstance(rtol, bool) or not isinstance(rtol, Real) or not 0 < float(rtol) < 1:
+        return bound
+    relative = as_float(rtol, "check_formula: rtol")
+    if not 0 < relative < 1:
         raise DerivationError(f"rtol must be a number between 0 and 1 such as 1e-9, got {rtol!r}")
-    return float(rtol) * max(math.fabs(e) for e in engine)
+    return relative * max(math.fabs(e) for e in engine)
 
 
 def _product(factors: Sequence[Callable[[Quantities], float]]) -> Callable[[Quantities], float]:
