@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from ..engine import Value, as_float
+from ..engine import Value, as_float, recompute
 from ..errors import DerivationError, DerivationIndexError, DerivationTypeError
 from ..functional import grad
 from ..nn import MLP
@@ -32,7 +32,6 @@ from .formulas import check_formula
 from .losses import LOSSES, Loss, custom_loss
 from .matrices import Matrix
 from .notation import Kind, Names, Notation, check_aliases
-from .nudging import recompute
 from .quantities import LayerSnapshot, Quantities, forward, snapshot
 from .reports import Comparison, ComparisonRow, Explanation, FormulaCheck
 

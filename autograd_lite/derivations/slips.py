@@ -174,9 +174,9 @@ class WrongZ(Variant):
     def derivative(self, q: Quantities, layers: Sequence[LayerSnapshot], l: int) -> Vector:  # noqa: E741
         if l != self.layer:
             return super().derivative(q, layers, l)
-        m = int(self.other)
+        z = q.z[int(self.other)]
         return [
-            g_prime(n, _entry(q.z[m], j), _entry(q.a[m], j))
+            g_prime(n, _entry(z, j), g(n, _entry(z, j)))
             for j, n in enumerate(layers[l - 1].activations)
         ]
 
@@ -207,10 +207,10 @@ class Equation2AsPrinted(Variant):
     def explain(self, names: Names, layers: Sequence[LayerSnapshot]) -> str:
         L, l = len(layers), self.layer  # noqa: E741
         return (
-            f"equation (2) as printed with L: delta^{l} = ((W^{l + 1})^T delta^{L}) ⊙"
-            f" g'(z^{L}). It needs delta^{l + 1} and layer {l}'s own g'(z^{l}); the printed"
-            " line fits the shapes only because the layers have the same size, and gives"
-            " other numbers"
+            f"equation (2) as printed with L (here {L}): delta^{l} = ((W^{l + 1})^T delta^L) ⊙"
+            f" g'(z^L). It needs delta^{l + 1} and layer {l}'s own g'(z^{l}); the printed line"
+            " fits the shapes only because the layers have the same size, and gives other"
+            " numbers"
         )
 
 
@@ -270,8 +270,9 @@ class WrongTarget(Variant):
         )
         output = names.write(Kind.ACTIVATION, len(layers), 0)
         return (
-            f"a wrong target index: {wrong} where {right} belongs; output {output} is compared"
-            " with its own target"
+            f"a wrong target index: an output is compared with another output's target (such as"
+            f" {output} - {wrong} where {output} - {right} belongs); each output pairs with its"
+            " own target"
         )
 
 
@@ -306,8 +307,9 @@ class MissingSquare(Variant):
         a = names.write(Kind.ACTIVATION, len(layers), 0)
         y = names.write(Kind.TARGET, j=0)
         return (
-            f"the cost without its square: d/d{a} of ({a} - {y}) is 1, but the cost squares the"
-            f" error, so its derivative keeps the factor ({a} - {y})"
+            f"the cost's error is not squared: d/d{a} of ({a} - {y}) is a constant (1, times the"
+            f" cost's factor), but the cost squares the error, so its derivative keeps the"
+            f" factor ({a} - {y})"
         )
 
 
