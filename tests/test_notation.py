@@ -65,3 +65,21 @@ def test_a_notation_with_an_unknown_field_is_refused_when_made():
     names = Names(written, {})
     assert names.write(Kind.DERIVATIVE, 2, 1) == "f2'(z^2_1) at a^2_1"
     assert names.write(Kind.DELTA, 2, 1) == "δ21"
+
+
+def test_a_sum_of_paths_is_written_in_one_notation():
+    """Issue 18 item 7: network B's alias w^L_12 sat beside the notation's w^3_02 in one
+    line: `w^3_02 × delta^3_0 + w^L_12 × delta^3_1`. The weights of one sum are written all
+    by alias or all by the notation."""
+    text = str(d.network_b().explain("L2.N2.w2"))
+    assert "w^3_02 × delta^3_0 + w^3_12 × delta^3_1" in text
+    assert "w^L_12 ×" not in text
+    c = str(d.network_c().explain("w000"))  # every weight of C has an alias: all aliases
+    assert "w100 × dE/dz0s + w101 × dE/dz1s" in c
+
+
+def test_a_shared_parameter_is_written_as_the_sum_of_its_uses_in_one_notation():
+    mazur = d.network_mazur()  # the alias b1 names the first use only
+    b1 = mazur.parameter("b1")
+    assert mazur.symbol(b1) == "b^1_0 + b^1_1"
+    assert mazur.gradient_name(b1).startswith("dE_total/d(b^1_0 + b^1_1)")

@@ -328,7 +328,7 @@ def _listed(x: Any) -> Any:
     return x.tolist() if hasattr(x, "ndim") and hasattr(x, "tolist") else x
 
 
-def _numbers(x: Any, what: str) -> list[float]:
+def _floats(x: Any, what: str) -> list[float]:
     """One sample's numbers (a number, or a list, tuple or array of them) as floats, each
     checked by the engine's `as_float`."""
     x = _listed(x)
@@ -345,13 +345,13 @@ def _samples(mlp: MLP, loss: Loss, inputs: Any, targets: Any) -> tuple[Matrix, M
     is_batch = isinstance(inputs, (list, tuple)) and any(
         isinstance(_listed(x), (list, tuple)) for x in inputs
     )
-    xs = [_numbers(x, "an input") for x in (inputs if is_batch else [inputs])]
+    xs = [_floats(x, "an input") for x in (inputs if is_batch else [inputs])]
     if is_batch and not isinstance(targets, (list, tuple)):
         raise DerivationTypeError(
             f"a batch of inputs needs a list of targets, one per input; got"
             f" {type(targets).__name__} {targets!r:.60}"
         )
-    ys = [_numbers(y, "a target") for y in (targets if is_batch else [targets])]
+    ys = [_floats(y, "a target") for y in (targets if is_batch else [targets])]
     if not xs:
         raise DerivationError("no samples: give at least one input")
     if len(xs) != len(ys):

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from numbers import Real
 from typing import TYPE_CHECKING, Any
 
-from ..engine import Value, topological_order
+from ..engine import Value, as_float, topological_order
 from ..errors import DerivationError, DerivationTypeError, ShapeError
 from ..functional import grad
 from .backprop import Equations, SampleEquations
@@ -186,6 +186,40 @@ def check_formula(
     given = _factors(factors, target)
     aim = goal(derivation, target)
     tolerance = _tolerance(rtol, atol, aim.engine)
+    formula, factor_checks = _formula(derivation, aim, formula, given, over_batch, rtol)
+    quantities = _Samples(derivation.quantities(i) for i in range(derivation.batch_size))
+    try:
+        results = [formula(quantities)] if over_batch else [formula(q) for q in quantities]
+        read = [_entries(result, aim.shape, aim.label) for result in results]
+    except ShapeError as error:
+        return FormulaCheck(aim.label, aim.names, (), aim.engine, str(error), tolerance)
+    values = _combined(derivation, aim, [entries for entries, _ in read], over_batch)
+    problem = _non_finite(aim, values)
+    if problem:
+        return FormulaCheck(aim.label, aim.names, values, aim.engine, problem, tolerance)
+    transposed = any(flipped for _, flipped in read)
+    slips: tuple[Slip, ...] = (_transposed(aim),) if transposed else ()
+    if any(math.fabs(f - e) > tolerance for f, e in zip(values, aim.engine)):
+        constants = constant_slips(
+            derivation.batch_size, derivation.reduction == "mean", _difference(derivation)
+        )
+        candidates = _candidates(derivation, aim)
+        slips += diagnose(values, aim.engine, candidates, constants, tolerance, rtol)
+    return FormulaCheck(
+        aim.label, aim.names, values, aim.engine, "", tolerance, slips, factor_checks, transposed
+    )
+
+
+def _formula(
+    derivation: Derivation,
+    aim: Goal,
+    formula: Any,
+    given: tuple[Callable[[Quantities], float], ...],
+    over_batch: bool,
+    rtol: float,
+) -> tuple[Callable[[Any], Any], tuple[FactorCheck, ...]]:
+    """The formula to evaluate (the product of the factors, when given as factors), and the
+    factors' checks against explain()'s."""
     factor_checks: tuple[FactorCheck, ...] = ()
     if given:
         if formula is not None or aim.shape != () or over_batch:
@@ -201,32 +235,19 @@ def check_formula(
         raise DerivationError(
             f"{aim.label} is one sample's: give a per-sample formula (without over_batch)"
         )
-    quantities = _Samples(derivation.quantities(i) for i in range(derivation.batch_size))
-    try:
-        results = [formula(quantities)] if over_batch else [formula(q) for q in quantities]
-        read = [_entries(result, aim.shape, aim.label) for result in results]
-    except ShapeError as error:
-        return FormulaCheck(aim.label, aim.names, (), aim.engine, str(error), tolerance)
-    values = _combined(derivation, aim, [entries for entries, _ in read], over_batch)
+    return formula, factor_checks
+
+
+def _non_finite(aim: Goal, values: tuple[float, ...]) -> str:
+    """Why the formula's numbers cannot be compared: an inf or nan ('' when all are finite)."""
     broken = [(name, v) for name, v in zip(aim.names, values) if not math.isfinite(v)]
-    if broken:
-        name, value = broken[0]
-        entry = f" at {name}" if len(aim.names) > 1 else ""
-        problem = (
-            f"the formula for {aim.label} gave {value!r}{entry}: a division by zero, an"
-            " overflow, or a log or square root of a negative number"
-        )
-        return FormulaCheck(aim.label, aim.names, values, aim.engine, problem, tolerance)
-    transposed = any(flipped for _, flipped in read)
-    slips: tuple[Slip, ...] = (_transposed(aim),) if transposed else ()
-    if any(math.fabs(f - e) > tolerance for f, e in zip(values, aim.engine)):
-        constants = constant_slips(
-            derivation.batch_size, derivation.reduction == "mean", _difference(derivation)
-        )
-        candidates = _candidates(derivation, aim)
-        slips += diagnose(values, aim.engine, candidates, constants, tolerance, rtol)
-    return FormulaCheck(
-        aim.label, aim.names, values, aim.engine, "", tolerance, slips, factor_checks, transposed
+    if not broken:
+        return ""
+    name, value = broken[0]
+    entry = f" at {name}" if len(aim.names) > 1 else ""
+    return (
+        f"the formula for {aim.label} gave {value!r}{entry}: a division by zero, an"
+        " overflow, or a log or square root of a negative number"
     )
 
 
@@ -398,12 +419,14 @@ def _shape_text(size: tuple[int, ...]) -> str:
 def _tolerance(rtol: Any, atol: Any, engine: Sequence[float]) -> float:
     """The absolute bound for agreement: atol, or rtol times the largest |engine| entry."""
     if atol is not None:
-        if isinstance(atol, bool) or not isinstance(atol, Real) or not 0 <= float(atol) < math.inf:
+        bound = as_float(atol, "check_formula: atol")
+        if bound < 0:
             raise DerivationError(f"atol must be a finite number >= 0, got {atol!r}")
-        return float(atol)
-    if isinstance(rtol, bool) or not isinstance(rtol, Real) or not 0 < float(rtol) < 1:
+        return bound
+    relative = as_float(rtol, "check_formula: rtol")
+    if not 0 < relative < 1:
         raise DerivationError(f"rtol must be a number between 0 and 1 such as 1e-9, got {rtol!r}")
-    return float(rtol) * max(math.fabs(e) for e in engine)
+    return relative * max(math.fabs(e) for e in engine)
 
 
 def _product(factors: Sequence[Callable[[Quantities], float]]) -> Callable[[Quantities], float]:

@@ -226,7 +226,7 @@ class WNotTransposed(Variant):
         l, n = self.layer, len(layers[self.layer - 1].activations)  # noqa: E741
         columns = "; ".join(
             f"{names.write(Kind.ACTIVATION, l, j)}: "
-            + ", ".join(names.write(Kind.WEIGHT, l + 1, i, j) for i in range(n))
+            + ", ".join(names.write_all(Kind.WEIGHT, [(l + 1, i, j) for i in range(n)]))
             for j in range(n)
         )
         return (
