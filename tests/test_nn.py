@@ -638,28 +638,6 @@ def test_weight_decay_is_the_step_of_the_loss_with_an_l2_term():
         nn.SGD([p], 0.1, weight_decay=-1)
 
 
-@pytest.mark.slow  # importing torch
-def test_weight_decay_matches_pytorch():
-    torch = pytest.importorskip("torch")
-    model = nn.MLP(3, [4, 2], rng=7)
-    net = model.to_torch()
-    ours = nn.SGD(model.parameters(), 0.2, weight_decay=0.05)
-    theirs = torch.optim.SGD(net.parameters(), lr=0.2, weight_decay=0.05)
-    x, y = [0.3, -0.2, 0.9], [1.0, 0.0]
-    for _ in range(3):
-        ours.zero_grad()
-        nn.half_squared_error(model(x), y).backward()
-        ours.step()
-        theirs.zero_grad()
-        out = net(torch.tensor(x, dtype=torch.float64))
-        (0.5 * ((out - torch.tensor(y, dtype=torch.float64)) ** 2).sum()).backward()
-        theirs.step()
-    back = nn.MLP.from_torch(net)
-    assert [p.data for p in model.parameters()] == pytest.approx(
-        [p.data for p in back.parameters()], rel=1e-13
-    )
-
-
 def test_numpy_columns_load_as_nielsen_keeps_them():
     """network.py keeps biases, inputs and targets as (n, 1) columns; half_squared_error of a
     (2, 1) target array gave a list of Values instead of the cost."""
