@@ -118,17 +118,8 @@ class CompiledGraph:
     def __call__(
         self, values: Sequence[Number], data_values: Sequence[Number] = ()
     ) -> tuple[float, tuple[float, ...]]:
-        for given, wanted, what in (
-            (values, self.inputs, "inputs"),
-            (data_values, self.data, "data"),
-        ):
-            if len(given) != len(wanted):
-                raise GraphArgumentError(
-                    f"this compiled graph has {len(wanted)} {what}, got {len(given)} values for"
-                    " them; give one per Value, in the order given to compile_graph"
-                )
-        named = zip([*values, *data_values], [*self.inputs, *self.data])
-        arguments = [as_float(v, f"compiled graph: the value for {describe(x)}") for v, x in named]
+        arguments = _numbers(values, self.inputs, "values", "inputs")
+        arguments += _numbers(data_values, self.data, "data_values", "data")
         try:
             output, gradients = self._function(*arguments)
         except (ArithmeticError, ValueError, TypeError) as error:
@@ -189,6 +180,23 @@ def _load_compiled(source: str, inputs: Sequence[Value], data: Sequence[Value]) 
     return compiled
 
 
+def _numbers(given: Any, leaves: Sequence[Value], what: str, kind: str) -> list[float]:
+    """`given` (the argument `what`) as a list of finite floats, one for each leaf of `leaves`
+    (the compiled graph's `kind`), or the error saying what is wrong with it."""
+    where = f"compiled graph: {what}"
+    numbers = given if type(given) is list else as_list(given, where)
+    if len(numbers) != len(leaves):
+        raise GraphArgumentError(
+            f"{where}: this compiled graph has {len(leaves)} {kind}, got {len(numbers)} values"
+            " for them; give one per Value, in the order given to compile_graph"
+        )
+    # FAST PATH: floats whose sum is finite are finite floats; only otherwise is each
+    # converted (an int, a NumPy float) or refused with a message naming its Value.
+    if all(type(x) is float for x in numbers) and (total := sum(numbers)) - total == 0.0:
+        return list(numbers)
+    return [as_float(v, f"{where}: the value for {describe(x)}") for v, x in zip(numbers, leaves)]
+
+
 def compile_graph(
     output: Value, inputs: Sequence[Value], data: Sequence[Value] = ()
 ) -> CompiledGraph:
@@ -219,7 +227,15 @@ class _Listing:
             raise GraphArgumentError(
                 f"to_code: function_name must be a Python identifier, got {function_name!r}"
             )
-        if unicodedata.normalize("NFKC", function_name) in _CALLED:
+        read_as = unicodedata.normalize("NFKC", function_name)
+        if read_as != function_name:  # ℌ is read as H, ｉｆ as if
+            raise GraphArgumentError(
+                f"to_code: Python reads the function_name {function_name!r} as {read_as!r} (it"
+                " normalises identifiers to NFKC), so the name asked for would not be defined;"
+                f" use {read_as!r} itself"
+                + (", which is a keyword, or another name" if keyword.iskeyword(read_as) else "")
+            )
+        if function_name in _CALLED:
             raise GraphArgumentError(
                 f"to_code: function_name {function_name!r} is the name of a function the code"
                 " calls; choose another name"
