@@ -26,22 +26,28 @@ from typing import Any
 import numpy as np
 from numpy import full_like, mean
 
+from .engine import OPS
 from .floatops import FUNCTIONS as FLOAT_FUNCTIONS
+
+#: The weighted sum, whose forward (written with + and *) already works on arrays.
+_DOT = OPS["dot"]
 
 __all__ = ["ELEMENT_BY_ELEMENT", "FUNCTIONS", "batch_dot", "batch_sum", "full_like", "mean"]
 
 
 def batch_sum(u: Any) -> Any:
     """sum over the samples of u: a per-sample gradient, summed where it meets a parameter.
-    (A per-sample gradient is an array, or the number 0.0 where every sample's is 0.)"""
-    return u.sum() if type(u) is np.ndarray else u
+    (A per-sample gradient is an array, or the number 0.0 where every sample's is 0.) A
+    Python float, so that the arithmetic on parameters alone stays quick."""
+    return float(u.sum()) if type(u) is np.ndarray else u
 
 
 def batch_dot(u: Any, v: Any) -> Any:
     """sum over the samples of u * v: the chain rule's product u * v for each sample, summed."""
-    if type(u) is np.ndarray and type(v) is np.ndarray:
-        return u @ v
-    return batch_sum(u * v)
+    try:
+        return float(u @ v)  # two arrays of one number per sample
+    except (ValueError, TypeError):  # a number on one side
+        return batch_sum(u * v)
 
 
 def _sigmoid(x: Any) -> Any:
@@ -61,6 +67,20 @@ def _power_positive_base(a: Any, b: Any) -> Any:
     if np.any(np.less_equal(a, 0.0)):
         raise FloatingPointError("invalid value: a ** b with the exponent a Value needs a > 0")
     return np.power(a, b)
+
+
+def _weighted_sum(*operands: Any) -> Any:
+    """sum_i w_i x_i (+ b): for number weights and inputs of one number per sample, one
+    matrix product (which may add in another order than the engine: equal to rounding)."""
+    n = len(operands) // 2
+    try:
+        weights, inputs = np.array(operands[:n]), np.array(operands[n : 2 * n])
+    except ValueError:  # numbers and arrays mixed
+        weights = inputs = np.array(())
+    if weights.ndim != 1 or inputs.ndim != 2 or weights.dtype.kind != "f":
+        return _DOT.forward(*operands)  # per-sample weights: the engine's sum, on arrays
+    total = weights @ inputs
+    return total + operands[-1] if len(operands) % 2 else total
 
 
 def _relu(x: Any) -> Any:
@@ -89,15 +109,20 @@ _ARRAY_FORMS: dict[str, Callable[..., Any]] = {
     "sign": np.sign,
     "sin": np.sin,
     "cos": np.cos,
+    "dot": _weighted_sum,
 }
 
 #: Operations with no NumPy form above: their `forward` runs on one element at a time.
 ELEMENT_BY_ELEMENT = tuple(name for name in FLOAT_FUNCTIONS if name not in _ARRAY_FORMS)
 
-#: One array function for each name generated code calls (the names of floatops.FUNCTIONS).
+#: One array function for each name generated code calls: the names of floatops.FUNCTIONS,
+#: and the operations of any number of operands (written as a call when they have many).
 FUNCTIONS: dict[str, Callable[..., Any]] = {
-    name: _ARRAY_FORMS.get(name) or np.vectorize(forward, otypes=[float])
-    for name, forward in FLOAT_FUNCTIONS.items()
+    **{
+        name: _ARRAY_FORMS.get(name) or np.vectorize(forward, otypes=[float])
+        for name, forward in FLOAT_FUNCTIONS.items()
+    },
+    **{op.name: _ARRAY_FORMS.get(op.name, op.forward) for op in OPS.values() if op.split},
 }
 
 globals().update(FUNCTIONS)

@@ -67,10 +67,20 @@ __all__ = ["CompiledGraph", "compile_graph", "to_code"]
 _HELPERS = tuple(floatops.FUNCTIONS)
 #: Every name generated code calls: the helpers, and float (for `float("inf")`).
 _CALLED = (*_HELPERS, "float")
-#: What batched code calls besides: autograd_lite.arrayops' sums over the batch and NumPy's.
-_BATCH_HELPERS = ("batch_dot", "batch_sum", "full_like", "mean")
+#: What batched code calls besides: autograd_lite.arrayops' sums over the batch and NumPy's,
+#: and the operations with any number of operands (a weighted sum), called by name.
+_BATCH_HELPERS = (
+    "batch_dot",
+    "batch_sum",
+    "full_like",
+    "mean",
+    *(op.name for op in OPS.values() if op.split is not None),
+)
 #: A longer weighted sum is written over several lines (see _split_lines).
 _TERMS_PER_LINE = 256
+#: Batched, a weighted sum of more terms is one call (`dot(w0, w1, ..., x0, x1, ..., b)`):
+#: one matrix product instead of two array operations per term.
+_BATCH_TERMS_PER_FORMULA = 4
 
 
 def to_code(
@@ -281,7 +291,7 @@ class _Listing:
         header = f"def {function_name}({arguments}):"
         function = "\n".join([header, "    " + docstring, *("    " + line for line in body)])
         # Only helpers are ever called in generated code, so "name(" marks a use.
-        helpers = [helper for helper in called if helper + "(" in function]
+        helpers = [helper for helper in called if re.search(rf"\b{helper}\(", function)]
         module = "arrayops" if batched else "floatops"
         prelude = (
             f"from autograd_lite.{module} import {', '.join(helpers)}\n\n\n" if helpers else ""
@@ -314,6 +324,10 @@ class _Listing:
                     lines.append(f"{name} = {float(node.data)!r}  # constant leaf")
                 continue
             operands = tuple(self._symbol(x) for x in node.operands)
+            many = op.split is not None and len(operands) > 2 * _BATCH_TERMS_PER_FORMULA
+            if many and self.batched:
+                lines.append(f"{name} = {symbolic_call(op, operands)}  # {op.word}")
+                continue
             if op.split is not None and len(operands) > 2 * _TERMS_PER_LINE:
                 lines += _split_lines(name, op, operands)
                 continue
