@@ -4,11 +4,11 @@ Batched code (`to_code(..., batched=True)`, `compile_batched`) is the code `to_c
 run with one number per sample in every variable that depends on the samples: each line
 applies one operation to a whole batch at once. Python's operators already work on arrays;
 the functions a listing calls by name (`relu(z)`, `step(z)`) come from here, one for each of
-`floatops.FUNCTIONS` (that is, for each operation of `engine.OPS` that is called by name).
+`floatops.functions()` (that is, for each operation of `engine.OPS` that is called by name).
 Each gives, sample by sample, the float its operation's `forward` gives (to rounding: NumPy's
 `exp` may differ from `math.exp` in the last bit); tests/test_batched.py checks every one. An
 operation without a NumPy form here still works, applying its `forward` element by element
-(correct, but at Python's speed); `ELEMENT_BY_ELEMENT` lists such operations.
+(correct, but at Python's speed); `element_by_element()` lists such operations.
 
 Where a float function raises (log of 0), NumPy run under `numpy.errstate(all="raise")`
 raises FloatingPointError; the bases of `a ** b` that NumPy accepts but the engine refuses
@@ -26,13 +26,13 @@ from typing import Any
 import numpy as np
 from numpy import full_like, mean
 
+from . import floatops
 from .engine import OPS
-from .floatops import FUNCTIONS as FLOAT_FUNCTIONS
 
 #: The weighted sum, whose forward (written with + and *) already works on arrays.
 _DOT = OPS["dot"]
 
-__all__ = ["ELEMENT_BY_ELEMENT", "FUNCTIONS", "batch_dot", "batch_sum", "full_like", "mean"]
+__all__ = ["batch_dot", "batch_sum", "element_by_element", "full_like", "functions", "mean"]
 
 
 def batch_sum(u: Any) -> Any:
@@ -112,18 +112,33 @@ _ARRAY_FORMS: dict[str, Callable[..., Any]] = {
     "dot": _weighted_sum,
 }
 
-#: Operations with no NumPy form above: their `forward` runs on one element at a time.
-ELEMENT_BY_ELEMENT = tuple(name for name in FLOAT_FUNCTIONS if name not in _ARRAY_FORMS)
 
-#: One array function for each name generated code calls: the names of floatops.FUNCTIONS,
-#: and the operations of any number of operands (written as a call when they have many).
-FUNCTIONS: dict[str, Callable[..., Any]] = {
-    **{
+def functions() -> dict[str, Callable[..., Any]]:
+    """One array function for each name batched code calls by name, from the table now: the
+    names of floatops.functions() and the operations of any number of operands (written as a
+    call when they have many). An operation with no NumPy form above (one registered later)
+    applies its `forward` to one element at a time: correct, at Python's speed."""
+    called = {
+        **floatops.functions(),
+        **{op.name: op.forward for op in OPS.values() if op.split is not None},
+    }
+    return {
         name: _ARRAY_FORMS.get(name) or np.vectorize(forward, otypes=[float])
-        for name, forward in FLOAT_FUNCTIONS.items()
-    },
-    **{op.name: _ARRAY_FORMS.get(op.name, op.forward) for op in OPS.values() if op.split},
-}
+        for name, forward in called.items()
+    }
 
-globals().update(FUNCTIONS)
-__all__ += sorted(FUNCTIONS)
+
+def element_by_element() -> list[str]:
+    """The operations that have no NumPy form here, so run one element at a time."""
+    return [name for name in functions() if name not in _ARRAY_FORMS]
+
+
+def __getattr__(name: str) -> Callable[..., Any]:
+    function = functions().get(name)
+    if function is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return function
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *functions()})

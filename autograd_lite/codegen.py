@@ -64,23 +64,30 @@ from .symbolic import (
 
 __all__ = ["CompiledGraph", "compile_graph", "to_code"]
 
-_HELPERS = tuple(floatops.FUNCTIONS)
-#: Every name generated code calls: the helpers, and float (for `float("inf")`).
-_CALLED = (*_HELPERS, "float")
-#: What batched code calls besides: autograd_lite.arrayops' sums over the batch and NumPy's,
-#: and the operations with any number of operands (a weighted sum), called by name.
-_BATCH_HELPERS = (
-    "batch_dot",
-    "batch_sum",
-    "full_like",
-    "mean",
-    *(op.name for op in OPS.values() if op.split is not None),
-)
+
+def _helpers(batched: bool) -> list[str]:
+    """The functions generated code may call: floatops' (one per operation of the table that
+    needs one, registered ones included); batched, arrayops' forms of those, its sums over the
+    batch, NumPy's full_like and mean, and the operations of any number of operands (a
+    weighted sum), called by name when they have many."""
+    names = list(floatops.functions())
+    if batched:
+        names += ["batch_dot", "batch_sum", "full_like", "mean"]
+        names += [op.name for op in OPS.values() if op.split is not None]
+    return names
+
+
 #: A longer weighted sum is written over several lines (see _split_lines).
 _TERMS_PER_LINE = 256
 #: Batched, a weighted sum of more terms is one call (`dot(w0, w1, ..., x0, x1, ..., b)`):
 #: one matrix product instead of two array operations per term.
 _BATCH_TERMS_PER_FORMULA = 4
+
+
+def _called() -> set[str]:
+    """Every name generated code calls: the floatops helpers (one per operation of the table
+    that needs one, registered ones included), and float (for `float("inf")`)."""
+    return {*floatops.functions(), "float"}
 
 
 def to_code(
@@ -257,8 +264,8 @@ class _Listing:
                 f" use {read_as!r} itself"
                 + (", which is a keyword, or another name" if keyword.iskeyword(read_as) else "")
             )
-        called = (*_CALLED, *_BATCH_HELPERS) if batched else _CALLED
-        if function_name in called:
+        helpers = _helpers(batched)
+        if function_name in {*helpers, "float"}:
             raise GraphArgumentError(
                 f"to_code: function_name {function_name!r} is the name of a function the code"
                 " calls; choose another name"
@@ -269,14 +276,14 @@ class _Listing:
             if op is not None and OPS.get(op.name) is not op:
                 raise GraphArgumentError(
                     f"to_code: {describe(node)} was made by {op!r}, which is not in"
-                    " engine.OPS, so there is no way to write it as code; add it to the table"
+                    " engine.OPS, so there is no way to write it as code; register(op) it first"
                 )
         self.output = output
         self.inputs, self.data = _check_arguments(self.order, inputs, data)
         # Batched, the nodes computed from the data hold one number per sample.
         self.batched = batched
         self.per_sample = reachable(self.order, self.data) if batched else set()
-        self.names = _Names({*called, function_name})
+        self.names = _Names({*helpers, "float", function_name})
         self._name_nodes()
         body = [*self._forward_lines(), *self._backward_lines(), self._return_line()]
         root = self.names.of(output)
@@ -291,7 +298,7 @@ class _Listing:
         header = f"def {function_name}({arguments}):"
         function = "\n".join([header, "    " + docstring, *("    " + line for line in body)])
         # Only helpers are ever called in generated code, so "name(" marks a use.
-        helpers = [helper for helper in called if re.search(rf"\b{helper}\(", function)]
+        helpers = [helper for helper in helpers if re.search(rf"\b{helper}\(", function)]
         module = "arrayops" if batched else "floatops"
         prelude = (
             f"from autograd_lite.{module} import {', '.join(helpers)}\n\n\n" if helpers else ""
@@ -544,6 +551,6 @@ def _identifier(label: str) -> str:
         text = re.sub("_+", "_", text).strip("_") or "v"
     if not text.isidentifier():
         text = "v_" + text
-    if keyword.iskeyword(text) or keyword.issoftkeyword(text) or text in _CALLED:
+    if keyword.iskeyword(text) or keyword.issoftkeyword(text) or text in _called():
         text += "_"
     return text

@@ -25,7 +25,7 @@ from autograd_lite.batched import (  # noqa: E402
     compile_batched,
     cross_entropy_one_hot,
 )
-from autograd_lite.engine import OPS  # noqa: E402
+from autograd_lite.engine import OPS, Op, register  # noqa: E402
 
 EXPECTED_LISTING = '''\
 from autograd_lite.arrayops import pow, tanh, batch_dot, batch_sum, full_like, mean
@@ -226,16 +226,16 @@ def test_a_gradient_two_variables_share_is_not_changed_in_place():
 
 
 def test_every_operation_has_an_array_form_equal_to_its_forward():
-    """arrayops gives each function that generated code calls by name (floatops.FUNCTIONS, one
+    """arrayops gives each function that generated code calls by name (floatops.functions(), one
     per operation of engine.OPS called by name) a NumPy form, equal element by element to
     the operation's forward on floats, at branch points too."""
-    assert arrayops.ELEMENT_BY_ELEMENT == ()  # a new operation: add its NumPy form
+    assert arrayops.element_by_element() == []  # a new operation: add its NumPy form
     variadic = {op.name for op in OPS.values() if op.split is not None}
-    assert set(arrayops.FUNCTIONS) == {*floatops.FUNCTIONS, *variadic}
+    assert set(arrayops.functions()) == {*floatops.functions(), *variadic}
     rng = random.Random(0)
     points = [-2.5, -1.0, -1e-300, 0.0, 1e-300, 0.5, 1.0, 3.0, 40.0, -40.0]
     points += [rng.uniform(-5, 5) for _ in range(50)]
-    for name, array_form in arrayops.FUNCTIONS.items():
+    for name, array_form in arrayops.functions().items():
         if name in variadic:
             continue  # below
         op = OPS[name]
@@ -415,3 +415,28 @@ def test_training_the_spirals_through_the_batched_path_learns_them():
     predicted = [max(range(3), key=lambda k: model(point)[k].data) for point in points]
     accuracy = np.mean(np.array(predicted) == classes)
     assert first > 1.0 and mean < 0.4 and accuracy > 0.85
+
+
+@pytest.fixture
+def atan():
+    """atan, registered with the public `register`; taken out of the table afterwards."""
+    op = Op("atan", math.atan, lambda out, x: (1 / (1 + x * x),))
+    function = register(op)
+    yield function
+    del OPS["atan"]
+    delattr(Value, "atan")
+
+
+def test_an_operation_registered_later_runs_batched_element_by_element(atan):
+    """An operation added to the table with `register` has no NumPy form: the batched code
+    still calls it by name, applying its forward to each sample (at Python's speed)."""
+    w, x = Value(0.5, "w"), Value(2.0, "x")
+    graph = compile_batched(atan(w * x), [w], [x])
+    assert "atan(mul1)" in graph.source and arrayops.element_by_element() == ["atan"]
+    rows = [[2.0], [-1.0], [0.25]]
+    expected_mean, expected_gradients = per_sample_engine(
+        lambda p, s: atan(p[0] * s[0]), [0.5], rows
+    )
+    mean, gradients = graph([0.5], rows)
+    assert mean == pytest.approx(expected_mean, rel=1e-15)
+    assert list(gradients) == pytest.approx(expected_gradients, rel=1e-15)
