@@ -10,10 +10,10 @@ one line per chain-rule step backward, every variable named after a node's label
 
 The text of each line comes from the engine's own rules, evaluated on `Symbol`s
 (`symbolic_forward`, `symbolic_derivatives`), so the listing is the engine's arithmetic and
-cannot drift from it: the results equal the engine's (on Python 3.12 and later a weighted sum
-may differ in its last bits: the engine's `dot` adds its terms with `sum`, which there
-compensates rounding, the listing with `+`). A local derivative that depends on a branch stays
-a formula (`step(z)`, `sign(z)`), so the code is right for inputs on either side of the branch.
+cannot drift from it: the results agree with the engine's (a weighted sum is added left to
+right in both: the engine's `dot` with `functools.reduce`, the listing with `+`). A local derivative
+that depends on a branch stays a formula (`step(z)`, `sign(z)`), so the code is right for
+inputs on either side of the branch.
 
 `compile_graph(output, inputs)` runs that code as a function of new input values: a training
 loop over a fixed network can use it in place of building the graph again every step.

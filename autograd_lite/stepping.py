@@ -26,16 +26,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .drawing import (
-    DEFAULT_MAX_NODES,
-    as_path,
-    check_precision,
-    draw,
-    field_text,
-    format_number,
-    node_ids,
-    sample_names,
-)
 from .engine import (
     Op,
     Value,
@@ -45,8 +35,17 @@ from .engine import (
     reverse_sweep,
     topological_order,
 )
-from .errors import DrawError, describe
-from .symbolic import ATOM, UNARY, Symbol, number_text, symbolic_forward
+from .errors import ArgumentTypeError, DrawError, describe
+from .formatting import (
+    check_precision,
+    constant_text,
+    field_text,
+    format_number,
+    node_ids,
+    operand_text,
+    sample_names,
+)
+from .symbolic import ATOM, UNARY, Symbol, symbolic_forward
 from .viewer import Frame, viewer_document, viewer_fragment
 
 __all__ = ["BackwardStep", "ForwardStep", "Frame", "StepThrough", "step_through"]
@@ -58,6 +57,8 @@ MAX_SUM_TERMS = 4
 MAX_TITLE_FORMULA = 60
 #: The text form's lines are wrapped to this many columns.
 TEXT_WIDTH = 100
+#: The options of `draw` that the viewer passes on.
+VIEWER_DRAW_OPTIONS = ("rankdir", "cluster", "max_nodes")
 
 
 @dataclass(frozen=True)
@@ -116,7 +117,7 @@ class StepThrough:
         ]
         self.formulas = {step.node_id: step.formula for step in self.forward_steps}
         self.forward_index = {step.node_id: i + 1 for i, step in enumerate(self.forward_steps)}
-        self.backward_steps = _record_backward(root, self.order, self.names, self.ids)
+        self.backward_steps = _record_backward(root, self.order, self.names, self.ids, precision)
         self._number_rules: dict[str, list[str]] = {}  # each node's rules with numbers in
         self.grads = {node: node.grad for node in self.order}
         #: The steps that send to each node, by id: the terms of its sum over uses.
@@ -168,6 +169,8 @@ class StepThrough:
 
     def save(self, path: str | os.PathLike[str], **draw_options: Any) -> Path:
         """Write the viewer to a standalone `.html` file, or the text form to a `.txt` file."""
+        from .drawing import as_path  # the drawing (and graphviz) only when a picture is made
+
         path = as_path(path, "save")
         suffix = path.suffix.lower()
         if suffix in (".html", ".htm"):
@@ -179,22 +182,18 @@ class StepThrough:
             raise DrawError(f"save: cannot write {path.name!r}; use a .html or .txt file name")
         return path
 
-    def _viewer_input(
-        self,
-        rankdir: str = "LR",
-        cluster: bool = True,
-        max_nodes: int | None = DEFAULT_MAX_NODES,
-    ) -> tuple[str, str, list[Frame], str]:
+    def _viewer_input(self, **draw_options: Any) -> tuple[str, str, list[Frame], str]:
         """What the viewer shows: its title, the drawing as SVG, the frames, the drawing's alt."""
+        from .drawing import draw  # the drawing (and graphviz) only when a picture is made
+
+        unknown = sorted(set(draw_options) - set(VIEWER_DRAW_OPTIONS))
+        if unknown:
+            raise ArgumentTypeError(
+                f"step_through viewer: unknown option {unknown[0]!r}; the drawing options it"
+                f" takes are {', '.join(VIEWER_DRAW_OPTIONS)}"
+            )
         labels = {node: name for node, name in self.names.items() if name != node.label}
-        graph = draw(
-            self.root,
-            rankdir=rankdir,
-            precision=self.precision,
-            cluster=cluster,
-            max_nodes=max_nodes,
-            labels=labels,
-        )
+        graph = draw(self.root, precision=self.precision, labels=labels, **draw_options)
         root = self.names[self.root]
         return (
             f"Step through the forward and backward pass of {root}",
@@ -219,7 +218,7 @@ class StepThrough:
             f"forward {index} of {total}:",
             (
                 ("rule", f"{step.node} = {step.formula}"),
-                ("numbers", f"= {_formula(node, self._number_symbol)}"),
+                ("numbers", f"= {_formula(node, self._number_symbol, self.precision)}"),
                 ("result", f"= {self._number(step.value)}"),
             ),
             target=node_id,
@@ -259,7 +258,7 @@ class StepThrough:
             f"backward {index} of {total}: {node} = {formula} sends its gradient to {parent}{which}"
         )
         if step.node_id not in self._number_rules:
-            self._number_rules[step.node_id] = _rules(value, self._number_symbol)
+            self._number_rules[step.node_id] = _rules(value, self._number_symbol, self.precision)
         local_numbers = self._number_rules[step.node_id][step.operand]
         plain = _reads_as_number(local_numbers) and not local_numbers.startswith("-")
         local_text = local_numbers if plain else f"({local_numbers})"
@@ -326,21 +325,20 @@ class StepThrough:
         return [("sum", f"{heading} = {terms}"), ("sum", f"= {numbers}")]
 
     def _formula(self, node: Value) -> str:
-        return _formula(node, lambda x: _Operand(self.names[x]))
+        return _formula(node, lambda x: _Operand(self.names[x]), self.precision)
 
     def _number(self, x: float) -> str:
         return format_number(x, self.precision)
 
     def _number_symbol(self, x: Value) -> Symbol:
         """A node's value inside a formula: a negative number binds like a unary minus, so a
-        formula brackets it where it needs to, `2 * (-3.000)`."""
+        formula brackets it where it needs to, `2 * (-3.000)`, `-(-2.000)`."""
         text = self._number(x.data)
         return _Operand(text, UNARY if text.startswith("-") else ATOM)
 
     def _operand_number(self, x: float) -> str:
         """A number as a factor: negative numbers in brackets, `2 * (-3.000)`."""
-        text = self._number(x)
-        return f"({text})" if text.startswith("-") else text
+        return operand_text(x, self.precision)
 
 
 def step_through(root: Value, precision: int = 4) -> StepThrough:
@@ -360,7 +358,11 @@ def step_through(root: Value, precision: int = 4) -> StepThrough:
 
 
 def _record_backward(
-    root: Value, order: list[Value], names: dict[Value, str], ids: dict[Value, str]
+    root: Value,
+    order: list[Value],
+    names: dict[Value, str],
+    ids: dict[Value, str],
+    precision: int,
 ) -> list[BackwardStep]:
     """`root.backward()` from zeroed grads, one `parent.grad += upstream * local` at a time,
     recorded: the engine's reverse sweep, with an `accumulate` that writes each step down,
@@ -378,7 +380,10 @@ def _record_backward(
         node: Value, i: int, x: Value, upstream: float, local: float, previous: float | None
     ) -> float:
         if node not in printed:
-            printed[node] = (_rules(node, lambda v: _Operand(names[v])), _reads(node, ids))
+            printed[node] = (
+                _rules(node, lambda v: _Operand(names[v]), precision),
+                _reads(node, ids),
+            )
         rules, reads = printed[node]
         before = 0.0 if previous is None else previous
         product = chain_product(node, i, upstream, local)
@@ -476,12 +481,13 @@ def _wrap(line: str, indent: str) -> list[str]:
     return [*lines, current]
 
 
-def _rules(node: Value, symbol: Callable[[Value], Symbol]) -> list[str]:
+def _rules(node: Value, symbol: Callable[[Value], Symbol], precision: int) -> list[str]:
     """∂node/∂operand for every operand as a formula, the node and each operand Value written
-    as `symbol` gives (constants stay numbers): the operation's own rule on symbols."""
+    as `symbol` gives (constants stay numbers, so the rule's arithmetic on them is done): the
+    operation's own rule on symbols. A rule that is a number reads as the text's constants."""
     operands = tuple(symbol(x) if type(x) is Value else x for x in node.operands)
     rules = _operation(node).derivatives(symbol(node), *operands)
-    return [str(r) if isinstance(r, Symbol) else number_text(r) for r in rules]
+    return [str(r) if isinstance(r, Symbol) else constant_text(r, precision) for r in rules]
 
 
 def _operation(node: Value) -> Op:
@@ -503,15 +509,18 @@ class _Operand(Symbol):
         return super().__pow__(other)
 
 
-def _formula(node: Value, symbol: Callable[[Value], Symbol]) -> str:
-    """How node is computed from its operands, each Value written as `symbol` gives: `x * y`."""
-    operands = tuple(symbol(x) if type(x) is Value else x for x in node.operands)
+def _formula(node: Value, symbol: Callable[[Value], Symbol], precision: int) -> str:
+    """How node is computed from its operands, each Value written as `symbol` gives: `x * y`;
+    constants to `precision` digits, bracketed when negative."""
+    operands = tuple(
+        symbol(x) if isinstance(x, Value) else _constant(x, precision) for x in node.operands
+    )
     return str(symbolic_forward(_operation(node), operands))
 
 
 def _names(order: list[Value], ids: dict[Value, str]) -> dict[Value, str]:
     """What each node is called in formulas: its label as drawn (one network's per-sample
-    copies as `s0:L1.N0.z`, see `drawing.sample_names`) when no other node has it; the label
+    copies as `s0:L1.N0.z`, see `formatting.sample_names`) when no other node has it; the label
     with the id for leaves that share a label, `w[v3]`; the id alone for an unlabelled node."""
     copies = sample_names(order)
     count: dict[str, int] = {}
@@ -528,6 +537,13 @@ def _names(order: list[Value], ids: dict[Value, str]) -> dict[Value, str]:
         else:
             names[node] = f"{node.label}[{ids[node]}]"
     return names
+
+
+def _constant(x: float, precision: int) -> Symbol:
+    """A constant operand as the text writes it (`0.3333`), binding like a unary minus when
+    negative."""
+    text = constant_text(x, precision)
+    return _Operand(text, UNARY if text.startswith("-") else ATOM)
 
 
 def _input_edges(node: Value, op_id: str) -> list[str]:

@@ -160,7 +160,7 @@ def test_bad_options_say_what_is_allowed(options: dict, message: str) -> None:
 def test_a_constant_of_any_real_type_is_drawn() -> None:
     y = Value(3.0, "x") * Fraction(1, 3)  # Fraction takes no "g" format before Python 3.12
     nodes, _ = parse_dot(draw(y).source)
-    assert nodes["v1_op_c1"]["label"] == "0.333333"
+    assert nodes["v1_op_c1"]["label"] == "0.3333"  # precision=4 digits, as the text
 
 
 def test_drawing_something_other_than_a_value_is_an_argument_type_error() -> None:

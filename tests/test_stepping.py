@@ -488,3 +488,40 @@ def test_the_viewer_style_and_script_are_package_files() -> None:
     for name in ("viewer.css", "viewer.js"):
         text = (PACKAGE / name).read_text()
         assert len(text) > 1000 and text.strip().splitlines()[-1] in page
+
+
+def test_the_negation_of_a_negative_number_reads_with_brackets() -> None:
+    """Issue 16: `-a` at a = -2 printed `--2.000`, which reads as a typo."""
+    a = Value(-2.0, "a")
+    text = str(step_through(-a))
+    assert "= -a = -(-2.000) = 2.000" in text
+    assert "--" not in text
+
+
+def test_constants_read_with_the_precision_of_the_drawing() -> None:
+    """Issue 16: a constant was printed with 17 digits in the text (0.3333333333333333) and 6
+    in the graph (0.333333); both use formatting.constant_text now."""
+    a = Value(-2.0, "a")
+    y = a * (1 / 3)
+    steps = step_through(y)
+    text = str(steps)
+    assert "a * 0.3333 = (-2.000) * 0.3333 = -0.6667" in text
+    assert "3333333" not in text
+    assert "0.3333" in al.draw(y).source and "0.333333" not in al.draw(y).source
+    assert "3333333" not in str(step_through(y, precision=6))
+    assert "a * 0.333333 " in str(step_through(y, precision=6))
+
+
+def test_the_text_form_needs_no_drawing_package() -> None:
+    """Issue 16: stepping imported drawing (and graphviz) for its number formatting; the text
+    form now imports neither."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from autograd_lite import Value, step_through;"
+        "a = Value(2.0, 'a'); print(step_through(a * a));"
+        "assert 'graphviz' not in sys.modules and 'autograd_lite.drawing' not in sys.modules"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
