@@ -150,7 +150,7 @@ class BatchedGraph:
             try:
                 one_sample(values.tolist(), row)
             except AutogradError as failure:
-                return type(failure)(f"sample {i} of the batch (row {i} of batch): {failure}")
+                return type(failure)(f"sample {i} (row {i} of the batch): {failure}")
         return NonFiniteError(
             f"a gradient summed over the batch overflows ({error}) although every sample's is"
             " finite; use a smaller batch or scale the loss down"
