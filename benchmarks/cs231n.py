@@ -7,10 +7,11 @@ spiral arms (its data generator), a 2-100-3 ReLU network, softmax cross-entropy,
 regularisation reg * 0.5 * sum W^2 with reg = 1e-3 on the weights (not the biases),
 gradient descent with step size 1, 10,000 iterations. Both versions start from the same
 weights and train on the same points in one process; for each this prints the training
-accuracy, the final loss and the time per iteration (CPU time and wall time), then the
-batched path's time as a multiple of NumPy's. The batched path is the graph of ONE sample
-(`nn.MLP` on two input leaves, `cross_entropy_one_hot` on three one-hot target leaves, the
-L2 term) compiled by `compile_batched`: one line per node, each run on all 300 samples.
+accuracy, the loss of the last iteration and the time per iteration of the training loop
+(CPU time and wall time), then the batched path's time as a multiple of NumPy's and the
+whole run's. The batched path is the graph of ONE sample (`nn.MLP` on two input leaves,
+`cross_entropy_one_hot` on three one-hot target leaves, the L2 term) compiled by
+`compile_batched`: one line per node, each run on all 300 samples.
 """
 
 from __future__ import annotations
@@ -57,6 +58,7 @@ def train_numpy(X: np.ndarray, y: np.ndarray, weights: tuple[np.ndarray, ...], i
     """The case study's training loop (its code, with the loss kept rather than printed)."""
     W, b, W2, b2 = (w.copy() for w in weights)
     num_examples = X.shape[0]
+    clock = Clock()
     for _ in range(iterations):
         hidden_layer = np.maximum(0, np.dot(X, W) + b)
         scores = np.dot(hidden_layer, W2) + b2
@@ -81,9 +83,10 @@ def train_numpy(X: np.ndarray, y: np.ndarray, weights: tuple[np.ndarray, ...], i
         b += -STEP_SIZE * db
         W2 += -STEP_SIZE * dW2
         b2 += -STEP_SIZE * db2
+    clock.stop()
     hidden_layer = np.maximum(0, np.dot(X, W) + b)
     predicted = np.argmax(np.dot(hidden_layer, W2) + b2, axis=1)
-    return float(loss), float(np.mean(predicted == y))
+    return float(loss), float(np.mean(predicted == y)), clock
 
 
 def train_batched(X: np.ndarray, y: np.ndarray, weights: tuple[np.ndarray, ...], iterations: int):
@@ -97,23 +100,32 @@ def train_batched(X: np.ndarray, y: np.ndarray, weights: tuple[np.ndarray, ...],
     reg_loss = 0.5 * REG * sum(w * w for w in weights_only)
     loss = data_loss + reg_loss
     loss.label = "loss"
+    compiling = Clock()
     step = compile_batched(loss, model.parameters(), [*x, *target])
+    compiling.stop()
+    print(f"  batched: compiled {step!r} in {compiling.cpu:.2f} s CPU")
     batch = np.column_stack([X, np.eye(K)[y]])
     values = np.array([p.data for p in model.parameters()])
+    clock = Clock()
     for _ in range(iterations):
         mean_loss, gradients = step(values, batch)
         values -= STEP_SIZE * gradients
-    mean_loss, _ = step(values, batch)
+    clock.stop()
     for p, v in zip(model.parameters(), values):
         p.data = float(v)
     predicted = [max(range(K), key=lambda k: model(list(point))[k].data) for point in X]
-    return mean_loss, float(np.mean(np.array(predicted) == y))
+    return mean_loss, float(np.mean(np.array(predicted) == y)), clock
 
 
-def timed(train, *arguments):
-    wall, cpu = time.perf_counter(), time.process_time()
-    result = train(*arguments)
-    return result, time.perf_counter() - wall, time.process_time() - cpu
+class Clock:
+    """CPU time and wall time from its making to `stop()`."""
+
+    def __init__(self) -> None:
+        self._cpu, self._wall = time.process_time(), time.perf_counter()
+
+    def stop(self) -> None:
+        self.cpu = time.process_time() - self._cpu
+        self.wall = time.perf_counter() - self._wall
 
 
 def main(iterations: int = 10_000) -> None:
@@ -123,16 +135,21 @@ def main(iterations: int = 10_000) -> None:
         f"CS231n case study: {N * K} points, {D}-{HIDDEN}-{K} ReLU, softmax, L2 {REG},"
         f" step {STEP_SIZE}, {iterations} iterations"
     )
+    whole = Clock()
     per_iteration = {}
     for name, train in (("numpy", train_numpy), ("batched", train_batched)):
-        (loss, accuracy), wall, cpu = timed(train, X, y, weights, iterations)
-        per_iteration[name] = cpu / iterations
+        loss, accuracy, clock = train(X, y, weights, iterations)
+        per_iteration[name] = clock.cpu / iterations
         print(
             f"  {name:8s} training accuracy {accuracy:.1%}, loss {loss:.4f}:"
-            f" {cpu * 1e3 / iterations:.3f} ms CPU per iteration ({cpu:.1f} s CPU,"
-            f" {wall:.1f} s wall in all)"
+            f" {clock.cpu * 1e3 / iterations:.3f} ms CPU per iteration"
+            f" ({clock.wall * 1e3 / iterations:.3f} ms wall)"
         )
-    print(f"  batched / numpy: {per_iteration['batched'] / per_iteration['numpy']:.1f}x CPU time")
+    whole.stop()
+    print(
+        f"  batched / numpy: {per_iteration['batched'] / per_iteration['numpy']:.1f}x CPU time"
+        f" per iteration; the whole run {whole.cpu:.0f} s CPU, {whole.wall:.0f} s wall"
+    )
 
 
 if __name__ == "__main__":
