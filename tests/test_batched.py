@@ -6,10 +6,12 @@ outputs, and the mean of the per-sample gradients (`backward()` on each sample's
 
 from __future__ import annotations
 
+import importlib.util
 import math
 import pickle
 import random
 import sys
+from pathlib import Path
 
 import pytest
 from hypothesis import assume, given, settings
@@ -440,3 +442,21 @@ def test_an_operation_registered_later_runs_batched_element_by_element(atan):
     mean, gradients = graph([0.5], rows)
     assert mean == pytest.approx(expected_mean, rel=1e-15)
     assert list(gradients) == pytest.approx(expected_gradients, rel=1e-15)
+
+
+@pytest.mark.slow
+def test_the_cs231n_benchmark_trains_the_same_numbers_both_ways():
+    """benchmarks/cs231n.py times CS231n's NumPy code beside the batched path: the two must be
+    one computation (same weights, same data, same losses along the way)."""
+    path = Path(__file__).resolve().parent.parent / "benchmarks" / "cs231n.py"
+    spec = importlib.util.spec_from_file_location("cs231n", path)
+    cs231n = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(cs231n)
+    X, y = cs231n.spiral_data()
+    assert X.shape == (300, 2) and list(np.bincount(y)) == [100, 100, 100]
+    weights = cs231n.initial_weights()
+    numpy_loss, numpy_accuracy, _ = cs231n.train_numpy(X, y, weights, 5)
+    batched_loss, batched_accuracy, _ = cs231n.train_batched(X, y, weights, 5)
+    assert numpy_loss == pytest.approx(1.0986, abs=1e-3)  # ln 3: small weights, three classes
+    assert batched_loss == pytest.approx(numpy_loss, rel=1e-12)
+    assert batched_accuracy == numpy_accuracy
