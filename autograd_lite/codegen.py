@@ -30,6 +30,7 @@ import unicodedata
 import weakref
 from collections.abc import Sequence
 from itertools import count
+from operator import countOf
 from typing import Any
 
 from . import floatops
@@ -220,7 +221,10 @@ def _numbers(given: Any, leaves: Sequence[Value], what: str, kind: str) -> list[
         )
     # FAST PATH: floats whose sum is finite are finite floats; only otherwise is each
     # converted (an int, a NumPy float) or refused with a message naming its Value.
-    if all(type(x) is float for x in numbers) and (total := sum(numbers)) - total == 0.0:
+    if (
+        countOf(map(type, numbers), float) == len(numbers)
+        and (total := sum(numbers)) - total == 0.0
+    ):
         return list(numbers)
     return [as_float(v, f"{where}: the value for {describe(x)}") for v, x in zip(numbers, leaves)]
 
