@@ -27,10 +27,7 @@ import numpy as np
 from numpy import full_like, mean
 
 from . import floatops
-from .engine import OPS
-
-#: The weighted sum, whose forward (written with + and *) already works on arrays.
-_DOT = OPS["dot"]
+from .engine import DOT, OPS
 
 __all__ = ["batch_dot", "batch_sum", "element_by_element", "full_like", "functions", "mean"]
 
@@ -78,7 +75,7 @@ def _weighted_sum(*operands: Any) -> Any:
     except ValueError:  # numbers and arrays mixed
         weights = inputs = np.array(())
     if weights.ndim != 1 or inputs.ndim != 2 or weights.dtype.kind != "f":
-        return _DOT.forward(*operands)  # per-sample weights: the engine's sum, on arrays
+        return DOT.forward(*operands)  # per-sample weights: the engine's sum (+ and *) on arrays
     total = weights @ inputs
     return total + operands[-1] if len(operands) % 2 else total
 
