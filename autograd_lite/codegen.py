@@ -17,6 +17,12 @@ inputs on either side of the branch.
 
 `compile_graph(output, inputs)` runs that code as a function of new input values: a training
 loop over a fixed network can use it in place of building the graph again every step.
+
+`to_code(..., batched=True)` writes the same lines for the graph of one sample run on a whole
+batch (what `autograd_lite.batched` compiles): the data arguments and every node computed from
+them hold NumPy arrays, one number per sample, and where a per-sample gradient meets a node that
+does not depend on the data it is summed over the samples (`batch_dot`, `batch_sum` from
+`autograd_lite.arrayops`).
 """
 
 from __future__ import annotations
@@ -363,11 +369,7 @@ class _Listing:
             node: Value, i: int, x: Value, upstream: Any, local: Any, previous: Any
         ) -> Symbol:
             target = self.names.gradient(x)
-            factor = (
-                (seed if node is self.output else None)
-                if type(upstream) is float
-                else str(upstream)
-            )
+            factor = seed if type(upstream) is float else str(upstream)
             assert node.operation is not None
             over_batch = node in self.per_sample and x not in self.per_sample
             first = previous is None
