@@ -21,6 +21,7 @@ cell); `viewer.py` renders the frames and knows nothing of Values.
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -119,6 +120,7 @@ class StepThrough:
         self.forward_index = {step.node_id: i + 1 for i, step in enumerate(self.forward_steps)}
         self.backward_steps = _record_backward(root, self.order, self.names, self.ids, precision)
         self._number_rules: dict[str, list[str]] = {}  # each node's rules with numbers in
+        self._repeated_operands: dict[Value, set[Value]] = {}
         self.grads = {node: node.grad for node in self.order}
         #: The steps that send to each node, by id: the terms of its sum over uses.
         self.uses: dict[str, list[BackwardStep]] = {}
@@ -249,8 +251,7 @@ class StepThrough:
         node, parent, root = step.node, step.parent, self.names[self.root]
         value, parent_value = self.nodes[step.node_id], self.nodes[step.parent_id]
         local = _local(node, parent)
-        repeated = sum(1 for x in value.operands if x is parent_value) > 1
-        which = f" (operand {step.operand + 1})" if repeated else ""
+        which = f" (operand {step.operand + 1})" if parent_value in self._repeated(value) else ""
         formula = self.formulas[step.node_id]
         if len(formula) > MAX_TITLE_FORMULA:  # a wide weighted sum: said once, in its forward step
             formula = f"the {_operation(value).word} of forward {self.forward_index[step.node_id]}"
@@ -323,6 +324,14 @@ class StepThrough:
         else:
             numbers += f" ({len(known)} of {step.uses} terms so far)"
         return [("sum", f"{heading} = {terms}"), ("sum", f"= {numbers}")]
+
+    def _repeated(self, node: Value) -> set[Value]:
+        """The operands `node` reads more than once (x in x * x), found once per node: a scan
+        per step made the text quadratic in a node's operand count."""
+        if node not in self._repeated_operands:
+            count = Counter(x for x in node.operands if isinstance(x, Value))
+            self._repeated_operands[node] = {x for x, n in count.items() if n > 1}
+        return self._repeated_operands[node]
 
     def _formula(self, node: Value) -> str:
         return _formula(node, lambda x: _Operand(self.names[x]), self.precision)
