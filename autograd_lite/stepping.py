@@ -597,9 +597,7 @@ def _constant(x: float, precision: int) -> Symbol:
     return _Operand(text, UNARY if text.startswith("-") else ATOM)
 
 
-def _links(
-    stage: int, text: str, numbers: list[tuple[str, str, str]], start: int
-) -> list[Link]:
+def _links(stage: int, text: str, numbers: list[tuple[str, str, str]], start: int) -> list[Link]:
     """Where each number (text, node id, field) appears in `text`, in order from `start` on
     (each searched for after the one before, so a wide formula is read once)."""
     links = []
