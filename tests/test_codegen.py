@@ -371,3 +371,40 @@ def test_a_function_name_that_would_hide_a_helper_is_refused(name):
     x = Value(0.5, label="x")
     with pytest.raises(al.GraphArgumentError, match="choose another name"):
         to_code(al.tanh(x) + x**2, [x], function_name=name)
+
+
+def test_a_compiled_graph_called_with_a_bare_number_says_to_give_a_list():
+    """Issue 19 item 10: `compile_graph(x.tanh(), [x])(0.5)` raised Python's own TypeError
+    "object of type 'float' has no len()", naming neither the argument nor the fix."""
+    x = Value(0.3, label="x")
+    compiled = compile_graph(x.tanh(), [x])
+    with pytest.raises(al.ArgumentTypeError, match=r"values.*list or tuple.*float"):
+        compiled(0.5)
+    with pytest.raises(al.ArgumentTypeError, match=r"data_values.*list or tuple"):
+        compiled([0.5], None)
+    assert compiled((0.5,)) == (math.tanh(0.5), (1 - math.tanh(0.5) ** 2,))
+
+
+def test_a_compiled_graph_refuses_bytes_for_its_values():
+    """Issue 19 item 14: `compile_graph(...)(..., b'1')` used 49 (the byte of '1') as the data
+    value: a bytes object is a sequence of ints, so it passed every check."""
+    x, d = Value(2.0, label="x"), Value(3.0, label="d")
+    compiled = compile_graph(x * d, [x], [d])
+    with pytest.raises(al.ArgumentTypeError, match=r"data_values.*bytes"):
+        compiled([2.0], b"1")
+    with pytest.raises(al.ArgumentTypeError, match=r"values.*bytes"):
+        compiled(b"1", [3.0])
+    assert compiled([2.0], [3.0]) == (6.0, (3.0,))
+
+
+@pytest.mark.parametrize(("name", "python_reads"), [("ℌ", "H"), ("ｉｆ", "if"), ("ﬁt", "fit")])
+def test_a_function_name_python_reads_as_another_name_is_refused(name, python_reads):
+    """Issue 19 item 17: Python reads identifiers in NFKC form, so `to_code(function_name="ℌ")`
+    defined `H` and "ｉｆ" defined `if` (a syntax error): the name asked for was not there."""
+    x = Value(2.0, label="x")
+    with pytest.raises(al.GraphArgumentError, match=rf"reads.*{name!r} as {python_reads!r}"):
+        to_code(x * x, function_name=name)
+    if python_reads.isidentifier() and python_reads != "if":
+        namespace: dict = {}
+        exec(to_code(x * x, function_name=python_reads), namespace)
+        assert namespace[python_reads](3.0) == (9.0, (6.0,))

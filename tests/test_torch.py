@@ -531,3 +531,24 @@ def test_equations_match_torch():
         for ours, theirs in zip(equations.weight_grads[layer], w.grad.tolist()):
             assert ours == pytest.approx(theirs, rel=1e-12)
         assert equations.bias_grads[layer] == pytest.approx(b.grad.tolist(), rel=1e-12)
+
+
+def test_sgd_weight_decay_matches_torch_optim_sgd():
+    """SGD(weight_decay=lam) is PyTorch's SGD with the same weight_decay, step for step."""
+    model = nn.MLP(3, [4, 2], rng=7)
+    net = model.to_torch()
+    ours = nn.SGD(model.parameters(), 0.2, weight_decay=0.05)
+    theirs = torch.optim.SGD(net.parameters(), lr=0.2, weight_decay=0.05)
+    x, y = [0.3, -0.2, 0.9], [1.0, 0.0]
+    for _ in range(3):
+        ours.zero_grad()
+        nn.half_squared_error(model(x), y).backward()
+        ours.step()
+        theirs.zero_grad()
+        out = net(torch.tensor(x, dtype=torch.float64))
+        (0.5 * ((out - torch.tensor(y, dtype=torch.float64)) ** 2).sum()).backward()
+        theirs.step()
+    back = nn.MLP.from_torch(net)
+    assert [p.data for p in model.parameters()] == pytest.approx(
+        [p.data for p in back.parameters()], rel=1e-13
+    )
