@@ -28,7 +28,7 @@ from typing import Any
 
 import graphviz
 
-from .engine import ADD, DOT, Value, as_value, topological_order
+from .engine import ADD, DOT, Value, as_value
 from .errors import (
     ArgumentTypeError,
     DrawError,
@@ -36,6 +36,13 @@ from .errors import (
     RendererNotFoundError,
     RenderError,
     describe,
+)
+from .formatting import (
+    check_precision,
+    constant_text,
+    field_text,
+    node_ids,
+    sample_names,
 )
 
 __all__ = [
@@ -50,9 +57,6 @@ __all__ = [
     "escape_label",
     "escape_record_field",
     "find_renderer",
-    "format_number",
-    "node_ids",
-    "sample_names",
     "save",
     "to_svg",
 ]
@@ -69,6 +73,8 @@ VALUE_COLOR = "#ffffff"
 OP_COLOR = "#f1f1f1"
 CLUSTER_COLOR = "#616161"  # 6.2:1 on white: cluster titles are text too
 FONT_SIZE = "12"
+#: Neuron and layer boxes nest at most this deep (a network needs 2: `L1`, `L1.N0`).
+MAX_BOX_DEPTH = 4
 
 
 def find_renderer() -> str:
@@ -146,29 +152,6 @@ class Graph(graphviz.Digraph):  # type: ignore[misc]  # graphviz has no type hin
         return {kind: data for kind, data in bundle.items() if kind in wanted}
 
 
-def sample_names(order: Sequence[Value]) -> dict[Value, str]:
-    """Names for the per-sample copies of one network's nodes: computed nodes that share a
-    label are numbered by copy, in order (the sample they were computed for when a model is
-    called once per sample): `s0:L1.N0.z`, `s1:L1.N0.z`. Nodes with a label of their own
-    are not in the result."""
-    count: dict[str, int] = {}
-    for node in order:
-        if node.label and not node.is_leaf:
-            count[node.label] = count.get(node.label, 0) + 1
-    copies: dict[str, int] = {}
-    names = {}
-    for node in order:
-        if count.get(node.label, 0) > 1 and not node.is_leaf:
-            copy = copies[node.label] = copies.get(node.label, -1) + 1
-            names[node] = f"s{copy}:{node.label}"
-    return names
-
-
-def node_ids(root: Value) -> dict[Value, str]:
-    """The id `draw` gives each Value: `v{i}` for position i in `topological_order(root)`."""
-    return {node: f"v{i}" for i, node in enumerate(topological_order(root))}
-
-
 def draw(
     root: Value,
     rankdir: str = "LR",
@@ -184,10 +167,12 @@ def draw(
     """The graph of everything `root` depends on, as a `Graph` (a `graphviz.Digraph`).
 
     - `rankdir`: "LR" (left to right), "RL", "TB" (top to bottom) or "BT".
-    - `precision`: digits after the point for data and grad; `show_grad=False` hides grads.
+    - `precision`: significant digits of data and grad (4: 0.7071, -6.000, 9.000e-7);
+      `show_grad=False` hides grads.
     - `highlight`: Values to fill in colour.
-    - `cluster`: box the nodes of each neuron and layer together, by the dotted prefixes of their
-      labels (`L1.N0.w2` and `L1.N0.z` go in box `L1.N0`, inside box `L1`).
+    - `cluster`: box each neuron's parameters together, by the dotted prefixes of their labels
+      (`L1.N0.w2` and `L1.N0.b` go in box `L1.N0`, inside box `L1`); only leaves are boxed, so
+      computed nodes such as `L1.N0.z` stay outside and the layout stays compact.
     - `depth`: draw only the Values at most `depth` operations before `root`; a Value whose
       operands are cut off is drawn dashed.
     - `max_nodes`: refuse (GraphTooLargeError) to draw more Values than this; None for no limit.
@@ -218,7 +203,7 @@ def draw(
     # Records read across in every direction: braces turn a record's fields when ranks go LR.
     braces = ("{ ", " }") if rankdir in ("LR", "RL") else ("", "")
     edges: list[tuple[str, str, str, str]] = []
-    inputs = _NetworkInputs(graph, [node for node in ids if node in shown])
+    inputs = _NetworkInputs(graph, [node for node in ids if node in shown], precision)
     for node, node_id in ids.items():
         if node not in shown:
             continue
@@ -231,7 +216,7 @@ def draw(
         cut_off = not node.is_leaf and shown[node] == depth
         _add_value(target, node, node_id, label, node in highlighted, cut_off)
         if not (node.is_leaf or cut_off):
-            edges += _add_operation(graph, node, node_id, ids, inputs)
+            edges += _add_operation(graph, node, node_id, ids, inputs, precision)
     if clusters:
         clusters.close()
     for tail, head, edge_id, mark in edges:
@@ -273,30 +258,6 @@ def as_path(path: Any, where: str) -> Path:
             " exist; make it first, or choose another"
         )
     return file
-
-
-def field_text(name: str, value: float, precision: int) -> str:
-    """One number field of a Value's record, as drawn: `data -6.000`."""
-    return f"{name} {format_number(value, precision)}"
-
-
-def format_number(x: float, digits: int) -> str:
-    """`x` to `digits` significant digits, in scientific notation when small or large:
-    0.7071, -6.000, 9.000e-7, 1.235e+5 (for digits=4); zero as 0, never -0."""
-    if x == 0:
-        return "0"
-    text = f"{x:#.{digits}g}".rstrip(".")
-    mantissa, _, exponent = text.partition("e")
-    return f"{mantissa.rstrip('.')}e{int(exponent):+d}" if exponent else text
-
-
-def check_precision(precision: Any, where: str) -> None:
-    """Refuse a `precision` that is not a number of significant digits (1 to 17)."""
-    if type(precision) is not int or not 1 <= precision <= 17:
-        raise DrawError(
-            f"{where}: precision (significant digits) must be an int from 1 to 17;"
-            f" got {precision!r}"
-        )
 
 
 def escape_label(text: str) -> str:
@@ -422,6 +383,7 @@ def _add_operation(
     node_id: str,
     ids: dict[Value, str],
     inputs: _NetworkInputs,
+    precision: int,
 ) -> list[tuple[str, str, str, str]]:
     """The circle of the operation that made `node` (and a node per constant operand that is
     not a network input); returns its edges (tail, head, id, mark): each operand in, in
@@ -456,7 +418,7 @@ def _add_operation(
             const_id = f"{op_id}_c{i}"
             target.node(
                 const_id,
-                graphviz.nohtml(f"{float(x):g}"),
+                graphviz.nohtml(constant_text(float(x), precision)),
                 shape="plaintext",
                 id=const_id,
                 **{"class": "constant"},
@@ -471,7 +433,7 @@ class _NetworkInputs:
     inputs (one per sample) is drawn once, its entries labelled `x0 = 0.5`, or `s1:x0 = 1.5`
     when there are several samples."""
 
-    def __init__(self, graph: graphviz.Digraph, nodes: Sequence[Value]) -> None:
+    def __init__(self, graph: graphviz.Digraph, nodes: Sequence[Value], precision: int) -> None:
         self.samples: dict[tuple[float, ...], int] = {}
         for node in nodes:
             sample = self._sample(node)
@@ -482,7 +444,7 @@ class _NetworkInputs:
             for j, x in enumerate(sample):
                 graph.node(
                     f"input{k}_{j}",
-                    graphviz.nohtml(escape_label(f"{prefix}x{j} = {float(x):g}")),
+                    graphviz.nohtml(escape_label(f"{prefix}x{j} = {constant_text(x, precision)}")),
                     shape="box",
                     style="rounded",
                     id=f"input{k}_{j}",
@@ -515,12 +477,15 @@ class _Clusters:
         self.subgraphs: dict[str, graphviz.Digraph] = {}
 
     def for_label(self, label: str) -> graphviz.Digraph:
-        """The subgraph a node labelled `label` belongs in (the graph itself if none)."""
-        prefix = label.rpartition(".")[0]
-        if not prefix:
+        """The subgraph a node labelled `label` belongs in (the graph itself if none): boxes
+        nest at most MAX_BOX_DEPTH deep, so a label of a thousand dotted parts is one box."""
+        parts = label.split(".")[:-1][:MAX_BOX_DEPTH]
+        if not parts:
             return self.graph
-        if prefix not in self.subgraphs:
-            self.for_label(prefix)  # the enclosing clusters exist first, so they come first
+        prefixes = [".".join(parts[: k + 1]) for k in range(len(parts))]
+        for prefix in prefixes:  # the enclosing boxes exist first, so they come first
+            if prefix in self.subgraphs:
+                continue
             self.subgraphs[prefix] = graphviz.Digraph(
                 name=f"cluster_{len(self.subgraphs)}",
                 graph_attr={
@@ -532,7 +497,7 @@ class _Clusters:
                     "fontsize": FONT_SIZE,
                 },
             )
-        return self.subgraphs[prefix]
+        return self.subgraphs[prefixes[-1]]
 
     def close(self) -> None:
         """Put each cluster inside its enclosing one (in order of appearance), then all of them

@@ -130,7 +130,10 @@ def _is_number(text: str) -> bool:
 
 
 def _prefix(operator: str, x: Any) -> Symbol:
-    return Symbol(operator + _wrap(_as_symbol(x), UNARY), UNARY)
+    """`-a`, `-(a + b)`, and `-(-2.000)` (a prefix on a negation or a negative number is
+    bracketed: `--2.000` would read as a typo)."""
+    x = _as_symbol(x)
+    return Symbol(operator + _wrap(x, POWER if x.binding == UNARY else UNARY), UNARY)
 
 
 def _wrap(x: Symbol, binding: int) -> str:
