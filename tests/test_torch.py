@@ -10,6 +10,7 @@ import random
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from test_derivations import BUILDERS  # the published networks, by name
 
 import autograd_lite as al
 from autograd_lite import AutogradError, Value, nn
@@ -416,15 +417,6 @@ def test_a_single_layer_and_a_linear_hidden_layer(torch):
 def test_from_torch_names_what_it_cannot_carry_over(torch, build, error, message):
     with pytest.raises(error, match=message):
         nn.MLP.from_torch(build(torch))
-
-
-BUILDERS = {
-    "A": d.network_a,
-    "A batch": lambda: d.network_a(batch=True),
-    "B": d.network_b,
-    "C": d.network_c,
-    "D": d.network_d,
-}
 
 
 @pytest.mark.parametrize("name", BUILDERS)
