@@ -3,6 +3,7 @@ losses' values and gradients by hand, SGD, and bad input."""
 
 import math
 import random
+from fractions import Fraction
 
 import pytest
 
@@ -653,3 +654,5 @@ def test_numpy_columns_load_as_nielsen_keeps_them():
     assert cost.data == nn.half_squared_error(outputs, [1.0, 0.0]).data
     with pytest.raises(al.ShapeError, match="row of 2 numbers"):
         model.set_weights(weights, [np.array([[0.5, 1.0], [0.5, 1.0]])])
+    model.set_weights([[[Fraction(1, 2), np.int64(3), np.float32(0.25)], [0, 1, 2]]], [[1, 2]])
+    assert [p.data for p in model.layers[0].neurons[0].parameters()] == [0.5, 3.0, 0.25, 1.0]
