@@ -151,7 +151,7 @@ class Neuron(Module):
         self, weights: Sequence[Number], bias: Number | None
     ) -> list[tuple[Value, float]]:
         """Each parameter with its new value, every number checked."""
-        numbers = _as_items(weights, "set_weights: weights")
+        numbers = _column(_as_items(weights, "set_weights: weights"), "set_weights: weights")
         if len(numbers) != self.nin:
             raise ShapeError(f"this neuron has {self.nin} weights, got {len(numbers)} numbers")
         parameters = list(self.w)
@@ -159,7 +159,7 @@ class Neuron(Module):
             if self.b is None:
                 raise ModelError("this neuron has no bias (it was built with bias=False)")
             parameters.append(self.b)
-            numbers.append(bias)
+            numbers.append(_entry(bias, "set_weights: bias"))
         return [(p, Value(number, p.label).data) for p, number in zip(parameters, numbers)]
 
     def __repr__(self) -> str:

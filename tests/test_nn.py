@@ -656,3 +656,5 @@ def test_numpy_columns_load_as_nielsen_keeps_them():
         model.set_weights(weights, [np.array([[0.5, 1.0], [0.5, 1.0]])])
     model.set_weights([[[Fraction(1, 2), np.int64(3), np.float32(0.25)], [0, 1, 2]]], [[1, 2]])
     assert [p.data for p in model.layers[0].neurons[0].parameters()] == [0.5, 3.0, 0.25, 1.0]
+    model.layers[0].neurons[1].set_weights(np.array([[1.0], [2.0], [3.0]]), np.array([0.5]))
+    assert [p.data for p in model.layers[0].neurons[1].parameters()] == [1.0, 2.0, 3.0, 0.5]
