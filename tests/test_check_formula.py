@@ -544,3 +544,30 @@ def test_delta_targets_come_from_the_engine_not_the_equations():
     check = dd.check_formula("delta2", lambda q: [0.0, 0.0])
     assert check.engine_values[0] == pytest.approx((a - y) * a * (1 - a), rel=1e-14)
     assert check.names[0] == "delta^2_0"
+
+
+def test_a_slip_kind_is_one_of_the_enum_and_a_misspelt_one_is_an_error():
+    """Slips were named by free strings: a misspelt kind silently computed the correct
+    equations. A kind is a SlipKind; anything else is refused."""
+    assert d.SlipKind("wrong index") is d.SlipKind.WRONG_INDEX
+    with pytest.raises(ValueError):
+        d.SlipKind("wrong indx")
+    with pytest.raises(d.DerivationTypeError, match="SlipKind"):
+        d.Slip("sgn", "a misspelt kind")
+    assert d.Slip(d.SlipKind.SIGN, "flipped").pattern == "sign"
+    with pytest.raises(d.DerivationTypeError, match="Rules"):
+        d.network_c().equations("at z")
+
+
+def test_a_slip_variant_is_the_equations_with_one_step_done_wrong():
+    """Each structural slip is a small Rules subclass; the equations run with it give the
+    slipped numbers, and leave the correct ones alone."""
+    from autograd_lite.derivations.slips import AtZ
+
+    c = d.network_c()
+    right, slipped = c.equations(), c.equations(AtZ(2))
+    q = c.quantities()
+    z = q.z[2][0]
+    assert slipped.samples[0].g_prime[2][0] == z * (1 - z)  # sigmoid's a(1 - a) at z
+    assert slipped.samples[0].g_prime[1] == right.samples[0].g_prime[1]
+    assert right.samples[0].g_prime[2][0] == q.a[2][0] * (1 - q.a[2][0])

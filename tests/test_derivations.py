@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import math
 import random
+import sys
 
 import pytest
 from hypothesis import given, settings
@@ -763,6 +764,15 @@ def test_the_batch_cost_adds_no_zero_and_labels_its_nodes(name):
     if derivation.batch_size == 1:
         expected = ["C", "loss"]
     assert named[-len(expected) :] == expected
+
+
+def test_without_torch_the_error_says_what_to_install(monkeypatch):
+    monkeypatch.setitem(sys.modules, "torch", None)  # import torch now raises ImportError
+    with pytest.raises(al.MissingDependencyError, match=r'pip install "autograd-lite\[torch\]"'):
+        d.network_c().compare(reference="torch")
+    assert issubclass(al.MissingDependencyError, ImportError)
+    with pytest.raises(al.DerivationError, match="reference must be"):
+        d.network_c().compare(reference="jax")
 
 
 # ---------------------------------------------------------------------------

@@ -3,8 +3,10 @@ losses' values and gradients by hand, SGD, and bad input."""
 
 import math
 import random
+import sys
 from fractions import Fraction
 
+import numpy as np
 import pytest
 
 import autograd_lite as al
@@ -658,3 +660,101 @@ def test_numpy_columns_load_as_nielsen_keeps_them():
     assert [p.data for p in model.layers[0].neurons[0].parameters()] == [0.5, 3.0, 0.25, 1.0]
     model.layers[0].neurons[1].set_weights(np.array([[1.0], [2.0], [3.0]]), np.array([0.5]))
     assert [p.data for p in model.layers[0].neurons[1].parameters()] == [1.0, 2.0, 3.0, 0.5]
+
+
+@pytest.mark.parametrize("loss", [nn.softmax, lambda s: nn.cross_entropy(s, 0)])
+@pytest.mark.parametrize("bad", [None, "a", [1.0]])
+def test_softmax_and_cross_entropy_name_a_bad_score(loss, bad):
+    with pytest.raises(al.ArgumentTypeError, match=r"logits\[1\]"):
+        loss([Value(1.0), bad])
+
+
+@pytest.mark.parametrize("loss", [nn.softmax, lambda s: nn.cross_entropy(s, 0)])
+def test_softmax_and_cross_entropy_say_inf_for_an_infinite_score(loss):
+    with pytest.raises(al.NonFiniteError, match=r"logits\[0\] must be a finite number, got inf"):
+        loss([float("inf"), Value(1.0)])
+
+
+def test_cross_entropy_takes_a_numpy_integer_class_index():
+    scores = [Value(1.0), Value(2.0), Value(0.5)]
+    loss = nn.cross_entropy(scores, np.int64(1))
+    assert loss.data == nn.cross_entropy(scores, 1).data
+
+
+def test_from_weights_and_set_weights_take_numpy_matrices():
+    weights = [np.array([[0.1, -0.2], [0.3, 0.4]]), np.array([[0.5, -0.6]])]
+    biases = [np.array([0.01, 0.02]), np.array([0.03])]
+    mlp = nn.MLP.from_weights(weights, biases)
+    lists = nn.MLP.from_weights([w.tolist() for w in weights], [b.tolist() for b in biases])
+    assert mlp([1.0, 2.0]).data == lists([1.0, 2.0]).data
+    mlp.set_weights(weights, biases)
+    assert mlp([1.0, 2.0]).data == lists([1.0, 2.0]).data
+
+
+@pytest.mark.parametrize("weights", [3, None, 2.5])
+def test_set_weights_with_a_number_instead_of_a_list_names_the_argument(weights):
+    with pytest.raises(al.ArgumentTypeError, match="weights"):
+        nn.Neuron(2, rng=0).set_weights(weights)
+    with pytest.raises(al.ArgumentTypeError, match="weights"):
+        nn.Layer(2, 2, rng=0).set_weights(weights)
+    with pytest.raises(al.ArgumentTypeError, match="weights"):
+        nn.MLP(2, [2, 1], rng=0).set_weights(weights)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda bad: nn.softmax(bad),
+        lambda bad: nn.cross_entropy(bad, 0),
+        lambda bad: nn.squared_error(bad, [1.0]),
+        lambda bad: nn.hinge_loss([Value(1.0)], bad),
+    ],
+)
+@pytest.mark.parametrize("bad", [None, "ab", object()])
+def test_a_loss_given_no_list_of_numbers_says_so(call, bad):
+    with pytest.raises(al.ArgumentTypeError, match="must be a Value, a number or a list of them"):
+        call(bad)
+
+
+def test_from_weights_given_one_matrix_instead_of_a_list_of_them_names_the_row():
+    with pytest.raises(
+        al.ArgumentTypeError, match=r"from_weights: weights\[0\]\[0\] must be a list"
+    ):
+        nn.MLP.from_weights([[1.0, 2.0], [3.0, 4.0]])
+
+
+@pytest.mark.parametrize(
+    "loss",
+    [
+        lambda s: nn.cross_entropy(s, 0),
+        lambda s: nn.softmax(s)[1],
+        lambda s: nn.binary_cross_entropy([x.sigmoid() for x in s], [1.0, 0.0]),
+        lambda s: nn.hinge_loss(s, [1, -1]),
+    ],
+)
+def test_a_loss_adds_no_zero_node_and_computes_each_shifted_score_once(loss):
+    scores = [Value(1.0, label="s0"), Value(2.0, label="s1")]
+    order = al.topological_order(loss(scores))
+    assert not [n for n in order if n.op == "add" and 0.0 in n.operands]  # no 0 + term
+    shifts = [n for n in order if n.op == "sub" and n.operands[0] is scores[0]]
+    assert len(shifts) <= 1
+
+
+def test_per_layer_activations_agree_with_the_equations_and_finite_differences():
+    mlp = nn.MLP(3, [4, 3, 2], activation=["tanh", "relu"], output_activation="sigmoid", rng=4)
+    derivation = al.derivations.Derivation(mlp, [0.3, -0.8, 0.5], [1.0, 0.0])
+    table = derivation.compare()
+    assert table.max_equations_error < 1e-12
+    assert table.max_finite_difference_error < 1e-6
+
+
+def test_without_torch_the_error_says_what_to_install(monkeypatch):
+    monkeypatch.setitem(sys.modules, "torch", None)  # import torch now fails as if not installed
+    model = nn.MLP(2, [1], rng=0)
+    for call in (model.to_torch, lambda: nn.MLP.from_torch(object())):
+        with pytest.raises(
+            al.errors.MissingDependencyError, match=r'pip install "autograd-lite\[torch\]"'
+        ):
+            call()
+        with pytest.raises(ImportError):
+            call()

@@ -193,6 +193,11 @@ class Derivation:
     def equations(self, rules: Rules = CORRECT) -> Equations:
         """The equations on every sample, and the batch gradients (each step done by `rules`:
         the correct ones, or a slip of `slips`)."""
+        if not isinstance(rules, Rules):
+            raise DerivationTypeError(
+                f"rules must be a derivations.Rules (the correct equations, or a slip's"
+                f" variant of them), got {type(rules).__name__} {rules!r:.60}"
+            )
         layers = self._layers()
         samples = [
             sample_equations(layers, forward(layers, x, y, self.aliases), self.loss_rule, rules)
