@@ -1,7 +1,8 @@
 """Shared test settings.
 
-- Hypothesis runs a modest number of examples with no deadline (the engine is pure Python and
-  the machine may be busy); HYPOTHESIS_PROFILE=thorough (what `.ci/run` sets) runs more.
+- Hypothesis runs 20 examples per property with no deadline (the engine is pure Python and the
+  machine may be busy): the development loop stays quick. HYPOTHESIS_PROFILE=thorough, which
+  `.ci/run` sets, runs 100. A test that asks for its own number (`@settings`) gets it in both.
 - The slow rule: a test whose call takes over SLOW_SECONDS of CPU (this process and the
   subprocesses it waited for) must be marked `@pytest.mark.slow`, or it fails saying so. CPU
   time, not wall-clock time, so a busy machine does not make a quick test fail.
@@ -25,8 +26,8 @@ try:
 except ImportError:  # Windows: this process's CPU time only
     resource = None  # type: ignore[assignment]
 
-settings.register_profile("autograd_lite", max_examples=50, deadline=None)
-settings.register_profile("thorough", max_examples=200, deadline=None)
+settings.register_profile("autograd_lite", max_examples=20, deadline=None)
+settings.register_profile("thorough", max_examples=100, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "autograd_lite"))
 
 pytest_plugins = ("pytester",)  # test_suite_rules.py runs the rules on small suites

@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
+from messages import raises_naming
 from random_graphs import build, leaf_values, recipes
 
 import autograd_lite as al
@@ -709,10 +710,10 @@ def test_a_grad_set_to_none_gets_a_clear_error_from_backward_and_sgd():
     y = w * x
     x.grad = 0.5
     w.grad = None
-    with pytest.raises(al.ArgumentTypeError, match="the grad of Value 'w' is NoneType None"):
+    with raises_naming(al.ArgumentTypeError, "Value 'w'", "None", "zero_grad()"):
         y.backward()
     assert (w.grad, x.grad) == (None, 0.5)  # nothing changed
-    with pytest.raises(al.ArgumentTypeError, match="SGD step: the grad of Value 'w' is"):
+    with raises_naming(al.ArgumentTypeError, "SGD", "Value 'w'", "None", "zero_grad()"):
         nn.SGD([x, w], 0.1).step()
     assert (w.data, x.data) == (1.0, 2.0)
     w.grad = 0.0
@@ -762,7 +763,6 @@ def test_numpy_inputs_to_a_network_and_to_functions():
 NUMPY_SCALARS = [np.float16, np.float32, np.int8, np.int64]
 
 
-@settings(max_examples=40, deadline=None)
 @given(recipe=recipes(), data=st.data())
 def test_numpy_constants_give_the_python_float_results(recipe, data):
     """Random graphs with a NumPy constant give exactly the results of the float it equals."""

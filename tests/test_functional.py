@@ -102,6 +102,7 @@ TORCH_CASES = [
 ]
 
 
+@pytest.mark.slow  # imports torch (seconds)
 @pytest.mark.parametrize(("name", "f", "torch_name", "x"), TORCH_CASES)
 def test_higher_derivatives_match_pytorch_double_backward(name, f, torch_name, x):
     torch = pytest.importorskip(
@@ -140,6 +141,7 @@ def _all_partials(y, variables, order, differentiate):
     return levels
 
 
+@pytest.mark.slow  # imports torch (seconds)
 @pytest.mark.parametrize(("name", "f", "f_torch"), BINARY_CASES, ids=[c[0] for c in BINARY_CASES])
 def test_mixed_partials_up_to_third_order_match_pytorch(name, f, f_torch):
     torch = pytest.importorskip(
@@ -164,6 +166,7 @@ def test_mixed_partials_up_to_third_order_match_pytorch(name, f, f_torch):
         assert got == pytest.approx([t.item() for t in expected_level], rel=1e-12, abs=1e-12)
 
 
+@pytest.mark.slow  # imports torch (seconds)
 def test_hessian_of_a_formula_matches_pytorch():
     torch = pytest.importorskip(
         "torch", reason="PyTorch is not installed: pip install torch to compare with it"
@@ -291,6 +294,7 @@ def test_jvp_is_the_directional_derivative():
     assert jvp(f, {}) == 0.0
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None)
 @given(recipe=recipes(), data=st.data())
 def test_jvp_equals_the_gradient_dotted_with_the_direction(recipe, data):
@@ -305,6 +309,7 @@ def test_jvp_equals_the_gradient_dotted_with_the_direction(recipe, data):
     assert jvp(output, dict(zip(leaves, directions))) == pytest.approx(expected, rel=1e-9, abs=1e-9)
 
 
+@pytest.mark.slow
 @settings(max_examples=100, deadline=None)
 @given(recipe=recipes(), data=st.data())
 def test_second_derivatives_of_random_graphs_match_finite_differences(recipe, data):

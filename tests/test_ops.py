@@ -16,7 +16,7 @@ import random
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 import autograd_lite as al
@@ -175,6 +175,7 @@ TORCH_FORMS = {
 }
 
 
+@pytest.mark.slow  # imports torch (seconds)
 @pytest.mark.parametrize("name", NAMES)
 def test_first_and_second_derivatives_match_pytorch(name):
     torch = pytest.importorskip(
@@ -230,7 +231,6 @@ def test_a_long_dot_is_the_same_sum_in_engine_and_compiled_code():
     assert compile_graph(z, weights)([w.data for w in weights])[0] == z.data
 
 
-@settings(max_examples=60, deadline=None)
 @given(
     terms=st.lists(st.tuples(st.floats(-1e16, 1e16), st.floats(-1e3, 1e3)), min_size=1, max_size=40)
 )

@@ -12,7 +12,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from random_graphs import build, leaf_values, recipes
 
@@ -106,7 +106,6 @@ def test_a_model_pickled_in_one_process_trains_and_compiles_in_a_fresh_one(tmp_p
     assert result.stdout.strip() == "ok", result.stderr
 
 
-@settings(max_examples=40, deadline=None)
 @given(recipe=recipes(), data=st.data())
 def test_a_pickled_graph_gives_the_same_gradients(recipe, data):
     leaves, output = build(recipe, data.draw(leaf_values(recipe[0])))

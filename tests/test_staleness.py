@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from random_graphs import build, leaf_values, recipes
 
@@ -65,7 +65,6 @@ def test_training_with_sgd_rebuilds_the_graph_each_step_as_before():
         loss.backward()  # the last loss was built before the last step
 
 
-@settings(max_examples=40, deadline=None)
 @given(recipe=recipes(), data=st.data())
 def test_a_mutated_leaf_makes_the_graph_stale_unless_it_is_not_used(recipe, data):
     leaves, output = build(recipe, data.draw(leaf_values(recipe[0])))

@@ -10,6 +10,7 @@ import random
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from test_derivations import BUILDERS  # the published networks, by name
 
 import autograd_lite as al
 from autograd_lite import AutogradError, Value, nn
@@ -418,15 +419,6 @@ def test_from_torch_names_what_it_cannot_carry_over(torch, build, error, message
         nn.MLP.from_torch(build(torch))
 
 
-BUILDERS = {
-    "A": d.network_a,
-    "A batch": lambda: d.network_a(batch=True),
-    "B": d.network_b,
-    "C": d.network_c,
-    "D": d.network_d,
-}
-
-
 @pytest.mark.parametrize("name", BUILDERS)
 def test_the_published_networks_agree_with_torch(name):
     pytest.importorskip("torch", reason="pip install torch to compare with PyTorch")
@@ -508,6 +500,29 @@ def test_per_layer_activation_mlp_matches_torch(torch):
         for j, n in enumerate(layer.neurons):
             assert [p.grad for p in n.w] == pytest.approx(w.grad[j].tolist(), rel=1e-12, abs=1e-15)
             assert n.b.grad == pytest.approx(b.grad[j].item(), rel=1e-12, abs=1e-15)
+
+
+def test_equations_match_torch():
+    torch = pytest.importorskip(
+        "torch", reason="PyTorch is not installed: pip install torch to compare with it"
+    )
+    derivation = d.network_b()
+    equations = derivation.equations()
+    tensors = []
+    for layer in derivation.mlp.layers:
+        w = torch.tensor([[p.data for p in n.w] for n in layer.neurons], dtype=torch.float64)
+        b = torch.tensor([n.b.data for n in layer.neurons], dtype=torch.float64)
+        tensors.append((w.requires_grad_(), b.requires_grad_()))
+    a = torch.tensor(derivation.inputs, dtype=torch.float64)
+    for i, (w, b) in enumerate(tensors):
+        z = a @ w.T + b
+        a = torch.sigmoid(z) if i == len(tensors) - 1 else torch.tanh(z)
+    y = torch.tensor(derivation.targets, dtype=torch.float64)
+    ((a - y) ** 2).sum(dim=1).mean().backward()
+    for layer, (w, b) in enumerate(tensors, start=1):
+        for ours, theirs in zip(equations.weight_grads[layer], w.grad.tolist()):
+            assert ours == pytest.approx(theirs, rel=1e-12)
+        assert equations.bias_grads[layer] == pytest.approx(b.grad.tolist(), rel=1e-12)
 
 
 def test_sgd_weight_decay_matches_torch_optim_sgd():
