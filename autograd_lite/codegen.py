@@ -267,18 +267,18 @@ class _Listing:
                 f"to_code: function_name must be a Python identifier, got {function_name!r}"
             )
         read_as = unicodedata.normalize("NFKC", function_name)
+        helpers = _helpers(batched)
+        if read_as in {*helpers, "float"}:  # as Python reads it: ｔａｎｈ is tanh
+            raise GraphArgumentError(
+                f"to_code: function_name {function_name!r} is the name of a function the code"
+                " calls; choose another name"
+            )
         if read_as != function_name:  # ℌ is read as H, ｉｆ as if
             raise GraphArgumentError(
                 f"to_code: Python reads the function_name {function_name!r} as {read_as!r} (it"
                 " normalises identifiers to NFKC), so the name asked for would not be defined;"
                 f" use {read_as!r} itself"
                 + (", which is a keyword, or another name" if keyword.iskeyword(read_as) else "")
-            )
-        helpers = _helpers(batched)
-        if function_name in {*helpers, "float"}:
-            raise GraphArgumentError(
-                f"to_code: function_name {function_name!r} is the name of a function the code"
-                " calls; choose another name"
             )
         self.order = topological_order(output)
         for node in self.order:
