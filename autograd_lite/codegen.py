@@ -88,7 +88,7 @@ def _helpers(batched: bool) -> list[str]:
 _TERMS_PER_LINE = 256
 #: Batched, a weighted sum of more terms is one call (`dot(w0, w1, ..., x0, x1, ..., b)`):
 #: one matrix product instead of two array operations per term.
-_BATCH_TERMS_PER_FORMULA = 4
+_BATCH_TERMS = 4
 
 
 def _called() -> set[str]:
@@ -341,8 +341,7 @@ class _Listing:
                     lines.append(f"{name} = {float(node.data)!r}  # constant leaf")
                 continue
             operands = tuple(self._symbol(x) for x in node.operands)
-            many = op.split is not None and len(operands) > 2 * _BATCH_TERMS_PER_FORMULA
-            if many and self.batched:
+            if self.batched and op.split is not None and len(op.split(operands, _BATCH_TERMS)) > 1:
                 lines.append(f"{name} = {symbolic_call(op, operands)}  # {op.word}")
                 continue
             if op.split is not None and len(operands) > 2 * _TERMS_PER_LINE:
