@@ -73,6 +73,8 @@ VALUE_COLOR = "#ffffff"
 OP_COLOR = "#f1f1f1"
 CLUSTER_COLOR = "#616161"  # 6.2:1 on white: cluster titles are text too
 FONT_SIZE = "12"
+#: Neuron and layer boxes nest at most this deep (a network needs 2: `L1`, `L1.N0`).
+MAX_BOX_DEPTH = 4
 
 
 def find_renderer() -> str:
@@ -475,12 +477,15 @@ class _Clusters:
         self.subgraphs: dict[str, graphviz.Digraph] = {}
 
     def for_label(self, label: str) -> graphviz.Digraph:
-        """The subgraph a node labelled `label` belongs in (the graph itself if none)."""
-        prefix = label.rpartition(".")[0]
-        if not prefix:
+        """The subgraph a node labelled `label` belongs in (the graph itself if none): boxes
+        nest at most MAX_BOX_DEPTH deep, so a label of a thousand dotted parts is one box."""
+        parts = label.split(".")[:-1][:MAX_BOX_DEPTH]
+        if not parts:
             return self.graph
-        if prefix not in self.subgraphs:
-            self.for_label(prefix)  # the enclosing clusters exist first, so they come first
+        prefixes = [".".join(parts[: k + 1]) for k in range(len(parts))]
+        for prefix in prefixes:  # the enclosing boxes exist first, so they come first
+            if prefix in self.subgraphs:
+                continue
             self.subgraphs[prefix] = graphviz.Digraph(
                 name=f"cluster_{len(self.subgraphs)}",
                 graph_attr={
@@ -492,7 +497,7 @@ class _Clusters:
                     "fontsize": FONT_SIZE,
                 },
             )
-        return self.subgraphs[prefix]
+        return self.subgraphs[prefixes[-1]]
 
     def close(self) -> None:
         """Put each cluster inside its enclosing one (in order of appearance), then all of them

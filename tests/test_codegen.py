@@ -295,6 +295,83 @@ def test_a_weighted_sum_of_thousands_of_terms_compiles_over_several_lines():
     assert list(gradients) == pytest.approx(expected_gradients, rel=1e-9, abs=1e-15)
 
 
+def test_a_label_float_does_not_shadow_the_float_generated_code_calls():
+    x = Value(1.0, label="float")
+    y = x * 1e-10 / 1e-310  # d y/d(x * 1e-10) = 1/1e-310 is inf: written float("inf")
+    source = to_code(y)
+    assert "def forward_backward(float_)" in source
+    with pytest.raises(al.NonFiniteError) as caught:
+        compile_graph(y, [x])([1.0])
+    assert "not callable" not in str(caught.value)
+
+
+def test_function_name_float_is_refused():
+    with pytest.raises(al.GraphArgumentError, match="function the code calls"):
+        to_code(Value(1.0) * 2.0, function_name="float")
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda x, w: x + w,
+        lambda x, w: x * 3 - w,
+        lambda x, w: -x * w.max(1.0),
+        lambda x, w: x * 3e15 * 3e15 * 7e15 + w,  # ints would multiply exactly: 6.3e46
+    ],
+)
+def test_compiled_gradients_are_the_engines_floats_even_when_only_constants_make_them(build):
+    x, w = Value(1.0, label="x"), Value(2.0, label="w")
+    y = build(x, w)
+    y.backward()
+    _, gradients = compile_graph(y, [x, w])([1.0, 2.0])
+    assert [type(g) for g in gradients] == [float, float]
+    assert list(gradients) == [x.grad, w.grad]
+
+
+def test_compiled_code_with_an_overflowing_constant_rule_raises_non_finite_not_name_error():
+    """Generated code raised NameError where the engine raises NonFiniteError: an infinite constant
+    rule (1/1e-310) is written `float("inf")`."""
+    x = Value(1.0, label="x")
+    y = (x * 1e-310) / 1e-310
+    with pytest.raises(al.NonFiniteError):
+        y.backward()
+    with pytest.raises(al.NonFiniteError):
+        compile_graph(y, [x])([1.0])
+    assert "float(" in to_code(y, [x])
+
+
+@pytest.mark.parametrize(
+    ("build", "at", "error"),
+    [
+        (lambda x: x**0.5, -1.0, al.DomainError),
+        (lambda x: x ** Value(2.0, label="b"), -2.0, al.DomainError),
+        (lambda x: al.sqrt(x), 0.0, al.NonFiniteError),
+        (lambda x: 1 / x, 0.0, al.DivisionByZeroError),
+        (lambda x: al.log(x), -1.0, al.DomainError),
+        (lambda x: x**-0.5 * 0 + x, 0.0, al.DivisionByZeroError),
+    ],
+)
+def test_compiled_code_raises_the_engines_error(build, at, error):
+    """Generated code raised Python's errors where the engine raises its own: now the same class."""
+    x = Value(1.0, label="x")
+    compiled = compile_graph(build(x), [x])
+    with pytest.raises(error) as engine_error:
+        y = build(Value(at, label="x"))
+        y.backward()
+    with pytest.raises(error) as compiled_error:
+        compiled([at])
+    assert type(compiled_error.value) is type(engine_error.value)
+
+
+@pytest.mark.parametrize("name", ["tanh", "ｔａｎｈ", "pow"])
+def test_a_function_name_that_would_hide_a_helper_is_refused(name):
+    """A function name that would hide a helper the generated code calls (`tanh`, its NFKC twin,
+    `pow`) broke the code; it is refused."""
+    x = Value(0.5, label="x")
+    with pytest.raises(al.GraphArgumentError, match="choose another name"):
+        to_code(al.tanh(x) + x**2, [x], function_name=name)
+
+
 def test_a_compiled_graph_called_with_a_bare_number_says_to_give_a_list():
     """Issue 19 item 10: `compile_graph(x.tanh(), [x])(0.5)` raised Python's own TypeError
     "object of type 'float' has no len()", naming neither the argument nor the fix."""

@@ -82,3 +82,8 @@ def test_make_spirals_classes_sizes_and_arms():
 def test_make_spirals_bad_arguments(kwargs, error, message):
     with pytest.raises(error, match=message):
         datasets.make_spirals(**kwargs)
+
+
+def test_make_spirals_with_a_huge_noise_raises_dataset_error_not_math_domain_error():
+    with pytest.raises(al.DatasetError, match="not finite"):
+        al.make_spirals(30, 3, noise=1e308)

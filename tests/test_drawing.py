@@ -468,3 +468,17 @@ def test_a_bad_argument_to_draw_or_step_through_is_an_autograd_error_naming_it(
     with pytest.raises(al.AutogradError) as error:
         function(**arguments)
     assert argument in str(error.value) or argument.replace("_", " ") in str(error.value)
+
+
+def test_a_label_of_a_thousand_dotted_parts_draws() -> None:
+    """Issue 19 item 15: a leaf label with about 1,000 dotted parts made draw, to_svg and the
+    viewer hit RecursionError (one nested box per prefix, made recursively). Boxes nest at
+    most MAX_BOX_DEPTH deep now."""
+    label = ".".join(f"p{i}" for i in range(1000))
+    a = Value(2.0, label)
+    y = a * a
+    source = draw(y).source
+    assert source.count("subgraph cluster_") == draw_module.MAX_BOX_DEPTH
+    assert "p0.p1.p2.p3" in source and "p0.p1.p2.p3.p4" not in source.replace(label, "")
+    assert "<svg" in al.to_svg(y)
+    assert "al-steps" in al.step_through(y).html()

@@ -10,6 +10,7 @@ import operator
 import pickle
 import sys
 
+import numpy as np
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
@@ -23,6 +24,7 @@ from autograd_lite import (
     NonFiniteError,
     RegistrationError,
     Value,
+    nn,
     topological_order,
 )
 from autograd_lite.engine import OPS, Op, register, reverse_sweep
@@ -697,3 +699,102 @@ def test_pickling_needs_the_operation_registered(atan):
     finally:
         OPS["atan"] = atan_op = Op("atan", math.atan, lambda out, x: (1 / (1 + x * x),))
     assert pickle.loads(saved).operation is atan_op
+
+
+def test_a_grad_set_to_none_gets_a_clear_error_from_backward_and_sgd():
+    """PyTorch's habit, `p.grad = None`, gave a raw TypeError deep in backward or the SGD step."""
+    # PyTorch's habit: p.grad = None instead of zero_grad()
+    w = Value(1.0, label="w")
+    x = Value(2.0, label="x")
+    y = w * x
+    x.grad = 0.5
+    w.grad = None
+    with pytest.raises(al.ArgumentTypeError, match="the grad of Value 'w' is NoneType None"):
+        y.backward()
+    assert (w.grad, x.grad) == (None, 0.5)  # nothing changed
+    with pytest.raises(al.ArgumentTypeError, match="SGD step: the grad of Value 'w' is"):
+        nn.SGD([x, w], 0.1).step()
+    assert (w.data, x.data) == (1.0, 2.0)
+    w.grad = 0.0
+    y.backward()
+    assert (w.grad, x.grad) == (2.0, 1.5)
+
+
+@pytest.mark.parametrize("scalar", [np.float16, np.float32, np.float64, np.int8, np.int64])
+def test_a_numpy_constant_is_stored_as_the_python_float_it_equals(scalar):
+    """NumPy scalar constants kept their type in the graph: a float32 constant made gradients
+    float32 (and less precise). A number of any real type is stored as the float it equals."""
+    constant = scalar(3)
+    w = Value(0.1)
+    y = ((w * constant - 1) * 1.2345678901234567) ** 2
+    y.backward()
+    reference = Value(0.1)
+    ((reference * float(constant) - 1) * 1.2345678901234567) ** 2
+    (((reference * float(constant) - 1) * 1.2345678901234567) ** 2).backward()
+    assert type(w.grad) is float and w.grad == reference.grad
+    assert all(type(x) is not scalar for n in al.topological_order(y) for x in n.operands)
+
+
+def test_the_issue_example_float32_gives_a_python_float_and_sgd_keeps_it():
+    """The reported case: a float32 constant gave a float32 grad, and SGD a float32 weight."""
+    w = Value(0.1)
+    (((w * np.float32(0.3) - 1) * 1.2345678901234567) ** 2).backward()
+    exact = 2 * (0.1 * float(np.float32(0.3)) - 1) * 1.2345678901234567**2 * float(np.float32(0.3))
+    assert type(w.grad) is float and w.grad == pytest.approx(exact, rel=1e-15)
+    nn.SGD([w], 0.1).step()
+    assert type(w.data) is float
+
+
+def test_an_int8_exponent_does_not_wrap():
+    """An int8 exponent wrapped around in NumPy's arithmetic: -128 * 1.01**-129 came out -452.9."""
+    x = Value(1.01)
+    (x ** np.int8(-128)).backward()
+    assert x.grad == pytest.approx(-128 * 1.01**-129, rel=1e-14)  # -35.46, not -452.9
+
+
+def test_numpy_inputs_to_a_network_and_to_functions():
+    """NumPy scalars as a network's inputs or a function's argument give Python-float results."""
+    model = nn.MLP(1, [1], rng=0)
+    assert model(np.float32(1.0)).data == model(1.0).data
+    assert type(al.tanh(np.float32(0.5))) is float
+
+
+NUMPY_SCALARS = [np.float16, np.float32, np.int8, np.int64]
+
+
+@settings(max_examples=40, deadline=None)
+@given(recipe=recipes(), data=st.data())
+def test_numpy_constants_give_the_python_float_results(recipe, data):
+    """Random graphs with a NumPy constant give exactly the results of the float it equals."""
+    values = data.draw(leaf_values(recipe[0]))
+    scalar = data.draw(st.sampled_from(NUMPY_SCALARS))
+    constant = scalar(data.draw(st.integers(-3, 3)))
+    leaves, output = build(recipe, values)
+    with_numpy = output * constant + constant
+    with_float = output * float(constant) + float(constant)
+    with_numpy.backward()
+    numpy_grads = [leaf.grad for leaf in leaves]
+    for leaf in leaves:
+        leaf.grad = 0.0
+    with_float.backward()
+    assert with_numpy.data == with_float.data
+    assert numpy_grads == [leaf.grad for leaf in leaves]
+    assert all(type(g) is float for g in numpy_grads)
+
+
+def test_a_constant_base_power_does_not_compute_the_unused_derivative():
+    """`c ** x` computed the derivative for the constant base too: it overflowed for 1e-300**x."""
+    x = Value(0.5, label="x")
+    (1e-300**x).backward()
+    assert x.grad == pytest.approx(1e-150 * math.log(1e-300), rel=1e-12)
+
+
+def test_a_failed_backward_leaves_every_grad_as_it_was():
+    """A backward that failed on an infinite gradient left some grads changed; it changes none."""
+    p, q = Value(1e-310, label="p"), Value(2.0, label="q")  # d(log p)/dp = 1/p is inf
+    log_p = al.log(p)
+    p.grad, q.grad, log_p.grad = 5.0, -1.0, 7.0
+    y = log_p * q
+    with pytest.raises(al.NonFiniteError, match="with respect to Value 'p' is inf"):
+        y.backward()
+    assert (p.grad, q.grad, log_p.grad, y.grad) == (5.0, -1.0, 7.0, 0.0)
