@@ -116,6 +116,7 @@ def test_compiled_mlp_step_equals_the_engine_on_new_parameters_and_new_data():
         assert gradients == pytest.approx([p.grad for p in parameters], rel=1e-9, abs=1e-12)
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None)
 @given(recipe=recipes(), data=st.data())
 def test_compiled_random_graphs_agree_with_the_engine_on_random_inputs(recipe, data):
