@@ -18,6 +18,7 @@ from __future__ import annotations
 import base64
 import html
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -141,15 +142,33 @@ class Graph(graphviz.Digraph):  # type: ignore[misc]  # graphviz has no type hin
         """What Jupyter shows: the SVG, and HTML holding it as an image. A notebook that is
         not trusted drops the SVG but keeps an `<img>` with a data URI after sanitising."""
         svg = self.to_svg()
-        picture = base64.b64encode(svg.encode()).decode()
-        bundle = {
-            "image/svg+xml": svg,
-            "text/html": f'<img src="data:image/svg+xml;base64,{picture}"'
-            f' alt="{html.escape(self.alt, quote=True)}">',
-        }
+        bundle = {"image/svg+xml": svg, "text/html": notebook_picture(svg, self.alt)}
         wanted = set(include) if include is not None else set(bundle)
         wanted -= set(exclude or ())
         return {kind: data for kind, data in bundle.items() if kind in wanted}
+
+
+#: How a drawing shows in a notebook: at its own size (12 pt text), in a box that scrolls when
+#: it is larger than the output area, inverted in JupyterLab's dark themes.
+NOTEBOOK_STYLE = (
+    ".al-drawing img { max-width: none !important; height: auto; }"
+    ' body[data-jp-theme-light="false"] .al-drawing img'
+    " { filter: invert(0.9) hue-rotate(180deg); }"
+)
+
+
+def notebook_picture(svg: str, alt: str) -> str:
+    """The drawing as notebook HTML: an `<img>` of the SVG (sanitisers keep it) at the SVG's
+    own size, in a box that scrolls (drag, wheel, or pinch to zoom), themed for JupyterLab."""
+    picture = base64.b64encode(svg.encode()).decode()
+    size = re.search(r'<svg[^>]*\swidth="([\d.]+)pt"', svg)
+    width = f' width="{round(float(size.group(1)) * 4 / 3)}"' if size else ""
+    return (
+        f"<style>{NOTEBOOK_STYLE}</style>"
+        '<div class="al-drawing" style="overflow: auto; max-height: 80vh; max-width: 100%">'
+        f'<img src="data:image/svg+xml;base64,{picture}"{width}'
+        f' style="max-width: none" alt="{html.escape(alt, quote=True)}"></div>'
+    )
 
 
 def draw(
@@ -206,7 +225,8 @@ def draw(
         if node not in shown:
             continue
         target = clusters.for_label(node.label) if clusters and node.is_leaf else graph
-        fields = [escape_record_field(labels.get(node, node.label))]
+        # An unlabelled node is called by its id, as the step-through calls it: v5.
+        fields = [escape_record_field(labels.get(node, node.label) or node_id)]
         fields.append(field_text("data", node.data, precision))
         if show_grad:
             fields.append(field_text("grad", node.grad, precision))

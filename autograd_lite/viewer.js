@@ -969,6 +969,8 @@
     event.preventDefault();
   }
   window.addEventListener("keydown", onKey, true);
+  var untrusted = root.querySelector(".al-untrusted");
+  if (untrusted) { untrusted.parentNode.removeChild(untrusted); }
   root.querySelector(".al-all").open = false;
   root.classList.add("al-live");
   if (svg) {

@@ -287,6 +287,8 @@ def test_without_javascript_the_graph_and_all_steps_show(open_page) -> None:
     assert items.count() == 17
     assert items.nth(7).is_visible()
     assert "n.grad: 0 -> 0.5000" in items.nth(7).inner_text()
+    # Issue 16: nothing said that trusting the notebook brings the controls back.
+    assert "Trust" in page.inner_text(".al-untrusted")
     screenshot(page, "viewer-without-javascript.png")
 
 
@@ -784,6 +786,7 @@ def test_the_lens_shows_every_backward_steps_numbers_together(
     steps = step_through(GRAPHS[name]())
     page = open_page(steps, width=width, height=height, motion="reduce")
     page.focus(".al-steps")
+    assert page.locator(".al-untrusted").count() == 0  # the script runs: no trust hint
     page.keyboard.press("b")  # one key to the first backward step
     assert page.inner_text(".al-now").startswith(f"backward 1 of {len(steps.backward_steps)}")
     results = page.eval_on_selector(".al-steps", WALK_BACKWARD)
