@@ -76,6 +76,9 @@ CLUSTER_COLOR = "#616161"  # 6.2:1 on white: cluster titles are text too
 FONT_SIZE = "12"
 #: Neuron and layer boxes nest at most this deep (a network needs 2: `L1`, `L1.N0`).
 MAX_BOX_DEPTH = 4
+#: Edges between Values and operations pull harder than a constant's or an input's, so a chain
+#: with a constant at every step lies straight instead of as a staircase.
+VALUE_EDGE_WEIGHT = "3"
 
 
 def find_renderer() -> str:
@@ -219,7 +222,7 @@ def draw(
     clusters = _Clusters(graph) if cluster else None
     # Records read across in every direction: braces turn a record's fields when ranks go LR.
     braces = ("{ ", " }") if rankdir in ("LR", "RL") else ("", "")
-    edges: list[tuple[str, str, str, str]] = []
+    edges: list[tuple[str, str, str, str, str]] = []
     inputs = _NetworkInputs(graph, [node for node in ids if node in shown], precision)
     for node, node_id in ids.items():
         if node not in shown:
@@ -237,11 +240,11 @@ def draw(
             edges += _add_operation(graph, node, node_id, ids, inputs, precision)
     if clusters:
         clusters.close()
-    for tail, head, edge_id, mark in edges:
+    for tail, head, edge_id, mark, weight in edges:
         marks = (
             {"headlabel": mark, "labelfontsize": FONT_SIZE, "labeldistance": "1.4"} if mark else {}
         )
-        graph.edge(tail, head, id=edge_id, **marks)
+        graph.edge(tail, head, id=edge_id, weight=weight, **marks)
     return graph
 
 
@@ -402,9 +405,9 @@ def _add_operation(
     ids: dict[Value, str],
     inputs: _NetworkInputs,
     precision: int,
-) -> list[tuple[str, str, str, str]]:
+) -> list[tuple[str, str, str, str, str]]:
     """The circle of the operation that made `node` (and a node per constant operand that is
-    not a network input); returns its edges (tail, head, id, mark): each operand in, in
+    not a network input); returns its edges (tail, head, id, mark, weight): each operand in, in
     operand order (kept top to bottom by `ordering=in`), and the result out. An operation
     whose operand order matters marks its in-edges 1 and 2."""
     op = node.operation
@@ -422,14 +425,14 @@ def _add_operation(
         ordering="in",
         **{"class": "op"},
     )
-    edges = [(op_id, node_id, f"{op_id}_out", "")]
+    edges = [(op_id, node_id, f"{op_id}_out", "", VALUE_EDGE_WEIGHT)]
     ordered = not op.commutative and len(node.operands) == 2
     for i, x in enumerate(node.operands):
         mark = str(i + 1) if ordered else ""  # which operand: a - b, a / b, a ** b
         if type(x) is Value:
-            edges.append((ids[x], op_id, f"{op_id}_in{i}", mark))
+            edges.append((ids[x], op_id, f"{op_id}_in{i}", mark, VALUE_EDGE_WEIGHT))
         elif inputs.drawn(node, i):
-            edges.append((inputs.drawn(node, i), op_id, f"{op_id}_in{i}", mark))
+            edges.append((inputs.drawn(node, i), op_id, f"{op_id}_in{i}", mark, "1"))
         elif op is ADD and x == 0:
             continue  # the 0 that sum() starts from
         else:
@@ -441,7 +444,7 @@ def _add_operation(
                 id=const_id,
                 **{"class": "constant"},
             )
-            edges.append((const_id, op_id, f"{op_id}_in{i}", mark))
+            edges.append((const_id, op_id, f"{op_id}_in{i}", mark, "1"))
     return edges
 
 

@@ -509,3 +509,18 @@ def test_an_unlabelled_node_is_drawn_with_the_name_the_steps_give_it() -> None:
     product = al.step_through(y).forward_steps[0]
     assert product.node == product.node_id
     assert nodes[product.node_id]["label"].split("|")[0].strip("{ ") == product.node
+
+
+def test_a_chain_with_a_constant_at_every_step_lies_straight() -> None:
+    """Issue 16: a 30-step chain laid out as a staircase 30,088 x 2,336 px, one row per
+    constant. Edges between Values and operations pull harder than a constant's, so the chain
+    is one row (here 100 pt high, not 1,752 pt)."""
+    y = Value(0.5, "x")
+    for _ in range(30):
+        y = (y * 0.9 + 0.1).tanh()
+    try:
+        svg = al.to_svg(y)
+    except al.RendererNotFoundError:
+        pytest.skip("no Graphviz renderer")
+    height = float(re.search(r'<svg[^>]*\sheight="([\d.]+)pt"', svg).group(1))
+    assert height < 200
