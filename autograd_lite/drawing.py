@@ -189,10 +189,12 @@ def draw(
     """The graph of everything `root` depends on, as a `Graph` (a `graphviz.Digraph`).
 
     - `rankdir`: "LR" (left to right), "RL", "TB" (top to bottom) or "BT".
-    - `precision`: digits after the point for data and grad; `show_grad=False` hides grads.
+    - `precision`: significant digits of data and grad (4: 0.7071, -6.000, 9.000e-7);
+      `show_grad=False` hides grads.
     - `highlight`: Values to fill in colour.
-    - `cluster`: box the nodes of each neuron and layer together, by the dotted prefixes of their
-      labels (`L1.N0.w2` and `L1.N0.z` go in box `L1.N0`, inside box `L1`).
+    - `cluster`: box each neuron's parameters together, by the dotted prefixes of their labels
+      (`L1.N0.w2` and `L1.N0.b` go in box `L1.N0`, inside box `L1`); only leaves are boxed, so
+      computed nodes such as `L1.N0.z` stay outside and the layout stays compact.
     - `depth`: draw only the Values at most `depth` operations before `root`; a Value whose
       operands are cut off is drawn dashed.
     - `max_nodes`: refuse (GraphTooLargeError) to draw more Values than this; None for no limit.

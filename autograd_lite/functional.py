@@ -71,7 +71,7 @@ def grad(
 
 
 def hessian(f: Callable[..., Value], xs: Sequence[Number]) -> list[list[float]]:
-    """The matrix H[i][j] = d2 f / dx_i dx_j of `f(*values)` at the point `xs`.
+    """The matrix `H[i][j] = d2 f / dx_i dx_j` of `f(*values)` at the point `xs`.
 
     Reverse over reverse: one `grad(..., create_graph=True)` for the gradient, then one `grad`
     of each of its entries for a row. `f` takes one `Value` per coordinate (`x0`, `x1`, ...).

@@ -12,7 +12,7 @@ import math
 import pytest
 
 import autograd_lite as al
-from autograd_lite import Value, nn
+from autograd_lite import Value, compile_graph, jvp, nn, to_code
 
 BAD = {
     "None": None,
@@ -99,3 +99,32 @@ def test_a_bad_argument_raises_an_autograd_error_naming_it(name, function, good,
         function(**arguments)
     message = str(error.value)
     assert argument in message or argument.replace("_", " ") in message, message
+
+
+@pytest.mark.parametrize(
+    ("action", "error", "says"),
+    [
+        (lambda x: x < 10**400, None, ""),
+        (lambda x: jvp(x * 2, {x: 10**400}), al.NonFiniteError, "direction"),
+        (lambda x: compile_graph(x * 2, [x])([10**400]), al.NonFiniteError, "Value 'x'"),
+        (lambda x: compile_graph(x * 2, [x])(["1.5"]), al.ArgumentTypeError, "str"),
+        (lambda x: jvp(x * 2, [x]), al.ArgumentTypeError, "dict"),
+        (lambda x: al.topological_order(None), al.ArgumentTypeError, "root"),
+        (lambda x: to_code(x * 2, [x], function_name=None), al.ArgumentTypeError, "str"),
+        (lambda x: Value(x), al.ArgumentTypeError, "takes a number, got a Value"),
+        (lambda x: Value(10**400), al.NonFiniteError, "401 digits"),
+        (lambda x: x + math.nan, al.NonFiniteError, "Value 'x'"),
+        (lambda x: nn.MLP(2, [1])([math.nan, 1.0]), al.NonFiniteError, "input 0"),
+        (lambda x: nn.MLP(2, [1])({1.0, 2.0}), al.ArgumentTypeError, "list or tuple"),
+        (lambda x: nn.SGD([x, x], 0.1), al.ModelError, "listed twice"),
+    ],
+)
+def test_errors_are_autograd_errors_that_name_what_was_wrong(action, error, says):
+    """Python's own errors (OverflowError from 10**400, TypeError from a str) escaped; they are
+    AutogradErrors that name what was wrong."""
+    x = Value(1.0, label="x")
+    if error is None:
+        assert action(x) is True  # compared exactly, no OverflowError
+        return
+    with pytest.raises(error, match=says):
+        action(x)

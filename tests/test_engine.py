@@ -7,11 +7,15 @@ the kinks of relu and abs).
 
 import math
 import operator
+import pickle
 import sys
 
+import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
+from messages import raises_naming
+from random_graphs import build, leaf_values, recipes
 
 import autograd_lite as al
 from autograd_lite import (
@@ -19,9 +23,12 @@ from autograd_lite import (
     DivisionByZeroError,
     DomainError,
     NonFiniteError,
+    RegistrationError,
     Value,
+    nn,
     topological_order,
 )
+from autograd_lite.engine import OPS, Op, register, reverse_sweep
 
 # ---------------------------------------------------------------------------
 # Finite differences
@@ -585,3 +592,209 @@ def test_sgd_step_that_blows_up():
     optimizer = al.nn.SGD([w], lr=10.0)
     check_error(optimizer.step, NON_FINITE, "SGD", "w", "inf")
     assert w.data == 1e308
+
+
+# ---------------------------------------------------------------------------
+# The fast path of backward() is the reverse sweep
+
+
+def exact_sum(node, i, x, upstream, d, previous):
+    """What backward() adds on a node's grad: its grad so far (0.0 at first) + upstream * d."""
+    return (0.0 if previous is None else previous) + upstream * d
+
+
+@settings(max_examples=200, deadline=None)
+@given(recipe=recipes(max_steps=14), data=st.data())
+def test_backward_fast_path_equals_the_reverse_sweep_bit_for_bit(recipe, data):
+    """`backward()` runs a fast path (gradients kept on the nodes, two-operand nodes
+    unrolled, rules inlined) that must do exactly the arithmetic of `reverse_sweep`: every
+    node's grad, leaves and interior, compared bit for bit on random graphs of every op."""
+    _, out = build(recipe, data.draw(leaf_values(recipe[0])))
+    order = topological_order(out)
+    try:
+        swept = reverse_sweep(out, exact_sum)
+        out.backward()
+    except NonFiniteError:
+        assume(False)
+    for node in order:
+        assert node.grad.hex() == float(swept.get(node, 0.0)).hex(), node
+
+
+# ---------------------------------------------------------------------------
+# An operation defined outside the package, registered as a user would
+
+
+@pytest.fixture
+def atan():
+    """atan, registered with the public `register`; taken out of the table afterwards."""
+    op = Op(
+        "atan",
+        math.atan,
+        lambda out, x: (1 / (1 + x * x),),
+        doc="Arctangent.  d(atan x)/dx = 1 / (1 + x^2).",
+    )
+    function = register(op)
+    yield function
+    del OPS["atan"]
+    delattr(Value, "atan")
+
+
+def test_an_operation_registered_outside_the_package_works_like_a_built_in(atan, tmp_path):
+    """An Op made outside engine.py could not be pickled (a raw KeyError) and to_code refused
+    it: there was no public way to register an operation. Registered, it pickles, compiles,
+    draws and steps like a built-in, with the gradient d(atan x)/dx = 1 / (1 + x^2)."""
+    x, w = Value(0.5, label="x"), Value(-2.0, label="w")
+    y = atan(w * x) * x.atan()  # the function and the method
+    expected = math.atan(-1.0) * math.atan(0.5)
+    assert y.data == expected and atan(1.0) == math.atan(1.0)
+    y.backward()
+    dx = -2.0 / 2.0 * math.atan(0.5) + math.atan(-1.0) / 1.25
+    assert math.isclose(x.grad, dx, rel_tol=1e-15)
+    assert math.isclose(w.grad, 0.5 / 2.0 * math.atan(0.5), rel_tol=1e-15)
+
+    copy = pickle.loads(pickle.dumps(y))
+    assert copy.data == y.data and copy.operands[1].operation is OPS["atan"]
+
+    compiled = al.compile_graph(y, [x, w])
+    assert compiled([0.5, -2.0]) == (y.data, (x.grad, w.grad))
+    source = al.to_code(y, [x, w])
+    assert "from autograd_lite.floatops import atan" in source and "1 / (1 + x * x)" in source
+
+    svg = al.to_svg(y)
+    assert svg.count(">atan<") == 2  # both atan nodes, by name
+
+    steps = al.step_through(y)
+    text = str(steps)
+    assert "atan" in text and "1 / (1 + x * x)" in text
+    rules = {(s.parent, s.rule, s.local) for s in steps.backward_steps}
+    assert ("x", "1 / (1 + x * x)", 1 / 1.25) in rules
+    assert steps.grads[x] == x.grad
+
+
+def test_registering_refuses_a_taken_or_unusable_name(atan):
+    """A second op under a taken name would make OPS ambiguous, a name that is no identifier
+    cannot be a method or appear in generated code: both are refused, naming the name."""
+    with pytest.raises(RegistrationError, match="atan"):
+        register(Op("atan", math.atan, lambda out, x: (1.0,)))
+    with pytest.raises(RegistrationError, match="not-a-name"):
+        register(Op("not-a-name", math.atan, lambda out, x: (1.0,)))
+    with pytest.raises(RegistrationError, match="backward"):
+        register(Op("backward", math.atan, lambda out, x: (1.0,)))
+    assert "backward" not in OPS and "not-a-name" not in OPS
+    with pytest.raises(TypeError, match="Op"):
+        register(math.atan)
+    assert register(OPS["atan"]) is not None  # registering the same op again is harmless
+
+
+def test_pickling_needs_the_operation_registered(atan):
+    """A graph pickles its operations by name: an unregistered op cannot be named, and a
+    pickle whose op is not registered where it is loaded says which one to register."""
+    unregistered = Op("atan2", math.atan, lambda out, x: (1 / (1 + x * x),))
+    with pytest.raises(RegistrationError, match="atan2"):
+        pickle.dumps(al.apply(unregistered, Value(1.0)))
+    saved = pickle.dumps(atan(Value(1.0)))
+    del OPS["atan"]
+    try:
+        with pytest.raises(RegistrationError, match="'atan'"):
+            pickle.loads(saved)
+    finally:
+        OPS["atan"] = atan_op = Op("atan", math.atan, lambda out, x: (1 / (1 + x * x),))
+    assert pickle.loads(saved).operation is atan_op
+
+
+def test_a_grad_set_to_none_gets_a_clear_error_from_backward_and_sgd():
+    """PyTorch's habit, `p.grad = None`, gave a raw TypeError deep in backward or the SGD step."""
+    # PyTorch's habit: p.grad = None instead of zero_grad()
+    w = Value(1.0, label="w")
+    x = Value(2.0, label="x")
+    y = w * x
+    x.grad = 0.5
+    w.grad = None
+    with raises_naming(al.ArgumentTypeError, "Value 'w'", "None", "zero_grad()"):
+        y.backward()
+    assert (w.grad, x.grad) == (None, 0.5)  # nothing changed
+    with raises_naming(al.ArgumentTypeError, "SGD", "Value 'w'", "None", "zero_grad()"):
+        nn.SGD([x, w], 0.1).step()
+    assert (w.data, x.data) == (1.0, 2.0)
+    w.grad = 0.0
+    y.backward()
+    assert (w.grad, x.grad) == (2.0, 1.5)
+
+
+@pytest.mark.parametrize("scalar", [np.float16, np.float32, np.float64, np.int8, np.int64])
+def test_a_numpy_constant_is_stored_as_the_python_float_it_equals(scalar):
+    """NumPy scalar constants kept their type in the graph: a float32 constant made gradients
+    float32 (and less precise). A number of any real type is stored as the float it equals."""
+    constant = scalar(3)
+    w = Value(0.1)
+    y = ((w * constant - 1) * 1.2345678901234567) ** 2
+    y.backward()
+    reference = Value(0.1)
+    ((reference * float(constant) - 1) * 1.2345678901234567) ** 2
+    (((reference * float(constant) - 1) * 1.2345678901234567) ** 2).backward()
+    assert type(w.grad) is float and w.grad == reference.grad
+    assert all(type(x) is not scalar for n in al.topological_order(y) for x in n.operands)
+
+
+def test_the_issue_example_float32_gives_a_python_float_and_sgd_keeps_it():
+    """The reported case: a float32 constant gave a float32 grad, and SGD a float32 weight."""
+    w = Value(0.1)
+    (((w * np.float32(0.3) - 1) * 1.2345678901234567) ** 2).backward()
+    exact = 2 * (0.1 * float(np.float32(0.3)) - 1) * 1.2345678901234567**2 * float(np.float32(0.3))
+    assert type(w.grad) is float and w.grad == pytest.approx(exact, rel=1e-15)
+    nn.SGD([w], 0.1).step()
+    assert type(w.data) is float
+
+
+def test_an_int8_exponent_does_not_wrap():
+    """An int8 exponent wrapped around in NumPy's arithmetic: -128 * 1.01**-129 came out -452.9."""
+    x = Value(1.01)
+    (x ** np.int8(-128)).backward()
+    assert x.grad == pytest.approx(-128 * 1.01**-129, rel=1e-14)  # -35.46, not -452.9
+
+
+def test_numpy_inputs_to_a_network_and_to_functions():
+    """NumPy scalars as a network's inputs or a function's argument give Python-float results."""
+    model = nn.MLP(1, [1], rng=0)
+    assert model(np.float32(1.0)).data == model(1.0).data
+    assert type(al.tanh(np.float32(0.5))) is float
+
+
+NUMPY_SCALARS = [np.float16, np.float32, np.int8, np.int64]
+
+
+@given(recipe=recipes(), data=st.data())
+def test_numpy_constants_give_the_python_float_results(recipe, data):
+    """Random graphs with a NumPy constant give exactly the results of the float it equals."""
+    values = data.draw(leaf_values(recipe[0]))
+    scalar = data.draw(st.sampled_from(NUMPY_SCALARS))
+    constant = scalar(data.draw(st.integers(-3, 3)))
+    leaves, output = build(recipe, values)
+    with_numpy = output * constant + constant
+    with_float = output * float(constant) + float(constant)
+    with_numpy.backward()
+    numpy_grads = [leaf.grad for leaf in leaves]
+    for leaf in leaves:
+        leaf.grad = 0.0
+    with_float.backward()
+    assert with_numpy.data == with_float.data
+    assert numpy_grads == [leaf.grad for leaf in leaves]
+    assert all(type(g) is float for g in numpy_grads)
+
+
+def test_a_constant_base_power_does_not_compute_the_unused_derivative():
+    """`c ** x` computed the derivative for the constant base too: it overflowed for 1e-300**x."""
+    x = Value(0.5, label="x")
+    (1e-300**x).backward()
+    assert x.grad == pytest.approx(1e-150 * math.log(1e-300), rel=1e-12)
+
+
+def test_a_failed_backward_leaves_every_grad_as_it_was():
+    """A backward that failed on an infinite gradient left some grads changed; it changes none."""
+    p, q = Value(1e-310, label="p"), Value(2.0, label="q")  # d(log p)/dp = 1/p is inf
+    log_p = al.log(p)
+    p.grad, q.grad, log_p.grad = 5.0, -1.0, 7.0
+    y = log_p * q
+    with pytest.raises(al.NonFiniteError, match="with respect to Value 'p' is inf"):
+        y.backward()
+    assert (p.grad, q.grad, log_p.grad, y.grad) == (5.0, -1.0, 7.0, 0.0)

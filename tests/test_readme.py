@@ -1,5 +1,5 @@
-"""README.md's Python examples run, top to bottom in one namespace as a new user would paste
-them, and print what their comments say they print.
+"""The Python examples of README.md and of every page under docs/ run, each page top to bottom
+in one namespace as a new user would paste them, and print what their comments say they print.
 
 What counts as a documented output:
 - a trailing comment on a `print(...)` call: `print(x)  # 0.8553...`. `...` stands for any
@@ -21,7 +21,10 @@ import tokenize
 from dataclasses import dataclass
 from pathlib import Path
 
-README = Path(__file__).parent.parent / "README.md"
+import pytest
+
+ROOT = Path(__file__).parent.parent
+README = ROOT / "README.md"
 
 FENCE = re.compile(r"^```(\w*)\n(.*?)^```\n", re.MULTILINE | re.DOTALL)
 
@@ -134,9 +137,10 @@ def block_claims(block: Block, tree: ast.Module) -> list[Claim]:
     return [Claim((c.lines[0] + offset, c.lines[1] + offset), c.text, c.patterns) for c in claims]
 
 
-def run_readme(text: str) -> tuple[int, list[str]]:
-    """Run every ```python block of `text` in one namespace, statement by statement, in the
-    current directory. Returns (number of documented outputs checked, mismatches)."""
+def run_readme(text: str, name: str = "README.md") -> tuple[int, list[str]]:
+    """Run every ```python block of `text` (the page `name`) in one namespace, statement by
+    statement, in the current directory. Returns (number of documented outputs checked,
+    mismatches)."""
     namespace: dict[str, object] = {"__name__": "__readme__"}
     checked, mismatches = 0, []
     for block in readme_blocks(text):
@@ -145,7 +149,7 @@ def run_readme(text: str) -> tuple[int, list[str]]:
         claims = block_claims(block, tree)
         block_output = []
         for statement in tree.body:
-            code = compile(ast.Module([statement], type_ignores=[]), "README.md", "exec")
+            code = compile(ast.Module([statement], type_ignores=[]), name, "exec")
             captured = io.StringIO()
             with contextlib.redirect_stdout(captured):
                 exec(code, namespace)
@@ -156,7 +160,7 @@ def run_readme(text: str) -> tuple[int, list[str]]:
                     checked += 1
                     if not claim.matches(output):
                         mismatches.append(
-                            f"README.md line {claim.lines[0]}: the comment says\n{claim.text}\n"
+                            f"{name} line {claim.lines[0]}: the comment says\n{claim.text}\n"
                             f"but it printed\n{output}"
                         )
         if block.output is not None:
@@ -165,7 +169,7 @@ def run_readme(text: str) -> tuple[int, list[str]]:
             expected = block.output.strip()
             if not re.fullmatch(claim_pattern(expected, lines_by_comma=False), printed):
                 mismatches.append(
-                    f"README.md block at line {block.first_line}: the text block below it says\n"
+                    f"{name} block at line {block.first_line}: the text block below it says\n"
                     f"{expected}\nbut it printed\n{printed}"
                 )
     return checked, mismatches
@@ -175,9 +179,28 @@ def test_readme_examples_run_and_print_what_they_say(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # the examples write neuron.svg and steps.html
     checked, mismatches = run_readme(README.read_text(encoding="utf-8"))
     assert mismatches == [], "\n\n".join(mismatches)
-    assert checked >= 10  # the documented outputs were found, not skipped
+    assert checked >= 6  # the documented outputs were found, not skipped
     assert (tmp_path / "neuron.svg").read_text().lstrip().startswith(("<svg", "<?xml"))
     assert "<html" in (tmp_path / "steps.html").read_text().lower()
+
+
+def doc_pages() -> list[object]:
+    """The pages under docs/; one whose examples load PyTorch (seconds) is slow."""
+    pages = []
+    for page in sorted((ROOT / "docs").rglob("*.md")):
+        code = "".join(block.code for block in readme_blocks(page.read_text(encoding="utf-8")))
+        loads_torch = "to_torch(" in code or "import torch" in code
+        pages.append(pytest.param(page, marks=[pytest.mark.slow] if loads_torch else []))
+    return pages
+
+
+@pytest.mark.parametrize("page", doc_pages(), ids=lambda page: page.relative_to(ROOT).as_posix())
+def test_doc_page_examples_run_and_print_what_they_say(page, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # examples may write files
+    name = str(page.relative_to(ROOT))
+    text = page.read_text(encoding="utf-8")
+    _, mismatches = run_readme(text, name)
+    assert mismatches == [], "\n\n".join(mismatches)
 
 
 WRONG = """\
@@ -221,3 +244,45 @@ def test_the_checker_accepts_right_claims(tmp_path, monkeypatch):
     right = WRONG.replace("# 6", "# 5").replace("2 5", "2 4")
     right = right.replace("# 5\n```", "```").replace("b\n```", "```")
     assert run_readme(right) == (5, [])
+
+
+ENGINE_GUIDE = ROOT / "docs" / "guide" / "engine.md"
+
+
+def names_in(text: str) -> list[str]:
+    """The `backticked` names of a piece of Markdown, in order."""
+    return re.findall(r"`(\w+)`", text)
+
+
+def test_the_engine_guide_lists_exactly_the_operations_of_OPS():
+    """Docs that cannot drift: the README once listed methods and operations by hand, and
+    nothing checked them against `engine.OPS`. The engine guide's table of operations names
+    every Op once, its Methods line every Op that is a `Value` method, and its Functions line
+    every Op that `autograd_lite` exports as a function."""
+    import autograd_lite
+    from autograd_lite import Value, engine
+
+    text = ENGINE_GUIDE.read_text(encoding="utf-8")
+    rows = re.findall(r"^\| (`\w+`(?:, `\w+`)*) \|", text, re.MULTILINE)
+    assert len(rows) == len(re.findall(r"^\| `", text, re.MULTILINE)), "a row was not read"
+    table = [name for row in rows for name in names_in(row)]
+    assert sorted(table) == sorted(engine.OPS)
+    methods = re.search(r"^- Methods: (.*)\.$", text, re.MULTILINE)
+    functions = re.search(r"^- Functions: (.*)\.$", text, re.MULTILINE)
+    assert methods and functions, "the engine guide lost its Methods or Functions line"
+    assert sorted(names_in(methods.group(1))) == sorted(
+        name for name in engine.OPS if callable(getattr(Value, name, None))
+    )
+    assert sorted(names_in(functions.group(1))) == sorted(
+        name for name in engine.OPS if callable(getattr(autograd_lite, name, None))
+    )
+
+
+def test_the_site_navigation_lists_every_page_and_notebook():
+    """mkdocs.yml's nav names its pages one by one: a notebook or guide added without a nav
+    entry would be built but unreachable from the site's menu."""
+    nav = (ROOT / "mkdocs.yml").read_text(encoding="utf-8").split("\nnav:\n", 1)[1]
+    listed = set(re.findall(r"^\s+- (?:[^:\n]+: )?(\S+\.(?:md|ipynb))$", nav, re.MULTILINE))
+    pages = {p.relative_to(ROOT / "docs").as_posix() for p in (ROOT / "docs").rglob("*.md")}
+    notebooks = {f"notebooks/{p.name}" for p in (ROOT / "notebooks").glob("*.ipynb")}
+    assert listed == pages | notebooks
