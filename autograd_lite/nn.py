@@ -437,9 +437,9 @@ def softmax(logits: Sequence[Operand]) -> list[Value]:
     if not scores:
         raise ShapeError("softmax needs at least one score")
     m = _largest_score(scores, "softmax")
-    exps = [exp(s - m) for s in scores]
-    total = _sum(exps)
-    return [e / total for e in exps]
+    exps = [_labelled(exp(s - m), f"e{k}") for k, s in enumerate(scores)]
+    total = _labelled(_sum(exps), "sum_e")
+    return [_labelled(e / total, f"p{k}") for k, e in enumerate(exps)]
 
 
 def cross_entropy(logits: Sequence[Operand], class_index: int) -> Value:
@@ -461,8 +461,9 @@ def cross_entropy(logits: Sequence[Operand], class_index: int) -> Value:
             f" {len(scores)} scores (0 to {len(scores) - 1})"
         )
     m = _largest_score(scores, "cross_entropy")
-    shifted = [s - m for s in scores]
-    return cast(Value, log(_sum([exp(t) for t in shifted])) - shifted[class_index])
+    shifted = [_labelled(s - m, f"t{k}") for k, s in enumerate(scores)]
+    total = _labelled(_sum([_labelled(exp(t), f"e{k}") for k, t in enumerate(shifted)]), "sum_e")
+    return cast(Value, _labelled(_labelled(log(total), "log_sum_e") - shifted[class_index], "C"))
 
 
 class SGD:
