@@ -210,7 +210,13 @@ class StepThrough:
     def _start_frame(self) -> Frame:
         leaves = [n for n in self.order if n.is_leaf]
         given = ", ".join(f"{self.names[n]} = {self._number(n.data)}" for n in leaves)
-        return Frame("start", "start: the leaves hold their values:", (("result", given),))
+        return Frame(
+            "start",
+            "start: the leaves hold their values:",
+            (("result", given),),
+            field="data",
+            table=tuple((self.names[n], self._number(n.data), self.ids[n]) for n in leaves),
+        )
 
     def _forward_frame(self, step: ForwardStep, index: int, total: int) -> Frame:
         node, node_id = self.nodes[step.node_id], step.node_id
@@ -335,7 +341,13 @@ class StepThrough:
     def _done_frame(self) -> Frame:
         leaves = [n for n in self.order if n.is_leaf]
         grads = ", ".join(f"{self.names[n]}.grad = {self._number(self.grads[n])}" for n in leaves)
-        return Frame("done", "done: the gradients of the leaves are", (("result", grads),))
+        return Frame(
+            "done",
+            "done: the gradients of the leaves are",
+            (("result", grads),),
+            field="grad",
+            table=tuple((self.names[n], self._number(self.grads[n]), self.ids[n]) for n in leaves),
+        )
 
     def _sum_stages(self, step: BackwardStep) -> list[tuple[str, str]]:
         """d root/d parent as the sum over every use of parent: each term written out for a

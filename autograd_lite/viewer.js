@@ -620,7 +620,7 @@
   function role(li, id) {
     if (id === data(li, "target")) { return "focus"; }
     if (ids(li, "sources").indexOf(id) >= 0) { return "source"; }
-    return "reads";
+    return resolvedReads(li).indexOf(id) >= 0 ? "reads" : "plain";
   }
 
   // Backward: the gradient runs against the data. The active edges get an arrowhead at their

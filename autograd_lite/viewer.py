@@ -45,7 +45,8 @@ class Frame:
     are the nodes it is computed from, `active` the operation and edges at work, `reads` the
     nodes a backward step's local derivative reads (or the edge of a constant it reads).
     `links` tie numbers of the text to the fields they come from; `local` is written on the
-    active edge of a backward step (its local derivative).
+    active edge of a backward step (its local derivative). A start or done frame lists its
+    numbers in `table` as (name, number, node id) rows, each number its node's `field`.
     """
 
     kind: str
@@ -60,6 +61,7 @@ class Frame:
     after: str = ""
     links: tuple[Link, ...] = ()
     local: str = ""
+    table: tuple[tuple[str, str, str], ...] = ()
 
 
 def viewer_fragment(title: str, svg: str, frames: Sequence[Frame], alt: str) -> str:
@@ -132,6 +134,15 @@ def _frame_item(frame: Frame) -> str:
         f'<div class="al-stage al-{kind}">{_linked(text, i, frame.links)}</div>'
         for i, (kind, text) in enumerate(frame.stages)
     )
+    if frame.table:  # a compact table instead of a wall of text
+        rows = "".join(
+            f'<tr><th scope="row">{_escape(name)}</th><td><span class="al-num"'
+            f' data-node="{_escape(node_id)}" data-field="{frame.field}">{_escape(number)}'
+            "</span></td></tr>"
+            for name, number, node_id in frame.table
+        )
+        stages = f'<table class="al-table al-stage"><tbody>{rows}</tbody></table>'
+
     return (
         f'<li class="al-frame al-{frame.kind}" {attribute_text}>'
         f'<div class="al-title">{_escape(frame.title)}</div>{stages}</li>'
