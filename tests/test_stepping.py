@@ -614,6 +614,7 @@ def test_start_and_done_are_compact_tables_in_the_viewer() -> None:
     page = steps.html()
     assert page.count('<table class="al-table al-stage">') == 2
     assert re.search(
-        r'<th scope="row">w1</th><td><span class="al-num" data-node="v\d+" data-field="grad">1\.000</span>',
+        r'<th scope="row">w1</th><td><span class="al-num" data-node="v\d+"'
+        r' data-field="grad">1\.000</span>',
         page,
     )
