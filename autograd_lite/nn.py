@@ -72,6 +72,10 @@ class Module:
 
     def parameters(self) -> list[Value]:
         """Every weight and bias, in a fixed order, each once."""
+        return _once(self._uses())
+
+    def _uses(self) -> list[Value]:
+        """Every weight and bias in order, a shared one at each of its uses."""
         return []
 
     def zero_grad(self) -> None:
@@ -135,8 +139,8 @@ class Neuron(Module):
         a.label = self._a_label
         return a
 
-    def parameters(self) -> list[Value]:
-        return _once(self.w + ([self.b] if self.b is not None else []))
+    def _uses(self) -> list[Value]:
+        return self.w + ([self.b] if self.b is not None else [])
 
     def set_weights(self, weights: Sequence[Number], bias: Number | None = None) -> None:
         """Type the weights (and bias) in: a worked example's numbers, for instance. If any
@@ -147,7 +151,7 @@ class Neuron(Module):
         self, weights: Sequence[Number], bias: Number | None
     ) -> list[tuple[Value, float]]:
         """Each parameter with its new value, every number checked."""
-        numbers = _as_items(weights, "set_weights: weights")
+        numbers = _column(_as_items(weights, "set_weights: weights"), "set_weights: weights")
         if len(numbers) != self.nin:
             raise ShapeError(f"this neuron has {self.nin} weights, got {len(numbers)} numbers")
         parameters = list(self.w)
@@ -155,7 +159,7 @@ class Neuron(Module):
             if self.b is None:
                 raise ModelError("this neuron has no bias (it was built with bias=False)")
             parameters.append(self.b)
-            numbers.append(bias)
+            numbers.append(_entry(bias, "set_weights: bias"))
         return [(p, Value(number, p.label).data) for p, number in zip(parameters, numbers)]
 
     def __repr__(self) -> str:
@@ -189,8 +193,8 @@ class Layer(Module):
         out = self.forward(x)
         return out[0] if len(out) == 1 else out
 
-    def parameters(self) -> list[Value]:
-        return _once([p for n in self.neurons for p in n.parameters()])
+    def _uses(self) -> list[Value]:
+        return [p for n in self.neurons for p in n._uses()]
 
     def set_weights(
         self, weights: Sequence[Sequence[Number]], biases: Sequence[Number] | None = None
@@ -323,8 +327,8 @@ class MLP(Module):
         out = self.forward(x)
         return out[0] if len(out) == 1 else out
 
-    def parameters(self) -> list[Value]:
-        return _once([p for layer in self.layers for p in layer.parameters()])
+    def _uses(self) -> list[Value]:
+        return [p for layer in self.layers for p in layer._uses()]
 
     def set_weights(
         self,
@@ -513,8 +517,9 @@ class SGD:
     def step(self) -> None:
         """Update every parameter, or (if any would become inf or nan) none of them."""
         try:
-            decay = self.weight_decay
-            updated = [p.data - self._lr * (p.grad + decay * p.data) for p in self.parameters]
+            # p - lr (g + lambda p) = (1 - lr lambda) p - lr g; exactly p - lr g for lambda = 0
+            lr, shrink = self._lr, 1.0 - self._lr * self.weight_decay
+            updated = [shrink * p.data - lr * p.grad for p in self.parameters]
         except TypeError:
             p = next(p for p in self.parameters if not isinstance(p.grad, Real))
             raise ArgumentTypeError(
@@ -572,7 +577,10 @@ def _assign(pairs: list[tuple[Value, float]]) -> None:
 
 
 def _once(parameters: list[Value]) -> list[Value]:
-    """The parameters in order, a shared one listed at its first use only."""
+    """The parameters in order, a shared one listed at its first use only (a Value is equal
+    only to itself; a set says quickly that nothing is shared, the common case)."""
+    if len(set(parameters)) == len(parameters):
+        return parameters
     return list(dict.fromkeys(parameters))
 
 

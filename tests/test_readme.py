@@ -194,6 +194,21 @@ def doc_pages() -> list[object]:
     return pages
 
 
+@pytest.fixture
+def operations_table_kept():
+    """An example may register an operation (the engine guide registers atan): it leaves the
+    table, and Value its method, when the test ends."""
+    from autograd_lite import Value, engine
+
+    before = dict(engine.OPS)
+    yield
+    for name in set(engine.OPS) - set(before):
+        del engine.OPS[name]
+        if name in vars(Value):
+            delattr(Value, name)
+
+
+@pytest.mark.usefixtures("operations_table_kept")
 @pytest.mark.parametrize("page", doc_pages(), ids=lambda page: page.relative_to(ROOT).as_posix())
 def test_doc_page_examples_run_and_print_what_they_say(page, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # examples may write files

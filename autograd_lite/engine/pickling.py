@@ -33,7 +33,7 @@ def reduce_value(node: Value) -> tuple[Any, ...]:
 def _restore(
     op: Op | None, operands: tuple[Operand, ...], data: float, grad: float, label: str
 ) -> Value:
-    made = Value(data, label) if op is None else node(data, op, operands)
+    made = Value(data) if op is None else node(data, op, operands)
     made.label = label
     made.grad = grad
     return made
