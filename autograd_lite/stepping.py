@@ -54,8 +54,6 @@ __all__ = ["BackwardStep", "ForwardStep", "Frame", "StepThrough", "step_through"
 #: A node used more often than this has its sum over uses summarised, not written out term by
 #: term at every use, so the text grows linearly with the graph.
 MAX_SUM_TERMS = 4
-#: A backward step's title repeats its node's formula when it is at most this long.
-MAX_TITLE_FORMULA = 60
 #: The text form's lines are wrapped to this many columns.
 TEXT_WIDTH = 100
 #: The options of `draw` that the viewer passes on.
@@ -263,12 +261,12 @@ class StepThrough:
         value, parent_value = self.nodes[step.node_id], self.nodes[step.parent_id]
         local = _local(node, parent)
         which = f" (operand {step.operand + 1})" if parent_value in self._repeated(value) else ""
+        head = f"backward {index} of {total}: {node} = "
+        tail = f" sends its gradient to {parent}{which}"
         formula = self.formulas[step.node_id]
-        if len(formula) > MAX_TITLE_FORMULA:  # a wide weighted sum, written in its forward step
-            formula = f"the {_operation(value).word} of {len(value.operands)} operands"
-        title = (
-            f"backward {index} of {total}: {node} = {formula} sends its gradient to {parent}{which}"
-        )
+        if len(head) + len(formula) + len(tail) > TEXT_WIDTH:  # written in its forward step
+            formula = f"the {_operation(value).word}"
+        title = head + formula + tail
         if step.node_id not in self._number_rules:
             self._number_rules[step.node_id] = _rules(value, self._number_symbol, self.precision)
         local_numbers = self._number_rules[step.node_id][step.operand]
