@@ -923,3 +923,24 @@ def test_predict_then_reveal(open_page) -> None:
     verdict = page.inner_text(".al-verdict")
     assert "off by 0.25" in verdict
     assert page.errors == []
+
+
+@pytest.mark.slow
+def test_a_chosen_nodes_gradient_story(open_page) -> None:
+    """Issue 16: navigate by meaning, a chosen node's whole gradient story: every path's
+    product and the sum. x reaches L = x*y + x along two paths: 1 and y = -3, sum -2."""
+    x, y = Value(2.0, "x"), Value(-3.0, "y")
+    a = x * y
+    a.label = "a"
+    loss = a + x
+    loss.label = "L"
+    steps = step_through(loss)
+    page = open_page(steps, motion="reduce")
+    page.select_option(".al-choose", steps.ids[x])
+    page.click(".al-story")
+    assert page.inner_text(".al-now .al-title").startswith("the gradient story of x: 2 paths")
+    rows = page.eval_on_selector_all(
+        ".al-now table.al-story tr", "rs => rs.map(r => [...r.cells].map(c => c.textContent))"
+    )
+    assert rows == [["from L", "1.000"], ["from a", "-3.000"], ["sum: x.grad", "-2.000"]]
+    assert page.errors == []
