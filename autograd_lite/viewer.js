@@ -15,7 +15,6 @@
   var frames = Array.prototype.slice.call(root.querySelectorAll("li.al-frame"));
   function data(li, key) { return li.getAttribute("data-" + key) || ""; }
   function ids(li, key) { return data(li, key).split(" ").filter(Boolean); }
-  function kindAt(k) { return data(frames[k], "kind"); }
   var forwardCount = frames.filter(function (li) { return data(li, "kind") === "forward"; }).length;
   var backwardCount = frames.filter(function (li) { return data(li, "kind") === "backward"; }).length;
   var firstBackward = frames.map(function (li) { return data(li, "kind"); }).indexOf("backward");
@@ -658,12 +657,12 @@
         label.appendChild(rect);
         label.appendChild(text);
         edge.parentNode.appendChild(label);
-        var size = Math.max(12, fontPx);  // the box estimated, not measured: no layout per step
-        var width = 0.62 * size * text.textContent.length;
+        var fontSize = Math.max(12, fontPx);  // the box estimated, not measured: no layout per step
+        var width = 0.62 * fontSize * text.textContent.length;
         rect.setAttribute("x", (middle.x - width / 2 - 3).toFixed(1));
-        rect.setAttribute("y", (middle.y - 6 - size).toFixed(1));
+        rect.setAttribute("y", (middle.y - 6 - fontSize).toFixed(1));
         rect.setAttribute("width", (width + 6).toFixed(1));
-        rect.setAttribute("height", (size + 4).toFixed(1));
+        rect.setAttribute("height", (fontSize + 4).toFixed(1));
         rect.setAttribute("rx", "3");
         added.push(label);
       }
