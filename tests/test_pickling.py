@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import pickle
+import pickletools
 import subprocess
 import sys
 import textwrap
@@ -128,3 +129,15 @@ def test_pickling_graphs_that_share_nodes_leaves_no_node_marked():
     shallow = copy.copy(c)
     assert shallow is not c and shallow.operands == c.operands and shallow.data == c.data
     assert not engine.pickling._saving  # a mark left behind would keep those Values alive
+
+
+@pytest.mark.parametrize("name", ["Module", "Neuron", "Layer", "MLP", "SGD"])
+def test_models_pickle_under_autograd_lite_nn_as_before_it_became_a_package(name):
+    """nn.py became the package autograd_lite/nn/ (its classes live in nn/modules.py and
+    nn/optim.py). A pickle names each object's class by module path: models pickled before the
+    split (as `autograd_lite.nn`) must load, and models pickled now must still say
+    `autograd_lite.nn`, so they load in older versions and survive later moves."""
+    cls = getattr(nn, name)
+    assert pickle.loads(f"cautograd_lite.nn\n{name}\n.".encode()) is cls
+    recorded = [arg for op, arg, _ in pickletools.genops(pickle.dumps(cls, protocol=0))]
+    assert f"autograd_lite.nn {name}" in recorded
