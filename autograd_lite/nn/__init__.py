@@ -49,8 +49,3 @@ __all__ = [
     "softmax",
     "squared_error",
 ]
-
-# A pickled model records where its classes live: `autograd_lite.nn`, as before this package
-# was split into modules, so models pickled by any version load in any other.
-for _model_class in (Module, Neuron, Layer, MLP, SGD):
-    _model_class.__module__ = __name__
