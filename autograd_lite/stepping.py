@@ -503,7 +503,7 @@ def _reads(node: Value, ids: dict[Value, str]) -> list[tuple[str, ...]]:
         _Reads(frozenset([ids[x] if type(x) is Value else f"{ids[node]}_op_in{i}"]))
         for i, x in enumerate(node.operands)
     ]
-    rules = _operation(node).derivatives(_Reads(frozenset([ids[node]])), *stand_ins)
+    rules = _operation(node).checked_derivatives(_Reads(frozenset([ids[node]])), *stand_ins)
     return [tuple(sorted(r.ids)) if isinstance(r, _Reads) else () for r in rules]
 
 
@@ -547,7 +547,7 @@ def _rules(node: Value, symbol: Callable[[Value], Symbol], precision: int) -> li
     as `symbol` gives (constants stay numbers, so the rule's arithmetic on them is done): the
     operation's own rule on symbols. A rule that is a number reads as the text's constants."""
     operands = tuple(symbol(x) if type(x) is Value else x for x in node.operands)
-    rules = _operation(node).derivatives(symbol(node), *operands)
+    rules = _operation(node).checked_derivatives(symbol(node), *operands)
     return [str(r) if isinstance(r, Symbol) else constant_text(r, precision) for r in rules]
 
 

@@ -111,7 +111,7 @@ def symbolic_derivatives(node: Value, name: Callable[[Value], str]) -> tuple[Any
     if op is None:
         return ()
     operands = tuple(Symbol(name(x)) if type(x) is Value else x for x in node.operands)
-    return op.derivatives(Symbol(name(node)), *operands)
+    return op.checked_derivatives(Symbol(name(node)), *operands)
 
 
 def _as_symbol(x: Any) -> Symbol:

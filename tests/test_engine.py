@@ -702,6 +702,43 @@ def test_pickling_needs_the_operation_registered(atan):
     assert pickle.loads(saved).operation is atan_op
 
 
+@pytest.mark.parametrize(
+    "name, rule",
+    [
+        ("qa_short_rule", lambda out, a, b: (b + 1,)),  # d/db forgotten
+        ("qa_long_rule", lambda out, a, b: (b + 1, a, 5.0)),
+        ("qa_bare_rule", lambda out, a, b: b + 1),  # a number, not a tuple
+    ],
+)
+def test_a_rule_without_one_derivative_per_operand_is_refused_everywhere(name, rule):
+    """QA: Op(f, lambda out, a, b: (b + 1,)) for f = a*b + a, registered, gave backward()
+    x.grad = 4 and y.grad = 0 (zip dropped the missing d/db), and compile_graph/to_code the same
+    silent 0; a rule returning a bare number raised a raw TypeError from backward(). Every
+    feature now refuses the rule with a RegistrationError naming the op."""
+    op = Op(name, lambda a, b: a * b + a, rule, ("a", "b"))
+    function = register(op, method=False)
+    try:
+        x, y = Value(2.0, label="x"), Value(3.0, label="y")
+        z = function(x, y)
+        assert z.data == 8.0
+        for use in (
+            z.backward,
+            lambda: al.grad(z, [x, y]),
+            lambda: al.grad(z, [x, y], create_graph=True),
+            lambda: al.compile_graph(z, [x, y]),
+            lambda: al.to_code(z, [x, y]),
+            lambda: al.step_through(z),
+        ):
+            with raises_naming(RegistrationError, name, "one derivative per operand"):
+                use()
+        assert x.grad == 0.0 and y.grad == 0.0
+        three = function(x, y) + al.dot([x, y], [y, function(y, x)])  # also inside a graph
+        with raises_naming(RegistrationError, name):
+            three.backward()
+    finally:
+        del OPS[name]
+
+
 def test_a_grad_set_to_none_gets_a_clear_error_from_backward_and_sgd():
     """PyTorch's habit, `p.grad = None`, gave a raw TypeError deep in backward or the SGD step."""
     # PyTorch's habit: p.grad = None instead of zero_grad()

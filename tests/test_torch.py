@@ -428,6 +428,22 @@ def test_the_published_networks_agree_with_torch(name):
     assert "torch grad" in str(table) and "engine vs torch" in str(table)
 
 
+def test_a_shared_bias_is_compared_with_the_sum_of_its_copies_in_torch(torch):
+    """QA: network_mazur().compare(reference="torch") showed PyTorch's gradient of the shared
+    b1 as 0.00995 and of b2 as -0.0381 (only the last neuron's copy) against the engine's
+    0.01873 and 0.1004: a bogus gap of 1.4. to_torch gives a shared Value one copy per use
+    (a Linear holds one bias per neuron), so its gradient is the sum over the copies."""
+    mazur = d.network_mazur()
+    table = mazur.compare(reference="torch")
+    assert table.max_reference_error < 1e-12
+    b1 = table.row("b1")
+    assert b1.engine == pytest.approx(0.01872560939470, rel=1e-11)
+    assert b1.reference == pytest.approx(b1.engine, rel=1e-12)
+
+    sequential = mazur.mlp.to_torch()  # the documented copies: one bias per neuron
+    assert sequential[0].bias.tolist() == [0.35, 0.35] and sequential[2].bias.tolist() == [0.6, 0.6]
+
+
 @pytest.mark.parametrize(
     ("loss", "output", "targets"),
     [

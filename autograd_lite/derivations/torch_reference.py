@@ -60,12 +60,16 @@ def torch_gradients(
 
 def _parameter_gradients(mlp: MLP, linears: list[Any]) -> dict[Value, float]:
     """Each neuron's weights and bias with their grads in its layer's Linear: row j of the
-    weight grad (and entry j of the bias grad) belongs to neuron j."""
+    weight grad (and entry j of the bias grad) belongs to neuron j. A shared parameter is one
+    copy per use in PyTorch: its gradient is the sum of its copies' gradients."""
     gradients: dict[Value, float] = {}
     for layer, linear in zip(mlp.layers, linears):
         weight_grads = linear.weight.grad.tolist()
+        bias_grads = linear.bias.grad.tolist() if linear.bias is not None else []
         for j, neuron in enumerate(layer.neurons):
-            gradients.update(zip(neuron.w, weight_grads[j]))
+            uses = list(zip(neuron.w, weight_grads[j]))
             if neuron.b is not None:
-                gradients[neuron.b] = linear.bias.grad[j].item()
+                uses.append((neuron.b, bias_grads[j]))
+            for parameter, gradient in uses:
+                gradients[parameter] = gradients.get(parameter, 0.0) + gradient
     return gradients

@@ -18,6 +18,7 @@ from ..errors import (
     DivisionByZeroError,
     DomainError,
     NonFiniteError,
+    RegistrationError,
     describe,
 )
 from .core import Value
@@ -152,6 +153,14 @@ def derivative_error(op: Op, operands: tuple[Any, ...]) -> NonFiniteError:
     return NonFiniteError(
         f"the derivative of {op} at {_describe_operands(op, operands)} is infinite,"
         " so the gradient cannot be computed there"
+    )
+
+
+def rule_error(op: Op, local: Any, count: int) -> RegistrationError:
+    """The error for a rule of `op` that did not give one derivative per operand."""
+    return RegistrationError(
+        f"the derivative rule of {op!r} returned {_short(local)} for {count} operand(s):"
+        " derivatives(out, *xs) must return a tuple with one derivative per operand"
     )
 
 

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from numbers import Real
 from typing import TYPE_CHECKING, Any, cast, overload
 
-from ..errors import NonFiniteError
+from ..errors import NonFiniteError, RegistrationError
 
 if TYPE_CHECKING:
     from .ops import Op
@@ -323,7 +323,9 @@ def local_derivatives(node: Value, on_values: bool = False) -> tuple[Any, ...]:
         out = node._data
         operands = tuple(x._data if type(x) is Value else x for x in operands)
     try:
-        return op.derivatives(out, *operands)
+        return op.checked_derivatives(out, *operands)
+    except RegistrationError:
+        raise
     except (ZeroDivisionError, OverflowError, ValueError):
         raise derivative_error(op, node.operands) from None
 

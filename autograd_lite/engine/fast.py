@@ -15,7 +15,7 @@ from numbers import Real
 from typing import TYPE_CHECKING, Any, cast
 
 from .checks import as_float, derivative_error, forward_error, gradient_error, where
-from .core import Value, new_node
+from .core import Value, local_derivatives, new_node
 
 if TYPE_CHECKING:
     from .ops import Op
@@ -84,13 +84,12 @@ def backward_fast(root: Value, order: list[Value]) -> None:
             chain_rule(node, upstream)
             continue
         a, b = node._a, node._b
+        if type(a) is tuple:  # three or more operands
+            for x, d in zip(a, local_derivatives(node)):
+                if type(x) is Value:
+                    x.grad += upstream * d
+            continue
         try:
-            if type(a) is tuple:  # three or more operands
-                local = op.derivatives(node._data, *[x._data if type(x) is Value else x for x in a])
-                for x, d in zip(a, local):
-                    if type(x) is Value:
-                        x.grad += upstream * d
-                continue
             if b is None:  # one operand, always a Value
                 (da,) = op.derivatives(node._data, a._data)
                 a.grad += upstream * da
@@ -100,7 +99,9 @@ def backward_fast(root: Value, order: list[Value]) -> None:
             da, db = op.derivatives(
                 node._data, a._data if a_is_value else a, b._data if b_is_value else b
             )
-        except (ZeroDivisionError, OverflowError, ValueError):
+        except (ZeroDivisionError, OverflowError, ValueError, TypeError):
+            # Also a rule giving the wrong number of derivatives: the exact retry's
+            # local_derivatives names that mistake.
             raise derivative_error(op, node.operands) from None
         if a_is_value:
             a.grad += upstream * da

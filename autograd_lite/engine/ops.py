@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from ..errors import ArgumentTypeError, AutogradError, RegistrationError, ShapeError
-from .checks import as_list, check_dot_arguments
+from .checks import as_list, check_dot_arguments, rule_error
 from .core import Operand, Value, apply
 from .fast import apply_unary
 
@@ -97,6 +97,14 @@ class Op:
 
     def __repr__(self) -> str:
         return f"Op({self.name!r})"
+
+    def checked_derivatives(self, out: Any, *operands: Any) -> tuple[Any, ...]:
+        """`derivatives(out, *operands)`, refused (RegistrationError) unless it gives one
+        derivative per operand: a short rule would silently leave an operand's gradient 0."""
+        local = self.derivatives(out, *operands)
+        if not isinstance(local, (tuple, list)) or len(local) != len(operands):
+            raise rule_error(self, local, len(operands))
+        return tuple(local)
 
     @property
     def is_python_operator(self) -> bool:

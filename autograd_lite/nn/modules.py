@@ -271,7 +271,8 @@ class MLP(Module):
     def to_torch(self) -> Any:
         """This network as a `torch.nn.Sequential`: per layer a float64 `Linear` holding the same
         weights (W^l as its weight, b^l as its bias), then the layer's activation module (none
-        for "linear"). Needs PyTorch: pip install "autograd-lite[torch]"."""
+        for "linear"). A shared parameter becomes one copy per use (its gradient is the sum
+        of theirs). Needs PyTorch: pip install "autograd-lite[torch]"."""
         return to_torch_sequential(self)
 
     @classmethod
