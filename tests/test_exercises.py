@@ -250,3 +250,34 @@ def test_grading_leaves_a_users_profiler_in_place():
     assert sys.getprofile() is None
     grade(1, answer_1, seed=9)
     assert sys.getprofile() is None
+
+
+def test_numpy_numbers_and_bad_arguments_to_grade():
+    """QA: grade(np.int64(1), ...) said "no exercise np.int64(1)"; grade(1, f, seed=np.int64(3))
+    raised random's raw TypeError and grade(1, 0.5) "'float' object is not callable". A NumPy
+    whole number now names the exercise and the seed (the same draws as the int), and a
+    formula that is no function or a seed that is no whole number raise DerivationTypeError."""
+    import numpy as np
+
+    by_int = grade(1, answer_1, seed=3)
+    by_numpy = grade(np.int64(1), answer_1, seed=np.int64(3))
+    assert by_int == by_numpy and by_numpy.agrees and by_numpy.exercise == 1
+    assert grade(2, lambda q: 0.0, seed=np.int32(5)) == grade(2, lambda q: 0.0, seed=5)
+    with pytest.raises(al.DerivationTypeError, match="function"):
+        grade(1, 0.5)
+    for seed in (float("nan"), 1.5, True, "abc"):
+        with pytest.raises(al.DerivationTypeError, match="seed"):
+            grade(1, answer_1, seed=seed)
+    for number in (True, 1.0, "1"):
+        with pytest.raises(al.DerivationKeyError, match="no exercise"):
+            grade(number, answer_1)
+
+
+def test_an_answer_that_gives_nan_is_not_called_a_shape_slip():
+    """QA: grade(1, lambda q: float("nan")) reported the pattern ('shape',) with advice about a
+    nan: the pattern named a slip the learner did not make. It is ('not finite',) now, and a
+    result of the wrong shape stays ('shape',)."""
+    nan = grade(1, lambda q: float("nan"))
+    assert not nan.agrees and nan.patterns == ("not finite",) and "nan" in nan.advice
+    shaped = grade(1, lambda q: [0.0, 0.0])
+    assert not shaped.agrees and shaped.patterns == ("shape",)

@@ -11,6 +11,7 @@ numbers. The answers are nowhere in the package: the engine's gradient is the an
 
 from __future__ import annotations
 
+import numbers
 import random
 import sys
 from collections.abc import Callable
@@ -19,7 +20,7 @@ from types import FrameType
 from typing import Any
 
 from ..engine import topological_order
-from ..errors import DerivationKeyError
+from ..errors import DerivationKeyError, DerivationTypeError
 from ..nn import MLP
 from .equations import Derivation
 from .networks import network_a, network_b, network_c, network_d
@@ -87,7 +88,7 @@ EXERCISES: dict[int, Exercise] = {
 class Grade:
     """The verdict on a formula for one exercise: `agrees` when it matches the engine on every
     draw; otherwise `patterns` names what gives it away ("constant", "asks the engine",
-    "shape", or the slips of `check_formula` that explain every draw) and `advice` says it
+    "shape", "not finite", or the slips of `check_formula` that explain every draw) and `advice` says it
     in words. It holds no gradient numbers."""
 
     exercise: int
@@ -106,15 +107,21 @@ class Grade:
 def grade(number: int, formula: Callable[[Any], Any], seed: int | None = None) -> Grade:
     """Check a formula for exercise `number` on the published network and DRAWS - 1 random
     draws of its weights and data (`seed` repeats the draws); print and return the verdict."""
-    if type(number) is not int or number not in EXERCISES:
+    if not _whole(number) or int(number) not in EXERCISES:
         raise DerivationKeyError(
             f"no exercise {number!r}; the exercises are {', '.join(map(str, EXERCISES))}"
         )
+    if seed is not None and not _whole(seed):
+        raise DerivationTypeError(
+            f"seed must be a whole number (or None for fresh draws), got {seed!r:.60}"
+        )
+    number = int(number)
     exercise = EXERCISES[number]
     published = exercise.network()
-    rng = random.Random(seed)
+    rng = random.Random(None if seed is None else int(seed))
     derivations = [published] + [_redrawn(published, rng) for _ in range(DRAWS - 1)]
-    watched = _Watched(formula)
+    # A formula that is no function is left for check_formula to refuse, naming the target.
+    watched = _Watched(formula) if callable(formula) else formula
     checks = [
         derivation.check_formula(exercise.target, watched, over_batch=exercise.over_batch)
         for derivation in derivations
@@ -122,6 +129,11 @@ def grade(number: int, formula: Callable[[Any], Any], seed: int | None = None) -
     verdict = _verdict(number, checks, watched.asked_engine)
     print(verdict)
     return verdict
+
+
+def _whole(x: Any) -> bool:
+    """An int or a NumPy whole number, not a bool."""
+    return isinstance(x, numbers.Integral) and not isinstance(x, bool)
 
 
 def _verdict(number: int, checks: list[FormulaCheck], asked_engine: bool) -> Grade:
@@ -140,9 +152,10 @@ def _verdict(number: int, checks: list[FormulaCheck], asked_engine: bool) -> Gra
         )
     if wrong == 0:
         return Grade(number, True, count, 0)
-    shape_errors = [check.error for check in checks if check.error]
-    if shape_errors:
-        return Grade(number, False, count, wrong, ("shape",), shape_errors[0])
+    unreadable = [check for check in checks if check.error]
+    if unreadable:  # a shape that does not fit gives no numbers; an inf or nan does
+        pattern = "not finite" if unreadable[0].formula_values else "shape"
+        return Grade(number, False, count, wrong, (pattern,), unreadable[0].error)
     failing = [check for check in checks if not check.agrees]
     common = [
         slip
