@@ -88,8 +88,8 @@ EXERCISES: dict[int, Exercise] = {
 class Grade:
     """The verdict on a formula for one exercise: `agrees` when it matches the engine on every
     draw; otherwise `patterns` names what gives it away ("constant", "asks the engine",
-    "shape", "not finite", or the slips of `check_formula` that explain every draw) and `advice` says it
-    in words. It holds no gradient numbers."""
+    "shape", "not finite", or the slips of `check_formula` that explain every draw) and
+    `advice` says it in words. It holds no gradient numbers."""
 
     exercise: int
     agrees: bool
