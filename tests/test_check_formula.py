@@ -586,3 +586,14 @@ def test_delta_targets_on_a_network_of_unnamed_layers_with_a_linear_output():
     ]
     assert derivation.check_formula("dC/da1", lambda q: upstream).agrees
     assert derivation.check_formula("dC/da2", lambda q: [q.a[2][0] - q.y[0]]).agrees
+
+
+@pytest.mark.parametrize("result", [None, {0: 1.0}, object()], ids=["None", "dict", "object"])
+def test_a_result_that_is_no_number_is_named_as_such_for_a_vector_target(result):
+    """QA: c.check_formula("delta2", lambda q: None) (or a dict) said the formula "gave one
+    number; delta^2 is a vector of 2 entries": None is no number. As for a single parameter,
+    a DerivationTypeError now says the formula must return numbers."""
+    c = d.network_c()
+    for target in ("delta2", "dC/da1", "W2", "w100"):
+        with pytest.raises(al.DerivationTypeError, match="must return numbers"):
+            c.check_formula(target, lambda q: result)

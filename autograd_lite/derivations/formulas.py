@@ -384,8 +384,10 @@ def _entries(result: Any, expected: tuple[int, ...], label: str) -> tuple[list[f
     matrix of the transposed shape, read back). Any other shape is a ShapeError."""
     if hasattr(result, "ndim") and hasattr(result, "tolist"):
         result = result.tolist()
-    if isinstance(result, str):
-        raise DerivationTypeError(f"the formula for {label} must return numbers, got {result!r}")
+    if not isinstance(result, (list, tuple, Real, Value)):  # None, a str, a dict...
+        raise DerivationTypeError(
+            f"the formula for {label} must return numbers, got {result!r:.80}"
+        )
     got = shape(result) if isinstance(result, (list, tuple)) else ()
     transposed = len(expected) == 2 and expected[0] != expected[1] and got == expected[::-1]
     if got != expected and not transposed:
