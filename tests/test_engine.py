@@ -8,6 +8,7 @@ the kinks of relu and abs).
 import math
 import operator
 import pickle
+import re
 import sys
 
 import numpy as np
@@ -737,6 +738,18 @@ def test_a_rule_without_one_derivative_per_operand_is_refused_everywhere(name, r
             three.backward()
     finally:
         del OPS[name]
+
+
+def test_an_operation_called_with_the_wrong_number_of_operands_names_its_parameters(atan):
+    """QA: atan(x, y) for a registered atan, al.exp(x, y) and x.max() raised math's or Python's
+    raw TypeError ("math.atan() takes exactly one argument"); an ArgumentTypeError now names
+    the operation and its parameters. dot, whose operand list is any length, is unaffected."""
+    x, y = Value(1.0, label="x"), Value(2.0, label="y")
+    for call in (lambda: atan(x, y), lambda: al.exp(x, y), lambda: x.max(), lambda: al.max(x)):
+        with pytest.raises(al.ArgumentTypeError) as caught:
+            call()
+        assert re.search(r"(atan|exp|max) takes [12] operand", str(caught.value))
+    assert al.dot([x, y], [y, x], 1.0).data == 5.0 and atan(x).data == math.atan(1.0)
 
 
 def test_a_grad_set_to_none_gets_a_clear_error_from_backward_and_sgd():

@@ -378,13 +378,17 @@ def _check_callable(formula: Any, what: str) -> None:
         )
 
 
+#: What a formula may return: a number (a Value's is read), or lists or tuples of them.
+_READABLE: tuple[type, ...] = (list, tuple, Real, Value)
+
+
 def _entries(result: Any, expected: tuple[int, ...], label: str) -> tuple[list[float], bool]:
     """A formula's number, vector or matrix (lists, tuples or a NumPy array, read by its
     shape) as a flat list in parameter order (row by row), and whether it came transposed (a
     matrix of the transposed shape, read back). Any other shape is a ShapeError."""
     if hasattr(result, "ndim") and hasattr(result, "tolist"):
         result = result.tolist()
-    if not isinstance(result, (list, tuple, Real, Value)):  # None, a str, a dict...
+    if not isinstance(result, _READABLE):  # None, a str, a dict...
         raise DerivationTypeError(
             f"the formula for {label} must return numbers, got {result!r:.80}"
         )

@@ -194,6 +194,7 @@ def _function(op: Op) -> Callable[..., Any]:
             operands = signature.bind(*operands, **named).args
         if unary and len(operands) == 1 and type(operands[0]) is Value:  # FAST PATH: relu(z)
             return apply_unary(op, operands[0])
+        _check_count(op, len(operands))
         return apply(op, *operands)
 
     function.__name__ = function.__qualname__ = op.name
@@ -202,8 +203,18 @@ def _function(op: Op) -> Callable[..., Any]:
     return function
 
 
+def _check_count(op: Op, count: int) -> None:
+    """ArgumentTypeError unless `count` operands fit `op` (one per parameter; any number for
+    a variadic op, one with `split`)."""
+    if count != len(op.params) and op.split is None:
+        raise ArgumentTypeError(
+            f"{op.name} takes {len(op.params)} operand(s), {', '.join(op.params)}; got {count}"
+        )
+
+
 def _method(op: Op) -> Callable[..., Value]:
     def method(self: Value, *others: Any) -> Value:
+        _check_count(op, 1 + len(others))
         node: Value = apply(op, self, *others)
         return node
 
