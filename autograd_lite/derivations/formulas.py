@@ -388,7 +388,7 @@ def _entries(result: Any, expected: tuple[int, ...], label: str) -> tuple[list[f
     matrix of the transposed shape, read back). Any other shape is a ShapeError."""
     if hasattr(result, "ndim") and hasattr(result, "tolist"):
         result = result.tolist()
-    if not isinstance(result, _READABLE):  # None, a str, a dict...
+    if not issubclass(type(result), _READABLE):  # None, a str, a dict...
         raise DerivationTypeError(
             f"the formula for {label} must return numbers, got {result!r:.80}"
         )
