@@ -752,6 +752,77 @@ def test_an_operation_called_with_the_wrong_number_of_operands_names_its_paramet
     assert al.dot([x, y], [y, x], 1.0).data == 5.0 and atan(x).data == math.atan(1.0)
 
 
+@pytest.fixture
+def math_cos_rule():
+    """sin registered with its rule written with math.cos: right on floats only."""
+    function = register(Op("qa_sin", math.sin, lambda out, x: (math.cos(x),)), method=False)
+    yield function
+    del OPS["qa_sin"]
+
+
+def test_a_rule_that_fails_on_symbols_or_raises_is_named_with_advice(math_cos_rule):
+    """QA: a rule written with math.cos, registered, gave to_code/compile_graph a raw
+    "TypeError: must be real number, not Symbol" and step_through one about `_Operand`; a rule
+    raising RuntimeError reached grad() raw. Each is a RegistrationError naming the op and
+    saying to write the rule with autograd_lite's functions, not math's."""
+    x = Value(1.0, label="x")
+    y = math_cos_rule(x)
+    for use in (lambda: al.to_code(y), lambda: al.compile_graph(y, [x]), lambda: al.step_through(y)):
+        with raises_naming(RegistrationError, "qa_sin", "not math's"):
+            use()
+
+    def broken(out, x):
+        raise RuntimeError("boom")
+
+    function = register(Op("qa_broken", math.sin, broken), method=False)
+    try:
+        with raises_naming(RegistrationError, "qa_broken", "RuntimeError", "boom"):
+            al.grad(function(x), [x])
+    finally:
+        del OPS["qa_broken"]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="math.cos(Value) works through Value.__float__, so the rule's derivative is a float"
+    " constant cut off from the graph and the second derivative is 0; the fix is a check at"
+    " register() (run the rule on a probe without __float__), larger than a QA edit",
+)
+def test_a_rule_written_with_math_is_refused_by_hessian(math_cos_rule):
+    """QA: hessian(lambda v: sin_with_math_cos_rule(v), [1.0]) returns [[0.0]]; d2 sin = -sin(1)
+    = -0.841. It must either be right or raise RegistrationError, never give 0."""
+    try:
+        result = al.hessian(lambda v: math_cos_rule(v), [1.0])
+    except RegistrationError:
+        return
+    assert result[0][0] == pytest.approx(-math.sin(1.0), rel=1e-12)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="Value.backward restores the grads only on NonFiniteError and TypeError (lines the"
+    " `reliability` branch is changing): restore them on any exception, and let the fast path"
+    " fall back to the sweep whose checked_derivatives names the rule",
+)
+def test_a_rule_that_raises_in_backward_changes_no_grad():
+    """QA: y = broken(x) + 3 * x with a rule raising RuntimeError: y.backward() raised the raw
+    RuntimeError and left x.grad = 3.0 (the other path's share). It must raise a
+    RegistrationError naming the op and leave every grad as it was."""
+
+    def broken(out, x):
+        raise RuntimeError("boom")
+
+    function = register(Op("qa_broken_backward", math.sin, broken), method=False)
+    try:
+        x = Value(1.0, label="x")
+        y = function(x) + x * 3
+        with pytest.raises(RegistrationError):
+            y.backward()
+        assert x.grad == 0.0
+    finally:
+        del OPS["qa_broken_backward"]
+
+
 def test_a_grad_set_to_none_gets_a_clear_error_from_backward_and_sgd():
     """PyTorch's habit, `p.grad = None`, gave a raw TypeError deep in backward or the SGD step."""
     # PyTorch's habit: p.grad = None instead of zero_grad()

@@ -100,8 +100,18 @@ class Op:
 
     def checked_derivatives(self, out: Any, *operands: Any) -> tuple[Any, ...]:
         """`derivatives(out, *operands)`, refused (RegistrationError) unless it gives one
-        derivative per operand: a short rule would silently leave an operand's gradient 0."""
-        local = self.derivatives(out, *operands)
+        derivative per operand: a short rule would silently leave an operand's gradient 0.
+        A rule that fails otherwise than by leaving its domain is named (RegistrationError)."""
+        try:
+            local = self.derivatives(out, *operands)
+        except (ArithmeticError, ValueError, AutogradError):
+            raise  # outside the domain: the caller says where
+        except Exception as error:
+            raise RegistrationError(
+                f"the derivative rule of {self!r} raised {type(error).__name__}: {error}."
+                " Write it with + - * / ** and autograd_lite's functions (cos, exp...), not"
+                " math's, so that it runs on floats, on Values and on symbols"
+            ) from error
         if not isinstance(local, (tuple, list)) or len(local) != len(operands):
             raise rule_error(self, local, len(operands))
         return tuple(local)
