@@ -767,7 +767,11 @@ def test_a_rule_that_fails_on_symbols_or_raises_is_named_with_advice(math_cos_ru
     saying to write the rule with autograd_lite's functions, not math's."""
     x = Value(1.0, label="x")
     y = math_cos_rule(x)
-    for use in (lambda: al.to_code(y), lambda: al.compile_graph(y, [x]), lambda: al.step_through(y)):
+    for use in (
+        lambda: al.to_code(y),
+        lambda: al.compile_graph(y, [x]),
+        lambda: al.step_through(y),
+    ):
         with raises_naming(RegistrationError, "qa_sin", "not math's"):
             use()
 
