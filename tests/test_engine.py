@@ -827,6 +827,22 @@ def test_a_rule_that_raises_in_backward_changes_no_grad():
         del OPS["qa_broken_backward"]
 
 
+def test_a_name_python_reads_as_another_is_refused():
+    """QA: Op("\ufb01x", ...) (the ligature fi) passed as an identifier, but Python reads
+    identifiers in NFKC form, so `x.\ufb01x()` looked up `fix` (AttributeError) and
+    compile_graph's generated import failed with a raw ImportError. register refuses such a
+    name; "Ωmega", already in NFKC form, stays usable."""
+    with raises_naming(RegistrationError, "\ufb01x", "fix"):
+        register(Op("\ufb01x", math.sin, lambda out, x: (al.cos(x),)))
+    assert "\ufb01x" not in OPS and not hasattr(Value, "\ufb01x")
+    omega = register(Op("Ωmega", math.sin, lambda out, x: (al.cos(x),)), method=False)
+    try:
+        x = Value(1.0, label="x")
+        assert al.compile_graph(omega(x), [x])([1.0]) == (math.sin(1.0), (math.cos(1.0),))
+    finally:
+        del OPS["Ωmega"]
+
+
 def test_a_grad_set_to_none_gets_a_clear_error_from_backward_and_sgd():
     """PyTorch's habit, `p.grad = None`, gave a raw TypeError deep in backward or the SGD step."""
     # PyTorch's habit: p.grad = None instead of zero_grad()

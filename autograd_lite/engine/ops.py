@@ -16,6 +16,7 @@ import inspect
 import keyword
 import math
 import operator
+import unicodedata
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -179,6 +180,11 @@ def _check_new(op: Op, method: bool) -> None:
     if not isinstance(name, str) or not name.isidentifier() or keyword.iskeyword(name):
         raise RegistrationError(
             f"register: an operation's name must be a Python identifier, got {name!r}"
+        )
+    if unicodedata.normalize("NFKC", name) != name:  # how Python reads an identifier
+        raise RegistrationError(
+            f"register: Python reads the name {name!r} as"
+            f" {unicodedata.normalize('NFKC', name)!r} in code; use that spelling"
         )
     if name in OPS:
         raise RegistrationError(
