@@ -460,3 +460,24 @@ def test_the_cs231n_benchmark_trains_the_same_numbers_both_ways():
     assert numpy_loss == pytest.approx(1.0986, abs=1e-3)  # ln 3: small weights, three classes
     assert batched_loss == pytest.approx(numpy_loss, rel=1e-12)
     assert batched_accuracy == numpy_accuracy
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="arrayops' own helpers (mean, full_like, batch_dot, batch_sum, functions) shadow a"
+    " registered operation of the same name in the generated import; the fix is in codegen"
+    " (import the helpers under private names) or register refusing those names",
+)
+@pytest.mark.parametrize("name", ["mean", "full_like"])
+def test_an_operation_named_like_a_batched_helper_runs_batched(name):
+    """QA: register(Op("mean", ...)) (or "full_like") then compile_batched(...)(...) called the
+    helper instead of the operation: a raw TypeError (full_like() missing 'fill_value') or a
+    wrong number. It must run the registered operation, or refuse the name at register."""
+    function = register(Op(name, lambda x: x * x, lambda out, x: (2 * x,)), method=False)
+    try:
+        w, z = Value(1.0, label="w"), Value(3.0, label="z")
+        graph = compile_batched(function(w * z), [w], [z])
+        mean, gradients = graph([1.0], np.array([[3.0], [1.0]]))
+        assert mean == 5.0 and gradients.tolist() == [10.0]  # means of (wz)^2 and 2wz^2
+    finally:
+        del OPS[name]
