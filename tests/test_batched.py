@@ -471,8 +471,9 @@ def test_the_cs231n_benchmark_trains_the_same_numbers_both_ways():
 @pytest.mark.parametrize("name", ["mean", "full_like"])
 def test_an_operation_named_like_a_batched_helper_runs_batched(name):
     """QA: register(Op("mean", ...)) (or "full_like") then compile_batched(...)(...) called the
-    helper instead of the operation: a raw TypeError (full_like() missing 'fill_value') or a
-    wrong number. It must run the registered operation, or refuse the name at register."""
+    helper instead of the operation: a raw TypeError (full_like() missing 'fill_value'), or
+    for "mean" the wrong answer (2.0, [20.0]) instead of (5.0, [10.0]). It must run the
+    registered operation, or refuse the name at register."""
     function = register(Op(name, lambda x: x * x, lambda out, x: (2 * x,)), method=False)
     try:
         w, z = Value(1.0, label="w"), Value(3.0, label="z")
