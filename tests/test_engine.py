@@ -843,6 +843,18 @@ def test_a_name_python_reads_as_another_is_refused():
         del OPS["Ωmega"]
 
 
+def test_a_word_that_is_not_one_line_is_refused():
+    """QA: Op(..., word="sine\n    return 42.0, (0.0,)") was written into the generated code's
+    comment, so compile_graph ran the second line and returned (42.0, (0.0,)) for sin(1):
+    a wrong answer. register refuses a word that is not one printable line."""
+    word = "sine\n    return 42.0, (0.0,)"
+    with raises_naming(RegistrationError, "qa_newline", "word"):
+        register(Op("qa_newline", math.sin, lambda out, x: (al.cos(x),), word=word))
+    assert "qa_newline" not in OPS and not hasattr(Value, "qa_newline")
+    with raises_naming(RegistrationError, "qa_not_text", "word"):
+        register(Op("qa_not_text", math.sin, lambda out, x: (al.cos(x),), word=42))
+
+
 def test_a_grad_set_to_none_gets_a_clear_error_from_backward_and_sgd():
     """PyTorch's habit, `p.grad = None`, gave a raw TypeError deep in backward or the SGD step."""
     # PyTorch's habit: p.grad = None instead of zero_grad()

@@ -181,6 +181,10 @@ def _check_new(op: Op, method: bool) -> None:
         raise RegistrationError(
             f"register: an operation's name must be a Python identifier, got {name!r}"
         )
+    if not isinstance(op.word, str) or not op.word.isprintable():  # printed in code comments
+        raise RegistrationError(
+            f"register: {op!r}'s word must be one line of printable text, got {op.word!r:.60}"
+        )
     if unicodedata.normalize("NFKC", name) != name:  # how Python reads an identifier
         raise RegistrationError(
             f"register: Python reads the name {name!r} as"
