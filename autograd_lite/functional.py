@@ -166,6 +166,11 @@ def _reverse_mode(
 ) -> tuple[list[Any], int]:
     """Reverse mode from `output` to `inputs`; derivatives as Values when `create_graph`."""
     as_value(output, "grad: output")
+    if type(create_graph) is not bool:
+        raise ArgumentTypeError(
+            "grad: create_graph must be True (derivatives as Values) or False (floats), got"
+            f" {type(create_graph).__name__} {create_graph!r:.60}"
+        )
     inputs = as_list(inputs, "grad: inputs")
     for i, x in enumerate(inputs):
         as_value(x, f"grad: inputs[{i}]")

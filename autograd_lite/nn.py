@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import random
+import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from numbers import Integral, Real
@@ -94,6 +95,11 @@ class Neuron(Module):
         name: str = "",
     ) -> None:
         _check_size(nin, "nin")
+        if type(bias) is not bool:
+            raise ArgumentTypeError(
+                f"bias must be True or False (whether the neuron adds a bias b), got"
+                f" {type(bias).__name__} {bias!r:.60}"
+            )
         self.activation = _check_activation(activation)
         self._g = ACTIVATIONS[activation]
         source = _as_rng(rng)
@@ -229,7 +235,7 @@ class MLP(Module):
         rng: Rng = None,
     ) -> None:
         _check_size(nin, "nin")
-        if isinstance(nouts, str) or not isinstance(nouts, Sequence):
+        if isinstance(nouts, (str, bytes)) or not isinstance(nouts, Sequence):
             raise ArgumentTypeError(
                 f"nouts must be a list of layer sizes such as [16, 1], got"
                 f" {type(nouts).__name__} {nouts!r}"
@@ -366,10 +372,12 @@ def binary_cross_entropy(probabilities: Any, targets: Any) -> Value:
     and targets y_i in [0, 1]. A term whose weight (y or 1 - y) is 0 is left out."""
     pairs = _pairs(probabilities, targets, "binary_cross_entropy")
     terms = []
-    for p, y in pairs:
-        if not 0 <= y <= 1:
+    for i, (p, y) in enumerate(pairs):
+        if not 0 <= as_float(y, f"binary_cross_entropy: targets[{i}]") <= 1:
             raise ModelError(f"binary_cross_entropy: targets must lie in [0, 1], got {y!r}")
-        probability = float(p)
+        probability = as_float(
+            p.data if type(p) is Value else p, f"binary_cross_entropy: predictions[{i}]"
+        )
         if not 0 < probability < 1 and not (probability == y and y in (0, 1)):
             raise ModelError(
                 "binary_cross_entropy needs predictions strictly between 0 and 1 (a sigmoid"
@@ -468,12 +476,18 @@ class SGD:
         """Update every parameter, or (if any would become inf or nan) none of them."""
         try:
             updated = [p.data - self._lr * p.grad for p in self.parameters]
-        except TypeError:
-            p = next(p for p in self.parameters if not isinstance(p.grad, Real))
-            raise ArgumentTypeError(
+        except (TypeError, OverflowError):  # a grad of None, or an int beyond any float
+            p = next(
+                p
+                for p in self.parameters
+                if not isinstance(p.grad, Real) or abs(p.grad) > sys.float_info.max
+            )
+            error = NonFiniteError if isinstance(p.grad, Real) else ArgumentTypeError
+            raise error(
                 f"SGD step: the grad of {describe(p)} is {type(p.grad).__name__}"
-                f" {p.grad!r:.60}, not a number; no parameter was changed. Run backward() on"
-                " the loss (after zero_grad(), which sets every grad to 0.0) before step()"
+                f" {p.grad!r:.60}, not a number a float can hold; no parameter was changed."
+                " Run backward() on the loss (after zero_grad(), which sets every grad to 0.0)"
+                " before step()"
             ) from None
         for p, new in zip(self.parameters, updated):
             if not math.isfinite(new):
@@ -624,8 +638,8 @@ def _as_sequence(x: Any, where: str) -> list[Any]:
         return list(x)
     if isinstance(x, (Value, Real)):
         return [x]
-    if isinstance(x, (str, bytes)) or not isinstance(x, Iterable):
-        raise ArgumentTypeError(
+    if isinstance(x, (str, bytes, AbstractSet, Mapping)) or not isinstance(x, Iterable):
+        raise ArgumentTypeError(  # a set has no order: which score is class 0?
             f"{where} must be a Value, a number or a list of them, got {type(x).__name__} {x!r:.60}"
         )
     return list(x)
