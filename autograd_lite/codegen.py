@@ -64,11 +64,14 @@ from .symbolic import (
 
 __all__ = ["CompiledGraph", "compile_graph", "to_code"]
 
-_HELPERS = tuple(floatops.FUNCTIONS)
-#: Every name generated code calls: the helpers, and float (for `float("inf")`).
-_CALLED = (*_HELPERS, "float")
 #: A longer weighted sum is written over several lines (see _split_lines).
 _TERMS_PER_LINE = 256
+
+
+def _called() -> set[str]:
+    """Every name generated code calls: the floatops helpers (one per operation of the table
+    that needs one, registered ones included), and float (for `float("inf")`)."""
+    return {*floatops.functions(), "float"}
 
 
 def to_code(
@@ -219,7 +222,7 @@ class _Listing:
             raise GraphArgumentError(
                 f"to_code: function_name must be a Python identifier, got {function_name!r}"
             )
-        if unicodedata.normalize("NFKC", function_name) in _CALLED:
+        if unicodedata.normalize("NFKC", function_name) in _called():
             raise GraphArgumentError(
                 f"to_code: function_name {function_name!r} is the name of a function the code"
                 " calls; choose another name"
@@ -230,11 +233,11 @@ class _Listing:
             if op is not None and OPS.get(op.name) is not op:
                 raise GraphArgumentError(
                     f"to_code: {describe(node)} was made by {op!r}, which is not in"
-                    " engine.OPS, so there is no way to write it as code; add it to the table"
+                    " engine.OPS, so there is no way to write it as code; register(op) it first"
                 )
         self.output = output
         self.inputs, self.data = _check_arguments(self.order, inputs, data)
-        self.names = _Names({*_CALLED, function_name})
+        self.names = _Names({*_called(), function_name})
         self._name_nodes()
         body = [*self._forward_lines(), *self._backward_lines(), self._return_line()]
         root = self.names.of(output)
@@ -244,7 +247,7 @@ class _Listing:
         header = f"def {function_name}({arguments}):"
         function = "\n".join([header, "    " + docstring, *("    " + line for line in body)])
         # Only helpers are ever called in generated code, so "name(" marks a use.
-        helpers = [helper for helper in _HELPERS if helper + "(" in function]
+        helpers = [helper for helper in floatops.functions() if helper + "(" in function]
         prelude = (
             f"from autograd_lite.floatops import {', '.join(helpers)}\n\n\n" if helpers else ""
         )
@@ -457,6 +460,6 @@ def _identifier(label: str) -> str:
         text = re.sub("_+", "_", text).strip("_") or "v"
     if not text.isidentifier():
         text = "v_" + text
-    if keyword.iskeyword(text) or keyword.issoftkeyword(text) or text in _CALLED:
+    if keyword.iskeyword(text) or keyword.issoftkeyword(text) or text in _called():
         text += "_"
     return text

@@ -26,6 +26,7 @@ __all__ = [
     "MissingDependencyError",
     "ModelError",
     "NonFiniteError",
+    "RegistrationError",
     "RenderError",
     "RendererNotFoundError",
     "ShapeError",
@@ -63,6 +64,11 @@ class ShapeError(AutogradError, ValueError):
 class StaleGraphError(AutogradError, RuntimeError):
     """A graph is used after the data of one of its Values changed (as PyTorch's version
     counter detects): its recorded numbers are out of date, so compute it again."""
+
+
+class RegistrationError(AutogradError, ValueError):
+    """An operation cannot be registered (its name is not an identifier or is taken), or a
+    pickle names an operation that is not registered."""
 
 
 class GraphArgumentError(AutogradError, ValueError):

@@ -2,6 +2,12 @@
 
 Run:  python benchmarks/bench.py            (micrograd: pip install ".[bench]")
       python benchmarks/bench.py --quick    (fewer repetitions)
+      python benchmarks/bench.py --only nn --times 2   (one workload, untimed: for callgrind)
+
+Instruction counts do not move with the load on a shared machine: the extra instructions of
+one more run of a workload are
+  valgrind --tool=callgrind python benchmarks/bench.py --only W --times 2
+minus the same with --times 1 (the difference cancels Python's start and the setup).
 
 Every engine runs in this one process, the engines alternate within each repetition, Python's
 garbage collector keeps its default settings, and each figure is the median of the
@@ -290,10 +296,27 @@ def ratio(label: str, a: float, b: float) -> None:
     print(f"  {label:<34} {a / b:10.2f}x{note}")
 
 
+#: The workloads --only runs: each builds its run once, then runs it --times times.
+WORKLOADS: dict[str, Callable[[], Callable[[], Any]]] = {
+    "arithmetic": lambda: arithmetic_step(Value),
+    "nn": autograd_lite_mlp_step,
+    "compiled": compiled_mlp_step,
+    "chain": lambda: chain(Value, 100_000),
+    "tree": lambda: tree(Value, 10_000),
+}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="3 repetitions instead of 7")
+    parser.add_argument("--only", choices=sorted(WORKLOADS), help="run one workload, untimed")
+    parser.add_argument("--times", type=int, default=1, help="how often --only runs it")
     args = parser.parse_args()
+    if args.only:
+        run = WORKLOADS[args.only]()
+        for _ in range(args.times):
+            run()
+        return
     reps = 3 if args.quick else 7
     has_micrograd = micrograd is not None
     print(f"Python {sys.version.split()[0]}, gc thresholds {gc.get_threshold()}, median of {reps}")

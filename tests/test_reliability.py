@@ -402,4 +402,4 @@ def test_pickling_graphs_that_share_nodes_leaves_no_node_marked():
         assert copied[1].operands[0] is copied[0]
     shallow = copy.copy(c)
     assert shallow is not c and shallow.operands == c.operands and shallow.data == c.data
-    assert not engine._saving  # a mark left behind would keep those Values alive
+    assert not engine.pickling._saving  # a mark left behind would keep those Values alive

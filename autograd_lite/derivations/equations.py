@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..engine import OPS, Op, Value, dot
+from ..engine import OPS, Op, Value, dot, recompute
 from ..errors import (
     DerivationError,
     DerivationIndexError,
@@ -36,7 +36,6 @@ from ..symbolic import Symbol
 from .losses import LOSSES, custom_loss
 from .matrices import Matrix, Vector, hadamard, matvec, outer, shape, transpose
 from .notation import Notation
-from .nudging import recompute
 from .reports import (
     Chain,
     Comparison,

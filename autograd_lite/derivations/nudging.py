@@ -2,33 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from ..engine import (
-    Op,
     Value,
-    apply,
     as_float,
     forward_sweep,
     local_derivatives,
+    recompute,
     topological_order,
 )
 from ..errors import DerivationError, DerivationTypeError, DomainError, NonFiniteError
 from .reports import Nudge, NudgeRow
 
-__all__ = ["nudge", "recompute"]
-
-
-def recompute(root: Value, data: dict[Value, float]) -> dict[Value, float]:
-    """Every node between the leaves in `data` and `root`, valued as if those leaves held
-    those numbers: a forward sweep applying each operation again, with the engine's checks.
-    Nothing is changed, so no graph goes stale."""
-
-    def value(node: Value, known: dict[Value, Any]) -> float:
-        operands = [known.get(x, x.data) if type(x) is Value else x for x in node.operands]
-        return cast(float, apply(cast(Op, node.operation), *operands))
-
-    return forward_sweep(root, data, value)
+__all__ = ["nudge"]
 
 
 def nudge(root: Value, leaf: Value, h: float = 1e-3) -> Nudge:

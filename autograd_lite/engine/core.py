@@ -1,0 +1,413 @@
+"""The core of the engine: `Value`, `apply`, the topological order and the two sweeps.
+
+A `Value` holds one float and remembers the operation (an `Op` from `ops.OPS`) and the
+operands that made it. `apply(op, *operands)` computes an operation: a float for numbers, a
+new node for Values. Every feature walks the graph with `reverse_sweep` (the chain rule,
+output to leaves) or `forward_sweep` (leaves to output), asking `local_derivatives(node)` for
+each node's rule; `Value.backward()` is the reverse sweep with the gradients kept on the
+nodes, run by the fast path in `fast.py`.
+
+On the hot paths (marked FAST PATH) `x - x != 0.0` is the test for inf and nan (both give
+nan), quicker than math.isfinite.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from numbers import Real
+from typing import TYPE_CHECKING, Any, cast, overload
+
+from ..errors import NonFiniteError
+
+if TYPE_CHECKING:
+    from .ops import Op
+
+Number = int | float
+
+
+class Value:
+    """One float in a computation graph, with the gradient backward() gives it.
+
+    A leaf is made by the user (`Value(2.0, label="x")`); every other Value is made by an
+    operation and remembers that operation and its operands, in order (as micrograd's
+    `Value(data, _children, _op)`; `apply` passes `_op` and `_operands`).
+    """
+
+    __slots__ = ("_data", "grad", "label", "_op", "_operands", "_birth")
+
+    def __init__(
+        self,
+        data: Number,
+        label: str = "",
+        _op: Op | None = None,
+        _operands: tuple[Operand, ...] = (),
+    ) -> None:
+        if type(data) is not float or data - data != 0.0 or type(label) is not str:
+            data = check_leaf(data, label)
+        self._data: float = data
+        self.grad = 0.0
+        self.label = label
+        self._op = _op
+        self._operands = _operands
+        self._birth = next_birth()
+
+    @property
+    def data(self) -> float:
+        """The number this Value holds."""
+        return self._data
+
+    @data.setter
+    def data(self, data: Number) -> None:
+        # A changed number makes the Value new: the graphs computed from the old number are
+        # then older than their operand, and walking one raises StaleGraphError.
+        change_data(self, data)
+
+    @property
+    def op(self) -> str:
+        """The name of the operation that made this Value ('' for a leaf): 'mul', 'tanh'..."""
+        return self._op.name if self._op is not None else ""
+
+    @property
+    def operation(self) -> Op | None:
+        """The `Op` that made this Value, from `OPS` (None for a leaf)."""
+        return self._op
+
+    @property
+    def operands(self) -> tuple[Operand, ...]:
+        """Everything the operation used, in order: parent Values and constant numbers."""
+        return self._operands
+
+    @property
+    def parents(self) -> tuple[Value, ...]:
+        """The Values this one was computed from, in operand order."""
+        return tuple(x for x in self._operands if type(x) is Value)
+
+    @property
+    def is_leaf(self) -> bool:
+        """True for a Value made by the user rather than by an operation."""
+        return self._op is None
+
+    def __repr__(self) -> str:
+        label = f", label={self.label!r}" if self.label else ""
+        return f"Value(data={self._data!r}, grad={self.grad!r}{label})"
+
+    def __float__(self) -> float:
+        return self._data
+
+    # Ordering compares data; == and hash stay by identity so Values can key dicts and sets.
+    def __lt__(self, other: object) -> bool:
+        return bool(self._data < data_of(other))
+
+    def __le__(self, other: object) -> bool:
+        return bool(self._data <= data_of(other))
+
+    def __gt__(self, other: object) -> bool:
+        return bool(self._data > data_of(other))
+
+    def __ge__(self, other: object) -> bool:
+        return bool(self._data >= data_of(other))
+
+    # The operators. Every other operation of `OPS` becomes a method when it is registered
+    # (`x.tanh()`, `a.max(b)`); these are declared here for type checkers.
+    def __add__(self, other: Operand) -> Value:
+        return _binary(ADD, self, other)
+
+    def __radd__(self, other: Number) -> Value:
+        return _binary(ADD, other, self)
+
+    def __sub__(self, other: Operand) -> Value:
+        return _binary(SUB, self, other)
+
+    def __rsub__(self, other: Number) -> Value:
+        return _binary(SUB, other, self)
+
+    def __mul__(self, other: Operand) -> Value:
+        return _binary(MUL, self, other)
+
+    def __rmul__(self, other: Number) -> Value:
+        return _binary(MUL, other, self)
+
+    def __truediv__(self, other: Operand) -> Value:
+        return _binary(DIV, self, other)
+
+    def __rtruediv__(self, other: Number) -> Value:
+        return _binary(DIV, other, self)
+
+    def __pow__(self, exponent: Operand) -> Value:
+        return _binary(POW_VALUES if type(exponent) is Value else POW, self, exponent)
+
+    def __rpow__(self, base: Number) -> Value:
+        return _binary(RPOW, base, self)
+
+    def __neg__(self) -> Value:
+        return apply(NEG, self)
+
+    def __abs__(self) -> Value:
+        return apply(ABS, self)
+
+    if TYPE_CHECKING:  # made by `register` from the table
+
+        def exp(self) -> Value: ...
+        def log(self) -> Value: ...
+        def tanh(self) -> Value: ...
+        def sigmoid(self) -> Value: ...
+        def relu(self) -> Value: ...
+        def sqrt(self) -> Value: ...
+        def abs(self) -> Value: ...
+        def max(self, other: Operand) -> Value: ...
+        def min(self, other: Operand) -> Value: ...
+        def step(self) -> Value: ...
+        def sign(self) -> Value: ...
+        def sin(self) -> Value: ...
+        def cos(self) -> Value: ...
+
+    def backward(self) -> None:
+        """Fill in d(self)/d(node) as `grad` on every node this Value depends on.
+
+        Walks the graph in reverse topological order, applying each operation's chain rule
+        once. Leaves accumulate (a second call adds the same gradient again, as in
+        PyTorch); the other nodes' grads are recomputed from zero on every call. If a
+        gradient would be inf or nan, NonFiniteError is raised and every grad is left as
+        it was.
+        """
+        order = topological_order(self)
+        saved = [node.grad for node in order]
+        try:
+            backward_fast(self, order)
+        except (NonFiniteError, TypeError) as error:
+            for node, grad in zip(order, saved):
+                node.grad = grad
+            if isinstance(error, TypeError):  # a leaf's grad is not a number (None)
+                raise grad_type_error(order) or error from None
+            # A local derivative may overflow where its product with the upstream gradient
+            # does not (d(a/b)/db = -out/b for a tiny b): go again, multiplying exactly.
+            backward_exactly(self, order)
+
+    def zero_grad(self) -> None:
+        """Set grad to 0.0 on this Value and everything it depends on."""
+        for node in topological_order(self):
+            node.grad = 0.0
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle and deepcopy without recursion, whatever the depth (see pickling.py)."""
+        return reduce_value(self)
+
+
+Operand = Value | Number
+
+
+# ---------------------------------------------------------------------------
+# Applying an operation: numbers in, a number out; a Value in, a new node out.
+
+
+@overload
+def apply(op: Op, *operands: Value) -> Value: ...
+@overload
+def apply(op: Op, *operands: float) -> float: ...
+@overload
+def apply(op: Op, *operands: Any) -> Any: ...
+
+
+def apply(op: Op, *operands: Any) -> Any:
+    """Compute `op` on the operands: a float for numbers, a new Value if any is a Value, and
+    whatever a number-like type's `apply_op` makes of it (a Symbol prints the formula)."""
+    check_constants(op, operands)
+    datas = []
+    makes_node = False
+    converted = False
+    for x in operands:
+        if type(x) is Value:
+            datas.append(x._data)
+            makes_node = True
+        elif type(x) is float and x - x == 0.0:
+            datas.append(x)
+        elif isinstance(x, Real):
+            datas.append(as_float(x, where(op, operands, len(datas))))
+            converted = True
+        else:
+            return apply_elsewhere(op, operands, len(datas))
+    if converted:  # a constant is kept as a Python float (a NumPy float32 would stay one)
+        operands = tuple(x if type(x) is Value else d for x, d in zip(operands, datas))
+    try:
+        data = op.forward(*datas)
+    except (ArithmeticError, ValueError) as error:
+        raise forward_error(op, error, operands) from None
+    if data - data != 0.0:
+        raise forward_error(op, OverflowError(), operands)
+    return Value(data, "", op, operands) if makes_node else data
+
+
+def _binary(op: Op, a: Any, b: Any) -> Value:
+    """FAST PATH: `apply` for the arithmetic operators, where one side is a Value. For anything
+    but a number on the other side it returns NotImplemented, so Python can ask that type."""
+    # A finite float passes as it is; another number (an int, a NumPy scalar) is stored as
+    # the Python float it converts to, and inf or nan is refused.
+    if type(a) is Value:
+        x = a._data
+    elif type(a) is float and a - a == 0.0:
+        x = a
+    elif isinstance(a, Real):
+        x = a = as_float(a, where(op, (a, b), 0))
+    else:
+        return cast(Value, NotImplemented)  # Python then asks the other operand's type
+    if type(b) is Value:
+        y = b._data
+    elif type(b) is float and b - b == 0.0:
+        y = b
+    elif isinstance(b, Real):
+        y = b = as_float(b, where(op, (a, b), 1))
+    else:
+        return cast(Value, NotImplemented)
+    operands = (a, b)
+    try:
+        data = op.forward(x, y)
+    except (ArithmeticError, ValueError) as error:
+        raise forward_error(op, error, operands) from None
+    if data - data != 0.0:
+        raise forward_error(op, OverflowError(), operands)
+    return Value(data, "", op, operands)
+
+
+# ---------------------------------------------------------------------------
+# Walking the graph: the order, the two sweeps, and each node's local derivatives.
+
+
+def topological_order(root: Value) -> list[Value]:
+    """Every Value `root` depends on, each after all of its operands; `root` comes last.
+
+    A Value is always made after its operands, so the order in which the Values were made
+    is a topological order: find them (with a stack, not recursion, so any depth works) and
+    sort them by birth.
+    """
+    as_value(root, "topological_order: root")
+    seen = {root}
+    stack = [root]
+    changed = last_change()
+    while stack:
+        node = stack.pop()
+        if node._birth < changed:  # made before some data changed: is an operand newer?
+            check_not_stale(node)
+        for x in node._operands:
+            if type(x) is Value and x not in seen:
+                seen.add(x)
+                stack.append(x)
+    return sorted(seen, key=_birth_of)
+
+
+_birth_of = operator.attrgetter("_birth")
+
+
+def reachable(order: Sequence[Value], targets: Iterable[Value]) -> set[Value]:
+    """The nodes of `order` (a topological order) from which some target can be reached:
+    the targets themselves and every node computed from one of them, directly or not."""
+    found = set(targets)
+    for node in order:
+        if node not in found and any(type(x) is Value and x in found for x in node._operands):
+            found.add(node)
+    return found
+
+
+def local_derivatives(node: Value, on_values: bool = False) -> tuple[Any, ...]:
+    """d node/d operand_i for every operand of `node`, by its operation's one rule.
+
+    Evaluated at the node's floats, or with `on_values=True` on the node and its operands
+    themselves, so each derivative is a Value computed from the graph (for create_graph).
+    An infinite local derivative raises NonFiniteError.
+    """
+    op = node._op
+    if op is None:
+        return ()
+    out: Value | float = node
+    operands: tuple[Any, ...] = node._operands
+    if not on_values:
+        out = node._data
+        operands = tuple(x._data if type(x) is Value else x for x in operands)
+    try:
+        return op.derivatives(out, *operands)
+    except (ZeroDivisionError, OverflowError, ValueError):
+        raise derivative_error(op, node._operands) from None
+
+
+#: accumulate(node, index, operand, upstream, local, previous) -> the operand's new gradient
+Accumulate = Callable[[Value, int, Value, Any, Any, Any], Any]
+
+
+def reverse_sweep(
+    output: Value,
+    accumulate: Accumulate,
+    wrt: Iterable[Value] | None = None,
+    local: Callable[[Value], tuple[Any, ...]] = local_derivatives,
+) -> dict[Value, Any]:
+    """The chain rule from `output` back to the leaves, one node at a time.
+
+    In reverse topological order, for each node whose gradient is known and each operand
+    Value x, x's gradient becomes `accumulate(node, i, x, upstream, d, previous)`: upstream
+    is d output/d node, d the local derivative d node/d x (from `local(node)`), previous x's
+    gradient so far (None before its first term). `output` starts at 1.0. With `wrt`, only
+    nodes that lead to one of those Values are visited. Returns every gradient it made.
+    `Value.backward()` is this sweep with `upstream * d` added on the nodes' `grad`.
+    """
+    order = topological_order(output)
+    wanted = reachable(order, wrt) if wrt is not None else None
+    grads: dict[Value, Any] = {output: 1.0}
+    for node in reversed(order):
+        if node._op is None or node not in grads:
+            continue
+        upstream = grads[node]
+        for i, (x, d) in enumerate(zip(node._operands, local(node))):
+            if type(x) is Value and (wanted is None or x in wanted):
+                grads[x] = accumulate(node, i, x, upstream, d, grads.get(x))
+    return grads
+
+
+#: propagate(node, known) -> the node's entry, given the entries known for earlier nodes
+Propagate = Callable[[Value, dict[Value, Any]], Any]
+
+
+def forward_sweep(
+    output: Value, seeds: Mapping[Value, Any], propagate: Propagate
+) -> dict[Value, Any]:
+    """From the `seeds` (entries for some nodes) forwards to `output`, one node at a time.
+
+    In topological order, every node computed from a node with an entry gets the entry
+    `propagate(node, known)` (known: every entry so far). A tangent (forward mode) or a
+    value recomputed after moving a leaf travels this way. Returns every entry.
+    """
+    known = dict(seeds)
+    for node in topological_order(output):
+        if node._op is not None and any(type(x) is Value and x in known for x in node._operands):
+            known[node] = propagate(node, known)
+    return known
+
+
+def recompute(output: Value, data: Mapping[Value, float]) -> dict[Value, float]:
+    """Every node between the leaves in `data` and `output`, valued as if those leaves held
+    those numbers: a forward sweep applying each operation again, with `apply`'s checks.
+    Nothing is changed, so no graph goes stale."""
+
+    def value(node: Value, known: dict[Value, Any]) -> float:
+        operands = [known.get(x, x._data) if type(x) is Value else x for x in node._operands]
+        return cast(float, apply(cast("Op", node._op), *operands))
+
+    return forward_sweep(output, data, value)
+
+
+# The engine's other parts build on Value and apply above, so they are imported last.
+from .checks import (  # noqa: E402
+    apply_elsewhere,
+    as_float,
+    as_value,
+    check_constants,
+    check_leaf,
+    data_of,
+    derivative_error,
+    forward_error,
+    grad_type_error,
+    where,
+)
+from .exact import backward_exactly  # noqa: E402
+from .fast import backward_fast  # noqa: E402
+from .ops import ABS, ADD, DIV, MUL, NEG, POW, POW_VALUES, RPOW, SUB  # noqa: E402
+from .pickling import reduce_value  # noqa: E402
+from .staleness import change_data, check_not_stale, last_change, next_birth  # noqa: E402

@@ -1,0 +1,65 @@
+"""The exact-fraction retry: when a float product on the way back overflows but the true one
+does not, compute it again with `Fraction`s.
+
+A local derivative may overflow where its product with the upstream gradient does not:
+d(a/b)/db = -out/b is inf for a tiny b, yet upstream * (-out/b) can be an ordinary number.
+`backward()` then goes again with `exact_accumulate`, which multiplies with `chain_product`.
+"""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+from typing import Any, cast
+
+from .checks import gradient_error
+from .core import Accumulate, Value, reverse_sweep
+
+
+def chain_product(node: Value, index: int, upstream: float, local: float) -> float:
+    """upstream * local, the chain rule's product for operand `index` of `node`.
+
+    Where the local derivative overflowed to inf (or the float product does) but the true
+    product fits a float, it is computed again exactly, with fractions: the rule evaluated
+    on the node's numbers as Fractions, times the upstream gradient.
+    """
+    product = upstream * local
+    if math.isfinite(product) or not math.isfinite(upstream) or upstream == 0.0:
+        return product
+    op = node._op
+    assert op is not None
+    operands = [
+        Fraction(x._data) if type(x) is Value else Fraction(cast(float, x)) for x in node._operands
+    ]
+    try:
+        exact = op.derivatives(Fraction(node._data), *operands)[index] * Fraction(upstream)
+        return float(exact)
+    except (ArithmeticError, ValueError):
+        return product
+
+
+def exact_accumulate(output: Value) -> Accumulate:
+    """The accumulate of a reverse sweep on floats, as `backward()` does it: it multiplies
+    with `chain_product`, adds, and refuses an inf or nan gradient of `output`."""
+
+    def accumulate(node: Value, i: int, x: Value, upstream: Any, d: Any, previous: Any) -> float:
+        product = chain_product(node, i, upstream, d)
+        return check_gradient(output, x, product if previous is None else previous + product)
+
+    return accumulate
+
+
+def check_gradient(output: Value, node: Value, gradient: float) -> float:
+    """`gradient` (d output/d node) if it is finite, else the one NonFiniteError for it."""
+    if not math.isfinite(gradient):
+        raise gradient_error(output, node, gradient)
+    return gradient
+
+
+def backward_exactly(root: Value, order: list[Value]) -> None:
+    """`backward()` again, as the reverse sweep with `exact_accumulate`: the grads of `order`
+    (root's topological order) change only if every gradient comes out finite."""
+    grads = reverse_sweep(root, exact_accumulate(root))
+    for node in order:
+        gradient = grads.get(node, 0.0)
+        node.grad = node.grad + gradient if node._op is None else gradient
