@@ -16,7 +16,20 @@ from collections.abc import Set as AbstractSet
 from numbers import Integral, Real
 from typing import Any, Protocol, cast
 
-from .engine import Number, Value, as_float, as_list, as_value, dot, exp, log, relu, sigmoid, tanh
+from .engine import (
+    Number,
+    Value,
+    as_float,
+    as_list,
+    as_value,
+    check_size,
+    dot,
+    exp,
+    log,
+    relu,
+    sigmoid,
+    tanh,
+)
 from .errors import (
     ArgumentTypeError,
     AutogradError,
@@ -168,7 +181,9 @@ class Layer(Module):
         rng: Rng = None,
         name: str = "",
     ) -> None:
+        _check_size(nin, "nin")
         _check_size(nout, "nout")
+        check_size(nin * nout, "nin * nout (the layer's weights)", ModelError)
         source = _as_rng(rng)
         prefix = f"{name}." if _check_name(name) else ""
         self.neurons = [Neuron(nin, activation, bias, source, f"{prefix}N{j}") for j in range(nout)]
@@ -541,7 +556,8 @@ def _check_name(name: Any) -> str:
 
 def _check_size(n: Any, name: str) -> None:
     if type(n) is not int or n < 1:
-        raise ModelError(f"{name} must be a positive int, got {n!r}")
+        raise ModelError(f"{name} must be a positive int, got {n!r:.60}")
+    check_size(n, name, ModelError)
 
 
 def _check_activation(activation: Any, name: str = "activation") -> str:

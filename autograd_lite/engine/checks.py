@@ -67,6 +67,21 @@ def as_list(x: Any, where: str) -> list[Any]:
     return list(x)
 
 
+#: The most things (inputs, neurons, samples) one argument may ask for: 2**32 Values, of about
+#: 100 bytes each, would already need over 400 GB of memory.
+LARGEST_SIZE = 2**32
+
+
+def check_size(n: int, where: str, error: type[AutogradError]) -> None:
+    """Refuse a count (`where`, already an int) that no machine's memory holds, with `error`
+    (the module's own class): building it would run until memory ran out."""
+    if n > LARGEST_SIZE:
+        raise error(
+            f"{where} = {_short(n)} asks for more than any machine's memory holds (each item"
+            f" takes about 100 bytes); use at most {LARGEST_SIZE:,}"
+        )
+
+
 def check_leaf(data: Any, label: Any) -> float:
     """The data of a new leaf `Value(data, label)` as a finite float, after checking both."""
     if not isinstance(label, str):
