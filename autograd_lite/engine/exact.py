@@ -29,7 +29,7 @@ def chain_product(node: Value, index: int, upstream: float, local: float) -> flo
     op = node._op
     assert op is not None
     operands = [
-        Fraction(x._data) if type(x) is Value else Fraction(cast(float, x)) for x in node._operands
+        Fraction(x._data) if type(x) is Value else Fraction(cast(float, x)) for x in node.operands
     ]
     try:
         exact = op.derivatives(Fraction(node._data), *operands)[index] * Fraction(upstream)

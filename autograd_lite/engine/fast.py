@@ -2,12 +2,12 @@
 
 Same order and arithmetic as `reverse_sweep(root, ...)` adding `upstream * d` (a property
 test checks the two agree bit for bit on random graphs); quicker because it stores each
-gradient on its node instead of in a dict and unrolls the common two-operand node.
+gradient on its node instead of in a dict, runs an operation's `chain_rule` where it has one
+(add, sub, mul, relu, dot: the arithmetic of its rule, written out) and unrolls the nodes of
+one and two operands.
 """
 
 from __future__ import annotations
-
-from typing import Any
 
 from .checks import derivative_error, gradient_error
 from .core import Value
@@ -30,25 +30,30 @@ def backward_fast(root: Value, order: list[Value]) -> None:
             if upstream - upstream != 0.0:
                 raise gradient_error(root, node, upstream)
             continue
-        operands: tuple[Any, ...] = node._operands
+        chain_rule = op.chain_rule
+        if chain_rule is not None:
+            chain_rule(node, upstream)
+            continue
+        a, b = node._a, node._b
         try:
-            if len(operands) == 2:  # the common case, unrolled: same as the loop below
-                a, b = operands
-                a_is_value = type(a) is Value
-                b_is_value = type(b) is Value
-                da, db = op.derivatives(
-                    node._data, a._data if a_is_value else a, b._data if b_is_value else b
-                )
-                if a_is_value:
-                    a.grad += upstream * da
-                if b_is_value:
-                    b.grad += upstream * db
+            if type(a) is tuple:  # three or more operands
+                local = op.derivatives(node._data, *[x._data if type(x) is Value else x for x in a])
+                for x, d in zip(a, local):
+                    if type(x) is Value:
+                        x.grad += upstream * d
                 continue
-            local = op.derivatives(
-                node._data, *[x._data if type(x) is Value else x for x in operands]
+            if b is None:  # one operand, always a Value
+                (da,) = op.derivatives(node._data, a._data)
+                a.grad += upstream * da
+                continue
+            a_is_value = type(a) is Value
+            b_is_value = type(b) is Value
+            da, db = op.derivatives(
+                node._data, a._data if a_is_value else a, b._data if b_is_value else b
             )
         except (ZeroDivisionError, OverflowError, ValueError):
-            raise derivative_error(op, operands) from None
-        for x, d in zip(operands, local):
-            if type(x) is Value:
-                x.grad += upstream * d
+            raise derivative_error(op, node.operands) from None
+        if a_is_value:
+            a.grad += upstream * da
+        if b_is_value:
+            b.grad += upstream * db

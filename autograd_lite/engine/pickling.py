@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .core import Operand, Value, topological_order
+from .core import Operand, Value, node, topological_order
 from .ops import Op
 
 #: Values whose graph is being pickled or copied: they come before the one that asked.
@@ -20,7 +20,7 @@ _saving: set[Value] = set()
 
 def reduce_value(node: Value) -> tuple[Any, ...]:
     """`node.__reduce__()`: how to make it again, after every node it depends on."""
-    state = (node._op, node._operands, node._data, node.grad, node.label)
+    state = (node._op, node.operands, node._data, node.grad, node.label)
     if node in _saving:
         _saving.discard(node)
         return _restore, state
@@ -33,9 +33,10 @@ def reduce_value(node: Value) -> tuple[Any, ...]:
 def _restore(
     op: Op | None, operands: tuple[Operand, ...], data: float, grad: float, label: str
 ) -> Value:
-    node = Value(data, label, op, operands)
-    node.grad = grad
-    return node
+    made = Value(data, label) if op is None else node(data, op, operands)
+    made.label = label
+    made.grad = grad
+    return made
 
 
 def _restore_after(earlier: tuple[Value, ...], done: _Unmark | None, *state: Any) -> Value:

@@ -45,7 +45,7 @@ def change_data(node: Value, data: Any) -> None:
 
 def check_not_stale(node: Value) -> None:
     """StaleGraphError if an operand of `node` changed its data after `node` was made."""
-    for x in node._operands:
+    for x in node.operands:
         if type(x) is Value and x._birth > node._birth:
             raise StaleGraphError(
                 f"the data of {describe(x)} changed after {describe(node)} was computed from"
