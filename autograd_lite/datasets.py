@@ -56,9 +56,7 @@ def make_spirals(
     the arms get n_samples // n_classes points each, the first ones one more for a remainder.
     """
     if type(n_classes) is not int or n_classes < 2:
-        raise DatasetError(
-            f"make_spirals: n_classes must be an int >= 2, got {n_classes!r:.60}"
-        )
+        raise DatasetError(f"make_spirals: n_classes must be an int >= 2, got {n_classes!r:.60}")
     check_size(n_classes, "make_spirals: n_classes", DatasetError)
     if type(n_samples) is not int or n_samples < 2 * n_classes:
         raise DatasetError(

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 import random
-import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from numbers import Integral, Real
@@ -25,6 +24,7 @@ from .engine import (
     check_size,
     dot,
     exp,
+    grad_error,
     log,
     relu,
     sigmoid,
@@ -491,19 +491,12 @@ class SGD:
         """Update every parameter, or (if any would become inf or nan) none of them."""
         try:
             updated = [p.data - self._lr * p.grad for p in self.parameters]
-        except (TypeError, OverflowError):  # a grad of None, or an int beyond any float
-            p = next(
-                p
-                for p in self.parameters
-                if not isinstance(p.grad, Real) or abs(p.grad) > sys.float_info.max
+        except (TypeError, OverflowError) as error:  # a grad of None, or of 10**400
+            advice = (
+                "no parameter was changed. Run backward() on the loss (after zero_grad(),"
+                " which sets every grad to 0.0) before step()"
             )
-            error = NonFiniteError if isinstance(p.grad, Real) else ArgumentTypeError
-            raise error(
-                f"SGD step: the grad of {describe(p)} is {type(p.grad).__name__}"
-                f" {p.grad!r:.60}, not a number a float can hold; no parameter was changed."
-                " Run backward() on the loss (after zero_grad(), which sets every grad to 0.0)"
-                " before step()"
-            ) from None
+            raise grad_error(self.parameters, "SGD step: ", advice) or error from None
         for p, new in zip(self.parameters, updated):
             if not math.isfinite(new):
                 raise NonFiniteError(

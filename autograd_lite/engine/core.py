@@ -38,7 +38,7 @@ class Value:
     Python's garbage collector to track: that halves the time of a training step.
     """
 
-    __slots__ = ("_data", "grad", "label", "_op", "_a", "_b", "_birth")
+    __slots__ = ("_data", "grad", "_label", "_op", "_a", "_b", "_birth")
 
     def __init__(
         self,
@@ -52,11 +52,14 @@ class Value:
             data = check_leaf(data, label)
         self._data: float = data
         self.grad = 0.0
-        self.label = label
+        self._label = label
         self._op = _op
         self._a = _a
         self._b = _b
-        self._birth = next_birth()
+        if _op is None:  # a leaf is new: as new as a leaf whose data changes (see staleness.py)
+            note_change(self)
+        else:
+            self._birth = next_birth()
 
     @property
     def data(self) -> float:
@@ -68,6 +71,15 @@ class Value:
         # A changed number makes the Value new: the graphs computed from the old number are
         # then older than their operand, and walking one raises StaleGraphError.
         change_data(self, data)
+
+    @property
+    def label(self) -> str:
+        """The Value's name in drawings, generated code and messages ('' for none)."""
+        return self._label
+
+    @label.setter
+    def label(self, label: str) -> None:
+        self._label = check_label(label)
 
     @property
     def op(self) -> str:
@@ -186,23 +198,34 @@ class Value:
         saved = [node.grad for node in order]
         try:
             backward_fast(self, order)
-        except (NonFiniteError, TypeError) as error:
+        except (OverflowError, TypeError) as error:
             for node, grad in zip(order, saved):
                 node.grad = grad
-            if isinstance(error, TypeError):  # a leaf's grad is not a number (None)
-                raise grad_type_error(order) or error from None
+            if not isinstance(error, NonFiniteError):  # a leaf's grad is None, or 10**400
+                leaves = (node for node in order if node._op is None)
+                advice = "backward() cannot add to it: set it to 0.0 (zero_grad() does) instead"
+                raise grad_error(leaves, "", advice) or error from None
             # A local derivative may overflow where its product with the upstream gradient
             # does not (d(a/b)/db = -out/b for a tiny b): go again, multiplying exactly.
             backward_exactly(self, order)
 
     def zero_grad(self) -> None:
-        """Set grad to 0.0 on this Value and everything it depends on."""
-        for node in topological_order(self):
+        """Set grad to 0.0 on this Value and everything it depends on (stale or not: zeroing
+        reads no data)."""
+        for node in dependencies(self):
             node.grad = 0.0
 
     def __reduce__(self) -> tuple[Any, ...]:
-        """Pickle and deepcopy without recursion, whatever the depth (see pickling.py)."""
+        """Pickle without recursion, whatever the depth (see pickling.py)."""
         return reduce_value(self)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Value:
+        """Deep-copy without recursion, whatever the depth (see pickling.py)."""
+        return deepcopy_value(self, memo)
+
+    def __copy__(self) -> Value:
+        """A new Value made as this one was: the same operation, operands and numbers."""
+        return copy_value(self)
 
 
 Operand = Value | Number
@@ -257,8 +280,9 @@ def node(data: float, op: Op, operands: tuple[Operand, ...]) -> Value:
 
 
 def _binary(op: Op, a: Any, b: Any) -> Value:
-    """FAST PATH: `apply` for the arithmetic operators, where one side is a Value. For anything
-    but a number on the other side it returns NotImplemented, so Python can ask that type."""
+    """FAST PATH: `apply` for the arithmetic operators, where one side is a Value. Anything but
+    a number on the other side goes to its type's `apply_op` (a Symbol's), or is refused
+    with an ArgumentTypeError naming the Value (`x + None`, `x * "1.5"`, `x ** 1j`)."""
     # A finite float passes as it is; another number (an int, a NumPy scalar) is stored as
     # the Python float it converts to, and inf or nan is refused.
     if type(a) is Value:
@@ -268,7 +292,7 @@ def _binary(op: Op, a: Any, b: Any) -> Value:
     elif isinstance(a, Real):
         x = a = as_float(a, where(op, (a, b), 0))
     else:
-        return cast(Value, NotImplemented)  # Python then asks the other operand's type
+        return cast(Value, apply_elsewhere(op, (a, b), 0))
     if type(b) is Value:
         y = b._data
     elif type(b) is float and b - b == 0.0:
@@ -276,7 +300,7 @@ def _binary(op: Op, a: Any, b: Any) -> Value:
     elif isinstance(b, Real):
         y = b = as_float(b, where(op, (a, b), 1))
     else:
-        return cast(Value, NotImplemented)
+        return cast(Value, apply_elsewhere(op, (a, b), 1))
     try:
         data = op.forward(x, y)
     except (ArithmeticError, ValueError) as error:
@@ -309,9 +333,19 @@ def topological_order(root: Value) -> list[Value]:
     sort them by birth.
     """
     as_value(root, "topological_order: root")
+    return sorted(_dependencies(root, last_change()), key=_birth_of)
+
+
+def dependencies(root: Value) -> set[Value]:
+    """`root` and every Value it depends on, in no order, stale or not."""
+    return _dependencies(root, -1)
+
+
+def _dependencies(root: Value, changed: int) -> set[Value]:
+    """`root` and every Value it depends on; each one made before the birth `changed` (a
+    change of data) is checked not to be stale."""
     seen = {root}
     stack = [root]
-    changed = last_change()
     while stack:
         node = stack.pop()
         if node._birth < changed:  # made before some data changed: is an operand newer?
@@ -321,7 +355,7 @@ def topological_order(root: Value) -> list[Value]:
             if type(x) is Value and x not in seen:
                 seen.add(x)
                 stack.append(x)
-    return sorted(seen, key=_birth_of)
+    return seen
 
 
 _birth_of = operator.attrgetter("_birth")
@@ -428,15 +462,22 @@ from .checks import (  # noqa: E402
     as_float,
     as_value,
     check_constants,
+    check_label,
     check_leaf,
     data_of,
     derivative_error,
     forward_error,
-    grad_type_error,
+    grad_error,
     where,
 )
 from .exact import backward_exactly  # noqa: E402
 from .fast import backward_fast  # noqa: E402
 from .ops import ABS, ADD, DIV, MUL, NEG, POW, POW_VALUES, RPOW, SUB  # noqa: E402
-from .pickling import reduce_value  # noqa: E402
-from .staleness import change_data, check_not_stale, last_change, next_birth  # noqa: E402
+from .pickling import copy_value, deepcopy_value, reduce_value  # noqa: E402
+from .staleness import (  # noqa: E402
+    change_data,
+    check_not_stale,
+    last_change,
+    next_birth,
+    note_change,
+)
