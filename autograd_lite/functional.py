@@ -28,6 +28,7 @@ from .engine import (
     as_list,
     as_value,
     exact_accumulate,
+    exact_local_derivatives,
     forward_sweep,
     local_derivatives,
     reverse_sweep,
@@ -179,7 +180,11 @@ def _reverse_mode(
     def local(node: Value) -> tuple[Any, ...]:
         nonlocal evaluations
         evaluations += 1
-        return local_derivatives(node, on_values=create_graph)
+        return (
+            local_derivatives(node, on_values=True)
+            if create_graph
+            else exact_local_derivatives(node)
+        )
 
     def on_values(node: Value, i: int, x: Value, upstream: Any, d: Any, previous: Any) -> Any:
         term = _times(upstream, d)

@@ -34,6 +34,7 @@ from .checks import LARGEST_SIZE as LARGEST_SIZE, check_size as check_size
 from .checks import grad_error as grad_error
 from .exact import chain_product as chain_product, check_gradient as check_gradient
 from .exact import exact_accumulate as exact_accumulate
+from .exact import exact_local_derivatives as exact_local_derivatives
 from .ops import ABS as ABS, ADD as ADD, COS as COS
 from .ops import DIV as DIV, DOT as DOT, EXP as EXP
 from .ops import LOG as LOG, MAX as MAX, MIN as MIN
