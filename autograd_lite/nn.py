@@ -385,14 +385,12 @@ def mean_squared_error(predictions: Sequence[Any], targets: Sequence[Any]) -> Va
 def binary_cross_entropy(probabilities: Any, targets: Any) -> Value:
     """C = -(1/N) sum_i [y_i ln p_i + (1 - y_i) ln(1 - p_i)] for sigmoid outputs p_i in (0, 1)
     and targets y_i in [0, 1]. A term whose weight (y or 1 - y) is 0 is left out."""
-    pairs = _pairs(probabilities, targets, "binary_cross_entropy")
+    pairs = _pairs(probabilities, targets, "binary_cross_entropy", ("probabilities", "targets"))
     terms = []
-    for i, (p, y) in enumerate(pairs):
-        if not 0 <= as_float(y, f"binary_cross_entropy: targets[{i}]") <= 1:
+    for p, y in pairs:
+        if not 0 <= y <= 1:
             raise ModelError(f"binary_cross_entropy: targets must lie in [0, 1], got {y!r}")
-        probability = as_float(
-            p.data if type(p) is Value else p, f"binary_cross_entropy: predictions[{i}]"
-        )
+        probability = p.data if type(p) is Value else p
         if not 0 < probability < 1 and not (probability == y and y in (0, 1)):
             raise ModelError(
                 "binary_cross_entropy needs predictions strictly between 0 and 1 (a sigmoid"
@@ -408,7 +406,7 @@ def binary_cross_entropy(probabilities: Any, targets: Any) -> Value:
 def hinge_loss(scores: Any, labels: Any) -> Value:
     """C = (1/N) sum_i max(0, 1 - y_i s_i) for scores s_i and labels y_i in {-1, +1}:
     the max-margin loss of micrograd's demo."""
-    pairs = _pairs(scores, labels, "hinge_loss")
+    pairs = _pairs(scores, labels, "hinge_loss", ("scores", "labels"))
     for _, y in pairs:
         if y not in (-1, 1):
             raise ModelError(f"hinge_loss: labels must be -1 or +1, got {y!r}")
@@ -423,7 +421,7 @@ def softmax(logits: Sequence[Operand]) -> list[Value]:
     dp_k/ds_i = p_k ([k == i] - p_i)."""
     scores = _as_sequence(logits, "softmax: logits")
     if not scores:
-        raise ShapeError("softmax needs at least one score")
+        raise ShapeError("softmax: logits is empty; it needs at least one score")
     m = _largest_score(scores, "softmax")
     exps = [exp(s - m) for s in scores]
     total = _sum(exps)
@@ -436,6 +434,8 @@ def cross_entropy(logits: Sequence[Operand], class_index: int) -> Value:
     Computed as m + ln sum_k e^{s_k - m} - s_c with m = max_k s_k, so large scores neither
     overflow nor lose the answer. dC/ds_k = p_k - [k == c] with p = softmax(s)."""
     scores = _as_sequence(logits, "cross_entropy: logits")
+    if not scores:
+        raise ShapeError("cross_entropy: logits is empty; it needs at least one score")
     if isinstance(class_index, Integral) and not isinstance(class_index, bool):
         class_index = int(class_index)  # a NumPy integer label, say
     if type(class_index) is not int:
@@ -489,14 +489,14 @@ class SGD:
 
     def step(self) -> None:
         """Update every parameter, or (if any would become inf or nan) none of them."""
-        try:
-            updated = [p.data - self._lr * p.grad for p in self.parameters]
-        except (TypeError, OverflowError) as error:  # a grad of None, or of 10**400
-            advice = (
-                "no parameter was changed. Run backward() on the loss (after zero_grad(),"
-                " which sets every grad to 0.0) before step()"
-            )
-            raise grad_error(self.parameters, "SGD step: ", advice) or error from None
+        advice = (
+            "no parameter was changed. Run backward() on the loss (after zero_grad(),"
+            " which sets every grad to 0.0) before step()"
+        )
+        bad_grad = grad_error(self.parameters, "SGD step: ", advice)  # None, 10**400, 1j...
+        if bad_grad is not None:
+            raise bad_grad
+        updated = [p.data - self._lr * p.grad for p in self.parameters]
         for p, new in zip(self.parameters, updated):
             if not math.isfinite(new):
                 raise NonFiniteError(
@@ -662,13 +662,25 @@ def _largest_score(scores: list[Any], where: str) -> float:
     )
 
 
-def _pairs(outputs: Any, targets: Any, where: str) -> list[tuple[Any, Any]]:
-    outputs = _as_sequence(outputs, f"{where}: outputs")
-    targets = _as_sequence(targets, f"{where}: targets")
+def _pairs(
+    outputs: Any, targets: Any, where: str, names: tuple[str, str] = ("outputs", "targets")
+) -> list[tuple[Any, Any]]:
+    """(output, target) pairs, every one a Value or a finite float, named as the loss's
+    arguments in messages."""
+    columns = []
+    for name, items in zip(names, (outputs, targets)):
+        items = _as_sequence(items, f"{where}: {name}")
+        columns.append(
+            [
+                x if type(x) is Value else as_float(x, f"{where}: {name}[{i}]")
+                for i, x in enumerate(items)
+            ]
+        )
+    outputs, targets = columns
     if len(outputs) != len(targets) or not outputs:
         raise ShapeError(
-            f"{where}: got {len(outputs)} outputs and {len(targets)} targets; they must match"
-            " and be non-empty"
+            f"{where}: got {len(outputs)} {names[0]} and {len(targets)} {names[1]}; they must"
+            " match and be non-empty"
         )
     return list(zip(outputs, targets))
 

@@ -962,7 +962,10 @@ def _numbers(x: Any, what: str) -> Vector:
     for v in values:
         if isinstance(v, bool) or not isinstance(v, (int, float, Value)):
             raise DerivationTypeError(f"{what} must be numbers, got {type(v).__name__} {v!r}")
-        number = float(v)
+        try:
+            number = float(v)
+        except OverflowError:  # an int beyond any float (10**400)
+            number = math.inf
         if not math.isfinite(number):
             raise NonFiniteError(f"{what} must be finite numbers, got {number}")
         result.append(number)

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from numbers import Real
 from typing import Any
 
-from ..errors import ArgumentTypeError, ShapeError
+from ..engine import as_float
+from ..errors import ShapeError
 
 __all__ = [
     "Matrix",
@@ -97,10 +97,7 @@ def _vector(x: Any, where: str) -> Sequence[Any]:
 
 def relative_error(a: float, b: float) -> float:
     """|a - b| / max(|a|, |b|), and 0 when both are 0."""
-    for name, x in (("a", a), ("b", b)):
-        if not isinstance(x, Real):  # math.fabs would drop a complex number's imaginary part
-            raise ArgumentTypeError(
-                f"relative_error: {name} must be a real number, got {type(x).__name__} {x!r:.60}"
-            )
+    a = as_float(a, "relative_error: a")  # math.fabs would drop a complex's imaginary part
+    b = as_float(b, "relative_error: b")
     scale = max(math.fabs(a), math.fabs(b))
     return math.fabs(a - b) / scale if scale else 0.0

@@ -192,9 +192,9 @@ def grad_error(nodes: Iterable[Value], where: str, advice: str) -> AutogradError
     a str, 10**400): `where`, what the grad is, then `advice`. None if every grad is one."""
     for node in nodes:
         grad = node.grad
-        if type(grad) is not float and not (
-            isinstance(grad, Real) and builtins.abs(grad) <= sys.float_info.max
-        ):
+        if type(grad) is float and grad - grad == 0.0:
+            continue
+        if not (isinstance(grad, Real) and builtins.abs(grad) <= sys.float_info.max):
             error = NonFiniteError if isinstance(grad, Real) else ArgumentTypeError
             return error(
                 f"{where}the grad of {describe(node)} is {type(grad).__name__} {_short(grad)},"

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from numbers import Real
 from typing import TYPE_CHECKING, Any, cast, overload
 
-from ..errors import NonFiniteError
+from ..errors import ArgumentTypeError, NonFiniteError, describe
 
 if TYPE_CHECKING:
     from .ops import Op
@@ -201,10 +201,11 @@ class Value:
         except (OverflowError, TypeError) as error:
             for node, grad in zip(order, saved):
                 node.grad = grad
-            if not isinstance(error, NonFiniteError):  # a leaf's grad is None, or 10**400
-                leaves = (node for node in order if node._op is None)
-                advice = "backward() cannot add to it: set it to 0.0 (zero_grad() does) instead"
-                raise grad_error(leaves, "", advice) or error from None
+            leaves = (node for node in order if node._op is None)
+            advice = "backward() cannot add to it: set it to 0.0 (zero_grad() does) instead"
+            bad_grad = grad_error(leaves, "", advice)  # None, 10**400, inf, 1j...
+            if bad_grad is not None or not isinstance(error, NonFiniteError):
+                raise bad_grad or error from None
             # A local derivative may overflow where its product with the upstream gradient
             # does not (d(a/b)/db = -out/b for a tiny b): go again, multiplying exactly.
             backward_exactly(self, order)
@@ -364,8 +365,12 @@ _birth_of = operator.attrgetter("_birth")
 def reachable(order: Sequence[Value], targets: Iterable[Value]) -> set[Value]:
     """The nodes of `order` (a topological order) from which some target can be reached:
     the targets themselves and every node computed from one of them, directly or not."""
-    found = set(targets)
+    order = as_list(order, "reachable: order")
+    if isinstance(targets, (str, bytes)) or not isinstance(targets, Iterable):
+        as_list(targets, "reachable: targets")  # says what targets must be
+    found = {as_value(x, "reachable: each of targets") for x in targets}
     for node in order:
+        as_value(node, "reachable: each node of order")
         if node not in found and any(type(x) is Value and x in found for x in node.operands):
             found.add(node)
     return found
@@ -378,6 +383,11 @@ def local_derivatives(node: Value, on_values: bool = False) -> tuple[Any, ...]:
     themselves, so each derivative is a Value computed from the graph (for create_graph).
     An infinite local derivative raises NonFiniteError.
     """
+    if type(node) is not Value or type(on_values) is not bool:
+        as_value(node, "local_derivatives: node")
+        raise ArgumentTypeError(
+            f"local_derivatives: on_values must be True or False, got {on_values!r:.60}"
+        )
     op = node._op
     if op is None:
         return ()
@@ -448,6 +458,15 @@ def recompute(output: Value, data: Mapping[Value, float]) -> dict[Value, float]:
     """Every node between the leaves in `data` and `output`, valued as if those leaves held
     those numbers: a forward sweep applying each operation again, with `apply`'s checks.
     Nothing is changed, so no graph goes stale."""
+    as_value(output, "recompute: output")
+    if not isinstance(data, Mapping):
+        raise ArgumentTypeError(
+            f"recompute: data must be a dict of leaf Values and numbers, got {data!r:.60}"
+        )
+    data = {
+        as_value(x, "recompute: each key of data"): as_float(v, f"recompute: data[{describe(x)}]")
+        for x, v in data.items()
+    }
 
     def value(node: Value, known: dict[Value, Any]) -> float:
         operands = [known.get(x, x._data) if type(x) is Value else x for x in node.operands]
@@ -460,6 +479,7 @@ def recompute(output: Value, data: Mapping[Value, float]) -> dict[Value, float]:
 from .checks import (  # noqa: E402
     apply_elsewhere,
     as_float,
+    as_list,
     as_value,
     check_constants,
     check_label,

@@ -9,6 +9,8 @@ one and two operands.
 
 from __future__ import annotations
 
+from numbers import Real
+
 from .checks import derivative_error, gradient_error
 from .core import Value
 
@@ -29,6 +31,8 @@ def backward_fast(root: Value, order: list[Value]) -> None:
             # inf or nan anywhere on the way back reaches some leaf (inf * 0 is nan).
             if upstream - upstream != 0.0:
                 raise gradient_error(root, node, upstream)
+            if type(upstream) is not float and not isinstance(upstream, Real):
+                raise TypeError("a grad that is not a real number")  # the user's 1j
             continue
         chain_rule = op.chain_rule
         if chain_rule is not None:
