@@ -22,6 +22,7 @@ from .errors import __all__ as _error_names
 
 if TYPE_CHECKING:  # the names _LAZY loads on first use, for type checkers
     from . import derivations, nn
+    from .batched import BatchedGraph, compile_batched, cross_entropy_one_hot
     from .codegen import (
         CompiledGraph,
         compile_graph,
@@ -51,6 +52,7 @@ if TYPE_CHECKING:  # the names _LAZY loads on first use, for type checkers
 
 #: The modules loaded on first use, with the names the package takes from each.
 _LAZY: dict[str, tuple[str, ...]] = {
+    "batched": ("BatchedGraph", "compile_batched", "cross_entropy_one_hot"),
     "codegen": ("CompiledGraph", "compile_graph", "to_code"),
     "datasets": ("make_moons", "make_spirals"),
     "derivations": ("Derivation", "nudge"),

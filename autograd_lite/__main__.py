@@ -80,7 +80,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{copied}; open them with `jupyter lab {folder}` (pip install jupyterlab)")
         return 0
     try:
-        return demo.main(args.output, args.steps, args.seed, args.boundary, args.loss_curve)
+        return demo.main(
+            args.output, args.steps, args.seed, args.boundary, args.loss_curve, stream=sys.stdout
+        )
     except (DrawError, ModelError) as error:
         commands.exit(2, f"autograd-lite demo: error: {error}\n")
 

@@ -10,13 +10,19 @@ one line per chain-rule step backward, every variable named after a node's label
 
 The text of each line comes from the engine's own rules, evaluated on `Symbol`s
 (`symbolic_forward`, `symbolic_derivatives`), so the listing is the engine's arithmetic and
-cannot drift from it: the results equal the engine's (on Python 3.12 and later a weighted sum
-may differ in its last bits: the engine's `dot` adds its terms with `sum`, which there
-compensates rounding, the listing with `+`). A local derivative that depends on a branch stays
-a formula (`step(z)`, `sign(z)`), so the code is right for inputs on either side of the branch.
+cannot drift from it: the results agree with the engine's (a weighted sum is added left to
+right in both: the engine's `dot` with `functools.reduce`, the listing with `+`). A local derivative
+that depends on a branch stays a formula (`step(z)`, `sign(z)`), so the code is right for
+inputs on either side of the branch.
 
 `compile_graph(output, inputs)` runs that code as a function of new input values: a training
 loop over a fixed network can use it in place of building the graph again every step.
+
+`to_code(..., batched=True)` writes the same lines for the graph of one sample run on a whole
+batch (what `autograd_lite.batched` compiles): the data arguments and every node computed from
+them hold NumPy arrays, one number per sample, and where a per-sample gradient meets a node that
+does not depend on the data it is summed over the samples (`batch_dot`, `batch_sum` from
+`autograd_lite.arrayops`).
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ import unicodedata
 import weakref
 from collections.abc import Sequence
 from itertools import count
+from operator import countOf
 from typing import Any
 
 from . import floatops
@@ -64,8 +71,24 @@ from .symbolic import (
 
 __all__ = ["CompiledGraph", "compile_graph", "to_code"]
 
+
+def _helpers(batched: bool) -> list[str]:
+    """The functions generated code may call: floatops' (one per operation of the table that
+    needs one, registered ones included); batched, arrayops' forms of those, its sums over the
+    batch, NumPy's full_like and mean, and the operations of any number of operands (a
+    weighted sum), called by name when they have many."""
+    names = list(floatops.functions())
+    if batched:
+        names += ["batch_dot", "batch_sum", "full_like", "mean"]
+        names += [op.name for op in OPS.values() if op.split is not None]
+    return names
+
+
 #: A longer weighted sum is written over several lines (see _split_lines).
 _TERMS_PER_LINE = 256
+#: Batched, a weighted sum of more terms is one call (`dot(w0, w1, ..., x0, x1, ..., b)`):
+#: one matrix product instead of two array operations per term.
+_BATCH_TERMS_PER_FORMULA = 4
 
 
 def _called() -> set[str]:
@@ -79,6 +102,7 @@ def to_code(
     inputs: Sequence[Value] | None = None,
     data: Sequence[Value] = (),
     function_name: str = "forward_backward",
+    batched: bool = False,
 ) -> str:
     """Python source for `function_name(*inputs, *data) -> (output, (d output/d input, ...))`.
 
@@ -87,8 +111,16 @@ def to_code(
     Any other leaf is written in as the constant it holds now. Labels become identifiers: every
     character that cannot be in one becomes `_`, keywords and helper names get a `_` suffix,
     clashes a `_2`, `_3`..., and unlabelled nodes a name from their operation (`mul1`).
+
+    `batched=True` writes the same lines for a whole batch at once (what `compile_batched`
+    runs): each data argument holds one number per sample (a NumPy array), so does every node
+    computed from one, and the function returns the mean of the output over the samples and
+    its derivatives, each the sum over the samples (`batch_dot`, `batch_sum`) where the
+    per-sample gradients meet a node that does not depend on the data.
     """
-    return _Listing(output, inputs, data, function_name).source
+    if not isinstance(batched, bool):
+        raise ArgumentTypeError(f"to_code: batched must be True or False, got {batched!r:.60}")
+    return _Listing(output, inputs, data, function_name, batched).source
 
 
 class CompiledGraph:
@@ -121,17 +153,8 @@ class CompiledGraph:
     def __call__(
         self, values: Sequence[Number], data_values: Sequence[Number] = ()
     ) -> tuple[float, tuple[float, ...]]:
-        for given, wanted, what in (
-            (values, self.inputs, "inputs"),
-            (data_values, self.data, "data"),
-        ):
-            if len(given) != len(wanted):
-                raise GraphArgumentError(
-                    f"this compiled graph has {len(wanted)} {what}, got {len(given)} values for"
-                    " them; give one per Value, in the order given to compile_graph"
-                )
-        named = zip([*values, *data_values], [*self.inputs, *self.data])
-        arguments = [as_float(v, f"compiled graph: the value for {describe(x)}") for v, x in named]
+        arguments = _numbers(values, self.inputs, "values", "inputs")
+        arguments += _numbers(data_values, self.data, "data_values", "data")
         try:
             output, gradients = self._function(*arguments)
         except (ArithmeticError, ValueError, TypeError) as error:
@@ -192,6 +215,26 @@ def _load_compiled(source: str, inputs: Sequence[Value], data: Sequence[Value]) 
     return compiled
 
 
+def _numbers(given: Any, leaves: Sequence[Value], what: str, kind: str) -> list[float]:
+    """`given` (the argument `what`) as a list of finite floats, one for each leaf of `leaves`
+    (the compiled graph's `kind`), or the error saying what is wrong with it."""
+    where = f"compiled graph: {what}"
+    numbers = given if type(given) is list else as_list(given, where)
+    if len(numbers) != len(leaves):
+        raise GraphArgumentError(
+            f"{where}: this compiled graph has {len(leaves)} {kind}, got {len(numbers)} values"
+            " for them; give one per Value, in the order given to compile_graph"
+        )
+    # FAST PATH: floats whose sum is finite are finite floats; only otherwise is each
+    # converted (an int, a NumPy float) or refused with a message naming its Value.
+    if (
+        countOf(map(type, numbers), float) == len(numbers)
+        and (total := sum(numbers)) - total == 0.0
+    ):
+        return list(numbers)
+    return [as_float(v, f"{where}: the value for {describe(x)}") for v, x in zip(numbers, leaves)]
+
+
 def compile_graph(
     output: Value, inputs: Sequence[Value], data: Sequence[Value] = ()
 ) -> CompiledGraph:
@@ -212,6 +255,7 @@ class _Listing:
         inputs: Sequence[Value] | None,
         data: Sequence[Value],
         function_name: str,
+        batched: bool = False,
     ) -> None:
         as_value(output, "to_code: output")
         if not isinstance(function_name, str):
@@ -222,7 +266,16 @@ class _Listing:
             raise GraphArgumentError(
                 f"to_code: function_name must be a Python identifier, got {function_name!r}"
             )
-        if unicodedata.normalize("NFKC", function_name) in _called():
+        read_as = unicodedata.normalize("NFKC", function_name)
+        if read_as != function_name:  # ℌ is read as H, ｉｆ as if
+            raise GraphArgumentError(
+                f"to_code: Python reads the function_name {function_name!r} as {read_as!r} (it"
+                " normalises identifiers to NFKC), so the name asked for would not be defined;"
+                f" use {read_as!r} itself"
+                + (", which is a keyword, or another name" if keyword.iskeyword(read_as) else "")
+            )
+        helpers = _helpers(batched)
+        if function_name in {*helpers, "float"}:
             raise GraphArgumentError(
                 f"to_code: function_name {function_name!r} is the name of a function the code"
                 " calls; choose another name"
@@ -237,19 +290,28 @@ class _Listing:
                 )
         self.output = output
         self.inputs, self.data = _check_arguments(self.order, inputs, data)
-        self.names = _Names({*_called(), function_name})
+        # Batched, the nodes computed from the data hold one number per sample.
+        self.batched = batched
+        self.per_sample = reachable(self.order, self.data) if batched else set()
+        self.names = _Names({*helpers, "float", function_name})
         self._name_nodes()
         body = [*self._forward_lines(), *self._backward_lines(), self._return_line()]
         root = self.names.of(output)
         which = f"the first {len(self.inputs)} arguments" if self.data else "each argument"
         docstring = f'"""{root} and d{root}/d({which}), generated by autograd_lite.codegen."""'
+        if batched:
+            docstring = (
+                f'"""The mean of {root} over a batch and its derivatives by {which} (the others'
+                ' hold one number per sample), generated by autograd_lite.codegen."""'
+            )
         arguments = ", ".join(self.names.of(x) for x in [*self.inputs, *self.data])
         header = f"def {function_name}({arguments}):"
         function = "\n".join([header, "    " + docstring, *("    " + line for line in body)])
         # Only helpers are ever called in generated code, so "name(" marks a use.
-        helpers = [helper for helper in floatops.functions() if helper + "(" in function]
+        helpers = [helper for helper in helpers if re.search(rf"\b{helper}\(", function)]
+        module = "arrayops" if batched else "floatops"
         prelude = (
-            f"from autograd_lite.floatops import {', '.join(helpers)}\n\n\n" if helpers else ""
+            f"from autograd_lite.{module} import {', '.join(helpers)}\n\n\n" if helpers else ""
         )
         self.source = prelude + function + "\n"
 
@@ -279,6 +341,10 @@ class _Listing:
                     lines.append(f"{name} = {float(node.data)!r}  # constant leaf")
                 continue
             operands = tuple(self._symbol(x) for x in node.operands)
+            many = op.split is not None and len(operands) > 2 * _BATCH_TERMS_PER_FORMULA
+            if many and self.batched:
+                lines.append(f"{name} = {symbolic_call(op, operands)}  # {op.word}")
+                continue
             if op.split is not None and len(operands) > 2 * _TERMS_PER_LINE:
                 lines += _split_lines(name, op, operands)
                 continue
@@ -289,15 +355,25 @@ class _Listing:
         """The engine's reverse sweep, with each chain-rule step written as a statement."""
         root = self.names.of(self.output)
         lines = [f"# backward: one line per chain-rule step, from d{root}/d{root} = 1"]
+        # The output's own gradient is the number 1, or batched 1/B for each of B samples (the
+        # derivative of the mean); every other one is a variable.
+        seed = None
+        if self.output in self.per_sample and self.output in self.needs_grad:
+            seed = self.names.gradient(self.output)
+            lines[0] = f"# backward: one line per chain-rule step, from d{root}/d{root} = 1/B"
+            lines.append(
+                f"{seed} = full_like({root}, 1 / {root}.size)  # d(mean)/d{root}: 1/B each"
+            )
 
         def accumulate(
             node: Value, i: int, x: Value, upstream: Any, local: Any, previous: Any
         ) -> Symbol:
             target = self.names.gradient(x)
-            # The output's own gradient is the number 1; every other one is a variable.
-            factor = None if type(upstream) is float else str(upstream)
+            factor = seed if type(upstream) is float else str(upstream)
             assert node.operation is not None
-            statement = _accumulate(target, factor, local, previous is None)
+            over_batch = node in self.per_sample and x not in self.per_sample
+            first = previous is None
+            statement = _accumulate(target, factor, local, first, self.batched, over_batch)
             if statement:
                 lines.append(f"{statement}  # {node.operation.word}")
             return Symbol(target)
@@ -317,6 +393,8 @@ class _Listing:
 
     def _return_line(self) -> str:
         output = self.names.of(self.output)
+        if self.output in self.per_sample:
+            output = f"mean({output})"
         gradients = [self.names.gradient(x) for x in self.inputs]
         line = f"return {output}, ({', '.join(gradients)}{',' if len(gradients) == 1 else ''})"
         if len(line) <= 92:
@@ -348,27 +426,46 @@ def _split_lines(name: str, op: Op, operands: tuple[Any, ...]) -> list[str]:
     return lines
 
 
-def _accumulate(target: str, upstream: str | None, local: Any, first: bool) -> str:
+def _accumulate(
+    target: str,
+    upstream: str | None,
+    local: Any,
+    first: bool,
+    batched: bool = False,
+    over_batch: bool = False,
+) -> str:
     """One chain-rule step, `target (+)= upstream * local`, as a statement.
 
     `upstream` None stands for the output's own gradient, 1. A factor 1 is left out, adding
     -u is written `-= u`, and adding a constant 0 only starts the gradient at 0.0 (the node
     still passes it on, as in the engine); each is exactly what the engine computes.
+
+    In `batched` code a gradient may be an array that another gradient variable shares
+    (`dL_da = dL_db`), so it grows as `t = t + u` (`+=` would change both in place). Where the
+    product is per sample and the target is not (`over_batch`: a parameter), its sum over the
+    samples is added: `batch_dot(upstream, local)`, `batch_sum(upstream)`.
     """
+    negate = False
     if isinstance(local, Symbol):
         formula = f"({local})" if local.binding <= PRODUCT else str(local)
         term = str(local) if upstream is None else f"{upstream} * {formula}"
+        if over_batch and upstream is not None:
+            term = f"batch_dot({upstream}, {local})"
     elif upstream is None:
         term = _float_code(local)
     elif local == 0:
         return f"{target} = 0.0" if first else ""
-    elif local == 1:
-        term = upstream
-    elif local == -1:
-        return f"{target} = -{upstream}" if first else f"{target} -= {upstream}"
     else:
-        term = f"{upstream} * {_float_code(local)}"
-    return f"{target} {'=' if first else '+='} {term}"
+        term = f"batch_sum({upstream})" if over_batch else upstream
+        if local == -1:
+            negate = True
+        elif local != 1:
+            term = f"{term} * {_float_code(local)}"
+    if first:
+        return f"{target} = {'-' * negate}{term}"
+    if batched:
+        return f"{target} = {target} {'-' if negate else '+'} {term}"
+    return f"{target} {'-=' if negate else '+='} {term}"
 
 
 def _float_code(x: Any) -> str:

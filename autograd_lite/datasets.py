@@ -46,14 +46,16 @@ def make_moons(
 
 
 def make_spirals(
-    n_samples: int = 300, n_classes: int = 3, noise: float = 0.1, seed: int | None = 0
+    n_samples: int = 300, n_classes: int = 3, noise: float = 0.2, seed: int | None = 0
 ) -> tuple[list[list[float]], list[int]]:
-    """`n_classes` spiral arms around the origin, one class per arm (CS231n's spiral data).
+    """`n_classes` spiral arms around the origin, one class per arm: CS231n's spiral data.
 
-    Point i of arm k lies at radius r = (i + 1) / n (n points on the arm) and angle
-    2 pi k / n_classes + 4 r, the angle perturbed by Gaussian noise of standard deviation
-    `noise` (radians). Returns the points (each `[x, y]`) and their classes 0 ... n_classes-1;
-    the arms get n_samples // n_classes points each, the first ones one more for a remainder.
+    CS231n's generator (cs231n.github.io/neural-networks-case-study), with its defaults of 100
+    points on each of 3 arms and noise 0.2: the n points of arm k have radius
+    r = linspace(0, 1, n) and angle t = linspace(4k, 4(k + 1), n) + noise * N(0, 1) (radians),
+    at (r sin t, r cos t). Returns the points (each `[x, y]`) and their classes
+    0 ... n_classes-1; the arms get n_samples // n_classes points each, the first ones one more
+    for a remainder. The noise comes from Python's `random` (seeded), not NumPy's.
     """
     if type(n_classes) is not int or n_classes < 2:
         raise DatasetError(f"make_spirals: n_classes must be an int >= 2, got {n_classes!r:.60}")
@@ -69,14 +71,19 @@ def make_spirals(
     points, classes = [], []
     for k in range(n_classes):
         n = n_samples // n_classes + (k < n_samples % n_classes)
-        for i in range(n):
-            r = (i + 1) / n
-            angle = 2 * math.pi * k / n_classes + 4 * r + rng.gauss(0, noise)
-            if not math.isfinite(angle):  # cos and sin refuse it
-                raise _not_finite(noise, "make_spirals")
-            points.append([r * math.cos(angle), r * math.sin(angle)])
-            classes.append(k)
+        radii = _linspace(0.0, 1.0, n)
+        angles = [t + noise * rng.gauss(0, 1) for t in _linspace(4.0 * k, 4.0 * (k + 1), n)]
+        if not all(math.isfinite(t) for t in angles):  # sin and cos refuse them
+            raise _not_finite(noise, "make_spirals")
+        points += [[r * math.sin(t), r * math.cos(t)] for r, t in zip(radii, angles)]
+        classes += [k] * n
     return points, classes
+
+
+def _linspace(start: float, stop: float, n: int) -> list[float]:
+    """n evenly spaced numbers from start to stop, computed as numpy.linspace computes them."""
+    step = (stop - start) / (n - 1)
+    return [i * step + start for i in range(n - 1)] + [stop]
 
 
 def _check_noise(noise: object, where: str) -> None:

@@ -73,6 +73,8 @@ VALUE_COLOR = "#ffffff"
 OP_COLOR = "#f1f1f1"
 CLUSTER_COLOR = "#616161"  # 6.2:1 on white: cluster titles are text too
 FONT_SIZE = "12"
+#: Neuron and layer boxes nest at most this deep (a network needs 2: `L1`, `L1.N0`).
+MAX_BOX_DEPTH = 4
 
 
 def find_renderer() -> str:
@@ -165,10 +167,12 @@ def draw(
     """The graph of everything `root` depends on, as a `Graph` (a `graphviz.Digraph`).
 
     - `rankdir`: "LR" (left to right), "RL", "TB" (top to bottom) or "BT".
-    - `precision`: digits after the point for data and grad; `show_grad=False` hides grads.
+    - `precision`: significant digits of data and grad (4: 0.7071, -6.000, 9.000e-7);
+      `show_grad=False` hides grads.
     - `highlight`: Values to fill in colour.
-    - `cluster`: box the nodes of each neuron and layer together, by the dotted prefixes of their
-      labels (`L1.N0.w2` and `L1.N0.z` go in box `L1.N0`, inside box `L1`).
+    - `cluster`: box each neuron's parameters together, by the dotted prefixes of their labels
+      (`L1.N0.w2` and `L1.N0.b` go in box `L1.N0`, inside box `L1`); only leaves are boxed, so
+      computed nodes such as `L1.N0.z` stay outside and the layout stays compact.
     - `depth`: draw only the Values at most `depth` operations before `root`; a Value whose
       operands are cut off is drawn dashed.
     - `max_nodes`: refuse (GraphTooLargeError) to draw more Values than this; None for no limit.
@@ -474,12 +478,15 @@ class _Clusters:
         self.subgraphs: dict[str, graphviz.Digraph] = {}
 
     def for_label(self, label: str) -> graphviz.Digraph:
-        """The subgraph a node labelled `label` belongs in (the graph itself if none)."""
-        prefix = label.rpartition(".")[0]
-        if not prefix:
+        """The subgraph a node labelled `label` belongs in (the graph itself if none): boxes
+        nest at most MAX_BOX_DEPTH deep, so a label of a thousand dotted parts is one box."""
+        parts = label.split(".")[:-1][:MAX_BOX_DEPTH]
+        if not parts:
             return self.graph
-        if prefix not in self.subgraphs:
-            self.for_label(prefix)  # the enclosing clusters exist first, so they come first
+        prefixes = [".".join(parts[: k + 1]) for k in range(len(parts))]
+        for prefix in prefixes:  # the enclosing boxes exist first, so they come first
+            if prefix in self.subgraphs:
+                continue
             self.subgraphs[prefix] = graphviz.Digraph(
                 name=f"cluster_{len(self.subgraphs)}",
                 graph_attr={
@@ -491,7 +498,7 @@ class _Clusters:
                     "fontsize": FONT_SIZE,
                 },
             )
-        return self.subgraphs[prefix]
+        return self.subgraphs[prefixes[-1]]
 
     def close(self) -> None:
         """Put each cluster inside its enclosing one (in order of appearance), then all of them

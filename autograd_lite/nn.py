@@ -79,10 +79,13 @@ ACTIVATIONS: dict[str, Callable[[Value], Value] | None] = {
 
 
 class Module:
-    """Anything with parameters: `parameters()` lists them, `zero_grad()` clears their grads."""
+    """Anything with parameters: `parameters()` lists them, `zero_grad()` clears their grads.
+
+    A parameter may be shared (one Value used as the bias of several neurons, say):
+    `parameters()` lists it once, and backward() adds up its gradient over every use."""
 
     def parameters(self) -> list[Value]:
-        """Every weight and bias, in a fixed order."""
+        """Every weight and bias, in a fixed order, each once."""
         return []
 
     def zero_grad(self) -> None:
@@ -97,15 +100,19 @@ class Neuron(Module):
     Weights (and the bias) start uniform in [-1/sqrt(nin), 1/sqrt(nin)], PyTorch's default for a
     linear layer, drawn from `rng`: a `random.Random`, an int seed, or None for the `random`
     module's global generator (so `random.seed(...)` repeats a run).
+
+    Shared parameters: `bias` may be an existing leaf Value (used as this neuron's bias, and
+    maybe other neurons' too), and `weights` a list of nin existing leaf Values.
     """
 
     def __init__(
         self,
         nin: int,
         activation: str = "tanh",
-        bias: bool = True,
+        bias: bool | Value = True,
         rng: Rng = None,
         name: str = "",
+        weights: Sequence[Value] | None = None,
     ) -> None:
         _check_size(nin, "nin")
         if type(bias) is not bool:
@@ -118,8 +125,14 @@ class Neuron(Module):
         source = _as_rng(rng)
         bound = 1 / math.sqrt(nin)
         prefix = f"{name}." if _check_name(name) else ""
-        self.w = [Value(source.uniform(-bound, bound), f"{prefix}w{k}") for k in range(nin)]
-        self.b = Value(source.uniform(-bound, bound), f"{prefix}b") if bias else None
+        if weights is None:
+            self.w = [Value(source.uniform(-bound, bound), f"{prefix}w{k}") for k in range(nin)]
+        else:
+            self.w = _shared(weights, nin, f"{prefix or 'Neuron.'}weights")
+        if isinstance(bias, Value):
+            self.b: Value | None = _shared([bias], 1, f"{prefix or 'Neuron.'}bias")[0]
+        else:
+            self.b = Value(source.uniform(-bound, bound), f"{prefix}b") if bias else None
         self._z_label = f"{prefix}z"
         self._a_label = f"{prefix}a"
 
@@ -142,7 +155,7 @@ class Neuron(Module):
         return a
 
     def parameters(self) -> list[Value]:
-        return self.w + ([self.b] if self.b is not None else [])
+        return _once(self.w + ([self.b] if self.b is not None else []))
 
     def set_weights(self, weights: Sequence[Number], bias: Number | None = None) -> None:
         """Type the weights (and bias) in: a worked example's numbers, for instance. If any
@@ -170,14 +183,15 @@ class Neuron(Module):
 
 class Layer(Module):
     """`nout` neurons that all read the same inputs. Calling it gives one Value per neuron
-    (a single Value when nout == 1)."""
+    (a single Value when nout == 1). `bias` may be an existing leaf Value: one bias shared by
+    every neuron of the layer (as in Mazur's worked example)."""
 
     def __init__(
         self,
         nin: int,
         nout: int,
         activation: str = "tanh",
-        bias: bool = True,
+        bias: bool | Value = True,
         rng: Rng = None,
         name: str = "",
     ) -> None:
@@ -197,7 +211,7 @@ class Layer(Module):
         return out[0] if len(out) == 1 else out
 
     def parameters(self) -> list[Value]:
-        return [p for n in self.neurons for p in n.parameters()]
+        return _once([p for n in self.neurons for p in n.parameters()])
 
     def set_weights(
         self, weights: Sequence[Sequence[Number]], biases: Sequence[Number] | None = None
@@ -211,7 +225,7 @@ class Layer(Module):
     ) -> list[tuple[Value, float]]:
         weights = _as_items(weights, "set_weights: weights")
         if biases is not None:
-            biases = _as_items(biases, "set_weights: biases")
+            biases = _column(_as_items(biases, "set_weights: biases"), "set_weights: biases")
         if len(weights) != len(self.neurons):
             raise ShapeError(f"this layer has {len(self.neurons)} neurons, got {len(weights)} rows")
         if biases is not None and len(biases) != len(self.neurons):
@@ -290,6 +304,23 @@ class MLP(Module):
         mlp.set_weights(weights, biases)
         return mlp
 
+    @classmethod
+    def from_layers(cls, layers: Sequence[Layer]) -> MLP:
+        """An MLP of layers built by hand (with shared parameters, say): each layer's inputs
+        are the previous layer's outputs."""
+        layers = _as_items(layers, "from_layers: layers")
+        if not layers or not all(isinstance(layer, Layer) for layer in layers):
+            raise ArgumentTypeError("from_layers needs a non-empty list of nn.Layer objects")
+        for i, (before, after) in enumerate(zip(layers, layers[1:]), start=1):
+            if len(before.neurons) != after.neurons[0].nin:
+                raise ShapeError(
+                    f"from_layers: layer {i} has {len(before.neurons)} outputs but layer"
+                    f" {i + 1} takes {after.neurons[0].nin} inputs"
+                )
+        mlp = cls.__new__(cls)
+        mlp.layers = list(layers)
+        return mlp
+
     def to_torch(self) -> Any:
         """This network as a `torch.nn.Sequential`: per layer a float64 `Linear` holding the same
         weights (W^l as its weight, b^l as its bias), then the layer's activation module (none
@@ -314,7 +345,7 @@ class MLP(Module):
         return out[0] if len(out) == 1 else out
 
     def parameters(self) -> list[Value]:
-        return [p for layer in self.layers for p in layer.parameters()]
+        return _once([p for layer in self.layers for p in layer.parameters()])
 
     def set_weights(
         self,
@@ -454,9 +485,13 @@ def cross_entropy(logits: Sequence[Operand], class_index: int) -> Value:
 
 
 class SGD:
-    """Plain gradient descent: p <- p - lr * dC/dp for every parameter p."""
+    """Gradient descent: p <- p - lr * (dC/dp + weight_decay * p) for every parameter p.
 
-    def __init__(self, parameters: Iterable[Value], lr: float) -> None:
+    `weight_decay` (lambda, default 0) is L2 regularisation: the step of the loss
+    C + (lambda / 2) * sum_p p^2, whose gradient adds lambda * p (PyTorch's SGD convention).
+    Parameters must be leaves (weights and biases), each listed once."""
+
+    def __init__(self, parameters: Iterable[Value], lr: float, weight_decay: float = 0.0) -> None:
         if not isinstance(parameters, Iterable) or isinstance(parameters, (str, Value)):
             raise ArgumentTypeError(
                 "SGD: parameters must be a list of Values (model.parameters()), got"
@@ -467,6 +502,12 @@ class SGD:
             raise ModelError("SGD: parameters is empty; give it the Values to train")
         for i, p in enumerate(self.parameters):
             as_value(p, f"SGD: parameters[{i}]")
+            if not p.is_leaf:
+                raise ModelError(
+                    f"SGD: parameters[{i}] is {describe(p)}, not a leaf: step() cannot change"
+                    " a computed Value; give SGD the leaf Values to train (weights, biases:"
+                    " model.parameters())"
+                )
         if len(set(self.parameters)) != len(self.parameters):
             twice = next(p for p in self.parameters if self.parameters.count(p) > 1)
             raise ModelError(
@@ -474,6 +515,10 @@ class SGD:
                 " updated once anyway)"
             )
         self.lr = lr
+        weight_decay = as_float(weight_decay, "SGD: weight_decay")
+        if weight_decay < 0:
+            raise ModelError(f"SGD: weight_decay must be 0 or more, got {weight_decay}")
+        self.weight_decay = weight_decay
 
     @property
     def lr(self) -> float:
@@ -496,7 +541,8 @@ class SGD:
         bad_grad = grad_error(self.parameters, "SGD step: ", advice)  # None, 10**400, 1j...
         if bad_grad is not None:
             raise bad_grad
-        updated = [p.data - self._lr * p.grad for p in self.parameters]
+        decay = self.weight_decay
+        updated = [p.data - self._lr * (p.grad + decay * p.data) for p in self.parameters]
         for p, new in zip(self.parameters, updated):
             if not math.isfinite(new):
                 raise NonFiniteError(
@@ -533,9 +579,59 @@ def _labelled(x: Any, label: str) -> Any:
 
 
 def _assign(pairs: list[tuple[Value, float]]) -> None:
-    """Give each parameter its new value: only once every value has been checked."""
+    """Give each parameter its new value: only once every value has been checked, and a
+    shared parameter given one value however often it appears."""
+    given: dict[Value, float] = {}
+    for p, number in pairs:
+        if given.setdefault(p, number) != number:
+            raise ModelError(
+                f"set_weights: {describe(p)} is shared (it appears more than once), but got two"
+                f" values for it, {given[p]} and {number}; give it the same value everywhere"
+            )
     for p, number in pairs:
         p.data = number
+
+
+def _once(parameters: list[Value]) -> list[Value]:
+    """The parameters in order, a shared one listed at its first use only."""
+    return list(dict.fromkeys(parameters))
+
+
+def _shared(values: Sequence[Any], count: int, where: str) -> list[Value]:
+    """Existing Values to use as parameters: `count` leaf Values."""
+    values = _as_items(values, where)
+    if len(values) != count:
+        raise ShapeError(f"{where}: expected {count} Values, got {len(values)}")
+    for v in values:
+        if not isinstance(v, Value):
+            raise ArgumentTypeError(
+                f"{where}: a shared parameter must be a Value, got {type(v).__name__} {v!r:.60}"
+            )
+        if not v.is_leaf:
+            raise ModelError(
+                f"{where}: {describe(v)} is not a leaf; a parameter must be a leaf Value"
+                " (Value(number, label)) that training can move"
+            )
+    return list(values)
+
+
+def _entry(x: Any, what: str) -> Any:
+    """A number given as itself or as a one-number row: an (n, 1) column array (Nielsen's
+    network.py keeps biases, inputs and targets so) has such rows."""
+    if isinstance(x, (Value, Real, str, bytes)) or not isinstance(x, Iterable):
+        return x
+    row = list(x)
+    if len(row) != 1:
+        raise ShapeError(
+            f"{what} is a row of {len(row)} numbers; give one number each (a list, or an"
+            " (n, 1) column)"
+        )
+    return row[0]
+
+
+def _column(items: Iterable[Any], what: str) -> list[Any]:
+    """The entries of a vector given as a list, a NumPy vector or an (n, 1) column."""
+    return [_entry(x, f"{what}[{i}]") for i, x in enumerate(items)]
 
 
 def _check_name(name: Any) -> str:
@@ -599,6 +695,8 @@ def _as_inputs(x: Any, nin: int) -> Sequence[Any]:
         pass
     elif type(x) is Value or isinstance(x, Real):
         inputs = (x,)
+    elif hasattr(x, "__array__") and not isinstance(x, AbstractSet):  # a NumPy vector or column
+        inputs = _column(x, "input")
     elif not isinstance(x, Sequence) or isinstance(x, str):
         raise ArgumentTypeError(
             f"the inputs must be a list or tuple of numbers or Values, in order; got"
@@ -651,7 +749,7 @@ def _as_sequence(x: Any, where: str) -> list[Any]:
         raise ArgumentTypeError(  # a set has no order: which score is class 0?
             f"{where} must be a Value, a number or a list of them, got {type(x).__name__} {x!r:.60}"
         )
-    return list(x)
+    return _column(x, where)
 
 
 def _largest_score(scores: list[Any], where: str) -> float:

@@ -21,6 +21,7 @@ cell); `viewer.py` renders the frames and knows nothing of Values.
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,7 +47,7 @@ from .formatting import (
     sample_names,
 )
 from .symbolic import ATOM, UNARY, Symbol, symbolic_forward
-from .viewer import Frame, viewer_document, viewer_fragment
+from .viewer import Frame, Link, viewer_document, viewer_fragment
 
 __all__ = ["BackwardStep", "ForwardStep", "Frame", "StepThrough", "step_through"]
 
@@ -119,6 +120,7 @@ class StepThrough:
         self.forward_index = {step.node_id: i + 1 for i, step in enumerate(self.forward_steps)}
         self.backward_steps = _record_backward(root, self.order, self.names, self.ids, precision)
         self._number_rules: dict[str, list[str]] = {}  # each node's rules with numbers in
+        self._repeated_operands: dict[Value, set[Value]] = {}
         self.grads = {node: node.grad for node in self.order}
         #: The steps that send to each node, by id: the terms of its sum over uses.
         self.uses: dict[str, list[BackwardStep]] = {}
@@ -213,13 +215,19 @@ class StepThrough:
     def _forward_frame(self, step: ForwardStep, index: int, total: int) -> Frame:
         node, node_id = self.nodes[step.node_id], step.node_id
         op_id = f"{node_id}_op"
+        numbers = f"= {_formula(node, self._number_symbol, self.precision)}"
+        operands = [(self._number(x.data), self.ids[x], "data") for x in node.parents]
         return Frame(
             "forward",
             f"forward {index} of {total}:",
             (
                 ("rule", f"{step.node} = {step.formula}"),
-                ("numbers", f"= {_formula(node, self._number_symbol, self.precision)}"),
+                ("numbers", numbers),
                 ("result", f"= {self._number(step.value)}"),
+            ),
+            links=(
+                *_links(1, numbers, operands, 2),
+                (2, 2, 2 + len(self._number(step.value)), node_id, "data"),
             ),
             target=node_id,
             sources=tuple(self.ids[p] for p in node.parents),
@@ -231,13 +239,12 @@ class StepThrough:
 
     def _seed_frame(self) -> Frame:
         root = self.names[self.root]
+        total, links = self._total_stage(1, root, self.ids[self.root], 0.0, 1.0)
         return Frame(
             "seed",
             f"seed: the gradient of {root} with respect to itself is 1",
-            (
-                ("rule", f"{_total(root, root)} = 1"),
-                ("total", f"{root}.grad: {self._number(0.0)} -> {self._number(1.0)}"),
-            ),
+            (("rule", f"{_total(root, root)} = 1"), ("total", total)),
+            links=links,
             target=self.ids[self.root],
             field="grad",
             before=field_text("grad", 0.0, self.precision),
@@ -249,11 +256,10 @@ class StepThrough:
         node, parent, root = step.node, step.parent, self.names[self.root]
         value, parent_value = self.nodes[step.node_id], self.nodes[step.parent_id]
         local = _local(node, parent)
-        repeated = sum(1 for x in value.operands if x is parent_value) > 1
-        which = f" (operand {step.operand + 1})" if repeated else ""
+        which = f" (operand {step.operand + 1})" if parent_value in self._repeated(value) else ""
         formula = self.formulas[step.node_id]
-        if len(formula) > MAX_TITLE_FORMULA:  # a wide weighted sum: said once, in its forward step
-            formula = f"the {_operation(value).word} of forward {self.forward_index[step.node_id]}"
+        if len(formula) > MAX_TITLE_FORMULA:  # a wide weighted sum, written in its forward step
+            formula = f"the {_operation(value).word} of {len(value.operands)} operands"
         title = (
             f"backward {index} of {total}: {node} = {formula} sends its gradient to {parent}{which}"
         )
@@ -262,21 +268,28 @@ class StepThrough:
         local_numbers = self._number_rules[step.node_id][step.operand]
         plain = _reads_as_number(local_numbers) and not local_numbers.startswith("-")
         local_text = local_numbers if plain else f"({local_numbers})"
+        upstream = operand(step.upstream)
+        numbers = f"= {upstream} * {local_text}"
         stages = [
             (
                 "rule",
                 f"{_total(root, parent)} += {_total(root, node)} * {local},"
                 f" with {local} = {step.rule}",
             ),
-            ("numbers", f"= {operand(step.upstream)} * {local_text}"),
+            ("numbers", numbers),
         ]
+        links = [(1, 2, 2 + len(upstream), step.node_id, "grad")]
+        links += _links(1, numbers, self._read_numbers(step), 2 + len(upstream))
         result = f"= {number(step.product)}"
         if not _reads_as_number(local_numbers):
-            result = f"= {operand(step.upstream)} * {operand(step.local)} {result}"
+            result = f"= {upstream} * {operand(step.local)} {result}"
+            links.append((2, 2, 2 + len(upstream), step.node_id, "grad"))
         stages.append(("result", result))
-        stages.append(
-            ("total", f"{parent}.grad: {number(step.grad_before)} -> {number(step.grad_after)}")
+        total_text, total_links = self._total_stage(
+            3, parent, step.parent_id, step.grad_before, step.grad_after
         )
+        stages.append(("total", total_text))
+        links += total_links
         if step.uses > 1:
             stages += self._sum_stages(step)
         op_id = f"{step.node_id}_op"
@@ -291,7 +304,33 @@ class StepThrough:
             field="grad",
             before=field_text("grad", step.grad_before, self.precision),
             after=field_text("grad", step.grad_after, self.precision),
+            links=tuple(links),
+            local=f"∂ = {number(step.local)}",
         )
+
+    def _total_stage(
+        self, stage: int, name: str, node_id: str, before: float, after: float
+    ) -> tuple[str, tuple[Link, ...]]:
+        """`name.grad: before -> after`, both numbers linked to the node's grad field."""
+        head, old, new = f"{name}.grad: ", self._number(before), self._number(after)
+        start = len(head) + len(old) + 4
+        return f"{head}{old} -> {new}", (
+            (stage, len(head), len(head) + len(old), node_id, "grad"),
+            (stage, start, start + len(new), node_id, "grad"),
+        )
+
+    def _read_numbers(self, step: BackwardStep) -> list[tuple[str, str, str]]:
+        """The numbers a step's local rule reads, as written in its rule, with where each
+        lives: a node's data, or a constant operand (named by its edge in the drawing)."""
+        node = self.nodes[step.node_id]
+        numbers = []
+        for read in step.reads:
+            if read in self.nodes:
+                numbers.append((self._number(self.nodes[read].data), read, "data"))
+            else:
+                constant = node.operands[int(read.rpartition("_in")[2])]
+                numbers.append((constant_text(float(constant), self.precision), read, "data"))
+        return numbers
 
     def _done_frame(self) -> Frame:
         leaves = [n for n in self.order if n.is_leaf]
@@ -323,6 +362,14 @@ class StepThrough:
         else:
             numbers += f" ({len(known)} of {step.uses} terms so far)"
         return [("sum", f"{heading} = {terms}"), ("sum", f"= {numbers}")]
+
+    def _repeated(self, node: Value) -> set[Value]:
+        """The operands `node` reads more than once (x in x * x), found once per node: a scan
+        per step made the text quadratic in a node's operand count."""
+        if node not in self._repeated_operands:
+            count = Counter(x for x in node.operands if isinstance(x, Value))
+            self._repeated_operands[node] = {x for x, n in count.items() if n > 1}
+        return self._repeated_operands[node]
 
     def _formula(self, node: Value) -> str:
         return _formula(node, lambda x: _Operand(self.names[x]), self.precision)
@@ -440,8 +487,12 @@ class _Reads:
 
 
 def _reads(node: Value, ids: dict[Value, str]) -> list[tuple[str, ...]]:
-    """For each operand, the ids of the nodes its local derivative rule reads."""
-    stand_ins = [_Reads(frozenset([ids[x]])) if type(x) is Value else x for x in node.operands]
+    """For each operand, the ids of the nodes its local derivative rule reads; a constant
+    operand is named by the id of its edge in the drawing, `v7_op_in3` (∂(w·x)/∂w3 reads x3)."""
+    stand_ins = [
+        _Reads(frozenset([ids[x] if type(x) is Value else f"{ids[node]}_op_in{i}"]))
+        for i, x in enumerate(node.operands)
+    ]
     rules = _operation(node).derivatives(_Reads(frozenset([ids[node]])), *stand_ins)
     return [tuple(sorted(r.ids)) if isinstance(r, _Reads) else () for r in rules]
 
@@ -544,6 +595,18 @@ def _constant(x: float, precision: int) -> Symbol:
     negative."""
     text = constant_text(x, precision)
     return _Operand(text, UNARY if text.startswith("-") else ATOM)
+
+
+def _links(stage: int, text: str, numbers: list[tuple[str, str, str]], start: int) -> list[Link]:
+    """Where each number (text, node id, field) appears in `text`, in order from `start` on
+    (each searched for after the one before, so a wide formula is read once)."""
+    links = []
+    for number, node_id, field in numbers:
+        at = text.find(number, start)
+        if at >= 0:
+            start = at + len(number)
+            links.append((stage, at, start, node_id, field))
+    return links
 
 
 def _input_edges(node: Value, op_id: str) -> list[str]:

@@ -7,36 +7,56 @@
   if (!root || root.getAttribute("data-ready")) { return; }
   root.setAttribute("data-ready", "1");
   var SVG_NS = "http://www.w3.org/2000/svg";
-  var READABLE_PX = 10;  // no text is drawn smaller than this, however far out one zooms
+  var READABLE_PX = 10;  // the lens never shows text smaller than this
   var MAX_SCALE = 4;
+  var LENS_MAX_SCALE = 1.25;  // the lens zooms in no further than this
+  var MARGIN = 24;  // pixels kept around what the lens shows
+  var PLAY_MS = 1400;
   var frames = Array.prototype.slice.call(root.querySelectorAll("li.al-frame"));
+  function data(li, key) { return li.getAttribute("data-" + key) || ""; }
+  function ids(li, key) { return data(li, key).split(" ").filter(Boolean); }
+  function kindAt(k) { return data(frames[k], "kind"); }
   var forwardCount = frames.filter(function (li) { return data(li, "kind") === "forward"; }).length;
   var backwardCount = frames.filter(function (li) { return data(li, "kind") === "backward"; }).length;
+  var firstBackward = frames.map(function (li) { return data(li, "kind"); }).indexOf("backward");
+  var reduceMotion = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)");
+  function still() { return Boolean(reduceMotion && reduceMotion.matches); }
 
   // The controls exist only where this script runs, so a sanitised copy shows none that do
   // nothing (sanitisers drop the `hidden` attribute along with the script).
   root.querySelector(".al-graph").insertAdjacentHTML("beforebegin",
     '<div class="al-controls" role="toolbar" aria-label="step through">' +
-    '<button type="button" class="al-prev" aria-label="previous step">&#9664; Previous</button>' +
+    '<button type="button" class="al-prev" aria-label="previous step">&#9664;<span class="al-word"> Previous</span></button>' +
     '<div class="al-track"><input type="range" class="al-slider" min="0" value="0"' +
     ' aria-label="step">' +
     '<div class="al-phases" aria-hidden="true">' +
     '<span class="al-phase al-phase-forward" style="flex-grow:' + (forwardCount + 1) + '">forward</span>' +
     '<span class="al-phase al-phase-backward" style="flex-grow:' + (backwardCount + 2) + '">backward</span>' +
     '</div></div>' +
-    '<button type="button" class="al-next" aria-label="next step">Next &#9654;</button>' +
+    '<button type="button" class="al-next" aria-label="next step"><span class="al-word">Next </span>&#9654;</button>' +
+    '<button type="button" class="al-play" aria-label="play" aria-pressed="false">Play</button>' +
     '<span class="al-counter" aria-hidden="true"></span>' +
+    '</div>' +
+    '<div class="al-nav" role="toolbar" aria-label="jump">' +
+    '<button type="button" class="al-to-backward" aria-label="jump to the first backward step">Backward &#8676;</button>' +
+    '<label class="al-choose-label">node <select class="al-choose" aria-label="a node to follow"></select></label>' +
+    '<button type="button" class="al-prev-use" aria-label="previous step touching the chosen node">&#8592; uses</button>' +
+    '<button type="button" class="al-next-use" aria-label="next step touching the chosen node">uses &#8594;</button>' +
+    '<button type="button" class="al-predict" aria-pressed="false" aria-label="predict each result before it is shown">Predict</button>' +
     '</div>' +
     '<div class="al-now" aria-live="polite"></div>' +
     '<div class="al-view-controls" role="toolbar" aria-label="zoom">' +
     '<button type="button" class="al-zoom-out" aria-label="zoom out">&minus;</button>' +
     '<button type="button" class="al-zoom-in" aria-label="zoom in">+</button>' +
-    '<button type="button" class="al-fit" aria-label="fit the graph, keeping text readable">Fit</button>' +
+    '<button type="button" class="al-fit" aria-label="the whole graph">Whole</button>' +
+    '<button type="button" class="al-lens" aria-label="the current step, up close">Lens</button>' +
     '<button type="button" class="al-actual" aria-label="zoom to 100 percent">100%</button>' +
     '<span class="al-legend"><span class="al-chip al-chip-focus"></span>changes' +
-    '<span class="al-chip al-chip-source"></span>from' +
+    '<span class="al-chip al-chip-source"></span>sends' +
     '<span class="al-chip al-chip-reads"></span>rule reads' +
-    '<span class="al-hint">drag to pan, Ctrl+wheel or pinch to zoom; keys &larr; &rarr; Home End + &minus; 0 F</span></span>' +
+    '<span class="al-overview-legend"><span class="al-chip al-chip-plus"></span>grad &gt; 0' +
+    '<span class="al-chip al-chip-minus"></span>grad &lt; 0 (paler: smaller)</span>' +
+    '<span class="al-hint">drag to pan; pinch or Ctrl+wheel to zoom; keys &larr; &rarr; B N P Q + &minus; W L</span></span>' +
     '</div>');
   // JupyterLab says whether its theme is light on <body>; elsewhere the system's choice counts.
   var scheme = window.matchMedia ? window.matchMedia("(prefers-color-scheme: dark)") : null;
@@ -60,11 +80,25 @@
   var counter = root.querySelector(".al-counter");
   var previous = root.querySelector(".al-prev");
   var next = root.querySelector(".al-next");
+  var play = root.querySelector(".al-play");
+  var choose = root.querySelector(".al-choose");
+  var predict = root.querySelector(".al-predict");
   slider.max = String(frames.length - 1);
   var current = 0;
+  var shown = 0;  // the frame marked current in the list
+  var applied = 0;  // the frames whose field changes are written into the drawing: 1..applied
   var marked = [];
+  var added = [];  // elements drawn for the current step (edge labels, backward arrowheads)
   var view = { x: 0, y: 0, scale: 1 };
-  var minScale = readableScale();
+  var nodes = {};
+  var edges = {};
+  if (svg) {
+    Array.prototype.forEach.call(svg.querySelectorAll("g.node"), function (g) { nodes[g.id] = g; });
+    Array.prototype.forEach.call(svg.querySelectorAll("g.edge"), function (g) { edges[g.id] = g; });
+  }
+  var fontPx = smallestFont();
+  var readable = Math.ceil(10000 * READABLE_PX / fontPx) / 10000;
+  var minScale = readable;
 
   // The graph arrives as an image (it survives sanitisers); inline it so it can be highlighted.
   function inline(picture) {
@@ -93,75 +127,373 @@
     picture.setAttribute("height", "100%");
     picture.setAttribute("role", "img");
     picture.setAttribute("aria-label", alt);
+    picture.classList.add("al-drawing");
     picture.naturalBox = natural;
     return group;
   }
-  // The smallest scale at which the smallest text is still READABLE_PX pixels high.
-  function readableScale() {
-    if (!svg) { return 1; }
+  function smallestFont() {
+    if (!svg) { return 14; }
     var sizes = Array.prototype.map.call(svg.querySelectorAll("text"), function (t) {
       return parseFloat(t.getAttribute("font-size")) || 14;
     });
-    // Rounded up to the 4 decimals the transform is written with.
-    return Math.ceil(10000 * READABLE_PX / Math.min.apply(null, sizes.concat([14]))) / 10000;
+    return Math.min.apply(null, sizes.concat([14]));
   }
   function apply() {
-    if (camera) {
-      camera.setAttribute("transform",
-        "translate(" + view.x.toFixed(1) + " " + view.y.toFixed(1) + ") scale(" +
-        view.scale.toFixed(4) + ")");
+    if (!camera) { return; }
+    camera.setAttribute("transform",
+      "translate(" + view.x.toFixed(1) + " " + view.y.toFixed(1) + ") scale(" +
+      view.scale.toFixed(4) + ")");
+    var overview = view.scale * fontPx < READABLE_PX - 0.01;
+    if (overview !== root.classList.contains("al-overview")) {
+      root.classList.toggle("al-overview", overview);
+      colourByGrad();
     }
+    drawMinimap();
   }
   function clampScale(scale) { return Math.max(minScale, Math.min(MAX_SCALE, scale)); }
-  // Zoom by `factor` about a point of the viewport (its centre when none is given).
+  // Zoom by `factor` about a point of the viewport (the current step's node when none is given,
+  // so the step stays in view).
   function zoom(factor, px, py) {
-    var box = viewport.getBoundingClientRect();
-    if (px === undefined) { px = box.width / 2; py = box.height / 2; }
+    if (px === undefined) {
+      var place = placeOf(focusOf(frames[current]));
+      var box = size();
+      px = place ? view.x + (place.x + place.w / 2) * view.scale : box.width / 2;
+      py = place ? view.y + (place.y + place.h / 2) * view.scale : box.height / 2;
+    }
     var scale = clampScale(view.scale * factor);
     view.x = px - (px - view.x) * (scale / view.scale);
     view.y = py - (py - view.y) * (scale / view.scale);
     view.scale = scale;
+    stopMoving();
     apply();
   }
-  // Bring a node to the middle of the viewport (when it is not in view, unless `always`).
-  function follow(id, always) { bringIntoView(node(id), always); }
-  function bringIntoView(g, always) {
-    if (!g) { return; }
+  // The viewport's size, read again only when the window or the viewport changes (reading it
+  // at every step would lay out the whole drawing each time).
+  var viewportSize = null;
+  function size() {
+    if (!viewportSize) { viewportSize = { width: viewport.clientWidth, height: viewport.clientHeight }; }
+    return viewportSize;
+  }
+  if (window.ResizeObserver) {
+    new ResizeObserver(function () { viewportSize = null; }).observe(viewport);
+  }
+  window.addEventListener("resize", function () { viewportSize = null; });
+
+  // Where each node lies in the drawing's own coordinates (measured once, through the camera).
+  var places = {};
+  function measure() {
     var box = viewport.getBoundingClientRect();
-    var r = g.getBoundingClientRect();
-    var inside = r.left >= box.left && r.right <= box.right && r.top >= box.top &&
-      r.bottom <= box.bottom;
-    if (inside && !always) { return; }
-    view.x += box.left + box.width / 2 - (r.left + r.width / 2);
-    view.y += box.top + box.height / 2 - (r.top + r.height / 2);
-    apply();
+    Object.keys(nodes).forEach(function (id) {
+      var r = nodes[id].getBoundingClientRect();
+      if (r.width || r.height) {
+        places[id] = { x: (r.left - box.left - viewport.clientLeft - view.x) / view.scale,
+          y: (r.top - box.top - viewport.clientTop - view.y) / view.scale,
+          w: r.width / view.scale, h: r.height / view.scale };
+      }
+    });
   }
-  // The whole graph if it fits at a readable size, else as much of it as does, around the
-  // node the current step is about.
+  function placeOf(id) { return id ? places[id] || null : null; }
+  function union(list) {
+    var found = list.map(placeOf).filter(Boolean);
+    if (!found.length) { return null; }
+    var x0 = Math.min.apply(null, found.map(function (p) { return p.x; }));
+    var y0 = Math.min.apply(null, found.map(function (p) { return p.y; }));
+    var x1 = Math.max.apply(null, found.map(function (p) { return p.x + p.w; }));
+    var y1 = Math.max.apply(null, found.map(function (p) { return p.y + p.h; }));
+    return { x: x0, y: y0, w: x1 - x0, h: y1 - y0 };
+  }
+
+  // The camera glides to a view (or jumps there when motion is reduced).
+  var moving = null;
+  function stopMoving() { if (moving) { cancelAnimationFrame(moving); moving = null; } }
+  function moveTo(target) {
+    stopMoving();
+    if (still() || !window.requestAnimationFrame) {
+      view = target;
+      apply();
+      return;
+    }
+    var start = { x: view.x, y: view.y, scale: view.scale };
+    var began = null;
+    function frame(time) {
+      if (began === null) { began = time; }
+      var t = Math.min(1, (time - began) / 320);
+      var e = t * (2 - t);
+      view = { x: start.x + (target.x - start.x) * e, y: start.y + (target.y - start.y) * e,
+        scale: start.scale + (target.scale - start.scale) * e };
+      apply();
+      moving = t < 1 ? requestAnimationFrame(frame) : null;
+    }
+    moving = requestAnimationFrame(frame);
+  }
+  // The view that shows `area` (drawing coordinates) at `scale`: unchanged when the area is
+  // already inside the viewport with margins, else the area centred.
+  function viewShowing(area, scale) {
+    var box = size();
+    var left = view.x + area.x * scale;
+    var top = view.y + area.y * scale;
+    var inside = scale === view.scale && left >= MARGIN && top >= MARGIN &&
+      left + area.w * scale <= box.width - MARGIN && top + area.h * scale <= box.height - MARGIN;
+    if (inside) { return { x: view.x, y: view.y, scale: scale }; }
+    return { x: box.width / 2 - (area.x + area.w / 2) * scale,
+      y: box.height / 2 - (area.y + area.h / 2) * scale, scale: scale };
+  }
+
+  // The lens: a step's participants (what changes, what sends, what the rule reads) together
+  // in view at a readable size; where they lie too far apart, a small circuit of them in an
+  // inset, the view on what changes and what sends.
+  var following = true;
+  function participants(li) {
+    var list = [data(li, "target")].concat(ids(li, "sources"));
+    resolvedReads(li).forEach(function (id) { if (list.indexOf(id) < 0) { list.push(id); } });
+    return list.filter(Boolean);
+  }
+  // A rule reads nodes, or a constant operand given by its edge: the node at that edge's tail.
+  function resolvedReads(li) {
+    return ids(li, "reads").map(tailOf).filter(Boolean);
+  }
+  function tailOf(id) {
+    if (nodes[id]) { return id; }
+    var edge = edges[id];
+    var title = edge ? edge.querySelector("title") : null;
+    return title ? title.textContent.split("->")[0] : "";
+  }
+  function lens(li) {
+    hideInset();
+    if (!svg) { return; }
+    var kind = data(li, "kind");
+    var who = participants(li);
+    var op = ids(li, "active")[0];
+    var area = union(op ? who.concat([op]) : who);
+    if (!area) { return; }
+    var box = size();
+    var fits = Math.min((box.width - 2 * MARGIN) / area.w, (box.height - 2 * MARGIN) / area.h);
+    var scale;
+    if (fits >= readable) {
+      scale = view.scale >= readable && view.scale <= fits ? view.scale : Math.min(fits, LENS_MAX_SCALE);
+      moveTo(viewShowing(area, scale));
+      return;
+    }
+    scale = Math.max(readable, Math.min(view.scale, 1));
+    var near = union([data(li, "target")].concat(ids(li, "sources")));
+    var nearFits = near && Math.min((box.width - 2 * MARGIN) / near.w, (box.height - 2 * MARGIN) / near.h);
+    moveTo(viewShowing(near && nearFits >= readable ? near : placeOf(focusOf(li)), scale));
+    if (kind === "backward") { showInset(li); }
+  }
+
+  // The inset: the sending node, its operation, the operands of this step and the read ones,
+  // each edge with what it carries; drawn at 12 px whatever the zoom.
+  var inset = document.createElement("div");
+  inset.className = "al-inset";
+  inset.setAttribute("role", "img");
+  viewport.appendChild(inset);
+  function hideInset() { inset.style.display = "none"; inset.innerHTML = ""; }
+  function texts(id) {
+    var g = nodes[id];
+    return g ? Array.prototype.map.call(g.querySelectorAll("text"), function (t) { return t.textContent; }) : [];
+  }
+  function showInset(li) {
+    var target = data(li, "target");
+    var sender = ids(li, "sources")[0];
+    var op = ids(li, "active")[0];
+    var operands = [target].concat(resolvedReads(li).filter(function (id) { return id !== target; }));
+    var picture = document.createElementNS(SVG_NS, "svg");
+    inset.appendChild(picture);
+    inset.style.display = "block";
+    var cap = document.createElement("div");
+    cap.className = "al-inset-caption";
+    cap.textContent = "this step, up close";
+    inset.insertBefore(cap, picture);
+    function card(id, role) {
+      var g = document.createElementNS(SVG_NS, "g");
+      g.setAttribute("class", "al-inset-node al-" + role);
+      g.setAttribute("data-node", id);
+      picture.appendChild(g);
+      var rect = document.createElementNS(SVG_NS, "rect");
+      g.appendChild(rect);
+      var lines = texts(id);
+      var width = 0;
+      lines.forEach(function (line, i) {
+        var t = document.createElementNS(SVG_NS, "text");
+        t.setAttribute("font-size", "12");
+        t.setAttribute("x", "6");
+        t.setAttribute("y", String(15 + 15 * i));
+        t.textContent = line;
+        g.appendChild(t);
+        width = Math.max(width, 7.4 * line.length);  // estimated: no layout per step
+      });
+      g.w = width + 12;
+      g.h = 15 * lines.length + 6;
+      rect.setAttribute("width", String(g.w));
+      rect.setAttribute("height", String(g.h));
+      rect.setAttribute("rx", "3");
+      return g;
+    }
+    function put(g, x, y) { g.setAttribute("transform", "translate(" + x + " " + y + ")"); g.x = x; g.y = y; }
+    function line(x1, y1, x2, y2, cls) {
+      var l = document.createElementNS(SVG_NS, "line");
+      l.setAttribute("x1", x1); l.setAttribute("y1", y1); l.setAttribute("x2", x2); l.setAttribute("y2", y2);
+      l.setAttribute("class", cls || "");
+      picture.insertBefore(l, picture.firstChild);
+      return l;
+    }
+    function arrow(x, y, dx, dy) {  // a head at (x, y) pointing along (dx, dy)
+      var n = Math.sqrt(dx * dx + dy * dy) || 1;
+      var ux = dx / n, uy = dy / n;
+      var p = document.createElementNS(SVG_NS, "polygon");
+      p.setAttribute("class", "al-inset-arrow");
+      p.setAttribute("points", [x, y, x - 9 * ux - 4 * uy, y - 9 * uy + 4 * ux,
+        x - 9 * ux + 4 * uy, y - 9 * uy - 4 * ux].map(function (v) { return v.toFixed(1); }).join(" "));
+      picture.appendChild(p);
+    }
+    var cards = operands.map(function (id) { return card(id, id === target ? "focus" : "reads"); });
+    var right = card(sender, "source");
+    var left = Math.max.apply(null, cards.map(function (g) { return g.w; }));
+    var opX = left + 70, y = 4;
+    cards.forEach(function (g) { put(g, 4, y); y += g.h + 10; });
+    var height = Math.max(y - 10, right.h) + 8;
+    var opY = height / 2;
+    put(right, opX + 40, opY - right.h / 2);
+    var circle = document.createElementNS(SVG_NS, "g");
+    circle.setAttribute("class", "al-inset-op");
+    circle.setAttribute("data-node", op);
+    circle.innerHTML = '<circle r="13"></circle><text font-size="12" text-anchor="middle" y="4"></text>';
+    circle.querySelector("text").textContent = texts(op).join(" ");
+    circle.setAttribute("transform", "translate(" + opX + " " + opY + ")");
+    picture.appendChild(circle);
+    cards.forEach(function (g, i) {
+      var cy = g.y + g.h / 2;
+      line(4 + g.w, cy, opX - 13, opY, i === 0 ? "al-inset-active" : "");
+      if (i === 0) {
+        arrow(4 + g.w, cy, 4 + g.w - (opX - 13), cy - opY);
+        var label = document.createElementNS(SVG_NS, "text");
+        label.setAttribute("class", "al-inset-local");
+        label.setAttribute("font-size", "12");
+        label.setAttribute("x", String(4 + g.w + 4));
+        label.setAttribute("y", String(cy - 5));
+        label.textContent = data(li, "local");
+        picture.appendChild(label);
+      }
+    });
+    line(opX + 13, opY, opX + 40, opY, "al-inset-active");
+    arrow(opX + 13, opY, -1, 0);
+    var width = opX + 40 + right.w + 4;
+    picture.setAttribute("width", String(width));
+    picture.setAttribute("height", String(height));
+    inset.setAttribute("aria-label", "this step up close: " + operands.concat([sender]).map(function (id) {
+      return texts(id)[0] || id;
+    }).join(", "));
+    linkHover(inset);
+  }
+
+  // Whole graph: everything in view; zoomed out past readable text, nodes are shapes coloured
+  // by their grad (so vanishing gradients show).
+  function wholeScale() {
+    var natural = svg.naturalBox;
+    var box = size();
+    return Math.min((box.width - 8) / natural.width, (box.height - 8) / natural.height, 1);
+  }
   function fit() {
     if (!svg) { return; }
+    minScale = Math.min(readable, wholeScale());
     var natural = svg.naturalBox;
-    // A graph shorter than the viewport at the scale that fits its width gets a shorter one.
-    viewport.style.height = "";
-    var box = viewport.getBoundingClientRect();
-    var height = natural.height * clampScale(Math.min(box.width / natural.width, 1)) + 16;
-    if (height < box.height) {
-      viewport.style.height = Math.max(height, 240) + "px";
-      box = viewport.getBoundingClientRect();
-    }
-    var scale = Math.min(box.width / natural.width, box.height / natural.height, 1);
-    view.scale = clampScale(scale);
-    view.x = (box.width - natural.width * view.scale) / 2;
-    view.y = (box.height - natural.height * view.scale) / 2;
-    apply();
-    if (view.scale > scale) { follow(focusOf(frames[current]), true); }
+    var box = size();
+    var scale = wholeScale();
+    moveTo({ x: (box.width - natural.width * scale) / 2, y: (box.height - natural.height * scale) / 2,
+      scale: scale });
   }
-  function actualSize() {
-    var box = viewport.getBoundingClientRect();
-    zoom(1 / view.scale, box.width / 2, box.height / 2);
-    follow(focusOf(frames[current]), false);
-  }
+  function actualSize() { zoom(1 / view.scale); }
   function focusOf(li) { return data(li, "target") || (data(li, "sources").split(" ")[0] || ""); }
+  function gradOf(id) {
+    var t = field(id, "grad");
+    var match = t ? /grad (\S+)/.exec(t.textContent) : null;
+    return match ? parseFloat(match[1]) : NaN;
+  }
+  var coloured = false;
+  function colourByGrad() {
+    var overview = root.classList.contains("al-overview");
+    if (!overview && !coloured) { return; }
+    coloured = overview;
+    Object.keys(nodes).forEach(function (id) {
+      var shape = nodes[id].querySelector("polygon, path");
+      if (!shape || !nodes[id].classList.contains("value")) { return; }
+      if (!overview) { shape.style.fill = ""; return; }
+      var g = gradOf(id);
+      var colour = "#9e9e9e";
+      if (g && isFinite(g)) {
+        var t = Math.max(0, Math.min(1, (Math.log(Math.abs(g)) / Math.LN10 + 6) / 6));
+        colour = "hsl(" + (g > 0 ? 212 : 4) + ", 75%, " + (88 - 48 * t).toFixed(0) + "%)";
+      }
+      shape.style.fill = colour;
+    });
+  }
+
+  // The minimap: every node as a dot, the view as a frame, the current step's node marked.
+  var minimap = null;
+  if (svg) {
+    minimap = document.createElementNS(SVG_NS, "svg");
+    minimap.setAttribute("class", "al-minimap");
+    minimap.setAttribute("aria-hidden", "true");
+    viewport.appendChild(minimap);
+  }
+  var minimapFrame = null, minimapMark = null, minimapScale = 1;
+  function buildMinimap() {
+    if (!minimap) { return; }
+    var natural = svg.naturalBox;
+    minimapScale = Math.min(150 / natural.width, 90 / natural.height);
+    minimap.setAttribute("width", String(Math.ceil(natural.width * minimapScale) + 4));
+    minimap.setAttribute("height", String(Math.ceil(natural.height * minimapScale) + 4));
+    var parts = [];
+    Object.keys(places).forEach(function (id) {
+      var p = places[id];
+      parts.push('<rect class="al-mini-node" x="' + (2 + p.x * minimapScale).toFixed(1) + '" y="' +
+        (2 + p.y * minimapScale).toFixed(1) + '" width="' + Math.max(1, p.w * minimapScale).toFixed(1) +
+        '" height="' + Math.max(1, p.h * minimapScale).toFixed(1) + '"></rect>');
+    });
+    minimap.innerHTML = parts.join("") + '<rect class="al-mini-view"></rect><circle class="al-mini-mark" r="3"></circle>';
+    minimapFrame = minimap.querySelector(".al-mini-view");
+    minimapMark = minimap.querySelector(".al-mini-mark");
+  }
+  function drawMinimap() {
+    if (!minimapFrame) { return; }
+    var box = size();
+    var whole = svg.naturalBox.width * view.scale <= box.width && svg.naturalBox.height * view.scale <= box.height;
+    minimap.style.display = whole ? "none" : "block";
+    var s = minimapScale / view.scale;
+    minimapFrame.setAttribute("x", (2 - view.x * s).toFixed(1));
+    minimapFrame.setAttribute("y", (2 - view.y * s).toFixed(1));
+    minimapFrame.setAttribute("width", (box.width * s).toFixed(1));
+    minimapFrame.setAttribute("height", (box.height * s).toFixed(1));
+    var place = placeOf(focusOf(frames[current]));
+    minimapMark.style.display = place ? "" : "none";
+    if (place) {
+      minimapMark.setAttribute("cx", (2 + (place.x + place.w / 2) * minimapScale).toFixed(1));
+      minimapMark.setAttribute("cy", (2 + (place.y + place.h / 2) * minimapScale).toFixed(1));
+    }
+  }
+  if (minimap) {
+    minimap.addEventListener("pointerdown", function (event) {
+      event.stopPropagation();
+      var r = minimap.getBoundingClientRect();
+      var box = size();
+      var gx = (event.clientX - r.left - 2) / minimapScale;
+      var gy = (event.clientY - r.top - 2) / minimapScale;
+      following = false;
+      moveTo({ x: box.width / 2 - gx * view.scale, y: box.height / 2 - gy * view.scale, scale: view.scale });
+    });
+  }
+
+  // Bring an element of the drawing to the middle of the viewport, when it is not in view.
+  function centreOn(element) {
+    var box = viewport.getBoundingClientRect();
+    var r = element.getBoundingClientRect();
+    if (r.left >= box.left && r.right <= box.right && r.top >= box.top && r.bottom <= box.bottom) { return; }
+    following = false;
+    view.x += box.left + box.width / 2 - (r.left + r.width / 2);
+    view.y += box.top + box.height / 2 - (r.top + r.height / 2);
+    stopMoving();
+    apply();
+  }
 
   // Neuron and layer boxes fold: a click (or Enter) on a box's title hides the nodes inside it
   // and the edges leaving them. A step about a node inside a folded box unfolds it.
@@ -180,12 +512,12 @@
     });
     var names = {};
     members.forEach(function (g) { names[g.querySelector("title").textContent] = true; });
-    var edges = Array.prototype.filter.call(svg.querySelectorAll("g.edge"), function (g) {
+    var leaving = Array.prototype.filter.call(svg.querySelectorAll("g.edge"), function (g) {
       return names[g.querySelector("title").textContent.split("->")[0]];
     });
     var title = cluster.querySelector("text");
     var entry = { cluster: cluster, title: title, label: title ? title.textContent : "",
-      hidden: members.concat(edges, inner), ids: members.map(function (g) { return g.id; }) };
+      hidden: members.concat(leaving, inner), ids: members.map(function (g) { return g.id; }) };
     if (title) {
       title.setAttribute("tabindex", "0");
       title.setAttribute("role", "button");
@@ -196,7 +528,7 @@
       title.addEventListener("focus", function () {
         viewport.scrollTop = 0;
         viewport.scrollLeft = 0;
-        bringIntoView(title, false);
+        centreOn(title);
       });
     }
     return entry;
@@ -220,58 +552,200 @@
     });
   }
 
-  function data(li, key) { return li.getAttribute("data-" + key) || ""; }
-  function node(id) { return id && svg ? svg.querySelector('g[id="' + id + '"]') : null; }
-  // A record's texts are [label,] data, grad: the field is counted from the end.
+  // A record's texts are [label,] data, grad: the field is counted from the end. An input
+  // (`x0 = 0.5`) has one text, its value.
   function field(id, name) {
-    var g = node(id);
+    var g = nodes[id] || nodes[tailOf(id)];
     if (!g || !name) { return null; }
-    var texts = g.querySelectorAll("text");
-    var k = texts.length - (name === "grad" ? 1 : 2);
-    return k >= 0 ? texts[k] : null;
+    var all = g.querySelectorAll("text");
+    if (all.length === 1) { return name === "data" ? all[0] : null; }
+    var k = all.length - (name === "grad" ? 1 : 2);
+    return k >= 0 ? all[k] : null;
   }
-  var initial = [];
-  var seen = {};
-  frames.forEach(function (li) {
-    var key = data(li, "target") + " " + data(li, "field");
-    var text = field(data(li, "target"), data(li, "field"));
-    if (text && !seen[key]) { seen[key] = true; initial.push([text, data(li, "before")]); }
+  // Each frame's field change, found once: the drawing is brought to any step by applying or
+  // undoing only the frames between.
+  var changes = frames.map(function (li) {
+    return { text: field(data(li, "target"), data(li, "field")), before: data(li, "before"),
+      after: data(li, "after") };
   });
+  (function startValues() {
+    var seen = [];
+    changes.forEach(function (c) {
+      if (c.text && seen.indexOf(c.text) < 0) { seen.push(c.text); c.text.textContent = c.before; }
+    });
+  })();
+  function bringDrawingTo(k) {
+    while (applied < k) { applied += 1; var c = changes[applied]; if (c.text) { c.text.textContent = c.after; } }
+    while (applied > k) { var d = changes[applied]; if (d.text) { d.text.textContent = d.before; } applied -= 1; }
+  }
   function mark(id, name) {
-    var g = node(id);
+    var g = nodes[id] || edges[id];
     if (g) { g.classList.add(name); marked.push([g, name]); }
   }
-  function ids(li, key) { return data(li, key).split(" ").filter(Boolean); }
+  function role(li, id) {
+    if (id === data(li, "target")) { return "focus"; }
+    if (ids(li, "sources").indexOf(id) >= 0) { return "source"; }
+    return "reads";
+  }
+
+  // Backward: the gradient runs against the data. The active edges get an arrowhead at their
+  // tail, pointing back, and the forward head is hidden; the local derivative is written on
+  // the edge of the operand that receives.
+  function drawBackward(li) {
+    ids(li, "active").forEach(function (id) {
+      var edge = edges[id];
+      var path = edge ? edge.querySelector("path") : null;
+      var points = path ? pathPoints(path) : [];
+      if (points.length < 2) { return; }
+      var tip = points[0];
+      var back = points[1];
+      var dx = tip.x - back.x, dy = tip.y - back.y;
+      var n = Math.sqrt(dx * dx + dy * dy) || 1;
+      var ux = dx / n, uy = dy / n;
+      var head = document.createElementNS(SVG_NS, "polygon");
+      head.setAttribute("class", "al-back-arrow");
+      head.setAttribute("points", [tip.x, tip.y, tip.x - 9 * ux - 4 * uy, tip.y - 9 * uy + 4 * ux,
+        tip.x - 9 * ux + 4 * uy, tip.y - 9 * uy - 4 * ux].map(function (v) { return v.toFixed(1); }).join(" "));
+      edge.appendChild(head);
+      added.push(head);
+      if (/_in\d+$/.test(id) && data(li, "local")) {
+        var middle = points[Math.floor(points.length / 2)];
+        var label = document.createElementNS(SVG_NS, "g");
+        label.setAttribute("class", "al-edge-label");
+        var text = document.createElementNS(SVG_NS, "text");
+        text.setAttribute("font-size", String(Math.max(12, fontPx)));
+        text.setAttribute("text-anchor", "middle");
+        text.setAttribute("x", middle.x.toFixed(1));
+        text.setAttribute("y", (middle.y - 6).toFixed(1));
+        text.textContent = data(li, "local");
+        var rect = document.createElementNS(SVG_NS, "rect");
+        label.appendChild(rect);
+        label.appendChild(text);
+        edge.parentNode.appendChild(label);
+        var size = Math.max(12, fontPx);  // the box estimated, not measured: no layout per step
+        var width = 0.62 * size * text.textContent.length;
+        rect.setAttribute("x", (middle.x - width / 2 - 3).toFixed(1));
+        rect.setAttribute("y", (middle.y - 6 - size).toFixed(1));
+        rect.setAttribute("width", (width + 6).toFixed(1));
+        rect.setAttribute("height", (size + 4).toFixed(1));
+        rect.setAttribute("rx", "3");
+        added.push(label);
+      }
+    });
+  }
+
+  // The points of an edge's path as Graphviz writes it (M x,y C x,y x,y x,y ...), read from
+  // its text: measuring the path would lay out the whole drawing at every step.
+  function pathPoints(path) {
+    var numbers = (path.getAttribute("d") || "").match(/-?\d+(\.\d+)?(e-?\d+)?/g) || [];
+    var points = [];
+    for (var i = 0; i + 1 < numbers.length; i += 2) {
+      points.push({ x: parseFloat(numbers[i]), y: parseFloat(numbers[i + 1]) });
+    }
+    return points;
+  }
+
+  // Numbers in the explanation and the fields they come from: same colour; hovering or
+  // focusing one marks the other.
+  function linkHover(container) {
+    Array.prototype.forEach.call(container.querySelectorAll(".al-num, .al-inset-node"), function (el) {
+      var on = function () { markLinked(el.getAttribute("data-node"), el.getAttribute("data-field"), true); };
+      var off = function () { markLinked(el.getAttribute("data-node"), el.getAttribute("data-field"), false); };
+      el.addEventListener("mouseenter", on);
+      el.addEventListener("mouseleave", off);
+      el.addEventListener("focus", on);
+      el.addEventListener("blur", off);
+    });
+  }
+  function markLinked(id, name, on) {
+    var node = tailOf(id) || id;
+    var text = name ? field(node, name) : null;
+    if (text) { text.classList.toggle("al-linked", on); }
+    if (nodes[node]) { nodes[node].classList.toggle("al-linked-node", on); }
+    Array.prototype.forEach.call(root.querySelectorAll(".al-now .al-num"), function (span) {
+      if (tailOf(span.getAttribute("data-node")) === node &&
+        (!name || span.getAttribute("data-field") === name)) { span.classList.toggle("al-linked", on); }
+    });
+  }
+
+  // Predict, then reveal: the result of a step stays hidden until the learner guesses (or
+  // presses Enter with no guess); then it shows, with how far off the guess was.
+  var predicting = false;
+  var revealed = {};
+  function hiddenResult(li) {
+    var kind = data(li, "kind");
+    return predicting && (kind === "forward" || kind === "backward") && !revealed[frames.indexOf(li)];
+  }
+  function askForGuess(li, k) {
+    var stages = now.querySelectorAll(".al-stage");
+    var hide = Array.prototype.filter.call(stages, function (s) {
+      return s.classList.contains("al-result") || s.classList.contains("al-total") ||
+        s.classList.contains("al-sum");
+    });
+    hide.forEach(function (s) { s.classList.add("al-hidden"); });
+    var changed = changes[k].text;
+    if (changed) { changed.textContent = data(li, "field") + " ?"; }
+    var form = document.createElement("form");
+    form.className = "al-guess";
+    form.innerHTML = '<label>your guess for the new ' + data(li, "field") +
+      ' <input type="text" inputmode="decimal" size="9" class="al-guess-input"></label> ' +
+      '<button type="submit">Reveal</button>';
+    now.appendChild(form);
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      revealed[k] = true;
+      var guess = parseFloat(form.querySelector("input").value);
+      var truth = parseFloat(data(li, "after").split(" ")[1]);
+      show(k);
+      var said = document.createElement("div");
+      said.className = "al-stage al-verdict";
+      said.textContent = isNaN(guess) ? "(no guess)" :
+        "your guess " + guess + ": off by " + Math.abs(guess - truth).toPrecision(3);
+      now.appendChild(said);
+      root.focus();
+    });
+    return form;
+  }
+
   function show(k) {
     k = Math.max(0, Math.min(frames.length - 1, k));
     current = k;
-    initial.forEach(function (pair) {
-      pair[0].textContent = pair[1];
-      pair[0].classList.remove("al-changed");
-    });
-    for (var i = 1; i <= k; i++) {
-      var text = field(data(frames[i], "target"), data(frames[i], "field"));
-      if (text) { text.textContent = data(frames[i], "after"); }
-    }
+    bringDrawingTo(k);
     marked.forEach(function (pair) { pair[0].classList.remove(pair[1]); });
     marked = [];
+    added.forEach(function (el) { el.parentNode && el.parentNode.removeChild(el); });
+    added = [];
+    Array.prototype.forEach.call(root.querySelectorAll(".al-changed"), function (t) { t.classList.remove("al-changed"); });
     var li = frames[k];
     var backward = data(li, "kind") === "backward";
-    ids(li, "sources").concat(ids(li, "reads"), [data(li, "target")]).forEach(unfoldAround);
+    participants(li).forEach(unfoldAround);
     ids(li, "sources").forEach(function (id) { mark(id, "al-source"); });
-    ids(li, "reads").forEach(function (id) { mark(id, "al-reads"); });
+    resolvedReads(li).forEach(function (id) { mark(id, "al-reads"); });
+    ids(li, "reads").forEach(function (id) { if (edges[id]) { mark(id, "al-read-edge"); } });
     ids(li, "active").forEach(function (id) {
       mark(id, "al-active");
       if (backward) { mark(id, "al-backward"); }
     });
     mark(data(li, "target"), "al-focus");
-    var changed = field(data(li, "target"), data(li, "field"));
+    var changed = changes[k].text;
     if (changed) { changed.classList.add("al-changed"); }
+    if (backward) { drawBackward(li); }
     var copy = li.cloneNode(true);
     while (now.firstChild) { now.removeChild(now.firstChild); }
     while (copy.firstChild) { now.appendChild(copy.firstChild); }
+    Array.prototype.forEach.call(now.querySelectorAll(".al-stage"), function (stage, i) {
+      stage.style.animationDelay = (0.25 * i) + "s";
+    });
+    Array.prototype.forEach.call(now.querySelectorAll(".al-num"), function (span) {
+      span.classList.add("al-num-" + role(li, tailOf(span.getAttribute("data-node"))));
+      span.setAttribute("tabindex", "0");
+    });
+    linkHover(now);
     now.setAttribute("data-kind", data(li, "kind"));
-    frames.forEach(function (f, j) { f.classList.toggle("al-current", j === k); });
+    var guess = hiddenResult(li) ? askForGuess(li, k) : null;
+    frames[shown].classList.remove("al-current");
+    li.classList.add("al-current");
+    shown = k;
     slider.value = String(k);
     var title = li.querySelector(".al-title");
     slider.setAttribute("aria-valuetext", "step " + (k + 1) + " of " + frames.length + ": " +
@@ -282,14 +756,68 @@
     previous.disabled = k === 0;
     next.disabled = k === frames.length - 1;
     if ((focused === previous || focused === next) && focused.disabled) { root.focus(); }
-    follow(focusOf(li), false);
+    if (following) { lens(li); } else { hideInset(); drawMinimap(); }
+    colourByGrad();
+    if (guess) { guess.querySelector("input").focus({ preventScroll: true }); }
   }
+
+  // Navigate by meaning: the first backward step, the steps touching a chosen node, play.
+  function toBackward() { if (firstBackward >= 0) { following = true; show(firstBackward); } }
+  function touches(li, id) {
+    return data(li, "target") === id || ids(li, "sources").indexOf(id) >= 0 ||
+      resolvedReads(li).indexOf(id) >= 0;
+  }
+  function toUse(step) {
+    var id = choose.value;
+    for (var k = current + step; k >= 0 && k < frames.length; k += step) {
+      if (touches(frames[k], id)) { following = true; show(k); return; }
+    }
+  }
+  function chooseNode(id) {
+    if (!nodes[id]) { return; }
+    choose.value = id;
+    Object.keys(nodes).forEach(function (other) { nodes[other].classList.toggle("al-chosen", other === id); });
+  }
+  Object.keys(nodes).forEach(function (id) {
+    var g = nodes[id];
+    if (!g.classList.contains("value") && !g.classList.contains("input")) { return; }
+    var option = document.createElement("option");
+    option.value = id;
+    option.textContent = (g.querySelector("text") || { textContent: id }).textContent || id;
+    choose.appendChild(option);
+  });
+  var timer = null;
+  function setPlaying(on) {
+    if (timer) { clearInterval(timer); timer = null; }
+    if (on) {
+      timer = setInterval(function () {
+        if (!root.isConnected || current >= frames.length - 1) { setPlaying(false); return; }
+        show(current + 1);
+      }, PLAY_MS);
+    }
+    play.setAttribute("aria-pressed", String(on));
+    play.textContent = on ? "Pause" : "Play";
+    play.setAttribute("aria-label", on ? "pause" : "play");
+  }
+
   previous.addEventListener("click", function () { show(current - 1); });
   next.addEventListener("click", function () { show(current + 1); });
+  play.addEventListener("click", function () { setPlaying(!timer); });
   slider.addEventListener("input", function () { show(parseInt(slider.value, 10)); });
+  root.querySelector(".al-to-backward").addEventListener("click", toBackward);
+  root.querySelector(".al-next-use").addEventListener("click", function () { toUse(1); });
+  root.querySelector(".al-prev-use").addEventListener("click", function () { toUse(-1); });
+  choose.addEventListener("change", function () { chooseNode(choose.value); });
+  predict.addEventListener("click", function () {
+    predicting = !predicting;
+    predict.setAttribute("aria-pressed", String(predicting));
+    revealed = {};
+    show(current);
+  });
   root.querySelector(".al-zoom-in").addEventListener("click", function () { zoom(1.25); });
   root.querySelector(".al-zoom-out").addEventListener("click", function () { zoom(0.8); });
-  root.querySelector(".al-fit").addEventListener("click", fit);
+  root.querySelector(".al-fit").addEventListener("click", function () { following = false; hideInset(); fit(); });
+  root.querySelector(".al-lens").addEventListener("click", function () { following = true; lens(frames[current]); });
   root.querySelector(".al-actual").addEventListener("click", actualSize);
   frames.forEach(function (li, j) {
     li.addEventListener("click", function () { show(j); });
@@ -302,56 +830,123 @@
     var box = viewport.getBoundingClientRect();
     zoom(Math.exp(-event.deltaY * 0.002), event.clientX - box.left, event.clientY - box.top);
   }, { passive: false });
+  // One pointer drags the view; two pinch it (zooming about their midpoint). A tap on a node
+  // chooses it.
+  var pointers = {};
+  var pinch = null;
   var drag = null;
+  function pointerList() { return Object.keys(pointers).map(function (k) { return pointers[k]; }); }
+  function spread(list) {
+    var dx = list[0].x - list[1].x, dy = list[0].y - list[1].y;
+    return Math.sqrt(dx * dx + dy * dy);
+  }
   viewport.addEventListener("pointerdown", function (event) {
-    if (event.button !== 0 || event.target.classList.contains("al-fold")) { return; }
-    drag = { x: event.clientX, y: event.clientY };
-    viewport.setPointerCapture(event.pointerId);
+    if (event.button !== 0 || event.target.classList.contains("al-fold") || inset.contains(event.target)) { return; }
+    pointers[event.pointerId] = { x: event.clientX, y: event.clientY };
+    try { viewport.setPointerCapture(event.pointerId); } catch (error) { /* a synthetic pointer */ }
+    var list = pointerList();
+    if (list.length === 2) {
+      pinch = { spread: spread(list) || 1, scale: view.scale };
+      drag = null;
+    } else if (list.length === 1) {
+      drag = { x: event.clientX, y: event.clientY, moved: 0, on: event.target };
+    }
     viewport.classList.add("al-dragging");
   });
   viewport.addEventListener("pointermove", function (event) {
+    if (!pointers[event.pointerId]) { return; }
+    pointers[event.pointerId] = { x: event.clientX, y: event.clientY };
+    var list = pointerList();
+    if (pinch && list.length >= 2) {
+      var box = viewport.getBoundingClientRect();
+      var factor = pinch.scale * spread(list) / pinch.spread / view.scale;
+      following = false;
+      zoom(factor, (list[0].x + list[1].x) / 2 - box.left, (list[0].y + list[1].y) / 2 - box.top);
+      return;
+    }
     if (!drag) { return; }
+    stopMoving();
     view.x += event.clientX - drag.x;
     view.y += event.clientY - drag.y;
-    drag = { x: event.clientX, y: event.clientY };
+    drag.moved += Math.abs(event.clientX - drag.x) + Math.abs(event.clientY - drag.y);
+    drag.x = event.clientX;
+    drag.y = event.clientY;
+    if (drag.moved > 4) { following = false; }
     apply();
   });
-  function endDrag() { drag = null; viewport.classList.remove("al-dragging"); }
-  viewport.addEventListener("pointerup", endDrag);
-  viewport.addEventListener("pointercancel", endDrag);
+  function endPointer(event) {
+    if (drag && drag.moved <= 4 && drag.on && drag.on.closest) {
+      var g = drag.on.closest("g.node");
+      if (g) { chooseNode(g.id); }
+    }
+    delete pointers[event.pointerId];
+    if (pointerList().length < 2) { pinch = null; }
+    drag = null;
+    if (!pointerList().length) { viewport.classList.remove("al-dragging"); }
+  }
+  viewport.addEventListener("pointerup", endPointer);
+  viewport.addEventListener("pointercancel", endPointer);
+  viewport.addEventListener("mouseover", function (event) {
+    var g = event.target.closest ? event.target.closest("g.node") : null;
+    if (g) { markLinked(g.id, "", true); }
+  });
+  viewport.addEventListener("mouseout", function (event) {
+    var g = event.target.closest ? event.target.closest("g.node") : null;
+    if (g) { markLinked(g.id, "", false); }
+  });
 
   // Keys are taken on the window in the capture phase: Notebook 7 handles them on the document
   // in that phase, before they reach the viewer. Only keys aimed inside this viewer are taken:
   // its own keys step and zoom; other plain keys are kept from the notebook (so `b` does not
   // insert a cell) but do their usual thing; Tab, Escape and shortcuts with Ctrl, Alt or Meta
-  // (Shift+Enter too) pass on.
+  // (Shift+Enter too) pass on. A guess being typed keeps its keys.
   function onKey(event) {
     if (!root.isConnected) { window.removeEventListener("keydown", onKey, true); return; }
     if (!root.contains(event.target)) { return; }
     if (event.ctrlKey || event.altKey || event.metaKey || event.key === "Tab" ||
       event.key === "Escape" || (event.shiftKey && event.key === "Enter")) { return; }
     event.stopPropagation();
-    if (event.target === slider) { return; }
+    var tag = event.target.tagName;
+    if (event.target === slider || tag === "INPUT" || tag === "SELECT") { return; }
     var toggle = boxes.filter(function (entry) { return entry.title === event.target; })[0];
     if (toggle && (event.key === "Enter" || event.key === " ")) {
       fold(toggle, !toggle.folded);
       event.preventDefault();
       return;
     }
+    if (tag === "BUTTON" && (event.key === "Enter" || event.key === " ")) { return; }
     var moves = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 };
-    if (event.key in moves) { show(current + moves[event.key]); }
-    else if (event.key === "Home") { show(0); }
-    else if (event.key === "End") { show(frames.length - 1); }
-    else if (event.key === "+" || event.key === "=") { zoom(1.25); }
-    else if (event.key === "-") { zoom(0.8); }
-    else if (event.key === "0") { actualSize(); }
-    else if (event.key === "f" || event.key === "F") { fit(); }
+    var key = event.key.length === 1 ? event.key.toLowerCase() : event.key;
+    if (key in moves) { following = true; show(current + moves[key]); }
+    else if (key === "Home") { show(0); }
+    else if (key === "End") { show(frames.length - 1); }
+    else if (key === "b") { toBackward(); }
+    else if (key === "n") { toUse(event.shiftKey ? -1 : 1); }
+    else if (key === "c") { chooseNode(focusOf(frames[current])); }
+    else if (key === "p" || key === " ") { setPlaying(!timer); }
+    else if (key === "q") { predict.click(); }
+    else if (key === "+" || key === "=") { zoom(1.25); }
+    else if (key === "-") { zoom(0.8); }
+    else if (key === "0") { actualSize(); }
+    else if (key === "w" || key === "f") { following = false; hideInset(); fit(); }
+    else if (key === "l") { following = true; lens(frames[current]); }
     else { return; }
     event.preventDefault();
   }
   window.addEventListener("keydown", onKey, true);
   root.querySelector(".al-all").open = false;
   root.classList.add("al-live");
+  if (svg) {
+    apply();
+    measure();
+    buildMinimap();
+    minScale = Math.min(readable, wholeScale());
+  }
+  var keepStill = reduceMotion;
+  reduceMotion = { matches: true };  // the first view is set, not animated
   show(0);
   fit();
+  reduceMotion = keepStill;
+  var seed = frames.filter(function (li) { return data(li, "kind") === "seed"; })[0];
+  chooseNode(seed ? data(seed, "target") : Object.keys(nodes)[0]);
 })();

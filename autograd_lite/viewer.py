@@ -29,6 +29,11 @@ from importlib import resources
 __all__ = ["Frame", "viewer_document", "viewer_fragment"]
 
 
+#: A number in a frame's text linked to the field of the drawing it comes from: (stage index,
+#: start, end, node id, field), the number being `stages[stage][1][start:end]`.
+Link = tuple[int, int, int, str, str]
+
+
 @dataclass(frozen=True)
 class Frame:
     """One position of the step-through: what happens, the arithmetic in stages, and what it
@@ -38,7 +43,9 @@ class Frame:
     "result", "total" (a gradient before and after) or "sum" (the sum over a node's uses).
     `field` ("data" or "grad") of node `target` changes from `before` to `after`; `sources`
     are the nodes it is computed from, `active` the operation and edges at work, `reads` the
-    nodes a backward step's local derivative reads.
+    nodes a backward step's local derivative reads (or the edge of a constant it reads).
+    `links` tie numbers of the text to the fields they come from; `local` is written on the
+    active edge of a backward step (its local derivative).
     """
 
     kind: str
@@ -51,6 +58,8 @@ class Frame:
     field: str = ""
     before: str = ""
     after: str = ""
+    links: tuple[Link, ...] = ()
+    local: str = ""
 
 
 def viewer_fragment(title: str, svg: str, frames: Sequence[Frame], alt: str) -> str:
@@ -113,15 +122,31 @@ def _frame_item(frame: Frame) -> str:
         "data-field": frame.field,
         "data-before": frame.before,
         "data-after": frame.after,
+        "data-local": frame.local,
     }
     attribute_text = " ".join(f'{k}="{_escape(v)}"' for k, v in attributes.items() if v)
     stages = "".join(
-        f'<div class="al-stage al-{kind}">{_escape(text)}</div>' for kind, text in frame.stages
+        f'<div class="al-stage al-{kind}">{_linked(text, i, frame.links)}</div>'
+        for i, (kind, text) in enumerate(frame.stages)
     )
     return (
         f'<li class="al-frame al-{frame.kind}" {attribute_text}>'
         f'<div class="al-title">{_escape(frame.title)}</div>{stages}</li>'
     )
+
+
+def _linked(text: str, stage: int, links: Sequence[Link]) -> str:
+    """A stage's text, escaped, its linked numbers as spans naming the node and field."""
+    parts, at = [], 0
+    for _, start, end, node_id, field in sorted(link for link in links if link[0] == stage):
+        parts.append(_escape(text[at:start]))
+        parts.append(
+            f'<span class="al-num" data-node="{_escape(node_id)}" data-field="{field}">'
+            f"{_escape(text[start:end])}</span>"
+        )
+        at = end
+    parts.append(_escape(text[at:]))
+    return "".join(parts)
 
 
 def _escape(text: str) -> str:

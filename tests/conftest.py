@@ -1,7 +1,63 @@
-"""Shared test settings: hypothesis runs a modest number of examples with no deadline (the
-engine is pure Python and the machine may be busy)."""
+"""Shared test settings.
 
+- Hypothesis runs 20 examples per property with no deadline (the engine is pure Python and the
+  machine may be busy): the development loop stays quick. HYPOTHESIS_PROFILE=thorough, which
+  `.ci/run` sets, runs 100. A test that asks for its own number (`@settings`) gets it in both.
+- The slow rule: a test whose call takes over SLOW_SECONDS of CPU (this process and the
+  subprocesses it waited for) must be marked `@pytest.mark.slow`, or it fails saying so. CPU
+  time, not wall-clock time, so a busy machine does not make a quick test fail.
+- The quick suite, `pytest -m "not slow"`, does not even import the PyTorch comparisons:
+  importing torch alone takes seconds, and every test in test_torch.py is slow.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Generator
+from pathlib import Path
+from typing import Any
+
+import pytest
 from hypothesis import settings
 
-settings.register_profile("autograd_lite", max_examples=50, deadline=None)
-settings.load_profile("autograd_lite")
+try:
+    import resource
+except ImportError:  # Windows: this process's CPU time only
+    resource = None  # type: ignore[assignment]
+
+settings.register_profile("autograd_lite", max_examples=20, deadline=None)
+settings.register_profile("thorough", max_examples=100, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "autograd_lite"))
+
+pytest_plugins = ("pytester",)  # test_suite_rules.py runs the rules on small suites
+
+SLOW_SECONDS = float(os.environ.get("AUTOGRAD_LITE_SLOW_SECONDS", "2"))
+
+
+def cpu_seconds() -> float:
+    """CPU time of this process and of the child processes it has waited for."""
+    if resource is None:
+        return time.process_time()
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Generator[None, Any, Any]:
+    start = cpu_seconds()
+    result = yield
+    spent = cpu_seconds() - start
+    if spent > SLOW_SECONDS and item.get_closest_marker("slow") is None:
+        pytest.fail(
+            f"{item.nodeid} took {spent:.1f} s of CPU, over the {SLOW_SECONDS:g} s of a quick"
+            " test: make it quicker, or mark it @pytest.mark.slow",
+            pytrace=False,
+        )
+    return result
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    if collection_path.name == "test_torch.py" and config.getoption("markexpr") == "not slow":
+        return True
+    return None

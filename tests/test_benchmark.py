@@ -16,6 +16,7 @@ bench = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(bench)
 
 
+@pytest.mark.slow
 def test_every_training_step_agrees_with_the_plain_float_floor():
     reference = bench.plain_float_step()()
     assert reference[0] > 0 and len(reference[1]) == 3 * 16 + 17 * 16 + 17

@@ -116,6 +116,7 @@ def test_compiled_mlp_step_equals_the_engine_on_new_parameters_and_new_data():
         assert gradients == pytest.approx([p.grad for p in parameters], rel=1e-9, abs=1e-12)
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None)
 @given(recipe=recipes(), data=st.data())
 def test_compiled_random_graphs_agree_with_the_engine_on_random_inputs(recipe, data):
@@ -293,3 +294,117 @@ def test_a_weighted_sum_of_thousands_of_terms_compiles_over_several_lines():
     expected_output, expected_gradients = engine_gradients(z, weights + inputs)
     assert 0.05 < abs(output) < 0.95 and output == pytest.approx(expected_output, rel=1e-12)
     assert list(gradients) == pytest.approx(expected_gradients, rel=1e-9, abs=1e-15)
+
+
+def test_a_label_float_does_not_shadow_the_float_generated_code_calls():
+    x = Value(1.0, label="float")
+    y = x * 1e-10 / 1e-310  # d y/d(x * 1e-10) = 1/1e-310 is inf: written float("inf")
+    source = to_code(y)
+    assert "def forward_backward(float_)" in source
+    with pytest.raises(al.NonFiniteError) as caught:
+        compile_graph(y, [x])([1.0])
+    assert "not callable" not in str(caught.value)
+
+
+def test_function_name_float_is_refused():
+    with pytest.raises(al.GraphArgumentError, match="function the code calls"):
+        to_code(Value(1.0) * 2.0, function_name="float")
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda x, w: x + w,
+        lambda x, w: x * 3 - w,
+        lambda x, w: -x * w.max(1.0),
+        lambda x, w: x * 3e15 * 3e15 * 7e15 + w,  # ints would multiply exactly: 6.3e46
+    ],
+)
+def test_compiled_gradients_are_the_engines_floats_even_when_only_constants_make_them(build):
+    x, w = Value(1.0, label="x"), Value(2.0, label="w")
+    y = build(x, w)
+    y.backward()
+    _, gradients = compile_graph(y, [x, w])([1.0, 2.0])
+    assert [type(g) for g in gradients] == [float, float]
+    assert list(gradients) == [x.grad, w.grad]
+
+
+def test_compiled_code_with_an_overflowing_constant_rule_raises_non_finite_not_name_error():
+    """Generated code raised NameError where the engine raises NonFiniteError: an infinite constant
+    rule (1/1e-310) is written `float("inf")`."""
+    x = Value(1.0, label="x")
+    y = (x * 1e-310) / 1e-310
+    with pytest.raises(al.NonFiniteError):
+        y.backward()
+    with pytest.raises(al.NonFiniteError):
+        compile_graph(y, [x])([1.0])
+    assert "float(" in to_code(y, [x])
+
+
+@pytest.mark.parametrize(
+    ("build", "at", "error"),
+    [
+        (lambda x: x**0.5, -1.0, al.DomainError),
+        (lambda x: x ** Value(2.0, label="b"), -2.0, al.DomainError),
+        (lambda x: al.sqrt(x), 0.0, al.NonFiniteError),
+        (lambda x: 1 / x, 0.0, al.DivisionByZeroError),
+        (lambda x: al.log(x), -1.0, al.DomainError),
+        (lambda x: x**-0.5 * 0 + x, 0.0, al.DivisionByZeroError),
+    ],
+)
+def test_compiled_code_raises_the_engines_error(build, at, error):
+    """Generated code raised Python's errors where the engine raises its own: now the same class."""
+    x = Value(1.0, label="x")
+    compiled = compile_graph(build(x), [x])
+    with pytest.raises(error) as engine_error:
+        y = build(Value(at, label="x"))
+        y.backward()
+    with pytest.raises(error) as compiled_error:
+        compiled([at])
+    assert type(compiled_error.value) is type(engine_error.value)
+
+
+@pytest.mark.parametrize("name", ["tanh", "ｔａｎｈ", "pow"])
+def test_a_function_name_that_would_hide_a_helper_is_refused(name):
+    """A function name that would hide a helper the generated code calls (`tanh`, its NFKC twin,
+    `pow`) broke the code; it is refused."""
+    x = Value(0.5, label="x")
+    with pytest.raises(al.GraphArgumentError, match="choose another name"):
+        to_code(al.tanh(x) + x**2, [x], function_name=name)
+
+
+def test_a_compiled_graph_called_with_a_bare_number_says_to_give_a_list():
+    """Issue 19 item 10: `compile_graph(x.tanh(), [x])(0.5)` raised Python's own TypeError
+    "object of type 'float' has no len()", naming neither the argument nor the fix."""
+    x = Value(0.3, label="x")
+    compiled = compile_graph(x.tanh(), [x])
+    with pytest.raises(al.ArgumentTypeError, match=r"values.*list or tuple.*float"):
+        compiled(0.5)
+    with pytest.raises(al.ArgumentTypeError, match=r"data_values.*list or tuple"):
+        compiled([0.5], None)
+    assert compiled((0.5,)) == (math.tanh(0.5), (1 - math.tanh(0.5) ** 2,))
+
+
+def test_a_compiled_graph_refuses_bytes_for_its_values():
+    """Issue 19 item 14: `compile_graph(...)(..., b'1')` used 49 (the byte of '1') as the data
+    value: a bytes object is a sequence of ints, so it passed every check."""
+    x, d = Value(2.0, label="x"), Value(3.0, label="d")
+    compiled = compile_graph(x * d, [x], [d])
+    with pytest.raises(al.ArgumentTypeError, match=r"data_values.*bytes"):
+        compiled([2.0], b"1")
+    with pytest.raises(al.ArgumentTypeError, match=r"values.*bytes"):
+        compiled(b"1", [3.0])
+    assert compiled([2.0], [3.0]) == (6.0, (3.0,))
+
+
+@pytest.mark.parametrize(("name", "python_reads"), [("ℌ", "H"), ("ｉｆ", "if"), ("ﬁt", "fit")])
+def test_a_function_name_python_reads_as_another_name_is_refused(name, python_reads):
+    """Issue 19 item 17: Python reads identifiers in NFKC form, so `to_code(function_name="ℌ")`
+    defined `H` and "ｉｆ" defined `if` (a syntax error): the name asked for was not there."""
+    x = Value(2.0, label="x")
+    with pytest.raises(al.GraphArgumentError, match=rf"reads.*{name!r} as {python_reads!r}"):
+        to_code(x * x, function_name=name)
+    if python_reads.isidentifier() and python_reads != "if":
+        namespace: dict = {}
+        exec(to_code(x * x, function_name=python_reads), namespace)
+        assert namespace[python_reads](3.0) == (9.0, (6.0,))

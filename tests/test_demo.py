@@ -1,9 +1,11 @@
 """The demo and the command line: two-moons data, training to at least 95% accuracy, the
 pictures it writes, its options, and copying the notebooks."""
 
+import contextlib
 import io
 import json
 import math
+import os
 import subprocess
 import sys
 import xml.etree.ElementTree as ElementTree
@@ -255,6 +257,25 @@ def test_pictures_refuse_what_they_cannot_draw(call, error):
 
 
 def run_command(*arguments, cwd=None):
+    """`autograd-lite ARGUMENTS` in the folder `cwd`, run in this process (a new Python for
+    each command made these tests the slowest of the quick suite): its exit code and output."""
+    stdout, stderr = io.StringIO(), io.StringIO()
+    previous = Path.cwd()
+    try:
+        if cwd is not None:
+            os.chdir(cwd)
+        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+            try:
+                code = command_line.main(list(arguments))
+            except SystemExit as exit_:
+                code = exit_.code
+    finally:
+        os.chdir(previous)
+    return subprocess.CompletedProcess(arguments, code, stdout.getvalue(), stderr.getvalue())
+
+
+def run_program(*arguments, cwd=None):
+    """`python -m autograd_lite ARGUMENTS` in a new Python, as a user runs it."""
     return subprocess.run(
         [sys.executable, "-m", "autograd_lite", *arguments],
         capture_output=True,
@@ -263,6 +284,12 @@ def run_command(*arguments, cwd=None):
         check=False,
         cwd=cwd,
     )
+
+
+def test_python_dash_m_runs_the_command_line():
+    result = run_program("--help")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == run_command("--help").stdout
 
 
 def test_help_lists_every_command():

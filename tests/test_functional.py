@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from random_graphs import build, leaf_values, recipes
 
 import autograd_lite as al
-from autograd_lite import Value, grad, hessian, jvp
+from autograd_lite import Value, compile_graph, grad, hessian, jvp, step_through
 from autograd_lite.engine import local_derivatives
 from autograd_lite.symbolic import symbolic_derivatives
 
@@ -102,6 +102,7 @@ TORCH_CASES = [
 ]
 
 
+@pytest.mark.slow  # imports torch (seconds)
 @pytest.mark.parametrize(("name", "f", "torch_name", "x"), TORCH_CASES)
 def test_higher_derivatives_match_pytorch_double_backward(name, f, torch_name, x):
     torch = pytest.importorskip(
@@ -140,6 +141,7 @@ def _all_partials(y, variables, order, differentiate):
     return levels
 
 
+@pytest.mark.slow  # imports torch (seconds)
 @pytest.mark.parametrize(("name", "f", "f_torch"), BINARY_CASES, ids=[c[0] for c in BINARY_CASES])
 def test_mixed_partials_up_to_third_order_match_pytorch(name, f, f_torch):
     torch = pytest.importorskip(
@@ -164,6 +166,7 @@ def test_mixed_partials_up_to_third_order_match_pytorch(name, f, f_torch):
         assert got == pytest.approx([t.item() for t in expected_level], rel=1e-12, abs=1e-12)
 
 
+@pytest.mark.slow  # imports torch (seconds)
 def test_hessian_of_a_formula_matches_pytorch():
     torch = pytest.importorskip(
         "torch", reason="PyTorch is not installed: pip install torch to compare with it"
@@ -291,6 +294,7 @@ def test_jvp_is_the_directional_derivative():
     assert jvp(f, {}) == 0.0
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None)
 @given(recipe=recipes(), data=st.data())
 def test_jvp_equals_the_gradient_dotted_with_the_direction(recipe, data):
@@ -305,6 +309,7 @@ def test_jvp_equals_the_gradient_dotted_with_the_direction(recipe, data):
     assert jvp(output, dict(zip(leaves, directions))) == pytest.approx(expected, rel=1e-9, abs=1e-9)
 
 
+@pytest.mark.slow
 @settings(max_examples=100, deadline=None)
 @given(recipe=recipes(), data=st.data())
 def test_second_derivatives_of_random_graphs_match_finite_differences(recipe, data):
@@ -372,3 +377,54 @@ def test_create_graph_must_be_true_or_false(flag):
     x = Value(0.5, label="x")
     with pytest.raises(al.ArgumentTypeError, match="create_graph"):
         grad(x * x, [x], create_graph=flag)
+
+
+def test_compare_modes_with_an_interior_input_says_so_in_its_own_terms():
+    x = Value(2.0, label="x")
+    hidden = x * 2.0
+    with pytest.raises(al.GraphArgumentError, match=r"compare_modes: inputs\[0\] is") as caught:
+        al.compare_modes(hidden * 3.0, [hidden])
+    assert "direction" not in str(caught.value)
+
+
+def test_a_gradient_graph_never_returns_a_node_of_the_original_graph():
+    """grad(create_graph=True) returned a node of the original graph (d(x*w)/dx was w itself), so
+    labelling the gradient relabelled w."""
+    x, w = Value(2.0, label="x"), Value(3.0, label="w")
+    y = x * w
+    (dx,) = grad(y, [x], create_graph=True)
+    assert dx is not w and dx.data == 3.0
+    dx.label = "dy/dx"
+    assert w.label == "w"
+
+
+def test_an_infinite_local_derivative_times_zero_raises_in_every_mode():
+    """The modes disagreed when an infinite local derivative (sqrt at 0) met a zero factor; one
+    policy now: backward, grad, jvp, step_through and compiled code all raise NonFiniteError."""
+
+    def build():
+        x = Value(0.0, label="x")
+        return x, al.sqrt(x) * 0 + x
+
+    _, y = build()
+    with pytest.raises(al.NonFiniteError):
+        y.backward()
+    for mode in (
+        lambda x, y: grad(y, [x]),
+        lambda x, y: grad(y, [x], create_graph=True),
+        lambda x, y: jvp(y, {x: 1.0}),
+        lambda x, y: step_through(y),
+        lambda x, y: compile_graph(y, [x])([0.0]),
+    ):
+        with pytest.raises(al.NonFiniteError):
+            mode(*build())
+
+
+def test_a_gradient_that_fits_a_float_is_computed_although_a_local_derivative_overflows():
+    """d log(1e138/x)/dx at 1e-125 fits a float although a local derivative on the way overflows:
+    it is computed (exactly, then rounded), not refused."""
+    x = Value(1e-125, label="x")
+    y = (1e138 / x).log()
+    y.backward()
+    assert x.grad == pytest.approx(-1e125, rel=1e-12)
+    assert grad(y, [x]) == pytest.approx([-1e125], rel=1e-12)

@@ -3,8 +3,11 @@ losses' values and gradients by hand, SGD, and bad input."""
 
 import math
 import random
+import sys
 
+import numpy as np
 import pytest
+from messages import raises_naming
 
 import autograd_lite as al
 from autograd_lite import NonFiniteError, Value, nn, topological_order
@@ -454,7 +457,7 @@ def test_nn_argument_errors_are_library_errors():
         nn.hinge_loss([Value(0.5)], [0])
     with pytest.raises(nn.ModelError, match="learning rate must be positive"):
         nn.SGD([Value(1.0)], lr=0.0)
-    with pytest.raises(al.ArgumentTypeError, match=r"parameters\[0\] must be a Value, got float"):
+    with raises_naming(al.ArgumentTypeError, "parameters[0]", "Value", "float"):
         nn.SGD([1.0], lr=0.1)
     with pytest.raises(al.ArgumentTypeError, match="rng must be"):
         nn.Neuron(2, rng="seed")
@@ -619,3 +622,203 @@ def test_bias_must_be_true_or_false(bias):
         nn.Layer(2, 3, bias=bias)
     with pytest.raises(al.ArgumentTypeError, match="bias"):
         nn.MLP(2, [1], bias=bias)
+
+
+# Shared parameters, SGD's leaves and weight decay (issue 18 items 3 and 6, issue 19 item 2)
+
+
+def test_a_shared_bias_is_listed_once_and_gets_the_sum_of_its_uses():
+    """Mazur's example shares one bias across a layer; pointing two neurons at one Value used
+    to list it twice in parameters() (SGD then refused the list)."""
+    b = Value(0.35, "b1")
+    layer = nn.Layer(2, 2, "sigmoid", bias=b, rng=0)
+    assert [n.b for n in layer.neurons] == [b, b]
+    assert [p.label for p in layer.parameters()] == ["N0.w0", "N0.w1", "b1", "N1.w0", "N1.w1"]
+    x = [0.05, 0.10]
+    a0, a1 = layer(x)
+    (a0 + a1).backward()
+    expected = a0.data * (1 - a0.data) + a1.data * (1 - a1.data)  # sigma'(z) at both uses
+    assert b.grad == pytest.approx(expected, rel=1e-15)
+    nn.SGD(layer.parameters(), 0.1)  # each once: accepted
+
+
+def test_a_neuron_takes_existing_weights_and_an_mlp_its_layers():
+    w = Value(0.5, "w")
+    neuron = nn.Neuron(2, "linear", bias=False, weights=[w, w])
+    assert neuron.parameters() == [w]
+    y = neuron([2.0, 3.0])
+    y.backward()
+    assert (y.data, w.grad) == (2.5, 5.0)
+    mlp = nn.MLP.from_layers([nn.Layer(2, 3, rng=0), nn.Layer(3, 1, bias=w, rng=1)])
+    assert mlp.parameters()[-1] is w and len(mlp.parameters()) == 9 + 3 + 1
+    with pytest.raises(al.ShapeError, match="layer 1 has 3 outputs but layer 2 takes 2"):
+        nn.MLP.from_layers([nn.Layer(2, 3, rng=0), nn.Layer(2, 1, rng=1)])
+    with pytest.raises(al.ModelError, match="not a leaf"):
+        nn.Neuron(2, bias=w * 2.0)
+    with pytest.raises(al.ArgumentTypeError, match="must be a Value"):
+        nn.Neuron(2, weights=[w, 1.0])
+
+
+def test_set_weights_gives_a_shared_bias_one_value():
+    b = Value(0.0, "b")
+    layer = nn.Layer(2, 2, "sigmoid", bias=b, rng=0)
+    layer.set_weights([[1, 2], [3, 4]], [0.6, 0.6])
+    assert b.data == 0.6
+    with pytest.raises(al.ModelError, match="'b' is shared"):
+        layer.set_weights([[9, 9], [9, 9]], [0.1, 0.2])
+    assert (b.data, layer.neurons[0].w[0].data) == (0.6, 1.0)  # nothing changed
+
+
+def test_sgd_refuses_a_computed_value_when_it_is_made():
+    """SGD([w1, h], 0.1).step() with h = w2 * 1.0 moved w1, then raised StaleGraphError on h:
+    half a step. A computed Value cannot be trained; SGD now says so before any step."""
+    w1, w2 = Value(1.0, "w1"), Value(2.0, "w2")
+    h = w2 * 1.0
+    h.label = "h"
+    (w1 * h).backward()
+    with pytest.raises(al.ModelError, match="'h', not a leaf"):
+        nn.SGD([w1, h], 0.1)
+    assert w1.data == 1.0
+
+
+def test_weight_decay_is_the_step_of_the_loss_with_an_l2_term():
+    """SGD(weight_decay=lam) steps as plain SGD on C + (lam / 2) sum p^2 would."""
+    lam, lr, x, y = 0.01, 0.3, [0.5, -1.0], 0.25
+
+    def trained(decay_in_sgd, decay_in_loss):
+        model = nn.MLP(2, [3, 1], rng=4)
+        params = model.parameters()
+        optimizer = nn.SGD(params, lr, weight_decay=lam if decay_in_sgd else 0.0)
+        for _ in range(3):
+            loss = nn.half_squared_error(model(x), y)
+            if decay_in_loss:
+                loss = loss + lam / 2 * sum(p * p for p in params)
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+        return [p.data for p in params]
+
+    with_decay, by_loss, plain = trained(True, False), trained(False, True), trained(False, False)
+    assert with_decay == pytest.approx(by_loss, rel=1e-13)
+    assert max(abs(a - b) for a, b in zip(with_decay, plain)) > 1e-4
+    p = Value(2.0)
+    p.grad = 0.5
+    nn.SGD([p], 0.1, weight_decay=0.2).step()
+    assert p.data == 2.0 - 0.1 * (0.5 + 0.2 * 2.0)
+    with pytest.raises(al.ModelError, match="weight_decay"):
+        nn.SGD([p], 0.1, weight_decay=-1)
+
+
+def test_numpy_columns_load_as_nielsen_keeps_them():
+    """network.py keeps biases, inputs and targets as (n, 1) columns; half_squared_error of a
+    (2, 1) target array gave a list of Values instead of the cost."""
+    np = pytest.importorskip("numpy")
+    weights = [np.array([[0.1, 0.2, 0.3], [0.4, 0.5, 0.6]], dtype=np.float32)]
+    biases = [np.array([[0.5], [-0.5]])]
+    model = nn.MLP.from_weights(weights, biases, "sigmoid", "sigmoid")
+    assert [n.b.data for n in model.layers[0].neurons] == [0.5, -0.5]
+    assert model.layers[0].neurons[0].w[1].data == float(np.float32(0.2))
+    x = np.array([[1.0], [2.0], [3.0]])
+    outputs = model(x)
+    assert [a.data for a in outputs] == [a.data for a in model([1.0, 2.0, 3.0])]
+    cost = nn.half_squared_error(outputs, np.array([[1.0], [0.0]]))
+    assert isinstance(cost, Value)
+    assert cost.data == nn.half_squared_error(outputs, [1.0, 0.0]).data
+    with pytest.raises(al.ShapeError, match="row of 2 numbers"):
+        model.set_weights(weights, [np.array([[0.5, 1.0], [0.5, 1.0]])])
+
+
+@pytest.mark.parametrize("loss", [nn.softmax, lambda s: nn.cross_entropy(s, 0)])
+@pytest.mark.parametrize("bad", [None, "a", [1.0]])
+def test_softmax_and_cross_entropy_name_a_bad_score(loss, bad):
+    with pytest.raises(al.ArgumentTypeError, match=r"logits\[1\]"):
+        loss([Value(1.0), bad])
+
+
+@pytest.mark.parametrize("loss", [nn.softmax, lambda s: nn.cross_entropy(s, 0)])
+def test_softmax_and_cross_entropy_say_inf_for_an_infinite_score(loss):
+    with raises_naming(al.NonFiniteError, "logits[0]", "finite", "inf"):
+        loss([float("inf"), Value(1.0)])
+
+
+def test_cross_entropy_takes_a_numpy_integer_class_index():
+    scores = [Value(1.0), Value(2.0), Value(0.5)]
+    loss = nn.cross_entropy(scores, np.int64(1))
+    assert loss.data == nn.cross_entropy(scores, 1).data
+
+
+def test_from_weights_and_set_weights_take_numpy_matrices():
+    weights = [np.array([[0.1, -0.2], [0.3, 0.4]]), np.array([[0.5, -0.6]])]
+    biases = [np.array([0.01, 0.02]), np.array([0.03])]
+    mlp = nn.MLP.from_weights(weights, biases)
+    lists = nn.MLP.from_weights([w.tolist() for w in weights], [b.tolist() for b in biases])
+    assert mlp([1.0, 2.0]).data == lists([1.0, 2.0]).data
+    mlp.set_weights(weights, biases)
+    assert mlp([1.0, 2.0]).data == lists([1.0, 2.0]).data
+
+
+@pytest.mark.parametrize("weights", [3, None, 2.5])
+def test_set_weights_with_a_number_instead_of_a_list_names_the_argument(weights):
+    with pytest.raises(al.ArgumentTypeError, match="weights"):
+        nn.Neuron(2, rng=0).set_weights(weights)
+    with pytest.raises(al.ArgumentTypeError, match="weights"):
+        nn.Layer(2, 2, rng=0).set_weights(weights)
+    with pytest.raises(al.ArgumentTypeError, match="weights"):
+        nn.MLP(2, [2, 1], rng=0).set_weights(weights)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda bad: nn.softmax(bad),
+        lambda bad: nn.cross_entropy(bad, 0),
+        lambda bad: nn.squared_error(bad, [1.0]),
+        lambda bad: nn.hinge_loss([Value(1.0)], bad),
+    ],
+)
+@pytest.mark.parametrize("bad", [None, "ab", object()])
+def test_a_loss_given_no_list_of_numbers_says_so(call, bad):
+    with raises_naming(al.ArgumentTypeError, "Value", "number", "list"):
+        call(bad)
+
+
+def test_from_weights_given_one_matrix_instead_of_a_list_of_them_names_the_row():
+    with raises_naming(al.ArgumentTypeError, "from_weights", "weights[0][0]", "list"):
+        nn.MLP.from_weights([[1.0, 2.0], [3.0, 4.0]])
+
+
+@pytest.mark.parametrize(
+    "loss",
+    [
+        lambda s: nn.cross_entropy(s, 0),
+        lambda s: nn.softmax(s)[1],
+        lambda s: nn.binary_cross_entropy([x.sigmoid() for x in s], [1.0, 0.0]),
+        lambda s: nn.hinge_loss(s, [1, -1]),
+    ],
+)
+def test_a_loss_adds_no_zero_node_and_computes_each_shifted_score_once(loss):
+    scores = [Value(1.0, label="s0"), Value(2.0, label="s1")]
+    order = al.topological_order(loss(scores))
+    assert not [n for n in order if n.op == "add" and 0.0 in n.operands]  # no 0 + term
+    shifts = [n for n in order if n.op == "sub" and n.operands[0] is scores[0]]
+    assert len(shifts) <= 1
+
+
+def test_per_layer_activations_agree_with_the_equations_and_finite_differences():
+    mlp = nn.MLP(3, [4, 3, 2], activation=["tanh", "relu"], output_activation="sigmoid", rng=4)
+    derivation = al.derivations.Derivation(mlp, [0.3, -0.8, 0.5], [1.0, 0.0])
+    table = derivation.compare()
+    assert table.max_equations_error < 1e-12
+    assert table.max_finite_difference_error < 1e-6
+
+
+def test_without_torch_the_error_says_what_to_install(monkeypatch):
+    monkeypatch.setitem(sys.modules, "torch", None)  # import torch now fails as if not installed
+    model = nn.MLP(2, [1], rng=0)
+    for call in (model.to_torch, lambda: nn.MLP.from_torch(object())):
+        with pytest.raises(
+            al.errors.MissingDependencyError, match=r'pip install "autograd-lite\[torch\]"'
+        ):
+            call()
+        with pytest.raises(ImportError):
+            call()

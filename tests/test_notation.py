@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from autograd_lite import derivations as d
+from autograd_lite.derivations.notation import Kind, Names
 
 GENERIC = re.compile(r"\^|dC|g'|y_0|y_1|a_\d|\bz\b|\ba\b")
 
@@ -58,5 +59,27 @@ def test_a_notation_with_an_unknown_field_is_refused_when_made():
         d.Notation(cost="C_{")  # not a format string at all
     with pytest.raises(d.DerivationTypeError, match="cost"):
         d.Notation(cost=3)
+    with pytest.raises(d.DerivationError, match=r"weight.*\{\}"):
+        d.Notation(weight="w{}")  # a positional field raised IndexError when used
     written = d.Notation(derivative="f{l}'({z}) at {a}", delta="δ{l}{j}")
-    assert written.write(written.derivative, l=2, z="z", a="a") == "f2'(z) at a"
+    names = Names(written, {})
+    assert names.write(Kind.DERIVATIVE, 2, 1) == "f2'(z^2_1) at a^2_1"
+    assert names.write(Kind.DELTA, 2, 1) == "δ21"
+
+
+def test_a_sum_of_paths_is_written_in_one_notation():
+    """Issue 18 item 7: network B's alias w^L_12 sat beside the notation's w^3_02 in one
+    line: `w^3_02 × delta^3_0 + w^L_12 × delta^3_1`. The weights of one sum are written all
+    by alias or all by the notation."""
+    text = str(d.network_b().explain("L2.N2.w2"))
+    assert "w^3_02 × delta^3_0 + w^3_12 × delta^3_1" in text
+    assert "w^L_12 ×" not in text
+    c = str(d.network_c().explain("w000"))  # every weight of C has an alias: all aliases
+    assert "w100 × dE/dz0s + w101 × dE/dz1s" in c
+
+
+def test_a_shared_parameter_is_written_as_the_sum_of_its_uses_in_one_notation():
+    mazur = d.network_mazur()  # the alias b1 names the first use only
+    b1 = mazur.parameter("b1")
+    assert mazur.symbol(b1) == "b^1_0 + b^1_1"
+    assert mazur.gradient_name(b1).startswith("dE_total/d(b^1_0 + b^1_1)")

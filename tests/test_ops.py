@@ -12,8 +12,12 @@ import html
 import itertools
 import math
 import pickle
+import random
 
+import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import autograd_lite as al
 from autograd_lite import Value, compile_graph, grad, jvp, step_through, to_code, to_svg
@@ -171,6 +175,7 @@ TORCH_FORMS = {
 }
 
 
+@pytest.mark.slow  # imports torch (seconds)
 @pytest.mark.parametrize("name", NAMES)
 def test_first_and_second_derivatives_match_pytorch(name):
     torch = pytest.importorskip(
@@ -200,3 +205,79 @@ def test_first_and_second_derivatives_match_pytorch(name):
         second = torch.autograd.grad(theirs, inputs, allow_unused=True)
         expected = [0.0 if s is None else s.item() for s in second]
         assert grad(mine, leaves) == pytest.approx(expected, rel=1e-13, abs=1e-15), a
+
+
+def test_dot_adds_left_to_right_like_the_operators_and_the_compiled_code():
+    """`dot` added with sum(), which on Python 3.12+ compensates rounding, so it differed from
+    `*` and `+` and from compiled code; it adds left to right on every Python."""
+    weights = [Value(w) for w in (1e16, 1.0, -1e16)]
+    ones = [1.0, 1.0, 1.0]
+    z = al.dot(weights, ones)
+    by_operators = weights[0] * 1.0 + weights[1] * 1.0 + weights[2] * 1.0
+    assert z.data == by_operators.data == 0.0  # sum() on Python 3.12 would give 1.0
+    a = al.tanh(z)
+    assert compile_graph(a, weights)([1e16, 1.0, -1e16])[0] == a.data
+
+
+def test_a_long_dot_is_the_same_sum_in_engine_and_compiled_code():
+    rng = np.random.default_rng(0)
+    weights = [Value(float(w)) for w in rng.normal(size=600)]
+    inputs = [float(x) for x in rng.normal(size=600)]
+    z = al.dot(weights, inputs, 0.5)
+    total = 0.0
+    for w, x in zip(weights, inputs):
+        total = total + w.data * x if total else w.data * x
+    assert z.data == total + 0.5
+    assert compile_graph(z, weights)([w.data for w in weights])[0] == z.data
+
+
+@given(
+    terms=st.lists(st.tuples(st.floats(-1e16, 1e16), st.floats(-1e3, 1e3)), min_size=1, max_size=40)
+)
+def test_dot_is_the_left_to_right_sum_on_every_python(terms):
+    """The same on random terms: `dot`, the left-to-right sum and compiled code agree exactly."""
+    weights = [Value(w) for w, _ in terms]
+    inputs = [x for _, x in terms]
+    total = weights[0].data * inputs[0]
+    for w, x in zip(weights[1:], inputs[1:]):
+        total = total + w.data * x
+    z = al.dot(weights, inputs)
+    assert z.data == total
+    assert compile_graph(z, weights)([w.data for w in weights])[0] == total
+
+
+def test_max_and_min_route_the_whole_gradient_to_one_operand():
+    a, b = Value(2.0, "a"), Value(-1.0, "b")
+    out = al.max(a, b) * 3 + al.min(a, b) * 5
+    out.backward()
+    assert out.data == 2.0 * 3 + -1.0 * 5
+    assert (a.grad, b.grad) == (3.0, 5.0)  # max sends its 3 to a, min its 5 to b
+    assert a.max(b).data == 2.0 and a.min(b).data == -1.0
+    assert al.max(1.5, 2.5) == 2.5 and al.min(1.5, 2.5) == 1.5  # numbers in, a number out
+    assert al.max(a, 7).data == 7 and al.max(7, a).op == "max"
+
+
+def test_a_tie_sends_everything_to_the_first_operand():
+    a, b = Value(1.0), Value(1.0)
+    al.max(a, b).backward()
+    assert (a.grad, b.grad) == (1.0, 0.0)
+    c, d = Value(1.0), Value(1.0)
+    al.min(c, d).backward()
+    assert (c.grad, d.grad) == (1.0, 0.0)
+
+
+def test_max_min_gradients_match_finite_differences_off_ties():
+    rng = random.Random(3)
+    h = 1e-6
+    for _ in range(20):
+        x, y = rng.uniform(-2, 2), rng.uniform(-2, 2)
+        if abs(x - y) < 1e-3:
+            continue
+        for f in (al.max, al.min):
+            a, b = Value(x), Value(y)
+            out = f(a * a, b.tanh())
+            out.backward()
+            fd_a = (f((x + h) ** 2, math.tanh(y)) - f((x - h) ** 2, math.tanh(y))) / (2 * h)
+            fd_b = (f(x * x, math.tanh(y + h)) - f(x * x, math.tanh(y - h))) / (2 * h)
+            assert a.grad == pytest.approx(fd_a, rel=1e-6, abs=1e-8)
+            assert b.grad == pytest.approx(fd_b, rel=1e-6, abs=1e-8)

@@ -194,6 +194,21 @@ def doc_pages() -> list[object]:
     return pages
 
 
+@pytest.fixture
+def operations_table_kept():
+    """An example may register an operation (the engine guide registers atan): it leaves the
+    table, and Value its method, when the test ends."""
+    from autograd_lite import Value, engine
+
+    before = dict(engine.OPS)
+    yield
+    for name in set(engine.OPS) - set(before):
+        del engine.OPS[name]
+        if name in vars(Value):
+            delattr(Value, name)
+
+
+@pytest.mark.usefixtures("operations_table_kept")
 @pytest.mark.parametrize("page", doc_pages(), ids=lambda page: page.relative_to(ROOT).as_posix())
 def test_doc_page_examples_run_and_print_what_they_say(page, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # examples may write files
@@ -244,3 +259,35 @@ def test_the_checker_accepts_right_claims(tmp_path, monkeypatch):
     right = WRONG.replace("# 6", "# 5").replace("2 5", "2 4")
     right = right.replace("# 5\n```", "```").replace("b\n```", "```")
     assert run_readme(right) == (5, [])
+
+
+ENGINE_GUIDE = ROOT / "docs" / "guide" / "engine.md"
+
+
+def names_in(text: str) -> list[str]:
+    """The `backticked` names of a piece of Markdown, in order."""
+    return re.findall(r"`(\w+)`", text)
+
+
+def test_the_engine_guide_lists_exactly_the_operations_of_OPS():
+    """Docs that cannot drift: the README once listed methods and operations by hand, and
+    nothing checked them against `engine.OPS`. The engine guide's table of operations names
+    every Op once, its Methods line every Op that is a `Value` method, and its Functions line
+    every Op that `autograd_lite` exports as a function."""
+    import autograd_lite
+    from autograd_lite import Value, engine
+
+    text = ENGINE_GUIDE.read_text(encoding="utf-8")
+    rows = re.findall(r"^\| (`\w+`(?:, `\w+`)*) \|", text, re.MULTILINE)
+    assert len(rows) == len(re.findall(r"^\| `", text, re.MULTILINE)), "a row was not read"
+    table = [name for row in rows for name in names_in(row)]
+    assert sorted(table) == sorted(engine.OPS)
+    methods = re.search(r"^- Methods: (.*)\.$", text, re.MULTILINE)
+    functions = re.search(r"^- Functions: (.*)\.$", text, re.MULTILINE)
+    assert methods and functions, "the engine guide lost its Methods or Functions line"
+    assert sorted(names_in(methods.group(1))) == sorted(
+        name for name in engine.OPS if callable(getattr(Value, name, None))
+    )
+    assert sorted(names_in(functions.group(1))) == sorted(
+        name for name in engine.OPS if callable(getattr(autograd_lite, name, None))
+    )

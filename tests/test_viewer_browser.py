@@ -315,6 +315,7 @@ def camera(page) -> tuple[float, float, float]:
 
 
 SMALLEST_NODE_TEXT = """root => Math.min(...[...root.querySelectorAll("svg g.node text")]
+    .filter(t => t.getBoundingClientRect().width > 0)
     .map(t => parseFloat(t.getAttribute("font-size")) * t.getScreenCTM().a))"""
 
 
@@ -350,15 +351,25 @@ def test_an_mlp_on_two_samples_shows_readable_text_and_follows_the_step(open_pag
 
 def test_zoom_and_pan_change_the_transform(open_page) -> None:
     page = open_page(step_through(mlp_on_two_samples()))
+    page.focus(".al-steps")
+    page.keyboard.press("End")  # every grad known: the overview colours them
     page.click(".al-actual")
     assert camera(page)[2] == 1.0
     page.click(".al-zoom-in")
     assert camera(page)[2] == 1.25
     page.click(".al-zoom-out")
     assert camera(page)[2] == 1.0
-    for _ in range(3):  # never below the readable scale: 10 px for 12 px text
-        page.click(".al-zoom-out")
-    assert camera(page)[2] == pytest.approx(10 / 12, abs=2e-4)
+    page.click(".al-zoom-out")  # 0.8: 9.6 px text, below the readable 10 px
+    assert camera(page)[2] == pytest.approx(0.8)
+    # Zoomed out past readable text, the graph is an overview: nodes as shapes, no text.
+    assert "al-overview" in page.get_attribute(".al-steps", "class")
+    assert page.eval_on_selector(".al-steps", SMALLEST_NODE_TEXT) == float("inf")
+    fills = page.eval_on_selector_all(
+        ".al-graph svg g.value > polygon", "ps => new Set(ps.map(p => p.style.fill)).size"
+    )
+    assert fills > 3  # coloured by the sign and size of each grad
+    page.click(".al-zoom-in")
+    assert "al-overview" not in page.get_attribute(".al-steps", "class")
     before = camera(page)
     box = page.locator(".al-graph").bounding_box()
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
@@ -416,7 +427,7 @@ def test_only_the_viewers_keys_are_consumed_and_other_keys_stay_out_of_the_noteb
     for key in ("b", "a", "ArrowRight", "Escape", "Tab"):
         page.keyboard.press(key)
     assert page.evaluate("window.seen") == ["Escape:false", "Tab:false"]
-    assert page.inner_text(".al-counter") == "2 / 17"
+    assert page.inner_text(".al-counter") == "9 / 17"  # b: the first backward step (8), then 9
     page.evaluate("document.activeElement.blur()")
     page.keyboard.press("b")
     assert page.evaluate("window.seen")[-1] == "b:false"  # outside the viewer keys are the page's
@@ -503,8 +514,8 @@ CONTRAST_OF_EVERY_TEXT = """root => {
     for (const text of svg.querySelectorAll("text")) {
         const g = text.parentElement;
         let background = canvas;
-        if (g.classList.contains("node")) {
-            const shapes = ":scope > polygon, :scope > ellipse, :scope > path";
+        if (g.classList.contains("node") || g.classList.contains("al-edge-label")) {
+            const shapes = ":scope > polygon, :scope > ellipse, :scope > path, :scope > rect";
             for (const shape of g.querySelectorAll(shapes)) {
                 const fill = rgba(getComputedStyle(shape).fill);
                 if (fill && fill[3] > 0) { background = over(fill, canvas); break; }
@@ -572,8 +583,7 @@ def test_every_text_has_aa_contrast(open_page, browser, theme) -> None:
         theme != "light"
     )
     backward = next(i for i, f in enumerate(steps.frames()) if f.kind == "backward")
-    go_to(page, backward + 3)
-    page.click(".al-fit")
+    go_to(page, backward + 3)  # the lens: every text drawn (zoomed out, texts give way to shapes)
     page.evaluate("document.querySelector('.al-all').open = true")
     page.wait_for_timeout(1600)  # the stages fade in
     results = page.eval_on_selector(".al-steps", CONTRAST_OF_EVERY_TEXT)
@@ -617,7 +627,9 @@ def test_neuron_and_layer_boxes_fold_and_unfold(open_page) -> None:
             f'.al-graph g[id="{ids[label]}"]', "g => getComputedStyle(g).display === 'none'"
         )
 
+    page.click(".al-actual")  # opened whole, in overview: box titles show when text is readable
     neuron = page.locator(".al-graph g.cluster text", has_text="L2.N1").first
+    neuron.focus()  # out of view: focus brings it in
     neuron.click()
     assert hidden("L2.N1.w0") and hidden("L2.N1.b") and not hidden("L2.N0.w0")
     assert neuron.get_attribute("aria-expanded") == "false"

@@ -15,16 +15,22 @@ The package's modules, in the order the ideas build on each other:
 
 - `matrices`: vectors and matrices as plain lists (shape, transpose, matvec, hadamard, outer).
 - `losses`: each loss's cost and its derivative dC_i/da_j, written once.
+- `quantities`: one sample's forward pass in floats, from a snapshot of the weights.
 - `notation`: how a derivation writes its quantities (network C's y0, z0s, E; the four
-  equations' sigma'; the matrix form's x1, f1', t).
-- `slips`: the known slips of hand-derived gradients, recognised by their numbers.
+  equations' sigma'; the matrix form's x1, f1', t), and its aliases.
+- `backprop`: the four equations as pure functions, each step a method of `Rules`.
+- `slips`: the known slips of hand-derived gradients (`SlipKind`), each a variant of the
+  rules, recognised by their numbers.
 - `reports`: the tables and reports (Comparison, Explanation, FormulaCheck, Nudge), as text
   and as HTML.
-- `equations`: one sample's quantities, the equations, and `Derivation`, which puts them
-  beside the engine's `backward()` and a central finite difference.
+- `explaining`: one gradient as its chain of factors.
+- `formulas`: a learner's formula checked against the engine and diagnosed.
+- `equations`: `Derivation`, which puts the parts together beside the engine's gradients
+  and a central finite difference.
 - `nudging`: `nudge`, what a derivative predicts when a leaf moves by h.
 - `networks`: `network_a` ... `network_d`, the four networks of the published derivations
-  (matrix form, per-node form, the 2-2-2 network, the four equations).
+  (matrix form, per-node form, the 2-2-2 network, the four equations), and
+  `network_mazur`, Matt Mazur's step-by-step example.
 - `exercises`: gradients to derive on those networks, graded by `check_formula`.
 - `torch_reference`: the same network in PyTorch, for `compare(reference="torch")` (loaded
   only when asked for).
@@ -39,12 +45,18 @@ from ..errors import (
     DerivationTypeError,
     ShapeError,
 )
-from .equations import Derivation, Equations, Quantities, SampleEquations
+from .backprop import Equations, Rules, SampleEquations
+from .equations import Derivation
 from .losses import LOSSES, Loss, custom_loss
 from .matrices import hadamard, matvec, outer, relative_error, shape, transpose
 from .networks import (
     FOUR_EQUATIONS,
     MATRIX_FORM,
+    MAZUR_BIASES,
+    MAZUR_INPUT,
+    MAZUR_LEARNING_RATE,
+    MAZUR_TARGET,
+    MAZUR_WEIGHTS,
     NETWORK_C_INPUT,
     NETWORK_C_NOTATION,
     NETWORK_C_TARGET,
@@ -57,9 +69,11 @@ from .networks import (
     network_b,
     network_c,
     network_d,
+    network_mazur,
 )
 from .notation import Notation
 from .nudging import nudge
+from .quantities import Quantities
 from .reports import (
     Chain,
     Comparison,
@@ -72,12 +86,17 @@ from .reports import (
     NudgeRow,
     PathTerm,
 )
-from .slips import Slip
+from .slips import Slip, SlipKind
 
 __all__ = [
     "FOUR_EQUATIONS",
     "LOSSES",
     "MATRIX_FORM",
+    "MAZUR_BIASES",
+    "MAZUR_INPUT",
+    "MAZUR_LEARNING_RATE",
+    "MAZUR_TARGET",
+    "MAZUR_WEIGHTS",
     "NETWORK_C_INPUT",
     "NETWORK_C_NOTATION",
     "NETWORK_C_TARGET",
@@ -105,9 +124,11 @@ __all__ = [
     "NudgeRow",
     "PathTerm",
     "Quantities",
+    "Rules",
     "SampleEquations",
     "ShapeError",
     "Slip",
+    "SlipKind",
     "custom_loss",
     "hadamard",
     "matvec",
@@ -115,6 +136,7 @@ __all__ = [
     "network_b",
     "network_c",
     "network_d",
+    "network_mazur",
     "nudge",
     "outer",
     "relative_error",

@@ -24,7 +24,7 @@ from ..nn import (
 )
 from ..symbolic import ATOM, SUM, Symbol
 from .matrices import Matrix
-from .reports import number
+from .notation import number
 
 __all__ = ["LOSSES", "Loss", "custom_loss", "numeral"]
 
@@ -33,8 +33,8 @@ BatchCost = Callable[[list[list[Value]], Matrix, str], Value]
 
 
 def numeral(x: float) -> Symbol:
-    """A number as a Symbol, printed as the tables print numbers (10 significant digits); a
-    negative number is bracketed wherever it is an operand: 1 - (-0.5)."""
+    """A number as a Symbol, printed as the tables print numbers; a negative number is
+    bracketed wherever it is an operand: 1 - (-0.5)."""
     return Symbol(number(x), SUM if x < 0 else ATOM)
 
 
@@ -45,7 +45,9 @@ class Loss:
     the per-sample costs ("mean", and "sum" for the losses that are per-sample sums),
     `accepts(y)` says which targets the loss takes and `predicts(a)` which outputs
     (`targets` and `predictions` say it in words). `on_tensors(torch, a, y)` is the same
-    cost in PyTorch, one entry per sample (rows of a and y), for comparing with it. A cost of
+    cost in PyTorch, one entry per sample (rows of a and y), for comparing with it. For a
+    squared error, `unsquared(a, y, n)` is dC_i/da_j of the cost written without its square
+    (the "missing square" slip). A cost of
     your own (`custom_loss`) has no written rule: `cost` builds it and the engine
     differentiates it."""
 
@@ -59,6 +61,7 @@ class Loss:
     predicts: Callable[[float], bool] = lambda a: True
     cost: Callable[[list[Value], list[float]], Any] | None = None
     on_tensors: Callable[[Any, Any, Any], Any] | None = None
+    unsquared: Callable[[float, float, int], float] | None = None
 
     def output_error(self, outputs: list[float], targets: list[float]) -> list[float]:
         """dC_i/da_j for every output j of one sample: the rule on floats, or for a cost of
@@ -126,6 +129,7 @@ LOSSES: dict[str, Loss] = {
             _per_sample(half_squared_error),
             ("mean", "sum"),
             on_tensors=lambda torch, a, y: 0.5 * ((a - y) ** 2).sum(1),
+            unsquared=lambda a, y, n: 0.5,
         ),
         Loss(
             "squared_error",
@@ -133,6 +137,7 @@ LOSSES: dict[str, Loss] = {
             _per_sample(squared_error),
             ("mean", "sum"),
             on_tensors=lambda torch, a, y: ((a - y) ** 2).sum(1),
+            unsquared=lambda a, y, n: 1.0,
         ),
         Loss(
             "mean_squared_error",
@@ -140,6 +145,7 @@ LOSSES: dict[str, Loss] = {
             lambda outputs, targets, reduction: mean_squared_error(outputs, targets),
             ("mean",),
             on_tensors=lambda torch, a, y: ((a - y) ** 2).sum(1),
+            unsquared=lambda a, y, n: 1.0,
         ),
         Loss(
             "binary_cross_entropy",

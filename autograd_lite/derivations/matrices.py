@@ -1,7 +1,8 @@
 """Matrices and vectors as plain lists, for the matrix form of backpropagation.
 
-A vector is a list of numbers, a matrix a list of rows. Each operation checks the shapes it
-needs and raises `ShapeError` saying which sizes did not fit.
+A vector is a list of numbers, a matrix a list of rows (tuples and NumPy arrays are read as
+the same). Each operation checks the shapes it needs and raises `ShapeError` saying which
+sizes did not fit.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from ..errors import ShapeError
 __all__ = [
     "Matrix",
     "Vector",
+    "as_rows",
     "hadamard",
     "matvec",
     "outer",
@@ -28,9 +30,23 @@ Vector = list[float]
 Matrix = list[list[float]]
 
 
-def shape(x: Sequence[Any]) -> tuple[int, ...]:
+def as_rows(x: Any, where: str) -> list[Any]:
+    """The entries of a vector or the rows of a matrix: a list, a tuple, or a NumPy array
+    (read by its shape); ShapeError naming `where` for anything else (None, a str, a dict)."""
+    if hasattr(x, "ndim") and hasattr(x, "tolist"):  # a NumPy array, without importing NumPy
+        x = x.tolist() if x.ndim else [x.tolist()]
+    if not isinstance(x, (list, tuple)):
+        raise ShapeError(
+            f"{where} must be a vector (a list of numbers) or a matrix (a list of rows), got"
+            f" {type(x).__name__} {x!r:.60}"
+        )
+    return list(x)
+
+
+def shape(x: Any) -> tuple[int, ...]:
     """(rows, columns) of a matrix (a list of rows) or (entries,) of a vector. Every row of a
     matrix must have as many entries as the first."""
+    x = as_rows(x, "shape")
     if not x or not isinstance(x[0], (list, tuple)):
         return (len(x),)
     columns = len(x[0])
@@ -44,35 +60,43 @@ def shape(x: Sequence[Any]) -> tuple[int, ...]:
     return (len(x), columns)
 
 
+def _matrix(x: Any, where: str) -> list[Any]:
+    """x's rows when it is a matrix, else a ShapeError."""
+    rows = as_rows(x, where)
+    if len(shape(rows)) != 2:
+        raise ShapeError(f"{where} must be a matrix (a list of rows), got {x!r:.60}")
+    return [as_rows(row, where) for row in rows]
+
+
 def transpose(matrix: Matrix) -> Matrix:
     """M^T: row j of the result is column j of M."""
-    shape(matrix)
-    return [list(column) for column in zip(*matrix)]
+    if not as_rows(matrix, "transpose"):
+        return []
+    return [list(column) for column in zip(*_matrix(matrix, "transpose"))]
 
 
 def matvec(matrix: Matrix, vector: Vector) -> Vector:
     """M v: entry j is sum_k M_jk v_k. M must have as many columns as v has entries."""
-    if len(shape(matrix)) != 2:
+    rows = _matrix(matrix, "matvec: the first argument")
+    v = _vector(vector, "matvec")
+    if len(rows[0]) != len(v):
         raise ShapeError(
-            f"matvec: the first argument must be a matrix (a list of rows), got {matrix!r}"
+            f"matvec: a {len(rows)}x{len(rows[0])} matrix times a vector of {len(v)} entries;"
+            f" the vector needs {len(rows[0])} entries (check which matrix, and whether it is"
+            " transposed)"
         )
-    rows, columns = shape(matrix)
-    if columns != len(_vector(vector, "matvec")):
-        raise ShapeError(
-            f"matvec: a {rows}x{columns} matrix times a vector of {len(vector)} entries; the"
-            f" vector needs {columns} entries (check which matrix, and whether it is transposed)"
-        )
-    return [sum(m * v for m, v in zip(row, vector)) for row in matrix]
+    return [sum(m * x for m, x in zip(row, v)) for row in rows]
 
 
 def hadamard(u: Vector, v: Vector) -> Vector:
     """u ⊙ v: the entry-by-entry product of two vectors of the same length."""
-    if len(_vector(u, "hadamard")) != len(_vector(v, "hadamard")):
+    left, right = _vector(u, "hadamard"), _vector(v, "hadamard")
+    if len(left) != len(right):
         raise ShapeError(
-            f"hadamard: vectors of {len(u)} and {len(v)} entries; ⊙ needs equal lengths"
+            f"hadamard: vectors of {len(left)} and {len(right)} entries; ⊙ needs equal lengths"
             " (both factors must belong to the same layer)"
         )
-    return [a * b for a, b in zip(u, v)]
+    return [a * b for a, b in zip(left, right)]
 
 
 def outer(u: Vector, v: Vector) -> Matrix:
@@ -81,23 +105,18 @@ def outer(u: Vector, v: Vector) -> Matrix:
 
 
 def _vector(x: Any, where: str) -> Sequence[Any]:
-    """x itself when it is a vector (a list or tuple of numbers), else a ShapeError."""
-    if not isinstance(x, (list, tuple)):
-        raise ShapeError(
-            f"{where}: each operand must be a vector (a list of numbers), got"
-            f" {type(x).__name__} {x!r}"
-        )
-    if x and isinstance(x[0], (list, tuple)):
+    """x's entries when it is a vector (a list, tuple or array of numbers), else a ShapeError."""
+    entries = as_rows(x, f"{where}: each operand")
+    if len(shape(entries)) != 1:
         raise ShapeError(
             f"{where}: each operand must be a vector (a list of numbers), got a matrix of shape"
-            f" {shape(x)}"
+            f" {shape(entries)}"
         )
-    return x
+    return entries
 
 
 def relative_error(a: float, b: float) -> float:
     """|a - b| / max(|a|, |b|), and 0 when both are 0."""
-    a = as_float(a, "relative_error: a")  # math.fabs would drop a complex's imaginary part
-    b = as_float(b, "relative_error: b")
+    a, b = as_float(a, "relative_error: a"), as_float(b, "relative_error: b")
     scale = max(math.fabs(a), math.fabs(b))
     return math.fabs(a - b) / scale if scale else 0.0

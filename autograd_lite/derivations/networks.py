@@ -2,7 +2,8 @@
 
 A: the matrix form (4-5-3-2, no biases); B: the per-node form (cost without the 1/2, batch
 averaged); C: the 2-2-2 sigmoid network with weights named w000 ... w111; D: the four
-equations (3-4-2 sigmoid with biases).
+equations (3-4-2 sigmoid with biases). And one reference nobody here wrote: Matt Mazur's
+"A Step by Step Backpropagation Example" (2015), `network_mazur()`.
 """
 
 from __future__ import annotations
@@ -10,8 +11,9 @@ from __future__ import annotations
 import random
 from typing import Any
 
+from ..engine import Value
 from ..errors import DerivationError
-from ..nn import MLP
+from ..nn import MLP, Layer
 from .equations import Derivation
 from .matrices import Matrix
 from .notation import Notation
@@ -19,6 +21,11 @@ from .notation import Notation
 __all__ = [
     "FOUR_EQUATIONS",
     "MATRIX_FORM",
+    "MAZUR_BIASES",
+    "MAZUR_INPUT",
+    "MAZUR_LEARNING_RATE",
+    "MAZUR_TARGET",
+    "MAZUR_WEIGHTS",
     "NETWORK_C_INPUT",
     "NETWORK_C_NOTATION",
     "NETWORK_C_TARGET",
@@ -31,6 +38,7 @@ __all__ = [
     "network_b",
     "network_c",
     "network_d",
+    "network_mazur",
 ]
 
 
@@ -159,4 +167,62 @@ def network_d() -> Derivation:
         "half_squared_error",
         title="D: the four equations, 3-4-2",
         notation=FOUR_EQUATIONS,
+    )
+
+
+#: Mazur's weights w1 ... w8 as W^1 (inputs i1, i2 -> h1, h2) and W^2 (h1, h2 -> o1, o2).
+MAZUR_WEIGHTS = ([[0.15, 0.20], [0.25, 0.30]], [[0.40, 0.45], [0.50, 0.55]])
+#: Mazur's two biases: b1, shared by both hidden neurons, and b2, shared by both outputs.
+MAZUR_BIASES = (0.35, 0.60)
+MAZUR_INPUT = (0.05, 0.10)
+MAZUR_TARGET = (0.01, 0.99)
+#: His learning rate (eta); his updates move w1 ... w8 and leave b1 and b2 as they are.
+MAZUR_LEARNING_RATE = 0.5
+
+
+def network_mazur() -> Derivation:
+    """Matt Mazur's worked example: inputs i1, i2 = 0.05, 0.10, hidden h1, h2 and outputs o1,
+    o2 (all sigmoid), targets 0.01, 0.99, E_total = sum 1/2 (target - out)^2 = 0.298371109.
+
+    Weights are labelled as in his post (w1 = i1 -> h1, w2 = i2 -> h1, w3 = i1 -> h2,
+    w4 = i2 -> h2, w5 ... w8 likewise from h1, h2 to o1, o2). The bias b1 is one Value shared
+    by h1 and h2, b2 one shared by o1 and o2: each gradient is the sum over its uses.
+    Aliases give his other names: i1, i2, net_h1, out_h1 (also h1), ..., out_o1 (also o1),
+    target_o1, target_o2.
+
+    One update with his learning rate 0.5, on the weights only as he does
+    (`SGD([d.parameter(f"w{i}") for i in range(1, 9)], MAZUR_LEARNING_RATE)`), gives his
+    new weights to every printed digit (w5 = 0.35891648, w1 = 0.149780716). Two of his
+    printed numbers are not reproducible exactly: E_total after that update is 0.291027774
+    (he prints 0.291027924), and his "after 10,000 rounds" error 0.0000351085 is the error
+    after 9,999 updates (the one measured at the start of round 10,000, before its update;
+    after 10,000 updates it is 0.0000351019).
+    """
+    b1, b2 = Value(MAZUR_BIASES[0], "b1"), Value(MAZUR_BIASES[1], "b2")
+    hidden = Layer(2, 2, "sigmoid", bias=b1, rng=0, name="L1")
+    output = Layer(2, 2, "sigmoid", bias=b2, rng=0, name="L2")
+    mlp = MLP.from_layers([hidden, output])
+    mlp.set_weights(MAZUR_WEIGHTS)
+    aliases: dict[str, tuple[Any, ...]] = {}
+    for layer, outputs in enumerate("ho", start=1):
+        for j in (0, 1):
+            for k in (0, 1):
+                number = 4 * (layer - 1) + 2 * j + k + 1
+                mlp.layers[layer - 1].neurons[j].w[k].label = f"w{number}"
+                aliases[f"w{number}"] = ("w", layer, j, k)
+            aliases[f"net_{outputs}{j + 1}"] = ("z", layer, j)
+            aliases[f"out_{outputs}{j + 1}"] = ("a", layer, j)
+            aliases[f"{outputs}{j + 1}"] = ("a", layer, j)
+        aliases[f"b{layer}"] = ("b", layer, 0)
+    for j in (0, 1):
+        aliases[f"i{j + 1}"] = ("x", j)
+        aliases[f"target_o{j + 1}"] = ("y", j)
+    return Derivation(
+        mlp,
+        list(MAZUR_INPUT),
+        list(MAZUR_TARGET),
+        "half_squared_error",
+        aliases=aliases,
+        title="Mazur's step-by-step example, 2-2-2",
+        notation=Notation(cost="E_total"),
     )

@@ -12,10 +12,14 @@ import math
 import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ..errors import DerivationKeyError
 from .matrices import relative_error
-from .slips import Slip
+from .notation import number
+
+if TYPE_CHECKING:
+    from .slips import Slip
 
 __all__ = [
     "Chain",
@@ -35,11 +39,6 @@ __all__ = [
     "small",
     "text_table",
 ]
-
-
-def number(x: float) -> str:
-    """A number as the tables print it: 10 significant digits."""
-    return f"{x:.10g}"
 
 
 def small(x: float) -> str:
@@ -287,10 +286,12 @@ class Factor:
 
 @dataclass(frozen=True)
 class Chain:
-    """One sample's contribution to a gradient: the product of its factors."""
+    """One sample's contribution to a gradient: the product of its factors. `use` names the
+    place of a parameter the network uses in several places ('' for one used once)."""
 
     sample: int
     factors: tuple[Factor, ...]
+    use: str = ""
 
     @property
     def product(self) -> float:
@@ -350,11 +351,19 @@ class Explanation:
         """True when |total - grad| <= 1e-12 max(1, |grad|)."""
         return self.difference <= 1e-12 * max(1.0, math.fabs(self.grad))
 
+    def _summed(self) -> str:
+        """What the total adds up: the samples, and each use of a shared parameter."""
+        samples = len({chain.sample for chain in self.chains})
+        uses = len(self.chains) // samples
+        counted = f"{samples} sample{'s' if samples > 1 else ''}"
+        return counted if uses == 1 else f"{counted} and {uses} uses"
+
     def __str__(self) -> str:
         lines = [f"{self.gradient}, by the chain rule"]
         for chain in self.chains:
             if len(self.chains) > 1:
-                lines.append(f" sample {chain.sample}:")
+                use = f", as {chain.use}" if chain.use else ""
+                lines.append(f" sample {chain.sample}{use}:")
             for i, factor in enumerate(chain.factors):
                 sign = "  " if i == 0 else "× "
                 lines.append(
@@ -369,7 +378,7 @@ class Explanation:
             lines.append(f"  = {number(chain.product)}")
         if len(self.chains) > 1 or self.batch_factor != 1.0:
             lines.append(
-                f" batch: {number(self.batch_factor)} × the sum over {len(self.chains)} samples"
+                f" batch: {number(self.batch_factor)} × the sum over {self._summed()}"
                 f" = {number(self.total)}"
             )
         verdict = "agrees" if self.agrees else "DISAGREES"
@@ -416,7 +425,9 @@ class FormulaCheck:
     Agreement: every |formula - engine| <= `tolerance`, an absolute bound (rtol times the
     largest |engine| entry of the target, unless an atol was given). `error` holds why the
     formula could not be evaluated (a shape that does not fit), in which case it does not
-    agree. `factors` compares a formula given as factors with `explain()`, factor by factor."""
+    agree. `factors` compares a formula given as factors with `explain()`, factor by factor.
+    `transposed`: the formula gave the transpose of the target's (non-square) shape; its
+    numbers are read back in the target's shape, and it does not agree."""
 
     target: str
     names: tuple[str, ...]
@@ -426,6 +437,7 @@ class FormulaCheck:
     tolerance: float = 0.0
     slips: tuple[Slip, ...] = ()
     factors: tuple[FactorCheck, ...] = ()
+    transposed: bool = False
 
     @property
     def max_disagreement(self) -> float:
@@ -444,7 +456,7 @@ class FormulaCheck:
     @property
     def agrees(self) -> bool:
         """True when every entry has |formula - engine| <= tolerance."""
-        return not self.error and self.max_disagreement <= self.tolerance
+        return not self.error and not self.transposed and self.max_disagreement <= self.tolerance
 
     @property
     def patterns(self) -> tuple[str, ...]:
@@ -454,7 +466,13 @@ class FormulaCheck:
     def __str__(self) -> str:
         if self.error:
             return f"formula for {self.target}: could not be evaluated: {self.error}"
-        if self.agrees:
+        if self.transposed:
+            matches = self.max_disagreement <= self.tolerance
+            verdict = (
+                "DISAGREES with the engine: the matrix has the transposed shape; read back as its"
+                f" transpose it {'matches the gradient' if matches else 'still differs'}"
+            )
+        elif self.agrees:
             verdict = (
                 f"agrees with the engine (largest gap {small(self.max_disagreement)},"
                 f" tolerance {small(self.tolerance)})"

@@ -31,7 +31,7 @@ class Value:
 
     A leaf is made by the user (`Value(2.0, label="x")`); every other Value is made by an
     operation and remembers that operation and its operands, in order (as micrograd's
-    `Value(data, _children, _op)`; `apply` passes `_op` and the operands `_a`, `_b`).
+    `Value(data, _children, _op)`). Every Value, leaf or node, is made by `new_node`.
 
     The operands are kept in two slots: one operand in `_a`, two in `_a` and `_b`, three or
     more as a tuple in `_a`. A node is then one object, not two (a Value and a tuple), for
@@ -39,27 +39,18 @@ class Value:
     """
 
     __slots__ = ("_data", "grad", "_label", "_op", "_a", "_b", "_birth")
+    _data: float
+    grad: float
+    _label: str
+    _op: Op | None
+    _a: Any
+    _b: Any
+    _birth: int  # when it was made (see staleness.py)
 
-    def __init__(
-        self,
-        data: Number,
-        label: str = "",
-        _op: Op | None = None,
-        _a: Any = None,
-        _b: Any = None,
-    ) -> None:
+    def __new__(cls, data: Number, label: str = "") -> Value:
         if type(data) is not float or data - data != 0.0 or type(label) is not str:
             data = check_leaf(data, label)
-        self._data: float = data
-        self.grad = 0.0
-        self._label = label
-        self._op = _op
-        self._a = _a
-        self._b = _b
-        if _op is None:  # a leaf is new: as new as a leaf whose data changes (see staleness.py)
-            note_change(self)
-        else:
-            self._birth = next_birth()
+        return new_node(data, None, label=label)
 
     @property
     def data(self) -> float:
@@ -276,8 +267,25 @@ def apply(op: Op, *operands: Any) -> Any:
 def node(data: float, op: Op, operands: tuple[Operand, ...]) -> Value:
     """A new Value made by `op` from `operands`, holding `data`."""
     if len(operands) == 2:
-        return Value(data, "", op, operands[0], operands[1])
-    return Value(data, "", op, operands[0] if len(operands) == 1 else operands)
+        return new_node(data, op, operands[0], operands[1])
+    return new_node(data, op, operands[0] if len(operands) == 1 else operands)
+
+
+def new_node(data: float, op: Op | None, a: Any = None, b: Any = None, label: str = "") -> Value:
+    """The one place a Value's fields are set: `data`, made by `op` from the operands `a` and
+    `b` (one operand: `a`; three or more: their tuple in `a`). FAST PATH: no checks."""
+    made = _allocate(Value)
+    made._data = data
+    made.grad = 0.0
+    made._label = label
+    made._op = op
+    made._a = a
+    made._b = b
+    made._birth = next_birth()
+    return made
+
+
+_allocate = object.__new__
 
 
 def _binary(op: Op, a: Any, b: Any) -> Value:
@@ -308,7 +316,7 @@ def _binary(op: Op, a: Any, b: Any) -> Value:
         raise forward_error(op, error, (a, b)) from None
     if data - data != 0.0:
         raise forward_error(op, OverflowError(), (a, b))
-    return Value(data, "", op, a, b)
+    return new_node(data, op, a, b)
 
 
 def apply_unary(op: Op, x: Value) -> Value:
@@ -319,7 +327,7 @@ def apply_unary(op: Op, x: Value) -> Value:
         raise forward_error(op, error, (x,)) from None
     if data - data != 0.0:
         raise forward_error(op, OverflowError(), (x,))
-    return Value(data, "", op, x)
+    return new_node(data, op, x)
 
 
 # ---------------------------------------------------------------------------
@@ -499,5 +507,4 @@ from .staleness import (  # noqa: E402
     check_not_stale,
     last_change,
     next_birth,
-    note_change,
 )

@@ -104,7 +104,7 @@ def _graph(value: Value) -> tuple[list[Value], list[Value]]:
 def _restore(
     op: Op | None, operands: tuple[Operand, ...], data: float, grad: Any, label: str
 ) -> Value:
-    made = Value(data, label) if op is None else node(data, op, operands)
+    made = Value(data) if op is None else node(data, op, operands)
     made.label = label
     made.grad = grad
     return made

@@ -45,8 +45,7 @@ def change_data(node: Value, data: Any) -> None:
 
 def note_change(node: Value) -> None:
     """Give `node` a new birth, as a change of its data does: every node computed from it
-    before is then stale. A new leaf takes its birth this way too, so a leaf made again (by
-    running `__init__` anew, a new number in an old Value) makes its old graphs stale."""
+    before is then stale (a loaded copy of a stale graph is made stale this way)."""
     global _last_change
     node._birth = _last_change = next_birth()
 
