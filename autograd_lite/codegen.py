@@ -88,7 +88,7 @@ def _helpers(batched: bool) -> list[str]:
 _TERMS_PER_LINE = 256
 #: Batched, a weighted sum of more terms is one call (`dot(w0, w1, ..., x0, x1, ..., b)`):
 #: one matrix product instead of two array operations per term.
-_BATCH_TERMS_PER_FORMULA = 4
+_BATCH_TERMS = 4
 
 
 def _called() -> set[str]:
@@ -267,18 +267,18 @@ class _Listing:
                 f"to_code: function_name must be a Python identifier, got {function_name!r}"
             )
         read_as = unicodedata.normalize("NFKC", function_name)
+        helpers = _helpers(batched)
+        if read_as in {*helpers, "float"}:  # as Python reads it: ｔａｎｈ is tanh
+            raise GraphArgumentError(
+                f"to_code: function_name {function_name!r} is the name of a function the code"
+                " calls; choose another name"
+            )
         if read_as != function_name:  # ℌ is read as H, ｉｆ as if
             raise GraphArgumentError(
                 f"to_code: Python reads the function_name {function_name!r} as {read_as!r} (it"
                 " normalises identifiers to NFKC), so the name asked for would not be defined;"
                 f" use {read_as!r} itself"
                 + (", which is a keyword, or another name" if keyword.iskeyword(read_as) else "")
-            )
-        helpers = _helpers(batched)
-        if function_name in {*helpers, "float"}:
-            raise GraphArgumentError(
-                f"to_code: function_name {function_name!r} is the name of a function the code"
-                " calls; choose another name"
             )
         self.order = topological_order(output)
         for node in self.order:
@@ -341,8 +341,7 @@ class _Listing:
                     lines.append(f"{name} = {float(node.data)!r}  # constant leaf")
                 continue
             operands = tuple(self._symbol(x) for x in node.operands)
-            many = op.split is not None and len(operands) > 2 * _BATCH_TERMS_PER_FORMULA
-            if many and self.batched:
+            if self.batched and op.split is not None and len(op.split(operands, _BATCH_TERMS)) > 1:
                 lines.append(f"{name} = {symbolic_call(op, operands)}  # {op.word}")
                 continue
             if op.split is not None and len(operands) > 2 * _TERMS_PER_LINE:

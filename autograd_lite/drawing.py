@@ -18,6 +18,7 @@ from __future__ import annotations
 import base64
 import html
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -75,6 +76,9 @@ CLUSTER_COLOR = "#616161"  # 6.2:1 on white: cluster titles are text too
 FONT_SIZE = "12"
 #: Neuron and layer boxes nest at most this deep (a network needs 2: `L1`, `L1.N0`).
 MAX_BOX_DEPTH = 4
+#: Edges between Values and operations pull harder than a constant's or an input's, so a chain
+#: with a constant at every step lies straight instead of as a staircase.
+VALUE_EDGE_WEIGHT = "3"
 
 
 def find_renderer() -> str:
@@ -141,15 +145,33 @@ class Graph(graphviz.Digraph):  # type: ignore[misc]  # graphviz has no type hin
         """What Jupyter shows: the SVG, and HTML holding it as an image. A notebook that is
         not trusted drops the SVG but keeps an `<img>` with a data URI after sanitising."""
         svg = self.to_svg()
-        picture = base64.b64encode(svg.encode()).decode()
-        bundle = {
-            "image/svg+xml": svg,
-            "text/html": f'<img src="data:image/svg+xml;base64,{picture}"'
-            f' alt="{html.escape(self.alt, quote=True)}">',
-        }
+        bundle = {"image/svg+xml": svg, "text/html": notebook_picture(svg, self.alt)}
         wanted = set(include) if include is not None else set(bundle)
         wanted -= set(exclude or ())
         return {kind: data for kind, data in bundle.items() if kind in wanted}
+
+
+#: How a drawing shows in a notebook: at its own size (12 pt text), in a box that scrolls when
+#: it is larger than the output area, inverted in JupyterLab's dark themes.
+NOTEBOOK_STYLE = (
+    ".al-drawing img { max-width: none !important; height: auto; }"
+    ' body[data-jp-theme-light="false"] .al-drawing img'
+    " { filter: invert(0.9) hue-rotate(180deg); }"
+)
+
+
+def notebook_picture(svg: str, alt: str) -> str:
+    """The drawing as notebook HTML: an `<img>` of the SVG (sanitisers keep it) at the SVG's
+    own size, in a box that scrolls (drag, wheel, or pinch to zoom), themed for JupyterLab."""
+    picture = base64.b64encode(svg.encode()).decode()
+    size = re.search(r'<svg[^>]*\swidth="([\d.]+)pt"', svg)
+    width = f' width="{round(float(size.group(1)) * 4 / 3)}"' if size else ""
+    return (
+        f"<style>{NOTEBOOK_STYLE}</style>"
+        '<div class="al-drawing" style="overflow: auto; max-height: 80vh; max-width: 100%">'
+        f'<img src="data:image/svg+xml;base64,{picture}"{width}'
+        f' style="max-width: none" alt="{html.escape(alt, quote=True)}"></div>'
+    )
 
 
 def draw(
@@ -202,13 +224,14 @@ def draw(
     clusters = _Clusters(graph) if cluster else None
     # Records read across in every direction: braces turn a record's fields when ranks go LR.
     braces = ("{ ", " }") if rankdir in ("LR", "RL") else ("", "")
-    edges: list[tuple[str, str, str, str]] = []
+    edges: list[tuple[str, str, str, str, str]] = []
     inputs = _NetworkInputs(graph, [node for node in ids if node in shown], precision)
     for node, node_id in ids.items():
         if node not in shown:
             continue
         target = clusters.for_label(node.label) if clusters and node.is_leaf else graph
-        fields = [escape_record_field(labels.get(node, node.label))]
+        # An unlabelled node is called by its id, as the step-through calls it: v5.
+        fields = [escape_record_field(labels.get(node, node.label) or node_id)]
         fields.append(field_text("data", node.data, precision))
         if show_grad:
             grad = as_float(node.grad, f"draw: the grad of {describe(node)} (zero_grad() sets it)")
@@ -220,11 +243,11 @@ def draw(
             edges += _add_operation(graph, node, node_id, ids, inputs, precision)
     if clusters:
         clusters.close()
-    for tail, head, edge_id, mark in edges:
+    for tail, head, edge_id, mark, weight in edges:
         marks = (
             {"headlabel": mark, "labelfontsize": FONT_SIZE, "labeldistance": "1.4"} if mark else {}
         )
-        graph.edge(tail, head, id=edge_id, **marks)
+        graph.edge(tail, head, id=edge_id, weight=weight, **marks)
     return graph
 
 
@@ -385,9 +408,9 @@ def _add_operation(
     ids: dict[Value, str],
     inputs: _NetworkInputs,
     precision: int,
-) -> list[tuple[str, str, str, str]]:
+) -> list[tuple[str, str, str, str, str]]:
     """The circle of the operation that made `node` (and a node per constant operand that is
-    not a network input); returns its edges (tail, head, id, mark): each operand in, in
+    not a network input); returns its edges (tail, head, id, mark, weight): each operand in, in
     operand order (kept top to bottom by `ordering=in`), and the result out. An operation
     whose operand order matters marks its in-edges 1 and 2."""
     op = node.operation
@@ -405,14 +428,14 @@ def _add_operation(
         ordering="in",
         **{"class": "op"},
     )
-    edges = [(op_id, node_id, f"{op_id}_out", "")]
+    edges = [(op_id, node_id, f"{op_id}_out", "", VALUE_EDGE_WEIGHT)]
     ordered = not op.commutative and len(node.operands) == 2
     for i, x in enumerate(node.operands):
         mark = str(i + 1) if ordered else ""  # which operand: a - b, a / b, a ** b
         if type(x) is Value:
-            edges.append((ids[x], op_id, f"{op_id}_in{i}", mark))
+            edges.append((ids[x], op_id, f"{op_id}_in{i}", mark, VALUE_EDGE_WEIGHT))
         elif inputs.drawn(node, i):
-            edges.append((inputs.drawn(node, i), op_id, f"{op_id}_in{i}", mark))
+            edges.append((inputs.drawn(node, i), op_id, f"{op_id}_in{i}", mark, "1"))
         elif op is ADD and x == 0:
             continue  # the 0 that sum() starts from
         else:
@@ -424,7 +447,7 @@ def _add_operation(
                 id=const_id,
                 **{"class": "constant"},
             )
-            edges.append((const_id, op_id, f"{op_id}_in{i}", mark))
+            edges.append((const_id, op_id, f"{op_id}_in{i}", mark, "1"))
     return edges
 
 

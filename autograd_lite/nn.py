@@ -86,6 +86,10 @@ class Module:
 
     def parameters(self) -> list[Value]:
         """Every weight and bias, in a fixed order, each once."""
+        return _once(self._uses())
+
+    def _uses(self) -> list[Value]:
+        """Every weight and bias in order, a shared one at each of its uses."""
         return []
 
     def zero_grad(self) -> None:
@@ -154,8 +158,8 @@ class Neuron(Module):
         a.label = self._a_label
         return a
 
-    def parameters(self) -> list[Value]:
-        return _once(self.w + ([self.b] if self.b is not None else []))
+    def _uses(self) -> list[Value]:
+        return self.w + ([self.b] if self.b is not None else [])
 
     def set_weights(self, weights: Sequence[Number], bias: Number | None = None) -> None:
         """Type the weights (and bias) in: a worked example's numbers, for instance. If any
@@ -166,7 +170,7 @@ class Neuron(Module):
         self, weights: Sequence[Number], bias: Number | None
     ) -> list[tuple[Value, float]]:
         """Each parameter with its new value, every number checked."""
-        numbers = _as_items(weights, "set_weights: weights")
+        numbers = _column(_as_items(weights, "set_weights: weights"), "set_weights: weights")
         if len(numbers) != self.nin:
             raise ShapeError(f"this neuron has {self.nin} weights, got {len(numbers)} numbers")
         parameters = list(self.w)
@@ -174,7 +178,7 @@ class Neuron(Module):
             if self.b is None:
                 raise ModelError("this neuron has no bias (it was built with bias=False)")
             parameters.append(self.b)
-            numbers.append(bias)
+            numbers.append(_entry(bias, "set_weights: bias"))
         return [(p, Value(number, p.label).data) for p, number in zip(parameters, numbers)]
 
     def __repr__(self) -> str:
@@ -210,8 +214,8 @@ class Layer(Module):
         out = self.forward(x)
         return out[0] if len(out) == 1 else out
 
-    def parameters(self) -> list[Value]:
-        return _once([p for n in self.neurons for p in n.parameters()])
+    def _uses(self) -> list[Value]:
+        return [p for n in self.neurons for p in n._uses()]
 
     def set_weights(
         self, weights: Sequence[Sequence[Number]], biases: Sequence[Number] | None = None
@@ -344,8 +348,8 @@ class MLP(Module):
         out = self.forward(x)
         return out[0] if len(out) == 1 else out
 
-    def parameters(self) -> list[Value]:
-        return _once([p for layer in self.layers for p in layer.parameters()])
+    def _uses(self) -> list[Value]:
+        return [p for layer in self.layers for p in layer._uses()]
 
     def set_weights(
         self,
@@ -454,9 +458,9 @@ def softmax(logits: Sequence[Operand]) -> list[Value]:
     if not scores:
         raise ShapeError("softmax: logits is empty; it needs at least one score")
     m = _largest_score(scores, "softmax")
-    exps = [exp(s - m) for s in scores]
-    total = _sum(exps)
-    return [e / total for e in exps]
+    exps = [_labelled(exp(s - m), f"e{k}") for k, s in enumerate(scores)]
+    total = _labelled(_sum(exps), "sum_e")
+    return [_labelled(e / total, f"p{k}") for k, e in enumerate(exps)]
 
 
 def cross_entropy(logits: Sequence[Operand], class_index: int) -> Value:
@@ -480,8 +484,9 @@ def cross_entropy(logits: Sequence[Operand], class_index: int) -> Value:
             f" {len(scores)} scores (0 to {len(scores) - 1})"
         )
     m = _largest_score(scores, "cross_entropy")
-    shifted = [s - m for s in scores]
-    return cast(Value, log(_sum([exp(t) for t in shifted])) - shifted[class_index])
+    shifted = [_labelled(s - m, f"t{k}") for k, s in enumerate(scores)]
+    total = _labelled(_sum([_labelled(exp(t), f"e{k}") for k, t in enumerate(shifted)]), "sum_e")
+    return cast(Value, _labelled(_labelled(log(total), "log_sum_e") - shifted[class_index], "C"))
 
 
 class SGD:
@@ -541,8 +546,9 @@ class SGD:
         bad_grad = grad_error(self.parameters, "SGD step: ", advice)  # None, 10**400, 1j...
         if bad_grad is not None:
             raise bad_grad
-        decay = self.weight_decay
-        updated = [p.data - self._lr * (p.grad + decay * p.data) for p in self.parameters]
+        # p - lr (g + lambda p) = (1 - lr lambda) p - lr g; exactly p - lr g for lambda = 0
+        lr, shrink = self._lr, 1.0 - self._lr * self.weight_decay
+        updated = [shrink * p.data - lr * p.grad for p in self.parameters]
         for p, new in zip(self.parameters, updated):
             if not math.isfinite(new):
                 raise NonFiniteError(
@@ -593,7 +599,10 @@ def _assign(pairs: list[tuple[Value, float]]) -> None:
 
 
 def _once(parameters: list[Value]) -> list[Value]:
-    """The parameters in order, a shared one listed at its first use only."""
+    """The parameters in order, a shared one listed at its first use only (a Value is equal
+    only to itself; a set says quickly that nothing is shared, the common case)."""
+    if len(set(parameters)) == len(parameters):
+        return parameters
     return list(dict.fromkeys(parameters))
 
 

@@ -226,17 +226,26 @@
     }
     moving = requestAnimationFrame(frame);
   }
-  // The view that shows `area` (drawing coordinates) at `scale`: unchanged when the area is
-  // already inside the viewport with margins, else the area centred.
-  function viewShowing(area, scale) {
+  // The part of the viewport the lens uses: below the minimap where one is shown.
+  function lensBox() {
     var box = size();
+    var shown = minimap && minimap.style.display !== "none";
+    if (shown && !box.minimap) { box.minimap = minimap.getBoundingClientRect().height + 4; }
+    var top = shown ? box.minimap : 0;
+    return { width: box.width, height: box.height - top, top: top };
+  }
+  // The view that shows `area` (drawing coordinates) at `scale`: unchanged when the area is
+  // already inside the lens's part of the viewport with margins, else the area centred there.
+  function viewShowing(area, scale) {
+    var box = lensBox();
     var left = view.x + area.x * scale;
     var top = view.y + area.y * scale;
-    var inside = scale === view.scale && left >= MARGIN && top >= MARGIN &&
-      left + area.w * scale <= box.width - MARGIN && top + area.h * scale <= box.height - MARGIN;
+    var inside = scale === view.scale && left >= MARGIN && top >= box.top + MARGIN &&
+      left + area.w * scale <= box.width - MARGIN &&
+      top + area.h * scale <= box.top + box.height - MARGIN;
     if (inside) { return { x: view.x, y: view.y, scale: scale }; }
     return { x: box.width / 2 - (area.x + area.w / 2) * scale,
-      y: box.height / 2 - (area.y + area.h / 2) * scale, scale: scale };
+      y: box.top + box.height / 2 - (area.y + area.h / 2) * scale, scale: scale };
   }
 
   // The lens: a step's participants (what changes, what sends, what the rule reads) together
@@ -265,8 +274,11 @@
     var who = participants(li);
     var op = ids(li, "active")[0];
     var area = union(op ? who.concat([op]) : who);
-    if (!area) { return; }
-    var box = size();
+    if (!area) {  // a step about no node (start, done): readable text, at least
+      if (view.scale < readable) { zoom(readable / view.scale); }
+      return;
+    }
+    var box = lensBox();
     var fits = Math.min((box.width - 2 * MARGIN) / area.w, (box.height - 2 * MARGIN) / area.h);
     var scale;
     if (fits >= readable) {
@@ -276,6 +288,7 @@
     }
     scale = Math.max(readable, Math.min(view.scale, 1));
     var near = union([data(li, "target")].concat(ids(li, "sources")));
+    box = size();
     var nearFits = near && Math.min((box.width - 2 * MARGIN) / near.w, (box.height - 2 * MARGIN) / near.h);
     moveTo(viewShowing(near && nearFits >= readable ? near : placeOf(focusOf(li)), scale));
     if (kind === "backward") { showInset(li); }
@@ -349,35 +362,57 @@
     var cards = operands.map(function (id) { return card(id, id === target ? "focus" : "reads"); });
     var right = card(sender, "source");
     var left = Math.max.apply(null, cards.map(function (g) { return g.w; }));
-    var opX = left + 70, y = 4;
-    cards.forEach(function (g) { put(g, 4, y); y += g.h + 10; });
-    var height = Math.max(y - 10, right.h) + 8;
-    var opY = height / 2;
-    put(right, opX + 40, opY - right.h / 2);
+    var local = data(li, "local");
     var circle = document.createElementNS(SVG_NS, "g");
     circle.setAttribute("class", "al-inset-op");
     circle.setAttribute("data-node", op);
     circle.innerHTML = '<circle r="13"></circle><text font-size="12" text-anchor="middle" y="4"></text>';
     circle.querySelector("text").textContent = texts(op).join(" ");
-    circle.setAttribute("transform", "translate(" + opX + " " + opY + ")");
     picture.appendChild(circle);
-    cards.forEach(function (g, i) {
-      var cy = g.y + g.h / 2;
-      line(4 + g.w, cy, opX - 13, opY, i === 0 ? "al-inset-active" : "");
-      if (i === 0) {
-        arrow(4 + g.w, cy, 4 + g.w - (opX - 13), cy - opY);
-        var label = document.createElementNS(SVG_NS, "text");
-        label.setAttribute("class", "al-inset-local");
-        label.setAttribute("font-size", "12");
-        label.setAttribute("x", String(4 + g.w + 4));
-        label.setAttribute("y", String(cy - 5));
-        label.textContent = data(li, "local");
-        picture.appendChild(label);
-      }
-    });
-    line(opX + 13, opY, opX + 40, opY, "al-inset-active");
-    arrow(opX + 13, opY, -1, 0);
-    var width = opX + 40 + right.w + 4;
+    var label = document.createElementNS(SVG_NS, "text");
+    label.setAttribute("class", "al-inset-local");
+    label.setAttribute("font-size", "12");
+    label.textContent = local;
+    picture.appendChild(label);
+    var opX, opY, width, height, y;
+    if (left + 110 + right.w + 8 <= size().width - 24) {
+      // Left to right, as the drawing runs: operands, the operation, the sending node.
+      opX = left + 70;
+      y = 4;
+      cards.forEach(function (g) { put(g, 4, y); y += g.h + 10; });
+      height = Math.max(y - 10, right.h) + 8;
+      opY = height / 2;
+      put(right, opX + 40, opY - right.h / 2);
+      cards.forEach(function (g, i) {
+        var cy = g.y + g.h / 2;
+        line(4 + g.w, cy, opX - 13, opY, i === 0 ? "al-inset-active" : "");
+        if (i === 0) { arrow(4 + g.w, cy, 4 + g.w - (opX - 13), cy - opY); }
+      });
+      label.setAttribute("x", String(4 + cards[0].w + 4));
+      label.setAttribute("y", String(cards[0].y + cards[0].h / 2 - 5));
+      line(opX + 13, opY, opX + 40, opY, "al-inset-active");
+      arrow(opX + 13, opY, -1, 0);
+      width = opX + 40 + right.w + 4;
+    } else {
+      // Narrow: top to bottom, the sending node, the operation, then the operands.
+      put(right, 4, 4);
+      opX = 22;
+      opY = right.h + 34;
+      y = opY + 24;
+      cards.forEach(function (g) { put(g, 48, y); y += g.h + 8; });
+      line(opX, right.h + 4, opX, opY - 13, "al-inset-active");
+      arrow(opX, opY - 13, 0, 1);
+      cards.forEach(function (g, i) {
+        var cy = g.y + g.h / 2;
+        line(opX + 9, opY + 9, 48, cy, i === 0 ? "al-inset-active" : "");
+        if (i === 0) { arrow(48, cy, 48 - opX - 9, cy - opY - 9); }
+      });
+      label.setAttribute("x", String(opX + 20));
+      label.setAttribute("y", String(opY + 4));
+      height = y;
+      width = Math.max(right.w + 8, 52 + left, opX + 24 + 7 * local.length);
+    }
+    circle.setAttribute("transform", "translate(" + opX + " " + opY + ")");
     picture.setAttribute("width", String(width));
     picture.setAttribute("height", String(height));
     inset.setAttribute("aria-label", "this step up close: " + operands.concat([sender]).map(function (id) {
@@ -934,6 +969,8 @@
     event.preventDefault();
   }
   window.addEventListener("keydown", onKey, true);
+  var untrusted = root.querySelector(".al-untrusted");
+  if (untrusted) { untrusted.parentNode.removeChild(untrusted); }
   root.querySelector(".al-all").open = false;
   root.classList.add("al-live");
   if (svg) {

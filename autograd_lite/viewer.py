@@ -75,6 +75,9 @@ def viewer_fragment(title: str, svg: str, frames: Sequence[Frame], alt: str) -> 
 <style>{_package_text("viewer.css")}</style>
 <div class="al-graph"><img class="al-picture" src="data:image/svg+xml;base64,{picture}"
  alt="{_escape(alt)}"></div>
+<p class="al-untrusted">These are the steps without their controls: the notebook is not
+trusted, or scripts are off. Trust the notebook (JupyterLab: the command "Trust Notebook";
+Notebook 7: File, Trust Notebook) and run the cell again to step through them.</p>
 <details class="al-all" open>
 <summary>All {len(frames)} steps: the forward pass, then the backward pass
 (the graph shows the result)</summary>

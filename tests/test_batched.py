@@ -123,17 +123,17 @@ def test_random_networks_on_random_batches_equal_the_engine(seed):
     activation = rng.choice(["tanh", "relu", "sigmoid"])
     reg = rng.choice([0.0, 1e-3, 0.1])
 
-    def make(parameters, sample):
+    def make(values, sample):
+        """One sample's loss on an MLP holding `values`: (the loss, the MLP's parameters)."""
         model = nn.MLP(nin, sizes, activation=activation, rng=0)
-        for p, v in zip(model.parameters(), parameters):
-            p.data = v.data
+        for p, v in zip(model.parameters(), values):
+            p.data = v
         loss = cross_entropy_one_hot(model.forward(sample[:nin]), sample[nin:])
         return loss + reg * 0.5 * sum(w * w for w in model.parameters()), model.parameters()
 
+    values = [p.data for p in nn.MLP(nin, sizes, activation=activation, rng=seed).parameters()]
     leaves = [Value(0.0) for _ in range(nin + classes)]
-    shared = nn.MLP(nin, sizes, activation=activation, rng=seed).parameters()
-    values = [p.data for p in shared]
-    loss, parameters = make(shared, leaves)
+    loss, parameters = make(values, leaves)
     graph = compile_batched(loss, parameters, leaves)
     for batch_size in (1, 2, 17):
         rows = []
@@ -144,8 +144,7 @@ def test_random_networks_on_random_batches_equal_the_engine(seed):
             )
         outputs, gradients = [], []
         for row in rows:
-            fresh = [Value(v) for v in values]
-            sample_loss, model_parameters = make(fresh, [Value(v) for v in row])
+            sample_loss, model_parameters = make(values, [Value(v) for v in row])
             sample_loss.backward()
             outputs.append(sample_loss.data)
             gradients.append([p.grad for p in model_parameters])
@@ -203,23 +202,24 @@ def test_random_graphs_of_every_operation_equal_the_engine_sample_by_sample(reci
 
 
 def test_a_gradient_two_variables_share_is_not_changed_in_place():
-    """In batched code `dL_da = dL_db` makes both names one array; a later `dL_da += ...`
-    would have changed dL_db (and every gradient computed from it after) as well."""
+    """In batched code `dL_da = dL_db` and `dL_dc = dL_db` (b = a + c) make three names of one
+    array; a later `dL_da += ...` (from d = 3a) would have changed dL_dc too, and with it the
+    gradient of w through c."""
     w, x = Value(0.7, "w"), Value(1.5, "x")
     a = w * x
-    a.label = "a"
-    b = a + w
-    b.label = "b"
-    loss = b * b + a * 3.0
+    c = w + x
+    d = a * 3.0
+    b = a + c
+    a.label, b.label, c.label, d.label = "a", "b", "c", "d"
+    loss = b * b + d
     loss.label = "L"
     graph = compile_batched(loss, [w], [x])
-    assert "dL_da = dL_da + " in graph.source
+    assert "dL_da = dL_db  # add" in graph.source and "dL_dc = dL_db  # add" in graph.source
     rows = [[1.5], [-2.0], [0.25]]
 
     def make(p, s):
         a = p[0] * s[0]
-        b = a + p[0]
-        return b * b + a * 3.0
+        return (a + (p[0] + s[0])) ** 2 + a * 3.0
 
     expected_mean, expected_gradients = per_sample_engine(make, [0.7], rows)
     mean, gradients = graph([0.7], rows)

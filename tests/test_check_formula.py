@@ -571,3 +571,18 @@ def test_a_slip_variant_is_the_equations_with_one_step_done_wrong():
     assert slipped.samples[0].g_prime[2][0] == z * (1 - z)  # sigmoid's a(1 - a) at z
     assert slipped.samples[0].g_prime[1] == right.samples[0].g_prime[1]
     assert right.samples[0].g_prime[2][0] == q.a[2][0] * (1 - q.a[2][0])
+
+
+def test_delta_targets_on_a_network_of_unnamed_layers_with_a_linear_output():
+    """The engine side reads the layer's nodes from the graph's structure, not from labels:
+    layers built without names, and a linear output whose activation is its z."""
+    mlp = al.nn.MLP.from_layers(
+        [al.nn.Layer(2, 2, "tanh", rng=0), al.nn.Layer(2, 1, "linear", rng=1)]
+    )
+    derivation = d.Derivation(mlp, [0.5, -1.0], [0.3])
+    assert derivation.check_formula("delta2", lambda q: [q.a[2][0] - q.y[0]]).agrees
+    upstream = [
+        w * (derivation.quantities().a[2][0] - 0.3) for w in derivation.quantities().w[2][0]
+    ]
+    assert derivation.check_formula("dC/da1", lambda q: upstream).agrees
+    assert derivation.check_formula("dC/da2", lambda q: [q.a[2][0] - q.y[0]]).agrees

@@ -717,7 +717,7 @@ def test_a_gradient_that_is_zero_in_exact_arithmetic_does_not_read_as_a_full_err
     table = d.Derivation(
         model, points, [[2.0 * y - 1] for y in labels], loss="hinge_loss"
     ).compare()
-    bias = table.row("L2.N0.b")
+    bias = table.row("L3.N0.b")
     assert abs(bias.engine) < 1e-15 and bias.finite_difference_error > 0.9
     largest = max(abs(r.engine) for r in table.rows)
     gap = max(abs(r.engine - r.finite_difference) for r in table.rows)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import sys
 from pathlib import Path
 
 import pytest
@@ -229,3 +230,23 @@ def test_an_answer_fitted_to_the_published_network_is_found_out():
     verdict = grade(1, fitted, seed=8)
     assert not verdict.agrees and verdict.wrong_draws == DRAWS - 1
     assert "right on the published network only" in verdict.advice
+
+
+def test_grading_leaves_a_users_profiler_in_place():
+    """One profile hook per thread: grade() watches for engine walks only when it is free, and
+    hands it back as it found it."""
+    calls = []
+
+    def users_profiler(frame, event, arg):
+        calls.append(event)
+
+    sys.setprofile(users_profiler)
+    try:
+        verdict = grade(1, answer_1, seed=9)
+    finally:
+        hook = sys.getprofile()
+        sys.setprofile(None)
+    assert hook is users_profiler and calls and verdict.agrees
+    assert sys.getprofile() is None
+    grade(1, answer_1, seed=9)
+    assert sys.getprofile() is None

@@ -4,6 +4,7 @@ losses' values and gradients by hand, SGD, and bad input."""
 import math
 import random
 import sys
+from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -726,6 +727,10 @@ def test_numpy_columns_load_as_nielsen_keeps_them():
     assert cost.data == nn.half_squared_error(outputs, [1.0, 0.0]).data
     with pytest.raises(al.ShapeError, match="row of 2 numbers"):
         model.set_weights(weights, [np.array([[0.5, 1.0], [0.5, 1.0]])])
+    model.set_weights([[[Fraction(1, 2), np.int64(3), np.float32(0.25)], [0, 1, 2]]], [[1, 2]])
+    assert [p.data for p in model.layers[0].neurons[0].parameters()] == [0.5, 3.0, 0.25, 1.0]
+    model.layers[0].neurons[1].set_weights(np.array([[1.0], [2.0], [3.0]]), np.array([0.5]))
+    assert [p.data for p in model.layers[0].neurons[1].parameters()] == [1.0, 2.0, 3.0, 0.5]
 
 
 @pytest.mark.parametrize("loss", [nn.softmax, lambda s: nn.cross_entropy(s, 0)])

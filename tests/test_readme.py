@@ -291,3 +291,13 @@ def test_the_engine_guide_lists_exactly_the_operations_of_OPS():
     assert sorted(names_in(functions.group(1))) == sorted(
         name for name in engine.OPS if callable(getattr(autograd_lite, name, None))
     )
+
+
+def test_the_site_navigation_lists_every_page_and_notebook():
+    """mkdocs.yml's nav names its pages one by one: a notebook or guide added without a nav
+    entry would be built but unreachable from the site's menu."""
+    nav = (ROOT / "mkdocs.yml").read_text(encoding="utf-8").split("\nnav:\n", 1)[1]
+    listed = set(re.findall(r"^\s+- (?:[^:\n]+: )?(\S+\.(?:md|ipynb))$", nav, re.MULTILINE))
+    pages = {p.relative_to(ROOT / "docs").as_posix() for p in (ROOT / "docs").rglob("*.md")}
+    notebooks = {f"notebooks/{p.name}" for p in (ROOT / "notebooks").glob("*.ipynb")}
+    assert listed == pages | notebooks

@@ -10,6 +10,7 @@ import random
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from test_derivations import BUILDERS  # the published networks, by name
 
 import autograd_lite as al
 from autograd_lite import AutogradError, Value, nn
@@ -418,15 +419,6 @@ def test_from_torch_names_what_it_cannot_carry_over(torch, build, error, message
         nn.MLP.from_torch(build(torch))
 
 
-BUILDERS = {
-    "A": d.network_a,
-    "A batch": lambda: d.network_a(batch=True),
-    "B": d.network_b,
-    "C": d.network_c,
-    "D": d.network_d,
-}
-
-
 @pytest.mark.parametrize("name", BUILDERS)
 def test_the_published_networks_agree_with_torch(name):
     pytest.importorskip("torch", reason="pip install torch to compare with PyTorch")
@@ -552,3 +544,25 @@ def test_sgd_weight_decay_matches_torch_optim_sgd():
     assert [p.data for p in model.parameters()] == pytest.approx(
         [p.data for p in back.parameters()], rel=1e-13
     )
+
+
+def test_the_four_equations_match_torch():
+    """The equations' batch gradients (not the engine's) equal PyTorch's autograd on network B,
+    written here in torch directly (moved from test_derivations.py: PyTorch in one place)."""
+    derivation = d.network_b()
+    equations = derivation.equations()
+    tensors = []
+    for layer in derivation.mlp.layers:
+        w = torch.tensor([[p.data for p in n.w] for n in layer.neurons], dtype=torch.float64)
+        b = torch.tensor([n.b.data for n in layer.neurons], dtype=torch.float64)
+        tensors.append((w.requires_grad_(), b.requires_grad_()))
+    a = torch.tensor(derivation.inputs, dtype=torch.float64)
+    for i, (w, b) in enumerate(tensors):
+        z = a @ w.T + b
+        a = torch.sigmoid(z) if i == len(tensors) - 1 else torch.tanh(z)
+    y = torch.tensor(derivation.targets, dtype=torch.float64)
+    ((a - y) ** 2).sum(dim=1).mean().backward()
+    for layer, (w, b) in enumerate(tensors, start=1):
+        for ours, theirs in zip(equations.weight_grads[layer], w.grad.tolist()):
+            assert ours == pytest.approx(theirs, rel=1e-12)
+        assert equations.bias_grads[layer] == pytest.approx(b.grad.tolist(), rel=1e-12)

@@ -58,17 +58,28 @@ def open_page(browser, tmp_path):
     """Save a StepThrough as a page and open it; dialogs (alert) and script errors are kept."""
     opened = []
 
-    def open_(steps, javascript: bool = True, width: int = 1280, scheme: str = "light"):
+    def open_(
+        steps,
+        javascript: bool = True,
+        width: int = 1280,
+        scheme: str = "light",
+        height: int = 800,
+        motion: str = "no-preference",
+        touch: bool = False,
+    ):
         """Open a StepThrough's saved page, or an HTML file given by its path, in a window
-        `width` pixels wide (800 high) whose system colour scheme is `scheme`."""
+        `width` by `height` pixels whose system colour scheme is `scheme` and which prefers
+        `motion` ("reduce": no animation); `touch` gives it a touch screen."""
         if isinstance(steps, Path):
             path = steps
         else:
             path = steps.save(tmp_path / f"steps{len(opened)}.html")
         context = browser.new_context(
-            viewport={"width": width, "height": 800},
+            viewport={"width": width, "height": height},
             java_script_enabled=javascript,
             color_scheme=scheme,
+            reduced_motion=motion,
+            has_touch=touch,
         )
         page = context.new_page()
         page.dialogs, page.errors = [], []
@@ -276,6 +287,8 @@ def test_without_javascript_the_graph_and_all_steps_show(open_page) -> None:
     assert items.count() == 17
     assert items.nth(7).is_visible()
     assert "n.grad: 0 -> 0.5000" in items.nth(7).inner_text()
+    # Issue 16: nothing said that trusting the notebook brings the controls back.
+    assert "Trust" in page.inner_text(".al-untrusted")
     screenshot(page, "viewer-without-javascript.png")
 
 
@@ -663,3 +676,250 @@ def test_the_graph_fills_its_viewport_under_jupyterlabs_output_styles(browser) -
     )
     assert heights[0] >= 240 and heights[1] == pytest.approx(heights[0], abs=1)
     context.close()
+
+
+# ---------------------------------------------------------------------------
+# The chain-rule lens (issue 16), on the networks the notebooks train.
+
+
+def graph_b() -> Value:
+    """nn.MLP(2, [4, 4, 1]) on 2 samples, mean squared error: 137 backward steps."""
+    return mlp_on_two_samples()
+
+
+def graph_c() -> Value:
+    """nn.MLP(2, [16, 16, 1]) on 1 sample: 644 backward steps."""
+    model = nn.MLP(2, [16, 16, 1], rng=0)
+    return nn.mean_squared_error([model([0.5, -1.5])], [1.0])
+
+
+def graph_d() -> Value:
+    """nn.MLP(2, [8, 3]) with cross-entropy on 1 sample: 96 backward steps."""
+    model = nn.MLP(2, [8, 3], rng=0)
+    return nn.cross_entropy(model([0.5, -1.5]), 1)
+
+
+GRAPHS = {"b": graph_b, "c": graph_c, "d": graph_d}
+
+#: For the current step: whether what changes, what sends and every node its rule reads (a
+#: constant through its edge) each lie inside the graph's viewport, not under the inset or
+#: the minimap, with text of at least 10 px; or else in the inset, inside the viewport.
+PARTICIPANTS_SEEN = """root => {
+    const k = Number(root.querySelector(".al-slider").value);
+    const li = root.querySelectorAll("li.al-frame")[k];
+    const svg = root.querySelector(".al-graph svg.al-drawing");
+    const view = root.querySelector(".al-graph").getBoundingClientRect();
+    const split = key => (li.getAttribute("data-" + key) || "").split(" ").filter(Boolean);
+    const tail = id => {
+        if (svg.querySelector(`g.node[id="${id}"]`)) { return id; }
+        const edge = svg.querySelector(`g.edge[id="${id}"]`);
+        return edge ? edge.querySelector("title").textContent.split("->")[0] : "";
+    };
+    const want = [li.getAttribute("data-target"), ...split("sources"), ...split("reads").map(tail)]
+        .filter(Boolean);
+    const shown = r => r.width > 0 && r.height > 0;
+    const inside = r => shown(r) && r.left >= view.left - 0.5 && r.right <= view.right + 0.5
+        && r.top >= view.top - 0.5 && r.bottom <= view.bottom + 0.5;
+    const overlap = (a, b) => shown(b) && a.left < b.right && b.left < a.right
+        && a.top < b.bottom && b.top < a.bottom;
+    const covers = [...root.querySelectorAll(".al-inset, .al-minimap")]
+        .map(e => e.getBoundingClientRect());
+    const readable = g => {
+        const sizes = [...g.querySelectorAll("text")]
+            .filter(t => shown(t.getBoundingClientRect()))
+            .map(t => parseFloat(t.getAttribute("font-size")) * t.getScreenCTM().a);
+        return sizes.length > 0 && Math.min(...sizes) >= 10;
+    };
+    const seen = id => {
+        const g = svg.querySelector(`g.node[id="${id}"]`);
+        const r = g && g.getBoundingClientRect();
+        if (g && inside(r) && !covers.some(c => overlap(r, c)) && readable(g)) { return true; }
+        const card = root.querySelector(`.al-inset [data-node="${id}"]`);
+        return Boolean(card && inside(card.getBoundingClientRect()) && readable(card));
+    };
+    return want.length > 0 && want.every(seen);
+}"""
+
+#: Every backward step from the current one on, by the right arrow: whether its participants
+#: are seen (PARTICIPANTS_SEEN) and the explanation's height.
+WALK_BACKWARD = (
+    """root => {
+    const seen = """
+    + PARTICIPANTS_SEEN
+    + """;
+    const results = [];
+    const slider = root.querySelector(".al-slider");
+    while (true) {
+        const k = Number(slider.value);
+        const li = root.querySelectorAll("li.al-frame")[k];
+        if (li.getAttribute("data-kind") !== "backward") { break; }
+        results.push([seen(root), root.querySelector(".al-now").getBoundingClientRect().height]);
+        root.dispatchEvent(new KeyboardEvent("keydown", {key: "ArrowRight", bubbles: true}));
+    }
+    return results;
+}"""
+)
+
+EVERY_TEXT_SIZE = """root => Math.min(...[...root.querySelectorAll("*")]
+    .filter(e => {
+        if (e.closest(".al-all") || !e.getClientRects().length) { return false; }
+        const r = e.getBoundingClientRect();
+        if (r.width === 0) { return false; }
+        return [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
+    })
+    .map(e => e instanceof SVGTextElement
+        ? parseFloat(e.getAttribute("font-size") || getComputedStyle(e).fontSize)
+            * e.getScreenCTM().a
+        : parseFloat(getComputedStyle(e).fontSize)))"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["b", "c", "d"])
+@pytest.mark.parametrize(("width", "height", "share"), [(1280, 800, 0.95), (390, 844, 0.90)])
+def test_the_lens_shows_every_backward_steps_numbers_together(
+    open_page, name, width, height, share
+) -> None:
+    """Issue 16: what changes, what sends and what the rule reads were all on screen in 52 of
+    137 steps of (b), 46 of 644 of (c), 41 of 96 of (d) at 1280x800 and in none at 390x844;
+    the explanation changed height every step (121 to 1,091 px in (c)); the first backward
+    step was 42 key presses away in (b), 70 in (c)."""
+    steps = step_through(GRAPHS[name]())
+    page = open_page(steps, width=width, height=height, motion="reduce")
+    page.focus(".al-steps")
+    assert page.locator(".al-untrusted").count() == 0  # the script runs: no trust hint
+    page.keyboard.press("b")  # one key to the first backward step
+    assert page.inner_text(".al-now").startswith(f"backward 1 of {len(steps.backward_steps)}")
+    results = page.eval_on_selector(".al-steps", WALK_BACKWARD)
+    assert len(results) == len(steps.backward_steps)
+    seen = sum(1 for ok, _ in results if ok)
+    assert seen >= share * len(results), f"{seen} of {len(results)} steps"
+    heights = {round(h, 1) for _, h in results}
+    assert len(heights) == 1, heights
+    assert page.errors == []
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme)
+        page.keyboard.press("b")
+        for _ in range(min(51, len(results) - 1)):
+            page.keyboard.press("ArrowRight")
+        assert page.eval_on_selector(".al-steps", EVERY_TEXT_SIZE) >= 10
+        screenshot(page, f"viewer-lens-{name}-{width}x{height}-{scheme}.png")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("width", "height"), [(1280, 800), (390, 844)])
+def test_the_whole_of_a_big_network_is_an_overview_with_a_minimap(open_page, width, height) -> None:
+    """Issue 16: "Fit" stopped at the 10 px text floor, so (c) was never seen whole."""
+    steps = step_through(graph_c())
+    page = open_page(steps, width=width, height=height, motion="reduce")
+    page.focus(".al-steps")
+    page.keyboard.press("End")
+    page.keyboard.press("w")  # the whole graph
+    box = page.locator(".al-graph").bounding_box()
+    drawing = page.eval_on_selector(
+        ".al-camera",
+        "g => { const r = g.getBoundingClientRect(); return [r.x, r.y, r.width, r.height]; }",
+    )
+    assert drawing[0] >= box["x"] - 1 and drawing[0] + drawing[2] <= box["x"] + box["width"] + 1
+    assert drawing[1] >= box["y"] - 1 and drawing[1] + drawing[3] <= box["y"] + box["height"] + 1
+    assert "al-overview" in page.get_attribute(".al-steps", "class")
+    assert page.eval_on_selector(".al-steps", SMALLEST_NODE_TEXT) == float("inf")
+    colours = page.eval_on_selector_all(
+        ".al-graph svg g.value > polygon", "ps => new Set(ps.map(p => p.style.fill)).size"
+    )
+    assert colours > 10  # grads of many sizes and both signs
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme)
+        screenshot(page, f"viewer-whole-c-{width}x{height}-{scheme}.png")
+    page.keyboard.press("l")  # back to the lens: readable again
+    assert "al-overview" not in page.get_attribute(".al-steps", "class")
+    assert page.eval_on_selector(".al-steps", SMALLEST_NODE_TEXT) >= 10
+    assert page.errors == []
+
+
+@pytest.mark.slow
+def test_two_fingers_pinch_the_graph(open_page) -> None:
+    """Issue 16: a pinch on a touch screen panned 150 px instead of zooming."""
+    page = open_page(step_through(graph_b()), width=390, height=844, touch=True, motion="reduce")
+    page.click(".al-actual")
+    before = camera(page)[2]
+    box = page.locator(".al-graph").bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    session = page.context.new_cdp_session(page)
+
+    def touch(kind: str, spread: float) -> None:
+        points = [{"x": x - spread, "y": y, "id": 1}, {"x": x + spread, "y": y, "id": 2}]
+        session.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": points})
+
+    touch("touchStart", 30)
+    for spread in range(35, 95, 5):
+        touch("touchMove", spread)
+    session.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    after = camera(page)[2]
+    assert after == pytest.approx(before * 90 / 30, rel=0.1)
+    assert page.errors == []
+
+
+@pytest.mark.slow
+def test_each_number_is_linked_to_its_field_and_the_arrows_point_back(open_page) -> None:
+    """Issue 16: numbers in the explanation said nothing of where they live; without motion
+    backward edges kept forward arrowheads; the local derivative was nowhere on the graph."""
+    steps = step_through(graph_b())
+    page = open_page(steps, motion="reduce")
+    page.focus(".al-steps")
+    page.keyboard.press("b")
+    for _ in range(51):
+        page.keyboard.press("ArrowRight")
+    frame = steps.frames()[int(page.input_value(".al-slider"))]
+    upstream = page.locator(".al-now .al-num").first
+    assert upstream.get_attribute("data-node") == frame.sources[0]
+    assert "al-num-source" in upstream.get_attribute("class")
+    upstream.hover()
+    linked = page.eval_on_selector_all(
+        ".al-graph svg text.al-linked", "ts => ts.map(t => [t.parentElement.id, t.textContent])"
+    )
+    assert (
+        linked
+        == [
+            [
+                frame.sources[0],
+                page.inner_text(".al-now .al-num")
+                .replace("(", "")
+                .replace(")", "")
+                .join(["grad ", ""]),
+            ]
+        ]
+        or linked[0][0] == frame.sources[0]
+    )
+    op = f"{frame.sources[0]}_op"
+    heads = page.eval_on_selector_all(
+        f'.al-graph g.edge[id^="{op}"] polygon.al-back-arrow', "ps => ps.length"
+    )
+    assert heads == 2  # into the operation, and into the operand that receives
+    hidden_heads = page.eval_on_selector_all(
+        ".al-graph g.edge.al-backward > polygon:not(.al-back-arrow)",
+        "ps => ps.map(p => getComputedStyle(p).display)",
+    )
+    assert hidden_heads and set(hidden_heads) == {"none"}
+    label = page.text_content(".al-graph g.al-edge-label text")
+    assert label == frame.local and label.startswith("∂ = ")
+    assert page.errors == []
+
+
+@pytest.mark.slow
+def test_predict_then_reveal(open_page) -> None:
+    """Issue 16: a mode that hides each step's result until the learner guesses."""
+    steps = step_through(neuron()[0])
+    page = open_page(steps, motion="reduce")
+    page.click(".al-predict")
+    page.focus(".al-steps")
+    page.keyboard.press("b")
+    assert page.is_visible(".al-guess-input")
+    assert not page.is_visible(".al-now .al-total")
+    frame = steps.frames()[int(page.input_value(".al-slider"))]
+    truth = float(frame.after.split()[1])
+    page.fill(".al-guess-input", str(truth + 0.25))
+    page.press(".al-guess-input", "Enter")
+    assert page.is_visible(".al-now .al-total")
+    verdict = page.inner_text(".al-verdict")
+    assert "off by 0.25" in verdict
+    assert page.errors == []

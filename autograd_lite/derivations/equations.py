@@ -53,7 +53,8 @@ class Derivation:
     ("z", l, j), ("a", l, j), ("x", k) or ("y", j); `notation` says how everything else is
     written (`Notation`: the cost's name, a^l_j, g', ...). Both are used in every table,
     explanation and check. A parameter the network uses in several places (a shared bias)
-    has the sum over its uses as its gradient, and is shown as such.
+    has the sum over its uses as its gradient, and is shown as such; `uses` maps each
+    parameter to the places (layer, neuron, input) it is used.
     """
 
     def __init__(

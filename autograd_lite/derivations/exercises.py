@@ -200,7 +200,9 @@ def _redrawn(published: Derivation, rng: random.Random) -> Derivation:
 
 class _Watched:
     """A learner's formula, called as usual, noting whether it walked a graph with the engine
-    (every engine walk, backward() to finite differences, starts with topological_order)."""
+    (every engine walk, backward() to finite differences, starts with topological_order).
+    Under a profiler of the user's own (sys.getprofile() set) it does not watch: there is one
+    profile hook per thread, and it stays the user's."""
 
     _WALK = topological_order.__code__
 
@@ -209,7 +211,8 @@ class _Watched:
         self.asked_engine = False
 
     def __call__(self, q: Any) -> Any:
-        previous = sys.getprofile()
+        if sys.getprofile() is not None:
+            return self.formula(q)
 
         def watch(frame: FrameType, event: str, arg: Any) -> None:
             if event == "call" and frame.f_code is self._WALK:
@@ -219,5 +222,5 @@ class _Watched:
         try:
             result = self.formula(q)
         finally:
-            sys.setprofile(previous)
+            sys.setprofile(None)
         return result

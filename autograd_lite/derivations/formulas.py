@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from numbers import Real
 from typing import TYPE_CHECKING, Any
 
-from ..engine import Value, as_float, topological_order
+from ..engine import Value, as_float, as_value
 from ..errors import DerivationError, DerivationTypeError, ShapeError
 from ..functional import grad
 from .backprop import Equations, SampleEquations
@@ -125,16 +125,22 @@ def _layer_goal(derivation: Derivation, target: str, kind: str, layer: int, cost
 
 def _node_goal(derivation: Derivation, kind: str, layer: int, cost: str) -> Goal:
     """delta^l = dC_i/dz^l or dC_i/da^l on every sample: the engine's gradient of the sample's
-    own cost with respect to the layer's nodes (found by their labels, L2.N0.z ...)."""
-    loss, size = derivation.loss_rule, len(derivation.mlp.layers[layer - 1].neurons)
+    own cost with respect to the nodes of layer l in its graph."""
+    neurons = derivation.mlp.layers[layer - 1].neurons
     engine: list[float] = []
     for x, y in zip(derivation.inputs, derivation.targets):
-        cost_i = loss.batch_cost([derivation.mlp.forward(x)], [y], derivation.reduction)
-        nodes = {node.label: node for node in topological_order(cost_i)}
-        prefix = f"L{layer}.N"
-        # a linear neuron's activation is its pre-activation: it has no .a node
-        wanted = [nodes.get(f"{prefix}{j}.{kind}") or nodes[f"{prefix}{j}.z"] for j in range(size)]
-        engine += grad(cost_i, wanted)
+        activations = [derivation.mlp.layers[0].forward(x)]
+        for module in derivation.mlp.layers[1:]:
+            activations.append(module.forward(activations[-1]))
+        cost_i = derivation.loss_rule.batch_cost([activations[-1]], [y], derivation.reduction)
+        nodes = activations[layer - 1]  # a^l; z^l is what each activation was applied to
+        if kind == "z":  # (a linear neuron's activation is its z)
+            nodes = [
+                a if n.activation == "linear" else as_value(a.operands[0], "z")
+                for n, a in zip(neurons, nodes)
+            ]
+        engine += grad(cost_i, nodes)
+    size = len(neurons)
     samples = derivation.batch_size
     written = [
         derivation.names.write(Kind.DELTA, layer, j)
