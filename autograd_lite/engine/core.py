@@ -70,7 +70,7 @@ class Value:
 
     @label.setter
     def label(self, label: str) -> None:
-        self._label = check_label(label)
+        self._label = label if type(label) is str else check_label(label)
 
     @property
     def op(self) -> str:
