@@ -119,10 +119,10 @@ class Neuron(Module):
         weights: Sequence[Value] | None = None,
     ) -> None:
         _check_size(nin, "nin")
-        if type(bias) is not bool:
+        if type(bias) is not bool and type(bias) is not Value:
             raise ArgumentTypeError(
-                f"bias must be True or False (whether the neuron adds a bias b), got"
-                f" {type(bias).__name__} {bias!r:.60}"
+                f"bias must be True or False (whether the neuron adds a bias b), or a Value to"
+                f" share, got {type(bias).__name__} {bias!r:.60}"
             )
         self.activation = _check_activation(activation)
         self._g = ACTIVATIONS[activation]
