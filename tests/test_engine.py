@@ -603,7 +603,7 @@ def exact_sum(node, i, x, upstream, d, previous):
     return (0.0 if previous is None else previous) + upstream * d
 
 
-@settings(max_examples=200, deadline=None)
+@settings(deadline=None)
 @given(recipe=recipes(max_steps=14), data=st.data())
 def test_backward_fast_path_equals_the_reverse_sweep_bit_for_bit(recipe, data):
     """`backward()` runs a fast path (gradients kept on the nodes, two-operand nodes

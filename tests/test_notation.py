@@ -81,5 +81,6 @@ def test_a_sum_of_paths_is_written_in_one_notation():
 def test_a_shared_parameter_is_written_as_the_sum_of_its_uses_in_one_notation():
     mazur = d.network_mazur()  # the alias b1 names the first use only
     b1 = mazur.parameter("b1")
-    assert mazur.symbol(b1) == "b^1_0 + b^1_1"
-    assert mazur.gradient_name(b1).startswith("dE_total/d(b^1_0 + b^1_1)")
+    name = mazur.name(b1)
+    assert name.symbol == "b^1_0 + b^1_1" and name.uses == ("b^1_0", "b^1_1")
+    assert name.gradient == "dE_total/d(b^1_0 + b^1_1) (b1)" and name.display == "b1"

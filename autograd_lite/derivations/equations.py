@@ -31,7 +31,7 @@ from .explaining import explain
 from .formulas import check_formula
 from .losses import LOSSES, Loss, custom_loss
 from .matrices import Matrix
-from .notation import Kind, Names, Notation, check_aliases
+from .notation import Kind, Names, Notation, ParameterName, check_aliases
 from .quantities import LayerSnapshot, Quantities, forward, snapshot
 from .reports import Comparison, ComparisonRow, Explanation, FormulaCheck
 
@@ -136,35 +136,17 @@ class Derivation:
             f" or one of the aliases {sorted(self._aliased.values()) or '[]'}"
         )
 
-    def symbol(self, p: Value) -> str:
-        """The parameter as this derivation writes it (w^l_jk, network C's w100); a shared
-        one as the sum of its uses (b^1_0 + b^1_1)."""
-        return " + ".join(self.use_names(p))
-
-    def use_names(self, p: Value) -> list[str]:
-        """How this derivation writes each place the network uses p: all by aliases when each
-        has one, else all by the notation."""
+    def name(self, p: Value) -> ParameterName:
+        """How this derivation names a parameter: its alias, and each place the network uses it
+        written all by aliases when each has one, else all by the notation."""
         uses = self.uses[p]
+        alias = next((self._aliased[u] for u in uses if u in self._aliased), "")
         places = [(u.layer, u.neuron, 0 if u.input is None else u.input) for u in uses]
-        if uses[0].input is None:
-            return self.names.write_all(Kind.BIAS, places)
-        return self.names.write_all(Kind.WEIGHT, places)
-
-    def display_name(self, p: Value) -> str:
-        """The parameter's alias with its label in brackets, or its label."""
-        alias = self.alias(p)
-        return f"{alias} ({p.label})" if alias else p.label
-
-    def alias(self, p: Value) -> str:
-        """The parameter's alias ('' without one, or when it is the label itself)."""
-        alias = next((self._aliased[u] for u in self.uses[p] if u in self._aliased), "")
-        return "" if alias == p.label else alias
-
-    def gradient_name(self, p: Value) -> str:
-        """dC/dp as this derivation writes it, with the label where the name differs."""
-        symbol, cost = self.symbol(p), self.notation.cost
-        name = f"d{cost}/d({symbol})" if len(self.uses[p]) > 1 else f"d{cost}/d{symbol}"
-        return name if symbol == p.label else f"{name} ({p.label})"
+        kind = Kind.BIAS if uses[0].input is None else Kind.WEIGHT
+        written = self.names.write_all(kind, places)
+        return ParameterName(
+            p.label, "" if alias == p.label else alias, tuple(written), self.notation.cost
+        )
 
     # -- the forward pass and the equations -----------------------------------------------
 
@@ -254,11 +236,12 @@ class Derivation:
             theirs = torch_gradients(
                 self.mlp, self.inputs, self.targets, self.loss_rule, self.reduction
             )
+        names = {p: self.name(p) for p in self.parameters()}
         rows = [
             ComparisonRow(
                 p.label,
-                self.alias(p),
-                self.symbol(p),
+                names[p].alias,
+                names[p].symbol,
                 grads[p],
                 self.equations_gradient(equations, p),
                 self.finite_difference(p, h),

@@ -24,19 +24,20 @@ def explain(derivation: Derivation, p: Value) -> Explanation:
     batch factor, and the engine's gradient to check the total against."""
     equations = derivation.equations()
     uses = derivation.uses[p]
-    named = derivation.use_names(p) if len(uses) > 1 else [""]
+    name = derivation.name(p)
+    named = name.uses if len(uses) > 1 else ("",)
     chains = [
-        _chain(derivation, s, i, use, name)
+        _chain(derivation, s, i, use, written)
         for i, s in enumerate(equations.samples)
-        for use, name in zip(uses, named * len(uses))
+        for use, written in zip(uses, named)
     ]
     return Explanation(
-        derivation.display_name(p),
-        derivation.symbol(p),
+        name.display,
+        name.symbol,
         chains,
         equations.batch_factor,
         derivation.engine_gradients()[p],
-        derivation.gradient_name(p),
+        name.gradient,
     )
 
 

@@ -73,12 +73,12 @@ def goal(derivation: Derivation, target: Target) -> Goal:
         if name.startswith(prefix) and name[len(prefix) :].startswith(("dz", "da")):
             name = name[len(prefix) :]
     found = _LAYER_TARGET.fullmatch(name)
-    if found and not any(target in (p.label, derivation.alias(p)) for p in derivation.uses):
+    if found and not any(target in (p.label, derivation.name(p).alias) for p in derivation.uses):
         return _layer_goal(derivation, str(target), found.group(1), int(found.group(2)), cost)
     p = derivation.parameter(target)
     return Goal(
-        derivation.gradient_name(p),
-        (derivation.display_name(p),),
+        derivation.name(p).gradient,
+        (derivation.name(p).display,),
         (),
         (derivation.engine_gradients()[p],),
         lambda eq: (derivation.equations_gradient(eq, p),),
@@ -115,7 +115,7 @@ def _layer_goal(derivation: Derivation, target: str, kind: str, layer: int, cost
     engine = derivation.engine_gradients()
     return Goal(
         label,
-        tuple(derivation.display_name(p) for p in parameters),
+        tuple(derivation.name(p).display for p in parameters),
         size,
         tuple(engine[p] for p in parameters),
         lambda eq: tuple(derivation.equations_gradient(eq, p) for p in parameters),

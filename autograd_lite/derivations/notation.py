@@ -20,7 +20,7 @@ from ..errors import DerivationError, DerivationTypeError
 from ..formatting import constant_text
 from .quantities import LayerSnapshot
 
-__all__ = ["DIGITS", "Kind", "Names", "Notation", "check_aliases", "number"]
+__all__ = ["DIGITS", "Kind", "Names", "Notation", "ParameterName", "check_aliases", "number"]
 
 
 #: The significant digits of every number a derivation prints.
@@ -143,6 +143,35 @@ class Names:
             return self._spelled.get((kind, 0, j)) or self._spelled.get((Kind.INPUT, j))
         spec = {Kind.INPUT: (kind, k), Kind.TARGET: (kind, j), Kind.WEIGHT: (kind, layer, j, k)}
         return self._spelled.get(spec.get(kind, (kind, layer, j)))
+
+
+@dataclass(frozen=True)
+class ParameterName:
+    """How a derivation names one parameter: its label, its alias ('' without one, or when it
+    is the label itself), each place the network uses it as written (`uses`: one for a
+    parameter used once), and the cost's name."""
+
+    label: str
+    alias: str
+    uses: tuple[str, ...]
+    cost: str
+
+    @property
+    def symbol(self) -> str:
+        """w^l_jk (network C's w100); a shared parameter as the sum of its uses, b^1_0 + b^1_1."""
+        return " + ".join(self.uses)
+
+    @property
+    def display(self) -> str:
+        """The alias with the label in brackets, or the label."""
+        return f"{self.alias} ({self.label})" if self.alias else self.label
+
+    @property
+    def gradient(self) -> str:
+        """dC/dp, with the label where the symbol differs: dE/dw100 (L2.N0.w0)."""
+        symbol = f"({self.symbol})" if len(self.uses) > 1 else self.symbol
+        name = f"d{self.cost}/d{symbol}"
+        return name if self.symbol == self.label else f"{name} ({self.label})"
 
 
 def check_aliases(

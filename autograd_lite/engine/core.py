@@ -125,34 +125,34 @@ class Value:
     # The operators. Every other operation of `OPS` becomes a method when it is registered
     # (`x.tanh()`, `a.max(b)`); these are declared here for type checkers.
     def __add__(self, other: Operand) -> Value:
-        return _binary(ADD, self, other)
+        return apply_binary(ADD, self, other)
 
     def __radd__(self, other: Number) -> Value:
-        return _binary(ADD, other, self)
+        return apply_binary(ADD, other, self)
 
     def __sub__(self, other: Operand) -> Value:
-        return _binary(SUB, self, other)
+        return apply_binary(SUB, self, other)
 
     def __rsub__(self, other: Number) -> Value:
-        return _binary(SUB, other, self)
+        return apply_binary(SUB, other, self)
 
     def __mul__(self, other: Operand) -> Value:
-        return _binary(MUL, self, other)
+        return apply_binary(MUL, self, other)
 
     def __rmul__(self, other: Number) -> Value:
-        return _binary(MUL, other, self)
+        return apply_binary(MUL, other, self)
 
     def __truediv__(self, other: Operand) -> Value:
-        return _binary(DIV, self, other)
+        return apply_binary(DIV, self, other)
 
     def __rtruediv__(self, other: Number) -> Value:
-        return _binary(DIV, other, self)
+        return apply_binary(DIV, other, self)
 
     def __pow__(self, exponent: Operand) -> Value:
-        return _binary(POW_VALUES if type(exponent) is Value else POW, self, exponent)
+        return apply_binary(POW_VALUES if type(exponent) is Value else POW, self, exponent)
 
     def __rpow__(self, base: Number) -> Value:
-        return _binary(RPOW, base, self)
+        return apply_binary(RPOW, base, self)
 
     def __neg__(self) -> Value:
         return apply_unary(NEG, self)
@@ -286,48 +286,6 @@ def new_node(data: float, op: Op | None, a: Any = None, b: Any = None, label: st
 
 
 _allocate = object.__new__
-
-
-def _binary(op: Op, a: Any, b: Any) -> Value:
-    """FAST PATH: `apply` for the arithmetic operators, where one side is a Value. Anything but
-    a number on the other side goes to its type's `apply_op` (a Symbol's), or is refused
-    with an ArgumentTypeError naming the Value (`x + None`, `x * "1.5"`, `x ** 1j`)."""
-    # A finite float passes as it is; another number (an int, a NumPy scalar) is stored as
-    # the Python float it converts to, and inf or nan is refused.
-    if type(a) is Value:
-        x = a._data
-    elif type(a) is float and a - a == 0.0:
-        x = a
-    elif isinstance(a, Real):
-        x = a = as_float(a, where(op, (a, b), 0))
-    else:
-        return cast(Value, apply_elsewhere(op, (a, b), 0))
-    if type(b) is Value:
-        y = b._data
-    elif type(b) is float and b - b == 0.0:
-        y = b
-    elif isinstance(b, Real):
-        y = b = as_float(b, where(op, (a, b), 1))
-    else:
-        return cast(Value, apply_elsewhere(op, (a, b), 1))
-    try:
-        data = op.forward(x, y)
-    except (ArithmeticError, ValueError) as error:
-        raise forward_error(op, error, (a, b)) from None
-    if data - data != 0.0:
-        raise forward_error(op, OverflowError(), (a, b))
-    return new_node(data, op, a, b)
-
-
-def apply_unary(op: Op, x: Value) -> Value:
-    """FAST PATH: `apply` for an operation of one Value (a method such as `x.relu()`)."""
-    try:
-        data = op.forward(x._data)
-    except (ArithmeticError, ValueError) as error:
-        raise forward_error(op, error, (x,)) from None
-    if data - data != 0.0:
-        raise forward_error(op, OverflowError(), (x,))
-    return new_node(data, op, x)
 
 
 # ---------------------------------------------------------------------------
@@ -499,7 +457,7 @@ from .checks import (  # noqa: E402
     where,
 )
 from .exact import backward_exactly  # noqa: E402
-from .fast import backward_fast  # noqa: E402
+from .fast import apply_binary, apply_unary, backward_fast  # noqa: E402
 from .ops import ABS, ADD, DIV, MUL, NEG, POW, POW_VALUES, RPOW, SUB  # noqa: E402
 from .pickling import copy_value, deepcopy_value, reduce_value  # noqa: E402
 from .staleness import (  # noqa: E402

@@ -1,18 +1,73 @@
-"""FAST PATH of `Value.backward()`: `reverse_sweep` with the gradients kept on the nodes.
+"""The engine's FAST PATHs: `apply` for the operators and for methods of one Value, and
+`Value.backward()`, the reverse sweep with the gradients kept on the nodes.
 
-Same order and arithmetic as `reverse_sweep(root, ...)` adding `upstream * d` (a property
-test checks the two agree bit for bit on random graphs); quicker because it stores each
-gradient on its node instead of in a dict, runs an operation's `chain_rule` where it has one
-(add, sub, mul, relu, dot: the arithmetic of its rule, written out) and unrolls the nodes of
-one and two operands.
+`apply_binary` and `apply_unary` compute what `apply` computes, with its checks, for the
+common cases only. `backward_fast` does the order and arithmetic of `reverse_sweep(root, ...)`
+adding `upstream * d` (a property test checks the two agree bit for bit on random graphs);
+quicker because it stores each gradient on its node instead of in a dict, runs an operation's
+`chain_rule` where it has one (add, sub, mul, relu, dot: the arithmetic of its rule, written
+out) and unrolls the nodes of one and two operands.
 """
 
 from __future__ import annotations
 
 from numbers import Real
+from typing import TYPE_CHECKING, Any, cast
 
-from .checks import derivative_error, gradient_error
-from .core import Value
+from .checks import (
+    apply_elsewhere,
+    as_float,
+    derivative_error,
+    forward_error,
+    gradient_error,
+    where,
+)
+from .core import Value, new_node
+
+if TYPE_CHECKING:
+    from .ops import Op
+
+
+def apply_binary(op: Op, a: Any, b: Any) -> Value:
+    """FAST PATH: `apply` for the arithmetic operators, where one side is a Value. Anything but
+    a number on the other side goes to its type's `apply_op` (a Symbol's), or is refused
+    with an ArgumentTypeError naming the Value (`x + None`, `x * "1.5"`, `x ** 1j`)."""
+    # A finite float passes as it is; another number (an int, a NumPy scalar) is stored as
+    # the Python float it converts to, and inf or nan is refused.
+    if type(a) is Value:
+        x = a._data
+    elif type(a) is float and a - a == 0.0:
+        x = a
+    elif isinstance(a, Real):
+        x = a = as_float(a, where(op, (a, b), 0))
+    else:
+        return cast(Value, apply_elsewhere(op, (a, b), 0))
+    if type(b) is Value:
+        y = b._data
+    elif type(b) is float and b - b == 0.0:
+        y = b
+    elif isinstance(b, Real):
+        y = b = as_float(b, where(op, (a, b), 1))
+    else:
+        return cast(Value, apply_elsewhere(op, (a, b), 1))
+    try:
+        data = op.forward(x, y)
+    except (ArithmeticError, ValueError) as error:
+        raise forward_error(op, error, (a, b)) from None
+    if data - data != 0.0:
+        raise forward_error(op, OverflowError(), (a, b))
+    return new_node(data, op, a, b)
+
+
+def apply_unary(op: Op, x: Value) -> Value:
+    """FAST PATH: `apply` for an operation of one Value (a method such as `x.relu()`)."""
+    try:
+        data = op.forward(x._data)
+    except (ArithmeticError, ValueError) as error:
+        raise forward_error(op, error, (x,)) from None
+    if data - data != 0.0:
+        raise forward_error(op, OverflowError(), (x,))
+    return new_node(data, op, x)
 
 
 def backward_fast(root: Value, order: list[Value]) -> None:

@@ -21,7 +21,8 @@ from typing import Any
 
 from ..errors import ArgumentTypeError, AutogradError, RegistrationError, ShapeError
 from .checks import as_list, check_dot_arguments
-from .core import Operand, Value, apply, apply_unary
+from .core import Operand, Value, apply
+from .fast import apply_unary
 
 
 class Op:
