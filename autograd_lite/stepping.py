@@ -54,8 +54,6 @@ __all__ = ["BackwardStep", "ForwardStep", "Frame", "StepThrough", "step_through"
 #: A node used more often than this has its sum over uses summarised, not written out term by
 #: term at every use, so the text grows linearly with the graph.
 MAX_SUM_TERMS = 4
-#: A backward step's title repeats its node's formula when it is at most this long.
-MAX_TITLE_FORMULA = 60
 #: The text form's lines are wrapped to this many columns.
 TEXT_WIDTH = 100
 #: The options of `draw` that the viewer passes on.
@@ -210,7 +208,13 @@ class StepThrough:
     def _start_frame(self) -> Frame:
         leaves = [n for n in self.order if n.is_leaf]
         given = ", ".join(f"{self.names[n]} = {self._number(n.data)}" for n in leaves)
-        return Frame("start", "start: the leaves hold their values:", (("result", given),))
+        return Frame(
+            "start",
+            "start: the leaves hold their values:",
+            (("result", given),),
+            field="data",
+            table=tuple((self.names[n], self._number(n.data), self.ids[n]) for n in leaves),
+        )
 
     def _forward_frame(self, step: ForwardStep, index: int, total: int) -> Frame:
         node, node_id = self.nodes[step.node_id], step.node_id
@@ -257,12 +261,12 @@ class StepThrough:
         value, parent_value = self.nodes[step.node_id], self.nodes[step.parent_id]
         local = _local(node, parent)
         which = f" (operand {step.operand + 1})" if parent_value in self._repeated(value) else ""
+        head = f"backward {index} of {total}: {node} = "
+        tail = f" sends its gradient to {parent}{which}"
         formula = self.formulas[step.node_id]
-        if len(formula) > MAX_TITLE_FORMULA:  # a wide weighted sum, written in its forward step
-            formula = f"the {_operation(value).word} of {len(value.operands)} operands"
-        title = (
-            f"backward {index} of {total}: {node} = {formula} sends its gradient to {parent}{which}"
-        )
+        if len(head) + len(formula) + len(tail) > TEXT_WIDTH:  # written in its forward step
+            formula = f"the {_operation(value).word}"
+        title = head + formula + tail
         if step.node_id not in self._number_rules:
             self._number_rules[step.node_id] = _rules(value, self._number_symbol, self.precision)
         local_numbers = self._number_rules[step.node_id][step.operand]
@@ -335,7 +339,13 @@ class StepThrough:
     def _done_frame(self) -> Frame:
         leaves = [n for n in self.order if n.is_leaf]
         grads = ", ".join(f"{self.names[n]}.grad = {self._number(self.grads[n])}" for n in leaves)
-        return Frame("done", "done: the gradients of the leaves are", (("result", grads),))
+        return Frame(
+            "done",
+            "done: the gradients of the leaves are",
+            (("result", grads),),
+            field="grad",
+            table=tuple((self.names[n], self._number(self.grads[n]), self.ids[n]) for n in leaves),
+        )
 
     def _sum_stages(self, step: BackwardStep) -> list[tuple[str, str]]:
         """d root/d parent as the sum over every use of parent: each term written out for a

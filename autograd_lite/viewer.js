@@ -15,7 +15,6 @@
   var frames = Array.prototype.slice.call(root.querySelectorAll("li.al-frame"));
   function data(li, key) { return li.getAttribute("data-" + key) || ""; }
   function ids(li, key) { return data(li, key).split(" ").filter(Boolean); }
-  function kindAt(k) { return data(frames[k], "kind"); }
   var forwardCount = frames.filter(function (li) { return data(li, "kind") === "forward"; }).length;
   var backwardCount = frames.filter(function (li) { return data(li, "kind") === "backward"; }).length;
   var firstBackward = frames.map(function (li) { return data(li, "kind"); }).indexOf("backward");
@@ -42,6 +41,7 @@
     '<label class="al-choose-label">node <select class="al-choose" aria-label="a node to follow"></select></label>' +
     '<button type="button" class="al-prev-use" aria-label="previous step touching the chosen node">&#8592; uses</button>' +
     '<button type="button" class="al-next-use" aria-label="next step touching the chosen node">uses &#8594;</button>' +
+    '<button type="button" class="al-story" aria-label="the chosen node\'s gradient story: every path\'s product and the sum">Story</button>' +
     '<button type="button" class="al-predict" aria-pressed="false" aria-label="predict each result before it is shown">Predict</button>' +
     '</div>' +
     '<div class="al-now" aria-live="polite"></div>' +
@@ -56,7 +56,7 @@
     '<span class="al-chip al-chip-reads"></span>rule reads' +
     '<span class="al-overview-legend"><span class="al-chip al-chip-plus"></span>grad &gt; 0' +
     '<span class="al-chip al-chip-minus"></span>grad &lt; 0 (paler: smaller)</span>' +
-    '<span class="al-hint">drag to pan; pinch or Ctrl+wheel to zoom; keys &larr; &rarr; B N P Q + &minus; W L</span></span>' +
+    '<span class="al-hint">drag to pan; pinch or Ctrl+wheel to zoom; keys &larr; &rarr; B N S P Q + &minus; W L</span></span>' +
     '</div>');
   // JupyterLab says whether its theme is light on <body>; elsewhere the system's choice counts.
   var scheme = window.matchMedia ? window.matchMedia("(prefers-color-scheme: dark)") : null;
@@ -620,7 +620,7 @@
   function role(li, id) {
     if (id === data(li, "target")) { return "focus"; }
     if (ids(li, "sources").indexOf(id) >= 0) { return "source"; }
-    return "reads";
+    return resolvedReads(li).indexOf(id) >= 0 ? "reads" : "plain";
   }
 
   // Backward: the gradient runs against the data. The active edges get an arrowhead at their
@@ -657,12 +657,12 @@
         label.appendChild(rect);
         label.appendChild(text);
         edge.parentNode.appendChild(label);
-        var size = Math.max(12, fontPx);  // the box estimated, not measured: no layout per step
-        var width = 0.62 * size * text.textContent.length;
+        var fontSize = Math.max(12, fontPx);  // the box estimated, not measured: no layout per step
+        var width = 0.62 * fontSize * text.textContent.length;
         rect.setAttribute("x", (middle.x - width / 2 - 3).toFixed(1));
-        rect.setAttribute("y", (middle.y - 6 - size).toFixed(1));
+        rect.setAttribute("y", (middle.y - 6 - fontSize).toFixed(1));
         rect.setAttribute("width", (width + 6).toFixed(1));
-        rect.setAttribute("height", (size + 4).toFixed(1));
+        rect.setAttribute("height", (fontSize + 4).toFixed(1));
         rect.setAttribute("rx", "3");
         added.push(label);
       }
@@ -821,6 +821,42 @@
     option.textContent = (g.querySelector("text") || { textContent: id }).textContent || id;
     choose.appendChild(option);
   });
+  // A node's gradient story: every step that adds to its grad (one per path through the
+  // node it feeds), with that path's product, and the sum they make.
+  function story() {
+    var id = choose.value;
+    var name = choose.options[choose.selectedIndex] ? choose.options[choose.selectedIndex].textContent : id;
+    var parts = frames.filter(function (li) { return data(li, "kind") === "backward" && data(li, "target") === id; });
+    while (now.firstChild) { now.removeChild(now.firstChild); }
+    now.setAttribute("data-kind", "story");
+    var title = document.createElement("div");
+    title.className = "al-title";
+    title.textContent = parts.length ? "the gradient story of " + name + ": " + parts.length +
+      " path" + (parts.length > 1 ? "s" : "") + ", each a product, then their sum" :
+      name + " receives no gradient (nothing it feeds reaches the root, or it is the root)";
+    now.appendChild(title);
+    var table = document.createElement("table");
+    table.className = "al-table al-stage al-story";
+    parts.forEach(function (li) {
+      var result = li.querySelector(".al-result");
+      var sender = texts(ids(li, "sources")[0])[0] || ids(li, "sources")[0];
+      var row = table.insertRow();
+      var head = document.createElement("th");
+      head.scope = "row";
+      head.textContent = "from " + sender;
+      row.appendChild(head);
+      row.insertCell().textContent = result ? result.textContent.split("= ").pop() : "";
+    });
+    if (parts.length) {
+      var total = table.insertRow();
+      var sum = document.createElement("th");
+      sum.scope = "row";
+      sum.textContent = "sum: " + name + ".grad";
+      total.appendChild(sum);
+      total.insertCell().textContent = data(parts[parts.length - 1], "after").split(" ").pop();
+    }
+    now.appendChild(table);
+  }
   var timer = null;
   function setPlaying(on) {
     if (timer) { clearInterval(timer); timer = null; }
@@ -842,6 +878,7 @@
   root.querySelector(".al-to-backward").addEventListener("click", toBackward);
   root.querySelector(".al-next-use").addEventListener("click", function () { toUse(1); });
   root.querySelector(".al-prev-use").addEventListener("click", function () { toUse(-1); });
+  root.querySelector(".al-story").addEventListener("click", story);
   choose.addEventListener("change", function () { chooseNode(choose.value); });
   predict.addEventListener("click", function () {
     predicting = !predicting;
@@ -958,6 +995,7 @@
     else if (key === "b") { toBackward(); }
     else if (key === "n") { toUse(event.shiftKey ? -1 : 1); }
     else if (key === "c") { chooseNode(focusOf(frames[current])); }
+    else if (key === "s") { story(); }
     else if (key === "p" || key === " ") { setPlaying(!timer); }
     else if (key === "q") { predict.click(); }
     else if (key === "+" || key === "=") { zoom(1.25); }

@@ -8,12 +8,15 @@ files `viewer.css` and `viewer.js`.
 Without JavaScript (an untrusted notebook, a sanitising viewer) it is a static page: the final
 graph and the full list of steps. The graph travels as an `<img>` with the SVG in a data URI,
 because sanitisers (JupyterLab's among them) drop inline `<svg>` and `<style>` but keep images.
-The script swaps that image for the same SVG inline, adds previous/next buttons, a slider and
-the arrow keys, and at each step highlights the nodes and edges involved (a backward step's edges
-dashed against the arrows, the nodes its local rule reads), shows the arithmetic in stages and
-rewrites the drawn data and grad fields to their values at that moment. The graph pans and zooms
-(never below 10 px text) and follows the step; neuron and layer boxes fold; colours follow
-JupyterLab's theme or the system's scheme, at 4.5:1 contrast or more.
+The script swaps that image for the same SVG inline, adds the controls (previous/next, a slider,
+play, jump to the backward pass, a node to follow, predict-then-reveal) and the keys, and at
+each step highlights the nodes and edges involved, shows the arithmetic with each number
+coloured and linked to its field, and rewrites the drawn data and grad fields to their values
+at that moment. The chain-rule lens: each backward step brings what changes, what sends and
+what its rule reads into view at a readable size (or an inset circuit of them), writes the
+local derivative on the active edge and puts backward arrowheads at the tails. Zoomed out, the
+graph is an overview coloured by grad, with a minimap; colours follow JupyterLab's theme or
+the system's scheme, at 4.5:1 contrast or more.
 """
 
 from __future__ import annotations
@@ -45,7 +48,8 @@ class Frame:
     are the nodes it is computed from, `active` the operation and edges at work, `reads` the
     nodes a backward step's local derivative reads (or the edge of a constant it reads).
     `links` tie numbers of the text to the fields they come from; `local` is written on the
-    active edge of a backward step (its local derivative).
+    active edge of a backward step (its local derivative). A start or done frame lists its
+    numbers in `table` as (name, number, node id) rows, each number its node's `field`.
     """
 
     kind: str
@@ -60,6 +64,7 @@ class Frame:
     after: str = ""
     links: tuple[Link, ...] = ()
     local: str = ""
+    table: tuple[tuple[str, str, str], ...] = ()
 
 
 def viewer_fragment(title: str, svg: str, frames: Sequence[Frame], alt: str) -> str:
@@ -132,6 +137,15 @@ def _frame_item(frame: Frame) -> str:
         f'<div class="al-stage al-{kind}">{_linked(text, i, frame.links)}</div>'
         for i, (kind, text) in enumerate(frame.stages)
     )
+    if frame.table:  # a compact table instead of a wall of text
+        rows = "".join(
+            f'<tr><th scope="row">{_escape(name)}</th><td><span class="al-num"'
+            f' data-node="{_escape(node_id)}" data-field="{frame.field}">{_escape(number)}'
+            "</span></td></tr>"
+            for name, number, node_id in frame.table
+        )
+        stages = f'<table class="al-table al-stage"><tbody>{rows}</tbody></table>'
+
     return (
         f'<li class="al-frame al-{frame.kind}" {attribute_text}>'
         f'<div class="al-title">{_escape(frame.title)}</div>{stages}</li>'

@@ -75,7 +75,8 @@ def test_sdist_holds_what_the_tests_need(built):
         | project_files("notebooks", "*.ipynb")
         | project_files("benchmarks", "*.py")
         | project_files("autograd_lite", "**/*.py")
-        | {"README.md", "LICENSE", "pyproject.toml", ".ci/run"}
+        | project_files("docs", "**/*.md")  # test_readme.py runs their examples
+        | {"README.md", "LICENSE", "pyproject.toml", ".ci/run", "mkdocs.yml", "CONTRIBUTING.md"}
     )
     assert {"tests/conftest.py", "tests/worked_examples.py", "tests/random_graphs.py"} <= needed
     assert needed - names == set()

@@ -596,3 +596,25 @@ def test_numbers_in_a_step_are_linked_to_the_fields_they_come_from() -> None:
     frame = steps.frames()[len(steps.forward_steps) + 2 + steps.backward_steps.index(to_weight)]
     numbers = frame.stages[1][1]
     assert [numbers[a:b] for s, a, b, n, f in frame.links if s == 1] == ["1.000", "-1.5"]
+
+
+def test_start_and_done_are_compact_tables_in_the_viewer() -> None:
+    """Issue 16: the start and done frames were walls of text (337 values in one paragraph for
+    MLP(2,[16,16,1])); the viewer shows them as a table of names and numbers, each linked to
+    its node's field."""
+    o, leaves = neuron()
+    steps = step_through(o)
+    start, done = steps.frames()[0], steps.frames()[-1]
+    assert [(name, number) for name, number, _ in start.table][:2] == [
+        ("x1", "2.000"),
+        ("x2", "0"),
+    ]
+    assert start.field == "data" and done.field == "grad"
+    assert {node_id for _, _, node_id in done.table} == {steps.ids[leaf] for leaf in leaves}
+    page = steps.html()
+    assert page.count('<table class="al-table al-stage">') == 2
+    assert re.search(
+        r'<th scope="row">w1</th><td><span class="al-num" data-node="v\d+"'
+        r' data-field="grad">1\.000</span>',
+        page,
+    )

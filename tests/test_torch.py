@@ -502,29 +502,6 @@ def test_per_layer_activation_mlp_matches_torch(torch):
             assert n.b.grad == pytest.approx(b.grad[j].item(), rel=1e-12, abs=1e-15)
 
 
-def test_equations_match_torch():
-    torch = pytest.importorskip(
-        "torch", reason="PyTorch is not installed: pip install torch to compare with it"
-    )
-    derivation = d.network_b()
-    equations = derivation.equations()
-    tensors = []
-    for layer in derivation.mlp.layers:
-        w = torch.tensor([[p.data for p in n.w] for n in layer.neurons], dtype=torch.float64)
-        b = torch.tensor([n.b.data for n in layer.neurons], dtype=torch.float64)
-        tensors.append((w.requires_grad_(), b.requires_grad_()))
-    a = torch.tensor(derivation.inputs, dtype=torch.float64)
-    for i, (w, b) in enumerate(tensors):
-        z = a @ w.T + b
-        a = torch.sigmoid(z) if i == len(tensors) - 1 else torch.tanh(z)
-    y = torch.tensor(derivation.targets, dtype=torch.float64)
-    ((a - y) ** 2).sum(dim=1).mean().backward()
-    for layer, (w, b) in enumerate(tensors, start=1):
-        for ours, theirs in zip(equations.weight_grads[layer], w.grad.tolist()):
-            assert ours == pytest.approx(theirs, rel=1e-12)
-        assert equations.bias_grads[layer] == pytest.approx(b.grad.tolist(), rel=1e-12)
-
-
 def test_sgd_weight_decay_matches_torch_optim_sgd():
     """SGD(weight_decay=lam) is PyTorch's SGD with the same weight_decay, step for step."""
     model = nn.MLP(3, [4, 2], rng=7)

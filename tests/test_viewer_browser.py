@@ -163,7 +163,7 @@ def test_keys_and_slider(open_page) -> None:
     page.focus(".al-steps")
     page.keyboard.press("End")
     assert page.inner_text(".al-counter") == "17 / 17"
-    assert "w1.grad = 1.000" in page.inner_text(".al-now")
+    assert "w1\n1.000" in page.inner_text(".al-now")  # the done frame's table: name, grad
     assert field(page, steps.ids[w1], -1) == "grad 1.000"
     page.keyboard.press("ArrowLeft")  # backward 9: x1 * w1 sends to w1
     assert highlighted(page, "focus") == [steps.ids[w1]]
@@ -233,7 +233,7 @@ def test_hostile_labels_stay_text(open_page) -> None:
     texts = page.eval_on_selector_all(".al-graph svg text", "ts => ts.map(t => t.textContent)")
     assert "<script>alert(1)</script>" in texts
     assert 'a|b{c}"d<img src=x onerror=alert(2)>' in texts
-    assert "<script>alert(1)</script>.grad = 3.000" in page.inner_text(".al-now")
+    assert "<script>alert(1)</script>\n3.000" in page.inner_text(".al-now")  # a table row
 
 
 INSERT_LIKE_CLASSIC_NOTEBOOK = """fragment => {
@@ -922,4 +922,25 @@ def test_predict_then_reveal(open_page) -> None:
     assert page.is_visible(".al-now .al-total")
     verdict = page.inner_text(".al-verdict")
     assert "off by 0.25" in verdict
+    assert page.errors == []
+
+
+@pytest.mark.slow
+def test_a_chosen_nodes_gradient_story(open_page) -> None:
+    """Issue 16: navigate by meaning, a chosen node's whole gradient story: every path's
+    product and the sum. x reaches L = x*y + x along two paths: 1 and y = -3, sum -2."""
+    x, y = Value(2.0, "x"), Value(-3.0, "y")
+    a = x * y
+    a.label = "a"
+    loss = a + x
+    loss.label = "L"
+    steps = step_through(loss)
+    page = open_page(steps, motion="reduce")
+    page.select_option(".al-choose", steps.ids[x])
+    page.click(".al-story")
+    assert page.inner_text(".al-now .al-title").startswith("the gradient story of x: 2 paths")
+    rows = page.eval_on_selector_all(
+        ".al-now table.al-story tr", "rs => rs.map(r => [...r.cells].map(c => c.textContent))"
+    )
+    assert rows == [["from L", "1.000"], ["from a", "-3.000"], ["sum: x.grad", "-2.000"]]
     assert page.errors == []

@@ -179,9 +179,13 @@ def _function(op: Op) -> Callable[..., Any]:
         [inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD) for name in op.params]
     )
 
+    unary = len(op.params) == 1 and not op.constants
+
     def function(*operands: Any, **named: Any) -> Any:
         if named:  # max(a=1.0, b=x): in the order of the parameters
             operands = signature.bind(*operands, **named).args
+        if unary and len(operands) == 1 and type(operands[0]) is Value:  # FAST PATH: relu(z)
+            return apply_unary(op, operands[0])
         return apply(op, *operands)
 
     function.__name__ = function.__qualname__ = op.name
