@@ -6,6 +6,7 @@ import math
 import random
 from numbers import Real
 
+from .engine import check_size
 from .errors import ArgumentTypeError, DatasetError
 
 __all__ = ["DatasetError", "make_moons", "make_spirals"]
@@ -22,8 +23,9 @@ def make_moons(
     if type(n_samples) is not int or n_samples < 2:
         raise DatasetError(
             f"make_moons: n_samples must be an int >= 2 (one point per moon at least),"
-            f" got {n_samples!r}"
+            f" got {n_samples!r:.60}"
         )
+    check_size(n_samples, "make_moons: n_samples", DatasetError)
     _check_noise(noise, "make_moons")
     rng = random.Random(_check_seed(seed, "make_moons"))
     n_upper = n_samples // 2
@@ -56,12 +58,14 @@ def make_spirals(
     for a remainder. The noise comes from Python's `random` (seeded), not NumPy's.
     """
     if type(n_classes) is not int or n_classes < 2:
-        raise DatasetError(f"make_spirals: n_classes must be an int >= 2, got {n_classes!r}")
+        raise DatasetError(f"make_spirals: n_classes must be an int >= 2, got {n_classes!r:.60}")
+    check_size(n_classes, "make_spirals: n_classes", DatasetError)
     if type(n_samples) is not int or n_samples < 2 * n_classes:
         raise DatasetError(
             f"make_spirals: n_samples must be an int >= {2 * n_classes} (two points per arm at"
-            f" least), got {n_samples!r}"
+            f" least), got {n_samples!r:.60}"
         )
+    check_size(n_samples, "make_spirals: n_samples", DatasetError)
     _check_noise(noise, "make_spirals")
     rng = random.Random(_check_seed(seed, "make_spirals"))
     points, classes = [], []

@@ -29,7 +29,7 @@ from typing import Any
 
 import graphviz
 
-from .engine import ADD, DOT, Value, as_value
+from .engine import ADD, DOT, Value, as_float, as_value
 from .errors import (
     ArgumentTypeError,
     DrawError,
@@ -234,7 +234,8 @@ def draw(
         fields = [escape_record_field(labels.get(node, node.label) or node_id)]
         fields.append(field_text("data", node.data, precision))
         if show_grad:
-            fields.append(field_text("grad", node.grad, precision))
+            grad = as_float(node.grad, f"draw: the grad of {describe(node)} (zero_grad() sets it)")
+            fields.append(field_text("grad", grad, precision))
         label = braces[0] + " | ".join(f for f in fields if f) + braces[1]
         cut_off = not node.is_leaf and shown[node] == depth
         _add_value(target, node, node_id, label, node in highlighted, cut_off)

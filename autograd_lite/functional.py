@@ -28,6 +28,7 @@ from .engine import (
     as_list,
     as_value,
     exact_accumulate,
+    exact_local_derivatives,
     forward_sweep,
     local_derivatives,
     reverse_sweep,
@@ -166,6 +167,11 @@ def _reverse_mode(
 ) -> tuple[list[Any], int]:
     """Reverse mode from `output` to `inputs`; derivatives as Values when `create_graph`."""
     as_value(output, "grad: output")
+    if type(create_graph) is not bool:
+        raise ArgumentTypeError(
+            "grad: create_graph must be True (derivatives as Values) or False (floats), got"
+            f" {type(create_graph).__name__} {create_graph!r:.60}"
+        )
     inputs = as_list(inputs, "grad: inputs")
     for i, x in enumerate(inputs):
         as_value(x, f"grad: inputs[{i}]")
@@ -174,7 +180,11 @@ def _reverse_mode(
     def local(node: Value) -> tuple[Any, ...]:
         nonlocal evaluations
         evaluations += 1
-        return local_derivatives(node, on_values=create_graph)
+        return (
+            local_derivatives(node, on_values=True)
+            if create_graph
+            else exact_local_derivatives(node)
+        )
 
     def on_values(node: Value, i: int, x: Value, upstream: Any, d: Any, previous: Any) -> Any:
         term = _times(upstream, d)

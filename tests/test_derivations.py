@@ -759,6 +759,18 @@ def test_the_batch_cost_adds_no_zero_and_labels_its_nodes(name):
     assert named[-len(expected) :] == expected
 
 
+@pytest.mark.parametrize("number", [1 + 1j, "1", None])
+def test_relative_error_refuses_what_is_not_a_real_number(number):
+    """Issue 19 item 14: relative_error(np.complex64(1+1j), 1) returned 0.0 (math.fabs drops
+    the imaginary part); a str raised TypeError from math.fabs."""
+    np = pytest.importorskip("numpy")
+    for a in (number, np.complex64(1 + 1j)):
+        with pytest.raises(al.ArgumentTypeError, match="relative_error"):
+            d.relative_error(a, 1.0)
+        with pytest.raises(al.ArgumentTypeError, match="relative_error"):
+            d.relative_error(1.0, a)
+
+
 def test_without_torch_the_error_says_what_to_install(monkeypatch):
     monkeypatch.setitem(sys.modules, "torch", None)  # import torch now raises ImportError
     with pytest.raises(al.MissingDependencyError, match=r'pip install "autograd-lite\[torch\]"'):

@@ -471,6 +471,17 @@ def test_a_bad_argument_to_draw_or_step_through_is_an_autograd_error_naming_it(
     assert argument in str(error.value) or argument.replace("_", " ") in str(error.value)
 
 
+def test_a_grad_set_to_none_is_named_when_drawing():
+    """Issue 19 item 9: `x.grad = None` then to_svg(y) raised TypeError from a format string
+    (backward already says it clearly)."""
+    x = Value(0.5, label="x")
+    y = (x * 2.0).tanh()
+    x.grad = None
+    with pytest.raises(al.ArgumentTypeError, match="grad of Value 'x'") as caught:
+        al.to_svg(y)
+    assert "zero_grad" in str(caught.value)
+
+
 def test_a_label_of_a_thousand_dotted_parts_draws() -> None:
     """Issue 19 item 15: a leaf label with about 1,000 dotted parts made draw, to_svg and the
     viewer hit RecursionError (one nested box per prefix, made recursively). Boxes nest at

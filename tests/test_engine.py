@@ -855,6 +855,110 @@ def test_a_word_that_is_not_one_line_is_refused():
         register(Op("qa_not_text", math.sin, lambda out, x: (al.cos(x),), word=42))
 
 
+# ---------------------------------------------------------------------------
+# Reliability, second pass (issue 19): what a call does behind the user's back
+
+
+@pytest.mark.parametrize(("op", "expected"), [("max", (1.0, 0.0)), ("min", (0.0, 1.0))])
+def test_max_and_min_whose_operands_differ_by_more_than_a_float_holds(op, expected):
+    """Issue 19 item 4: max(1e308, -1e308)'s rule step(b - a) overflowed, so backward, grad,
+    jvp and step_through raised NonFiniteError where compiled code and PyTorch give (1, 0)."""
+    a, b = Value(1e308, label="a"), Value(-1e308, label="b")
+    out = getattr(a, op)(b)
+    out.backward()
+    assert (a.grad, b.grad) == expected
+    assert tuple(al.grad(out, [a, b])) == expected
+    assert (al.jvp(out, {a: 1.0}), al.jvp(out, {b: 1.0})) == expected
+    assert al.compile_graph(out, [a, b])([1e308, -1e308])[1] == expected
+    steps = al.step_through(out)
+    assert (steps.grads[a], steps.grads[b]) == expected  # as PyTorch (test_torch.py)
+
+
+def test_a_local_derivative_beyond_a_float_is_computed_exactly_when_the_product_fits():
+    """Issue 19 item 5: d(x**-2)/dx = -2 x**-3 overflows at x = 1e-103 (pow raised
+    OverflowError, so the exact retry never ran), yet times 1e-10 it is -2e299."""
+    x = Value(1e-103, label="x")
+    y = (x**-2) * 1e-10
+    y.backward()
+    assert x.grad == pytest.approx(-2e299, rel=1e-15)
+    assert al.grad(y, [x])[0] == pytest.approx(-2e299, rel=1e-15)
+
+
+def test_running_init_again_on_a_leaf_changes_nothing_behind_the_graph():
+    """Issue 19 item 6: `w.__init__(1.5, "w")` changed w's number behind the graph's back:
+    backward on the old graph gave d(w*w)/dw from the old number, with no StaleGraphError.
+    A Value is made by `__new__` alone now, so running `__init__` again changes nothing."""
+    w = Value(1.0, label="w")
+    y = w * w
+    w.__init__(1.5, "w")
+    assert (w.data, w.label) == (1.0, "w")
+    y.backward()
+    assert w.grad == 2.0
+
+
+@pytest.mark.parametrize("label", [3, None, b"x", ["x"]])
+def test_a_label_set_after_construction_is_checked_as_the_constructor_does(label):
+    """Issue 19 item 8: `x.label = 3` was accepted, then to_svg raised AttributeError
+    ('rpartition'), to_code AttributeError ('isascii'), str(step_through(y)) TypeError."""
+    x = Value(0.5, label="x")
+    with pytest.raises(al.ArgumentTypeError, match="label must be a str"):
+        x.label = label
+    assert x.label == "x"
+    with pytest.raises(al.ArgumentTypeError, match="label must be a str"):
+        Value(0.5, label=label)
+
+
+@pytest.mark.parametrize(
+    ("make", "culprit"),
+    [
+        (lambda x: x + None, "NoneType"),
+        (lambda x: None + x, "NoneType"),
+        (lambda x: x * "1.5", "str"),
+        (lambda x: "1.5" * x, "str"),
+        (lambda x: x + __import__("decimal").Decimal("1.5"), "Decimal"),
+        (lambda x: __import__("decimal").Decimal("1.5") - x, "Decimal"),
+        (lambda x: x**1j, "complex"),
+        (lambda x: x / [1.0], "list"),
+    ],
+    ids=[
+        "add-None",
+        "None-add",
+        "mul-str",
+        "str-mul",
+        "add-Decimal",
+        "Decimal-sub",
+        "pow-1j",
+        "div-list",
+    ],
+)
+def test_arithmetic_with_what_is_not_a_number_names_the_value(make, culprit):
+    """Issue 19 item 11: `Value + None`, `Value * "1.5"`, `Value + Decimal("1.5")`,
+    `Value ** 1j` raised Python's "unsupported operand type", naming no Value."""
+    x = Value(0.5, label="x")
+    with pytest.raises(al.ArgumentTypeError, match=culprit) as caught:
+        make(x)
+    assert "Value 'x'" in str(caught.value)
+
+
+def test_zeroing_and_pickling_a_graph_after_a_step_are_no_false_alarms():
+    """Issue 19 item 16: after `opt.step()`, `loss.zero_grad()` raised StaleGraphError
+    (zeroing needs no data) and `pickle.dumps(loss)` raised it advising "call backward()".
+    The loaded copy is as stale as the original: backward on it still refuses."""
+    w = Value(0.3, label="w")
+    loss = (w * 2.0).tanh()
+    loss.backward()
+    al.nn.SGD([w], 0.1).step()
+    loss.zero_grad()
+    assert w.grad == 0.0 and loss.grad == 0.0
+    loaded = pickle.loads(pickle.dumps(loss))
+    assert loaded.data == loss.data  # the old numbers, kept
+    (leaf,) = [n for n in loaded.parents[0].parents if n.is_leaf]
+    assert leaf.data == w.data
+    for graph in (loss, loaded):
+        with pytest.raises(al.StaleGraphError, match="'w'"):
+            graph.backward()
+
+
 def test_a_grad_set_to_none_gets_a_clear_error_from_backward_and_sgd():
     """PyTorch's habit, `p.grad = None`, gave a raw TypeError deep in backward or the SGD step."""
     # PyTorch's habit: p.grad = None instead of zero_grad()

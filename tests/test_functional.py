@@ -370,6 +370,15 @@ def test_compare_modes_counts_one_sweep_per_input_against_one_sweep():
     assert "10 local-derivative evaluations" in str(comparison)
 
 
+@pytest.mark.parametrize("flag", ["no", None, 1, 0.0])
+def test_create_graph_must_be_true_or_false(flag):
+    """Issue 19 item 14: grad(..., create_graph="no") built a graph: anything truthy was taken
+    for True."""
+    x = Value(0.5, label="x")
+    with pytest.raises(al.ArgumentTypeError, match="create_graph"):
+        grad(x * x, [x], create_graph=flag)
+
+
 def test_compare_modes_with_an_interior_input_says_so_in_its_own_terms():
     x = Value(2.0, label="x")
     hidden = x * 2.0

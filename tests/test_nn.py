@@ -555,6 +555,76 @@ def test_cross_entropy_gradient_matches_finite_differences():
 
 
 # ---------------------------------------------------------------------------
+# Numbers too large, sizes no machine holds, arguments accepted without meaning (issue 19)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda size: nn.Neuron(size, rng=0),
+        lambda size: nn.Layer(2, size, rng=0),
+        lambda size: nn.MLP(size, [1], rng=0),
+        lambda size: nn.MLP(2, [3, size], rng=0),
+        lambda size: al.make_moons(size),
+        lambda size: al.make_spirals(size),
+    ],
+    ids=["Neuron-nin", "Layer-nout", "MLP-nin", "MLP-nouts", "make_moons", "make_spirals"],
+)
+@pytest.mark.parametrize("size", [10**18, 10**400])
+def test_a_size_no_machine_holds_is_refused_at_once(make, size):
+    """Issue 19 item 13: Neuron(10**400) raised OverflowError from math.sqrt, and a size of
+    10**18 for Neuron, Layer or make_moons ran without bound, filling memory."""
+    with pytest.raises((al.ModelError, al.DatasetError), match="memory"):
+        make(size)
+
+
+def test_an_int_too_large_for_a_float_is_a_library_error_in_the_losses():
+    """Issue 19 item 13: binary_cross_entropy([10**400], [1]) raised OverflowError from
+    float(); a target of None compared with 0 raised TypeError."""
+    with pytest.raises(al.NonFiniteError, match=r"probabilities\[0\]"):
+        nn.binary_cross_entropy([10**400], [1])
+    with pytest.raises(al.ArgumentTypeError, match=r"targets\[0\]"):
+        nn.binary_cross_entropy([Value(0.5)], [None])
+
+
+def test_a_grad_too_large_for_a_float_stops_sgd_before_any_change():
+    """Issue 19 item 13: `x.grad = 10**400` then SGD.step() raised OverflowError."""
+    x, w = Value(1.0, label="x"), Value(2.0, label="w")
+    x.grad, w.grad = 1.0, 10**400
+    with pytest.raises(al.NonFiniteError, match="'w'") as caught:
+        nn.SGD([x, w], 0.1).step()
+    assert "no parameter was changed" in str(caught.value)
+    assert (x.data, w.data) == (1.0, 2.0)
+
+
+def test_layer_sizes_given_as_bytes_are_refused():
+    """Issue 19 item 14: nn.MLP(2, b'1') built one layer of 49 outputs (the byte of '1')."""
+    with pytest.raises(al.ArgumentTypeError, match="nouts"):
+        nn.MLP(2, b"1")
+
+
+@pytest.mark.parametrize("scores", [{1.0, 2.0}, frozenset({1.0, 2.0}), {1.0: "a", 2.0: "b"}])
+def test_softmax_and_cross_entropy_refuse_unordered_scores(scores):
+    """Issue 19 item 14: softmax and cross_entropy took a set, whose order (which score is
+    class 0) is not the user's."""
+    with pytest.raises(al.ArgumentTypeError, match="logits"):
+        nn.softmax(scores)
+    with pytest.raises(al.ArgumentTypeError, match="logits"):
+        nn.cross_entropy(scores, 0)
+
+
+@pytest.mark.parametrize("bias", [None, "no", 1, 0.0])
+def test_bias_must_be_true_or_false(bias):
+    """Issue 19 item 14: Neuron(2, bias=None) built a neuron without bias, "no" one with a
+    bias: anything was taken for its truth value."""
+    with pytest.raises(al.ArgumentTypeError, match="bias"):
+        nn.Neuron(2, bias=bias)
+    with pytest.raises(al.ArgumentTypeError, match="bias"):
+        nn.Layer(2, 3, bias=bias)
+    with pytest.raises(al.ArgumentTypeError, match="bias"):
+        nn.MLP(2, [1], bias=bias)
+
+
 # Shared parameters, SGD's leaves and weight decay (issue 18 items 3 and 6, issue 19 item 2)
 
 

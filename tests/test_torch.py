@@ -559,3 +559,14 @@ def test_the_four_equations_match_torch():
         for ours, theirs in zip(equations.weight_grads[layer], w.grad.tolist()):
             assert ours == pytest.approx(theirs, rel=1e-12)
         assert equations.bias_grads[layer] == pytest.approx(b.grad.tolist(), rel=1e-12)
+
+
+@pytest.mark.parametrize(("op", "expected"), [("maximum", (1.0, 0.0)), ("minimum", (0.0, 1.0))])
+def test_max_and_min_of_operands_whose_difference_overflows(op, expected):
+    """Issue 19 item 4: the engine's max(1e308, -1e308) gives (1, 0), as PyTorch does."""
+    ta, tb = (torch.tensor(v, dtype=torch.float64, requires_grad=True) for v in (1e308, -1e308))
+    getattr(torch, op)(ta, tb).backward()
+    assert (ta.grad.item(), tb.grad.item()) == expected
+    a, b = Value(1e308), Value(-1e308)
+    getattr(a, op[:3])(b).backward()
+    assert (a.grad, b.grad) == expected

@@ -30,8 +30,11 @@ from .ops import abs, max, min  # noqa: A004 - the builtins' answers for numbers
 # For the package's other modules, not among the public names (`__all__`).
 from .core import Accumulate as Accumulate, Propagate as Propagate
 from .checks import as_float as as_float, as_list as as_list, as_value as as_value
+from .checks import LARGEST_SIZE as LARGEST_SIZE, check_size as check_size
+from .checks import grad_error as grad_error
 from .exact import chain_product as chain_product, check_gradient as check_gradient
 from .exact import exact_accumulate as exact_accumulate
+from .exact import exact_local_derivatives as exact_local_derivatives
 from .ops import ABS as ABS, ADD as ADD, COS as COS
 from .ops import DIV as DIV, DOT as DOT, EXP as EXP
 from .ops import LOG as LOG, MAX as MAX, MIN as MIN

@@ -7,8 +7,10 @@ Python floats; everything else is refused with an `ArgumentTypeError`, and inf o
 
 from __future__ import annotations
 
+import builtins
 import math
-from collections.abc import Sequence
+import sys
+from collections.abc import Iterable, Sequence
 from numbers import Real
 from typing import TYPE_CHECKING, Any
 
@@ -68,18 +70,39 @@ def as_list(x: Any, where: str) -> list[Any]:
     return list(x)
 
 
+#: The most things (inputs, neurons, samples) one argument may ask for: 2**32 Values, of about
+#: 100 bytes each, would already need over 400 GB of memory.
+LARGEST_SIZE = 2**32
+
+
+def check_size(n: int, where: str, error: type[AutogradError]) -> None:
+    """Refuse a count (`where`, already an int) that no machine's memory holds, with `error`
+    (the module's own class): building it would run until memory ran out."""
+    if n > LARGEST_SIZE:
+        raise error(
+            f"{where} = {_short(n)} asks for more than any machine's memory holds (each item"
+            f" takes about 100 bytes); use at most {LARGEST_SIZE:,}"
+        )
+
+
 def check_leaf(data: Any, label: Any) -> float:
     """The data of a new leaf `Value(data, label)` as a finite float, after checking both."""
-    if not isinstance(label, str):
-        raise ArgumentTypeError(
-            f"Value label must be a str, got {type(label).__name__} {label!r:.60}"
-        )
+    check_label(label)
     if isinstance(data, Value):
         raise ArgumentTypeError(
             "Value(...) takes a number, got a Value: use that Value itself, or"
             " Value(v.data) for a new leaf with its number"
         )
     return as_float(data, f"Value {label!r}: data" if label else "Value data")
+
+
+def check_label(label: Any) -> str:
+    """`label` if it is a str (a Value's name), else ArgumentTypeError."""
+    if not isinstance(label, str):
+        raise ArgumentTypeError(
+            f"Value label must be a str, got {type(label).__name__} {label!r:.60}"
+        )
+    return label
 
 
 def check_constants(op: Op, operands: tuple[Any, ...]) -> None:
@@ -98,8 +121,9 @@ def apply_elsewhere(op: Op, operands: tuple[Any, ...], i: int) -> Any:
     apply_op = getattr(type(operands[i]), "apply_op", None)
     if apply_op is None:
         raise ArgumentTypeError(
-            f"{where(op, operands, i)}: expected a Value or a number, got"
-            f" {type(operands[i]).__name__} {operands[i]!r}"
+            f"{where(op, operands, i)}: expected a Value or a real number (int, float,"
+            f" Fraction, NumPy float), got {type(operands[i]).__name__} {operands[i]!r:.60};"
+            " convert it with float(...) first"
         )
     return apply_op(op, operands)
 
@@ -172,17 +196,20 @@ def gradient_error(output: Value, node: Value, gradient: float) -> NonFiniteErro
     )
 
 
-def grad_type_error(order: list[Value]) -> ArgumentTypeError | None:
-    """The error for a leaf of `order` whose grad is not a number, so backward() cannot add
-    to it (None if every grad is a number)."""
-    leaf = next((n for n in order if n._op is None and not isinstance(n.grad, Real)), None)
-    if leaf is None:
-        return None
-    return ArgumentTypeError(
-        f"the grad of {describe(leaf)} is {type(leaf.grad).__name__} {leaf.grad!r:.60},"
-        " not a number, so backward() cannot add to it; set it to 0.0 (zero_grad()"
-        " does) instead of None"
-    )
+def grad_error(nodes: Iterable[Value], where: str, advice: str) -> AutogradError | None:
+    """The error for the first of `nodes` whose grad is not a number a float can hold (None,
+    a str, 10**400): `where`, what the grad is, then `advice`. None if every grad is one."""
+    for node in nodes:
+        grad = node.grad
+        if type(grad) is float and grad - grad == 0.0:
+            continue
+        if not (isinstance(grad, Real) and builtins.abs(grad) <= sys.float_info.max):
+            error = NonFiniteError if isinstance(grad, Real) else ArgumentTypeError
+            return error(
+                f"{where}the grad of {describe(node)} is {type(grad).__name__} {_short(grad)},"
+                f" not a number a float can hold; {advice}"
+            )
+    return None
 
 
 def _short(x: Any) -> str:

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from numbers import Real
 from typing import TYPE_CHECKING, Any, cast, overload
 
-from ..errors import NonFiniteError, RegistrationError
+from ..errors import ArgumentTypeError, NonFiniteError, RegistrationError, describe
 
 if TYPE_CHECKING:
     from .ops import Op
@@ -38,10 +38,10 @@ class Value:
     Python's garbage collector to track: that halves the time of a training step.
     """
 
-    __slots__ = ("_data", "grad", "label", "_op", "_a", "_b", "_birth")
+    __slots__ = ("_data", "grad", "_label", "_op", "_a", "_b", "_birth")
     _data: float
     grad: float
-    label: str
+    _label: str
     _op: Op | None
     _a: Any
     _b: Any
@@ -62,6 +62,15 @@ class Value:
         # A changed number makes the Value new: the graphs computed from the old number are
         # then older than their operand, and walking one raises StaleGraphError.
         change_data(self, data)
+
+    @property
+    def label(self) -> str:
+        """The Value's name in drawings, generated code and messages ('' for none)."""
+        return self._label
+
+    @label.setter
+    def label(self, label: str) -> None:
+        self._label = label if type(label) is str else check_label(label)
 
     @property
     def op(self) -> str:
@@ -180,23 +189,35 @@ class Value:
         saved = [node.grad for node in order]
         try:
             backward_fast(self, order)
-        except (NonFiniteError, TypeError) as error:
+        except (OverflowError, TypeError) as error:
             for node, grad in zip(order, saved):
                 node.grad = grad
-            if isinstance(error, TypeError):  # a leaf's grad is not a number (None)
-                raise grad_type_error(order) or error from None
+            leaves = (node for node in order if node._op is None)
+            advice = "backward() cannot add to it: set it to 0.0 (zero_grad() does) instead"
+            bad_grad = grad_error(leaves, "", advice)  # None, 10**400, inf, 1j...
+            if bad_grad is not None or not isinstance(error, NonFiniteError):
+                raise bad_grad or error from None
             # A local derivative may overflow where its product with the upstream gradient
             # does not (d(a/b)/db = -out/b for a tiny b): go again, multiplying exactly.
             backward_exactly(self, order)
 
     def zero_grad(self) -> None:
-        """Set grad to 0.0 on this Value and everything it depends on."""
-        for node in topological_order(self):
+        """Set grad to 0.0 on this Value and everything it depends on (stale or not: zeroing
+        reads no data)."""
+        for node in dependencies(self):
             node.grad = 0.0
 
     def __reduce__(self) -> tuple[Any, ...]:
-        """Pickle and deepcopy without recursion, whatever the depth (see pickling.py)."""
+        """Pickle without recursion, whatever the depth (see pickling.py)."""
         return reduce_value(self)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Value:
+        """Deep-copy without recursion, whatever the depth (see pickling.py)."""
+        return deepcopy_value(self, memo)
+
+    def __copy__(self) -> Value:
+        """A new Value made as this one was: the same operation, operands and numbers."""
+        return copy_value(self)
 
 
 Operand = Value | Number
@@ -256,7 +277,7 @@ def new_node(data: float, op: Op | None, a: Any = None, b: Any = None, label: st
     made = _allocate(Value)
     made._data = data
     made.grad = 0.0
-    made.label = label
+    made._label = label
     made._op = op
     made._a = a
     made._b = b
@@ -279,9 +300,19 @@ def topological_order(root: Value) -> list[Value]:
     sort them by birth.
     """
     as_value(root, "topological_order: root")
+    return sorted(_dependencies(root, last_change()), key=_birth_of)
+
+
+def dependencies(root: Value) -> set[Value]:
+    """`root` and every Value it depends on, in no order, stale or not."""
+    return _dependencies(root, -1)
+
+
+def _dependencies(root: Value, changed: int) -> set[Value]:
+    """`root` and every Value it depends on; each one made before the birth `changed` (a
+    change of data) is checked not to be stale."""
     seen = {root}
     stack = [root]
-    changed = last_change()
     while stack:
         node = stack.pop()
         if node._birth < changed:  # made before some data changed: is an operand newer?
@@ -291,7 +322,7 @@ def topological_order(root: Value) -> list[Value]:
             if type(x) is Value and x not in seen:
                 seen.add(x)
                 stack.append(x)
-    return sorted(seen, key=_birth_of)
+    return seen
 
 
 _birth_of = operator.attrgetter("_birth")
@@ -300,8 +331,12 @@ _birth_of = operator.attrgetter("_birth")
 def reachable(order: Sequence[Value], targets: Iterable[Value]) -> set[Value]:
     """The nodes of `order` (a topological order) from which some target can be reached:
     the targets themselves and every node computed from one of them, directly or not."""
-    found = set(targets)
+    order = as_list(order, "reachable: order")
+    if isinstance(targets, (str, bytes)) or not isinstance(targets, Iterable):
+        as_list(targets, "reachable: targets")  # says what targets must be
+    found = {as_value(x, "reachable: each of targets") for x in targets}
     for node in order:
+        as_value(node, "reachable: each node of order")
         if node not in found and any(type(x) is Value and x in found for x in node.operands):
             found.add(node)
     return found
@@ -314,6 +349,11 @@ def local_derivatives(node: Value, on_values: bool = False) -> tuple[Any, ...]:
     themselves, so each derivative is a Value computed from the graph (for create_graph).
     An infinite local derivative raises NonFiniteError.
     """
+    if type(node) is not Value or type(on_values) is not bool:
+        as_value(node, "local_derivatives: node")
+        raise ArgumentTypeError(
+            f"local_derivatives: on_values must be True or False, got {on_values!r:.60}"
+        )
     op = node._op
     if op is None:
         return ()
@@ -386,6 +426,15 @@ def recompute(output: Value, data: Mapping[Value, float]) -> dict[Value, float]:
     """Every node between the leaves in `data` and `output`, valued as if those leaves held
     those numbers: a forward sweep applying each operation again, with `apply`'s checks.
     Nothing is changed, so no graph goes stale."""
+    as_value(output, "recompute: output")
+    if not isinstance(data, Mapping):
+        raise ArgumentTypeError(
+            f"recompute: data must be a dict of leaf Values and numbers, got {data!r:.60}"
+        )
+    data = {
+        as_value(x, "recompute: each key of data"): as_float(v, f"recompute: data[{describe(x)}]")
+        for x, v in data.items()
+    }
 
     def value(node: Value, known: dict[Value, Any]) -> float:
         operands = [known.get(x, x._data) if type(x) is Value else x for x in node.operands]
@@ -398,17 +447,24 @@ def recompute(output: Value, data: Mapping[Value, float]) -> dict[Value, float]:
 from .checks import (  # noqa: E402
     apply_elsewhere,
     as_float,
+    as_list,
     as_value,
     check_constants,
+    check_label,
     check_leaf,
     data_of,
     derivative_error,
     forward_error,
-    grad_type_error,
+    grad_error,
     where,
 )
 from .exact import backward_exactly  # noqa: E402
 from .fast import apply_binary, apply_unary, backward_fast  # noqa: E402
 from .ops import ABS, ADD, DIV, MUL, NEG, POW, POW_VALUES, RPOW, SUB  # noqa: E402
-from .pickling import reduce_value  # noqa: E402
-from .staleness import change_data, check_not_stale, last_change, next_birth  # noqa: E402
+from .pickling import copy_value, deepcopy_value, reduce_value  # noqa: E402
+from .staleness import (  # noqa: E402
+    change_data,
+    check_not_stale,
+    last_change,
+    next_birth,
+)

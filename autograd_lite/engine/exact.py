@@ -12,8 +12,9 @@ import math
 from fractions import Fraction
 from typing import Any, cast
 
+from ..errors import NonFiniteError
 from .checks import gradient_error
-from .core import Accumulate, Value, reverse_sweep
+from .core import Accumulate, Value, local_derivatives, reverse_sweep
 
 
 def chain_product(node: Value, index: int, upstream: float, local: float) -> float:
@@ -26,16 +27,41 @@ def chain_product(node: Value, index: int, upstream: float, local: float) -> flo
     product = upstream * local
     if math.isfinite(product) or not math.isfinite(upstream) or upstream == 0.0:
         return product
+    try:
+        return float(_fraction_derivatives(node)[index] * Fraction(upstream))
+    except (ArithmeticError, ValueError):
+        return product
+
+
+def exact_local_derivatives(node: Value) -> tuple[Any, ...]:
+    """`local_derivatives(node)`, except that a derivative beyond a float but finite in exact
+    arithmetic (d(x**-2)/dx = -2 x**-3 at x = 1e-103) comes out as inf, for `chain_product`
+    to multiply exactly. One infinite in exact arithmetic too raises as before."""
+    try:
+        return local_derivatives(node)
+    except NonFiniteError as error:
+        try:
+            exact = _fraction_derivatives(node)
+        except (ArithmeticError, ValueError):
+            raise error from None
+        return tuple(_float_or_infinity(d) for d in exact)
+
+
+def _fraction_derivatives(node: Value) -> tuple[Any, ...]:
+    """The node's local derivatives by its rule evaluated on its numbers as Fractions."""
     op = node._op
     assert op is not None
     operands = [
         Fraction(x._data) if type(x) is Value else Fraction(cast(float, x)) for x in node.operands
     ]
+    return op.derivatives(Fraction(node._data), *operands)
+
+
+def _float_or_infinity(x: Any) -> float:
     try:
-        exact = op.derivatives(Fraction(node._data), *operands)[index] * Fraction(upstream)
-        return float(exact)
-    except (ArithmeticError, ValueError):
-        return product
+        return float(x)
+    except OverflowError:
+        return math.inf if x > 0 else -math.inf
 
 
 def exact_accumulate(output: Value) -> Accumulate:
@@ -59,7 +85,7 @@ def check_gradient(output: Value, node: Value, gradient: float) -> float:
 def backward_exactly(root: Value, order: list[Value]) -> None:
     """`backward()` again, as the reverse sweep with `exact_accumulate`: the grads of `order`
     (root's topological order) change only if every gradient comes out finite."""
-    grads = reverse_sweep(root, exact_accumulate(root))
+    grads = reverse_sweep(root, exact_accumulate(root), local=exact_local_derivatives)
     for node in order:
         gradient = grads.get(node, 0.0)
         node.grad = node.grad + gradient if node._op is None else gradient

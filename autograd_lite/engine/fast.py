@@ -14,7 +14,14 @@ from __future__ import annotations
 from numbers import Real
 from typing import TYPE_CHECKING, Any, cast
 
-from .checks import as_float, derivative_error, forward_error, gradient_error, where
+from .checks import (
+    apply_elsewhere,
+    as_float,
+    derivative_error,
+    forward_error,
+    gradient_error,
+    where,
+)
 from .core import Value, local_derivatives, new_node
 
 if TYPE_CHECKING:
@@ -22,8 +29,9 @@ if TYPE_CHECKING:
 
 
 def apply_binary(op: Op, a: Any, b: Any) -> Value:
-    """FAST PATH: `apply` for the arithmetic operators, where one side is a Value. For anything
-    but a number on the other side it returns NotImplemented, so Python can ask that type."""
+    """FAST PATH: `apply` for the arithmetic operators, where one side is a Value. Anything but
+    a number on the other side goes to its type's `apply_op` (a Symbol's), or is refused
+    with an ArgumentTypeError naming the Value (`x + None`, `x * "1.5"`, `x ** 1j`)."""
     # A finite float passes as it is; another number (an int, a NumPy scalar) is stored as
     # the Python float it converts to, and inf or nan is refused.
     if type(a) is Value:
@@ -33,7 +41,7 @@ def apply_binary(op: Op, a: Any, b: Any) -> Value:
     elif isinstance(a, Real):
         x = a = as_float(a, where(op, (a, b), 0))
     else:
-        return cast(Value, NotImplemented)  # Python then asks the other operand's type
+        return cast(Value, apply_elsewhere(op, (a, b), 0))
     if type(b) is Value:
         y = b._data
     elif type(b) is float and b - b == 0.0:
@@ -41,7 +49,7 @@ def apply_binary(op: Op, a: Any, b: Any) -> Value:
     elif isinstance(b, Real):
         y = b = as_float(b, where(op, (a, b), 1))
     else:
-        return cast(Value, NotImplemented)
+        return cast(Value, apply_elsewhere(op, (a, b), 1))
     try:
         data = op.forward(x, y)
     except (ArithmeticError, ValueError) as error:
@@ -78,6 +86,8 @@ def backward_fast(root: Value, order: list[Value]) -> None:
             # inf or nan anywhere on the way back reaches some leaf (inf * 0 is nan).
             if upstream - upstream != 0.0:
                 raise gradient_error(root, node, upstream)
+            if type(upstream) is not float and not isinstance(upstream, Real):
+                raise TypeError("a grad that is not a real number")  # the user's 1j
             continue
         chain_rule = op.chain_rule
         if chain_rule is not None:
@@ -89,16 +99,15 @@ def backward_fast(root: Value, order: list[Value]) -> None:
                 if type(x) is Value:
                     x.grad += upstream * d
             continue
+        a_is_value = type(a) is Value
+        b_is_value = type(b) is Value
         try:
             if b is None:  # one operand, always a Value
                 (da,) = op.derivatives(node._data, a._data)
-                a.grad += upstream * da
-                continue
-            a_is_value = type(a) is Value
-            b_is_value = type(b) is Value
-            da, db = op.derivatives(
-                node._data, a._data if a_is_value else a, b._data if b_is_value else b
-            )
+            else:
+                da, db = op.derivatives(
+                    node._data, a._data if a_is_value else a, b._data if b_is_value else b
+                )
         except (ZeroDivisionError, OverflowError, ValueError, TypeError):
             # Also a rule giving the wrong number of derivatives: the exact retry's
             # local_derivatives names that mistake.

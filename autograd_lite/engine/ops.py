@@ -511,7 +511,17 @@ STEP = Op(
     lambda out, x: (0.0,),
     doc="1 for x > 0, else 0: the derivative of relu.",
 )
-step: Callable[..., Any] = register(STEP)
+_step = register(STEP)
+
+
+def step(x: Operand) -> Any:
+    """1 for x > 0, else 0: the derivative of relu. Defined at inf and -inf too (1 and 0):
+    max's rule step(b - a) meets one where b - a overflows (max(1e308, -1e308))."""
+    if type(x) is float and x - x != 0.0 and x == x:  # inf or -inf
+        return STEP.forward(x)
+    return _step(x)
+
+
 SIGN = Op(
     "sign",
     lambda x: (x > 0) - (x < 0) + 0.0,

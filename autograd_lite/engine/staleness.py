@@ -40,7 +40,14 @@ def change_data(node: Value, data: Any) -> None:
         )
     if data != node._data:
         node._data = data
-        node._birth = _last_change = next_birth()
+        note_change(node)
+
+
+def note_change(node: Value) -> None:
+    """Give `node` a new birth, as a change of its data does: every node computed from it
+    before is then stale (a loaded copy of a stale graph is made stale this way)."""
+    global _last_change
+    node._birth = _last_change = next_birth()
 
 
 def check_not_stale(node: Value) -> None:

@@ -9,7 +9,7 @@ from collections.abc import Set as AbstractSet
 from numbers import Real
 from typing import Any, Protocol
 
-from ..engine import Value, as_float
+from ..engine import Value, as_float, check_size
 from ..errors import ArgumentTypeError, AutogradError, ModelError, ShapeError
 from .activations import ACTIVATIONS
 
@@ -53,7 +53,8 @@ def check_name(name: Any) -> str:
 
 def check_layer_size(n: Any, name: str) -> None:
     if type(n) is not int or n < 1:
-        raise ModelError(f"{name} must be a positive int, got {n!r}")
+        raise ModelError(f"{name} must be a positive int, got {n!r:.60}")
+    check_size(n, name, ModelError)
 
 
 def check_activation(activation: Any, name: str = "activation") -> str:

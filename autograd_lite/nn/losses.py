@@ -4,7 +4,8 @@ backward() on."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from numbers import Integral, Real
 from typing import Any, cast
 
@@ -52,12 +53,12 @@ def mean_squared_error(predictions: Sequence[Any], targets: Sequence[Any]) -> Va
 def binary_cross_entropy(probabilities: Any, targets: Any) -> Value:
     """C = -(1/N) sum_i [y_i ln p_i + (1 - y_i) ln(1 - p_i)] for sigmoid outputs p_i in (0, 1)
     and targets y_i in [0, 1]. A term whose weight (y or 1 - y) is 0 is left out."""
-    pairs = _pairs(probabilities, targets, "binary_cross_entropy")
+    pairs = _pairs(probabilities, targets, "binary_cross_entropy", ("probabilities", "targets"))
     terms = []
     for p, y in pairs:
         if not 0 <= y <= 1:
             raise ModelError(f"binary_cross_entropy: targets must lie in [0, 1], got {y!r}")
-        probability = float(p)
+        probability = p.data if type(p) is Value else p
         if not 0 < probability < 1 and not (probability == y and y in (0, 1)):
             raise ModelError(
                 "binary_cross_entropy needs predictions strictly between 0 and 1 (a sigmoid"
@@ -73,7 +74,7 @@ def binary_cross_entropy(probabilities: Any, targets: Any) -> Value:
 def hinge_loss(scores: Any, labels: Any) -> Value:
     """C = (1/N) sum_i max(0, 1 - y_i s_i) for scores s_i and labels y_i in {-1, +1}:
     the max-margin loss of micrograd's demo."""
-    pairs = _pairs(scores, labels, "hinge_loss")
+    pairs = _pairs(scores, labels, "hinge_loss", ("scores", "labels"))
     for _, y in pairs:
         if y not in (-1, 1):
             raise ModelError(f"hinge_loss: labels must be -1 or +1, got {y!r}")
@@ -88,7 +89,7 @@ def softmax(logits: Sequence[Operand]) -> list[Value]:
     dp_k/ds_i = p_k ([k == i] - p_i)."""
     scores = _as_sequence(logits, "softmax: logits")
     if not scores:
-        raise ShapeError("softmax needs at least one score")
+        raise ShapeError("softmax: logits is empty; it needs at least one score")
     m = _largest_score(scores, "softmax")
     exps = [_labelled(exp(s - m), f"e{k}") for k, s in enumerate(scores)]
     total = _labelled(_sum(exps), "sum_e")
@@ -101,6 +102,8 @@ def cross_entropy(logits: Sequence[Operand], class_index: int) -> Value:
     Computed as m + ln sum_k e^{s_k - m} - s_c with m = max_k s_k, so large scores neither
     overflow nor lose the answer. dC/ds_k = p_k - [k == c] with p = softmax(s)."""
     scores = _as_sequence(logits, "cross_entropy: logits")
+    if not scores:
+        raise ShapeError("cross_entropy: logits is empty; it needs at least one score")
     if isinstance(class_index, Integral) and not isinstance(class_index, bool):
         class_index = int(class_index)  # a NumPy integer label, say
     if type(class_index) is not int:
@@ -140,8 +143,8 @@ def _as_sequence(x: Any, where: str) -> list[Any]:
         return list(x)
     if isinstance(x, (Value, Real)):
         return [x]
-    if isinstance(x, (str, bytes)) or not isinstance(x, Iterable):
-        raise ArgumentTypeError(
+    if isinstance(x, (str, bytes, AbstractSet, Mapping)) or not isinstance(x, Iterable):
+        raise ArgumentTypeError(  # a set has no order: which score is class 0?
             f"{where} must be a Value, a number or a list of them, got {type(x).__name__} {x!r:.60}"
         )
     return column(x, where)
@@ -155,13 +158,25 @@ def _largest_score(scores: list[Any], where: str) -> float:
     )
 
 
-def _pairs(outputs: Any, targets: Any, where: str) -> list[tuple[Any, Any]]:
-    outputs = _as_sequence(outputs, f"{where}: outputs")
-    targets = _as_sequence(targets, f"{where}: targets")
+def _pairs(
+    outputs: Any, targets: Any, where: str, names: tuple[str, str] = ("outputs", "targets")
+) -> list[tuple[Any, Any]]:
+    """(output, target) pairs, every one a Value or a finite float, named as the loss's
+    arguments in messages."""
+    columns = []
+    for name, items in zip(names, (outputs, targets)):
+        items = _as_sequence(items, f"{where}: {name}")
+        columns.append(
+            [
+                x if type(x) is Value else as_float(x, f"{where}: {name}[{i}]")
+                for i, x in enumerate(items)
+            ]
+        )
+    outputs, targets = columns
     if len(outputs) != len(targets) or not outputs:
         raise ShapeError(
-            f"{where}: got {len(outputs)} outputs and {len(targets)} targets; they must match"
-            " and be non-empty"
+            f"{where}: got {len(outputs)} {names[0]} and {len(targets)} {names[1]}; they must"
+            " match and be non-empty"
         )
     return list(zip(outputs, targets))
 

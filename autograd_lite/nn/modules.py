@@ -6,7 +6,7 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from ..engine import Number, Operand, Value, dot
+from ..engine import Number, Operand, Value, check_size, dot
 from ..errors import ArgumentTypeError, AutogradError, ModelError, ShapeError, describe
 from .activations import ACTIVATIONS
 from .checks import (
@@ -69,6 +69,11 @@ class Neuron(Module):
         weights: Sequence[Value] | None = None,
     ) -> None:
         check_layer_size(nin, "nin")
+        if type(bias) is not bool and type(bias) is not Value:
+            raise ArgumentTypeError(
+                f"bias must be True or False (whether the neuron adds a bias b), or a Value to"
+                f" share, got {type(bias).__name__} {bias!r:.60}"
+            )
         self.activation = check_activation(activation)
         self._g = ACTIVATIONS[activation]
         source = as_rng(rng)
@@ -144,7 +149,9 @@ class Layer(Module):
         rng: Rng = None,
         name: str = "",
     ) -> None:
+        check_layer_size(nin, "nin")
         check_layer_size(nout, "nout")
+        check_size(nin * nout, "nin * nout (the layer's weights)", ModelError)
         source = as_rng(rng)
         prefix = f"{name}." if check_name(name) else ""
         self.neurons = [Neuron(nin, activation, bias, source, f"{prefix}N{j}") for j in range(nout)]
@@ -211,7 +218,7 @@ class MLP(Module):
         rng: Rng = None,
     ) -> None:
         check_layer_size(nin, "nin")
-        if isinstance(nouts, str) or not isinstance(nouts, Sequence):
+        if isinstance(nouts, (str, bytes)) or not isinstance(nouts, Sequence):
             raise ArgumentTypeError(
                 f"nouts must be a list of layer sizes such as [16, 1], got"
                 f" {type(nouts).__name__} {nouts!r}"

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from numbers import Real
 
-from ..engine import Value, as_float, as_value
+from ..engine import Value, as_float, as_value, grad_error
 from ..errors import ArgumentTypeError, ModelError, NonFiniteError, describe
 
 __all__ = ["SGD"]
@@ -62,17 +61,16 @@ class SGD:
 
     def step(self) -> None:
         """Update every parameter, or (if any would become inf or nan) none of them."""
-        try:
-            # p - lr (g + lambda p) = (1 - lr lambda) p - lr g; exactly p - lr g for lambda = 0
-            lr, shrink = self._lr, 1.0 - self._lr * self.weight_decay
-            updated = [shrink * p.data - lr * p.grad for p in self.parameters]
-        except TypeError:
-            p = next(p for p in self.parameters if not isinstance(p.grad, Real))
-            raise ArgumentTypeError(
-                f"SGD step: the grad of {describe(p)} is {type(p.grad).__name__}"
-                f" {p.grad!r:.60}, not a number; no parameter was changed. Run backward() on"
-                " the loss (after zero_grad(), which sets every grad to 0.0) before step()"
-            ) from None
+        advice = (
+            "no parameter was changed. Run backward() on the loss (after zero_grad(),"
+            " which sets every grad to 0.0) before step()"
+        )
+        bad_grad = grad_error(self.parameters, "SGD step: ", advice)  # None, 10**400, 1j...
+        if bad_grad is not None:
+            raise bad_grad
+        # p - lr (g + lambda p) = (1 - lr lambda) p - lr g; exactly p - lr g for lambda = 0
+        lr, shrink = self._lr, 1.0 - self._lr * self.weight_decay
+        updated = [shrink * p.data - lr * p.grad for p in self.parameters]
         for p, new in zip(self.parameters, updated):
             if not math.isfinite(new):
                 raise NonFiniteError(
