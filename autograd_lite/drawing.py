@@ -268,7 +268,13 @@ def draw(
             " raise the limit with max_nodes=N (None for no limit)."
         )
     graph = Graph(
-        graph_attr={"rankdir": rankdir, "nodesep": "0.25", "ranksep": "0.35"},
+        # remincross=false keeps a box's nodes in the order they are declared (see below).
+        graph_attr={
+            "rankdir": rankdir,
+            "nodesep": "0.25",
+            "ranksep": "0.35",
+            "remincross": "false",
+        },
         node_attr={"fontname": "Helvetica", "fontsize": FONT_SIZE, "color": "#555555"},
         edge_attr={"color": "#555555", "arrowsize": "0.7"},
     )
@@ -278,7 +284,7 @@ def draw(
     braces = ("{ ", " }") if rankdir in ("LR", "RL") else ("", "")
     edges: list[tuple[str, str, str, str, str]] = []
     inputs = _NetworkInputs(graph, [node for node in ids if node in shown], precision)
-    for node, node_id in ids.items():
+    for node, node_id in _declaration_order(ids, rankdir):
         if node not in shown:
             continue
         target = clusters.for_label(node.label) if clusters and node.is_leaf else graph
@@ -406,6 +412,19 @@ def _check_labels(labels: Mapping[Value, str] | None) -> Mapping[Value, str]:
                 f"draw: labels[{describe(key)}] must be a str, got {type(text).__name__} {text!r}"
             )
     return labels
+
+
+def _declaration_order(ids: dict[Value, str], rankdir: str) -> list[tuple[Value, str]]:
+    """The Values with their ids in the order to declare them. Graphviz lays a box's nodes out
+    in the order they are declared, left to right when ranks go top to bottom but bottom to top
+    when they go left to right: there the leaves are declared in reverse, so that a neuron's box
+    reads w0..wn, b from the top (topological order visits operands in operand order)."""
+    items = list(ids.items())
+    if rankdir in ("TB", "BT"):
+        return items
+    return [item for item in reversed(items) if item[0].is_leaf] + [
+        item for item in items if not item[0].is_leaf
+    ]
 
 
 def _within_depth(root: Value, depth: int | None) -> dict[Value, int]:
