@@ -1007,3 +1007,37 @@ def test_a_drawing_in_a_notebook_zooms_inside_its_own_scrolling_box(browser, the
     page.screenshot(path=str(ARTIFACTS / f"draw-notebook-own-size-{theme}.png"))
     assert errors == []
     context.close()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_on_a_phone_the_graph_is_laid_out_top_to_bottom(open_page, tmp_path, scheme) -> None:
+    """Issue 16: on a phone (390x844) only the page stacked; the graph still ran left to
+    right, a long thin strip across a narrow screen. There the drawing is laid out top to
+    bottom (the inputs above the loss); at 1280 px, or with a rankdir chosen, left to right."""
+    steps = step_through(graph_b())
+    ids = {steps.names[node]: steps.ids[node] for node in steps.order}
+    # Where w0 and the loss lie, as shares of the drawing's width and height (0 to 1).
+    where = """ids => ids.map(id => {
+        const whole = document.querySelector(".al-graph svg").naturalBox;
+        const box = document.querySelector(`.al-graph g[id="${id}"]`).getBBox();
+        return [(box.x + box.width / 2) / whole.width, (box.y + box.height / 2) / whole.height];
+    })"""
+    backward = next(i for i, f in enumerate(steps.frames()) if f.kind == "backward")
+    for width, height, portrait in ((390, 844, True), (1280, 800, False)):
+        page = open_page(steps, width=width, height=height, scheme=scheme)
+        assert page.eval_on_selector(".al-steps", "r => r.classList.contains('al-portrait')") is (
+            portrait
+        )
+        (x_in, y_in), (x_loss, y_loss) = page.evaluate(where, [ids["L1.N0.w0"], ids["loss"]])
+        # Graphviz's y grows upwards from the bottom edge: y is minus the share from the top.
+        if portrait:  # the loss in the last rank at the bottom, w0 in the top half
+            assert y_loss > -0.1 and y_in < -0.5, (x_in, y_in, x_loss, y_loss)
+        else:  # the loss in the last rank at the right, w0 in the left half
+            assert x_loss > 0.9 and x_in < 0.5, (x_in, y_in, x_loss, y_loss)
+        go_to(page, backward + 51)  # the 52nd backward step
+        screenshot(page, f"viewer-mlp-4-4-1-step-52-{width}px-{scheme}.png")
+        assert page.errors == []
+    chosen = open_page(steps.save(tmp_path / "lr.html", rankdir="LR"), width=390, height=844)
+    (x_in, _), (x_loss, _) = chosen.evaluate(where, [ids["L1.N0.w0"], ids["loss"]])
+    assert x_loss > 0.9 and x_in < 0.5
