@@ -357,7 +357,7 @@ def _samples(mlp: MLP, loss: Loss, inputs: Any, targets: Any) -> tuple[Matrix, M
     ys = [_floats(y, f"targets[{i}]" if is_batch else "targets") for i, y in enumerate(samples)]
     if len(xs) != len(ys):
         raise DerivationError(f"{len(xs)} inputs but {len(ys)} targets; give one per input")
-    for i, (x, y) in enumerate(zip(xs, ys)):
+    for i, y in enumerate(ys):
         if len(y) != nout:
             raise DerivationError(
                 f"targets: sample {i} has {len(y)} numbers; this network has {nout} outputs"

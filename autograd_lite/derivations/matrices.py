@@ -75,7 +75,9 @@ def _matrix(x: Any, where: str) -> list[Any]:
 
 
 def transpose(matrix: Matrix) -> Matrix:
-    """M^T: row j of the result is column j of M."""
+    """M^T: row j of the result is column j of M (and [] for the empty matrix [])."""
+    if not as_rows(matrix, "transpose: matrix"):
+        return []
     return [list(column) for column in zip(*_matrix(matrix, "transpose: matrix"))]
 
 
