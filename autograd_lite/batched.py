@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from typing import Any, cast
 
 from .codegen import compile_graph, to_code
-from .engine import Operand, Value, as_list, exp, log
+from .engine import Operand, Value, as_float, as_list, as_value, exp, log
 from .engine import max as maximum
 from .errors import (
     ArgumentTypeError,
@@ -64,8 +64,13 @@ class BatchedGraph:
     ) -> None:
         self._np = _numpy()
         self.output = output
-        self.parameters: tuple[Value, ...] = tuple(as_list(parameters, "parameters"))
-        self.samples: tuple[Value, ...] = tuple(as_list(samples, "samples"))
+        self.parameters = _leaves(parameters, "parameters")
+        self.samples = _leaves(samples, "samples")
+        if not self.samples:
+            raise ShapeError(
+                "samples is empty: list the leaves that take each sample's numbers (a graph"
+                " with none is the same for every sample; use compile_graph for it)"
+            )
         self.source: str = to_code(output, self.parameters, self.samples, batched=True)
         namespace: dict[str, Any] = {}
         exec(compile(self.source, "<autograd_lite batched graph>", "exec"), namespace)
@@ -165,18 +170,32 @@ def cross_entropy_one_hot(logits: Sequence[Operand], target: Sequence[Operand]) 
     Computed as ln sum_k e^{s_k - m} - sum_k t_k (s_k - m), m = max_k s_k (the same number
     when the t_k add up to 1), so large scores neither overflow nor lose the answer; m is a
     node of the graph, so each sample of a batch subtracts its own largest score."""
-    scores = as_list(logits, "cross_entropy_one_hot: logits")
-    targets = as_list(target, "cross_entropy_one_hot: target")
+    scores = _operands(logits, "cross_entropy_one_hot: logits")
+    targets = _operands(target, "cross_entropy_one_hot: target")
     if len(scores) != len(targets) or not scores:
         raise ShapeError(
-            f"cross_entropy_one_hot: {len(scores)} scores but {len(targets)} target entries;"
-            " give one target entry (1 for the class, 0 for the others) per score"
+            f"cross_entropy_one_hot: {len(scores)} logits but {len(targets)} target entries;"
+            " give at least one score, and one target entry (1 for the class, 0 for the"
+            " others) per score"
         )
     largest = functools.reduce(maximum, scores)
     shifted = [s - largest for s in scores]
     spread = functools.reduce(operator.add, [exp(s) for s in shifted])
     picked = functools.reduce(operator.add, [t * s for t, s in zip(targets, shifted)])
     return cast(Value, log(spread) - picked)
+
+
+def _leaves(values: Any, where: str) -> tuple[Value, ...]:
+    """The Values listed as `where` (a list or tuple of them), each checked by `as_value`."""
+    return tuple(as_value(v, f"{where}[{i}]") for i, v in enumerate(as_list(values, where)))
+
+
+def _operands(values: Any, where: str) -> list[Operand]:
+    """The entries of `where` (a list or tuple), each a Value or a finite number."""
+    return [
+        v if type(v) is Value else as_float(v, f"{where}[{i}]")
+        for i, v in enumerate(as_list(values, where))
+    ]
 
 
 def _numpy() -> Any:

@@ -23,6 +23,7 @@ import shutil
 import subprocess
 import sys
 import sysconfig
+import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -152,25 +153,76 @@ class Graph(graphviz.Digraph):  # type: ignore[misc]  # graphviz has no type hin
 
 
 #: How a drawing shows in a notebook: at its own size (12 pt text), in a box that scrolls when
-#: it is larger than the output area, inverted in JupyterLab's dark themes.
+#: it is larger than the output area, zoomed by its buttons or ctrl-wheel (a trackpad's pinch),
+#: inverted in JupyterLab's dark themes.
 NOTEBOOK_STYLE = (
-    ".al-drawing img { max-width: none !important; height: auto; }"
+    ".al-drawing img { display: block; max-width: none !important; height: auto; }"
+    " .al-zoom button { font: 14px system-ui, sans-serif; min-width: 2.2em;"
+    " margin-right: 0.25em; color: var(--jp-content-font-color1, CanvasText);"
+    " background: var(--jp-layout-color2, Canvas);"
+    " border: 1px solid var(--jp-border-color1, GrayText); border-radius: 3px; }"
     ' body[data-jp-theme-light="false"] .al-drawing img'
     " { filter: invert(0.9) hue-rotate(180deg); }"
 )
 
+#: The zoom of a drawing in a notebook (buttons, ctrl-wheel, + - 0 keys): the picture's width
+#: is its own size times the zoom, from 1/8 to 4, about the box's centre; "fit" shows it whole.
+#: Without scripts (an untrusted notebook) the buttons stay hidden and the box still scrolls.
+NOTEBOOK_SCRIPT = """(function () {
+  var root = document.getElementById("__ID__"), box = root.querySelector(".al-drawing");
+  var img = box.querySelector("img"), own = Number(img.getAttribute("width")), zoom = 1;
+  function set(z) {
+    var keep = [(box.scrollLeft + box.clientWidth / 2) / zoom,
+                (box.scrollTop + box.clientHeight / 2) / zoom];
+    zoom = Math.min(4, Math.max(0.125, z));
+    img.style.width = own * zoom + "px";
+    box.scrollLeft = keep[0] * zoom - box.clientWidth / 2;
+    box.scrollTop = keep[1] * zoom - box.clientHeight / 2;
+    root.dataset.zoom = String(zoom);
+  }
+  function fit() {  // the whole drawing inside the box, never larger than its own size
+    var high = parseFloat(getComputedStyle(box).maxHeight) || box.clientHeight;
+    return Math.min(1, box.clientWidth / own, high / (own * img.naturalHeight / img.naturalWidth));
+  }
+  root.querySelector(".al-zoom").hidden = false;
+  root.querySelectorAll(".al-zoom button").forEach(function (button) {
+    button.addEventListener("click", function () {
+      var step = Number(button.dataset.zoom);
+      set(step ? zoom * step : fit());
+    });
+  });
+  box.addEventListener("wheel", function (event) {
+    if (!event.ctrlKey) { return; }
+    event.preventDefault();
+    set(zoom * Math.exp(-event.deltaY / 300));
+  }, { passive: false });
+  root.addEventListener("keydown", function (event) {
+    var step = { "+": 1.25, "=": 1.25, "-": 0.8 }[event.key];
+    if (step) { set(zoom * step); event.preventDefault(); }
+    if (event.key === "0") { set(1); event.preventDefault(); }
+  });
+})();"""
+
 
 def notebook_picture(svg: str, alt: str) -> str:
     """The drawing as notebook HTML: an `<img>` of the SVG (sanitisers keep it) at the SVG's
-    own size, in a box that scrolls (drag, wheel, or pinch to zoom), themed for JupyterLab."""
+    own size, in a box that scrolls, with zoom buttons (see NOTEBOOK_SCRIPT), themed for
+    JupyterLab."""
     picture = base64.b64encode(svg.encode()).decode()
     size = re.search(r'<svg[^>]*\swidth="([\d.]+)pt"', svg)
     width = f' width="{round(float(size.group(1)) * 4 / 3)}"' if size else ""
+    drawing_id = f"al-drawing-{uuid.uuid4().hex[:12]}"
     return (
-        f"<style>{NOTEBOOK_STYLE}</style>"
-        '<div class="al-drawing" style="overflow: auto; max-height: 80vh; max-width: 100%">'
+        f'<div id="{drawing_id}"><style>{NOTEBOOK_STYLE}</style>'
+        '<div class="al-zoom" role="group" aria-label="zoom the drawing" hidden>'
+        '<button type="button" data-zoom="1.25" aria-label="zoom in">+</button>'
+        '<button type="button" data-zoom="0.8" aria-label="zoom out">\u2212</button>'
+        '<button type="button" data-zoom="0" aria-label="fit the whole drawing">fit</button></div>'
+        '<div class="al-drawing" tabindex="0" style="overflow: auto; max-height: 80vh;'
+        ' max-width: 100%">'
         f'<img src="data:image/svg+xml;base64,{picture}"{width}'
         f' style="max-width: none" alt="{html.escape(alt, quote=True)}"></div>'
+        f"<script>{NOTEBOOK_SCRIPT.replace('__ID__', drawing_id)}</script></div>"
     )
 
 
@@ -216,7 +268,13 @@ def draw(
             " raise the limit with max_nodes=N (None for no limit)."
         )
     graph = Graph(
-        graph_attr={"rankdir": rankdir, "nodesep": "0.25", "ranksep": "0.35"},
+        # remincross=false keeps a box's nodes in the order they are declared (see below).
+        graph_attr={
+            "rankdir": rankdir,
+            "nodesep": "0.25",
+            "ranksep": "0.35",
+            "remincross": "false",
+        },
         node_attr={"fontname": "Helvetica", "fontsize": FONT_SIZE, "color": "#555555"},
         edge_attr={"color": "#555555", "arrowsize": "0.7"},
     )
@@ -226,7 +284,7 @@ def draw(
     braces = ("{ ", " }") if rankdir in ("LR", "RL") else ("", "")
     edges: list[tuple[str, str, str, str, str]] = []
     inputs = _NetworkInputs(graph, [node for node in ids if node in shown], precision)
-    for node, node_id in ids.items():
+    for node, node_id in _declaration_order(ids, rankdir):
         if node not in shown:
             continue
         target = clusters.for_label(node.label) if clusters and node.is_leaf else graph
@@ -355,6 +413,19 @@ def _check_labels(labels: Mapping[Value, str] | None) -> Mapping[Value, str]:
                 f"draw: labels[{describe(key)}] must be a str, got {type(text).__name__} {text!r}"
             )
     return labels
+
+
+def _declaration_order(ids: dict[Value, str], rankdir: str) -> list[tuple[Value, str]]:
+    """The Values with their ids in the order to declare them. Graphviz lays a box's nodes out
+    in the order they are declared, left to right when ranks go top to bottom but bottom to top
+    when they go left to right: there the leaves are declared in reverse, so that a neuron's box
+    reads w0..wn, b from the top (topological order visits operands in operand order)."""
+    items = list(ids.items())
+    if rankdir in ("TB", "BT"):
+        return items
+    return [item for item in reversed(items) if item[0].is_leaf] + [
+        item for item in items if not item[0].is_leaf
+    ]
 
 
 def _within_depth(root: Value, depth: int | None) -> dict[Value, int]:

@@ -182,8 +182,9 @@ class StepThrough:
             raise DrawError(f"save: cannot write {path.name!r}; use a .html or .txt file name")
         return path
 
-    def _viewer_input(self, **draw_options: Any) -> tuple[str, str, list[Frame], str]:
-        """What the viewer shows: its title, the drawing as SVG, the frames, the drawing's alt."""
+    def _viewer_input(self, **draw_options: Any) -> tuple[str, str, list[Frame], str, str]:
+        """What the viewer shows: its title, the drawing as SVG, the frames, the drawing's alt,
+        and (unless a `rankdir` is chosen) the drawing laid out top to bottom for phones."""
         from .drawing import draw  # the drawing (and graphviz) only when a picture is made
 
         unknown = sorted(set(draw_options) - set(VIEWER_DRAW_OPTIONS))
@@ -194,12 +195,18 @@ class StepThrough:
             )
         labels = {node: name for node, name in self.names.items() if name != node.label}
         graph = draw(self.root, precision=self.precision, labels=labels, **draw_options)
+        portrait = ""
+        if "rankdir" not in draw_options:
+            portrait = draw(
+                self.root, precision=self.precision, labels=labels, rankdir="TB", **draw_options
+            ).to_svg()
         root = self.names[self.root]
         return (
             f"Step through the forward and backward pass of {root}",
             graph.to_svg(),
             self.frames(),
             f"the graph of {root} with its final gradients",
+            portrait,
         )
 
     # -----------------------------------------------------------------------

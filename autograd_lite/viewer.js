@@ -9,6 +9,7 @@
   var SVG_NS = "http://www.w3.org/2000/svg";
   var READABLE_PX = 10;  // the lens never shows text smaller than this
   var MAX_SCALE = 4;
+  var PORTRAIT_PX = 600;  // as narrow as this (viewer.css's phone layout too): top to bottom
   var LENS_MAX_SCALE = 1.25;  // the lens zooms in no further than this
   var MARGIN = 24;  // pixels kept around what the lens shows
   var PLAY_MS = 1400;
@@ -73,6 +74,11 @@
   var viewport = root.querySelector(".al-graph");
   var picture = viewport.querySelector("img");
   var alt = picture ? picture.getAttribute("alt") : "";
+  // A viewer as narrow as a phone held upright shows the drawing laid out top to bottom.
+  if (picture && picture.getAttribute("data-portrait") && root.clientWidth <= PORTRAIT_PX) {
+    picture.setAttribute("src", picture.getAttribute("data-portrait"));
+    root.classList.add("al-portrait");
+  }
   var svg = picture ? inline(picture) : null;
   var camera = svg ? addCamera(svg) : null;
   var now = root.querySelector(".al-now");

@@ -67,10 +67,14 @@ class Frame:
     table: tuple[tuple[str, str, str], ...] = ()
 
 
-def viewer_fragment(title: str, svg: str, frames: Sequence[Frame], alt: str) -> str:
+def viewer_fragment(
+    title: str, svg: str, frames: Sequence[Frame], alt: str, portrait: str = ""
+) -> str:
     """The viewer as an HTML fragment (a `<div>` with its style and script), for Jupyter:
-    `svg` is the drawing, `alt` describes it, `title` names the viewer for screen readers."""
-    picture = base64.b64encode(svg[svg.index("<svg") :].encode()).decode()
+    `svg` is the drawing, `alt` describes it, `title` names the viewer for screen readers.
+    `portrait`, the same drawing laid out top to bottom, replaces it where the viewer is at
+    most 600 px wide (a phone held upright)."""
+    portrait_uri = f' data-portrait="{_data_uri(portrait)}"' if portrait else ""
     viewer_id = f"al-steps-{uuid.uuid4().hex[:12]}"
     items = "\n".join(_frame_item(frame) for frame in frames)
     script = _package_text("viewer.js").replace("__VIEWER_ID__", viewer_id)
@@ -78,7 +82,7 @@ def viewer_fragment(title: str, svg: str, frames: Sequence[Frame], alt: str) -> 
  aria-roledescription="step-through viewer" aria-label="{_escape(title)}"
  aria-keyshortcuts="ArrowLeft ArrowRight Home End + - 0 F">
 <style>{_package_text("viewer.css")}</style>
-<div class="al-graph"><img class="al-picture" src="data:image/svg+xml;base64,{picture}"
+<div class="al-graph"><img class="al-picture" src="{_data_uri(svg)}"{portrait_uri}
  alt="{_escape(alt)}"></div>
 <p class="al-untrusted">These are the steps without their controls: the notebook is not
 trusted, or scripts are off. Trust the notebook (JupyterLab: the command "Trust Notebook";
@@ -94,7 +98,9 @@ Notebook 7: File, Trust Notebook) and run the cell again to step through them.</
 </div>"""
 
 
-def viewer_document(title: str, svg: str, frames: Sequence[Frame], alt: str) -> str:
+def viewer_document(
+    title: str, svg: str, frames: Sequence[Frame], alt: str, portrait: str = ""
+) -> str:
     """The viewer as a standalone HTML page (arguments as for `viewer_fragment`)."""
     return f"""<!DOCTYPE html>
 <html lang="en">
@@ -107,10 +113,17 @@ def viewer_document(title: str, svg: str, frames: Sequence[Frame], alt: str) -> 
   color: CanvasText; }}</style>
 </head>
 <body>
-{viewer_fragment(title, svg, frames, alt)}
+{viewer_fragment(title, svg, frames, alt, portrait)}
 </body>
 </html>
 """
+
+
+def _data_uri(svg: str) -> str:
+    """An SVG document (from its `<svg` tag on) as a data URI."""
+    return (
+        "data:image/svg+xml;base64," + base64.b64encode(svg[svg.index("<svg") :].encode()).decode()
+    )
 
 
 @cache

@@ -548,7 +548,7 @@ def test_finite_difference_restores_the_parameter():
 
 def test_bad_input_errors():
     mlp = make_mlp(2, [2], "tanh", "sigmoid", True, 0)
-    with pytest.raises(d.DerivationTypeError, match=r"needs an nn\.MLP"):
+    with pytest.raises(d.DerivationTypeError, match=r"mlp must be an nn\.MLP"):
         d.Derivation(nn.Neuron(2, rng=0), [1, 2], [0, 1])
     with pytest.raises(TypeError):
         d.Derivation("mlp", [1, 2], [0, 1])
@@ -556,15 +556,21 @@ def test_bad_input_errors():
         d.Derivation(mlp, [1, 2], [0, 1], "l1")
     with pytest.raises(al.DerivationError, match="not 'sum'"):
         d.Derivation(mlp, [1, 2], [0, 1], "mean_squared_error", "sum")
-    with pytest.raises(ValueError, match="takes 2 inputs and has 2 outputs"):
+    with pytest.raises(ValueError, match="inputs: sample 0 has 3 numbers; this network takes 2"):
         d.Derivation(mlp, [1, 2, 3], [0, 1])
     with pytest.raises(al.DerivationError, match="2 inputs but 1 targets"):
         d.Derivation(mlp, [[1, 2], [3, 4]], [[0, 1]])
+    with pytest.raises(al.DerivationError, match=r"targets: sample 0 has 1 numbers; .* 2 outputs"):
+        d.Derivation(mlp, [1, 2], [0])
+    with pytest.raises(al.DerivationError, match="inputs is empty"):
+        d.Derivation(mlp, [], [[0, 1]])  # it named target[0], a list: not the mistake
+    with pytest.raises(al.DerivationTypeError, match="title must be a str"):
+        d.Derivation(mlp, [1, 2], [0, 1], title=None)  # it printed "None" as the title
     with pytest.raises(al.DerivationError, match=r"targets in \[0, 1\]"):
         d.Derivation(mlp, [1, 2], [0, 2], "binary_cross_entropy")
     with pytest.raises(al.DerivationError, match="labels -1 or \\+1"):
         d.Derivation(mlp, [1, 2], [0, 1], "hinge_loss")
-    with pytest.raises(al.ArgumentTypeError, match=r"input\[1\] must be a number"):
+    with pytest.raises(al.ArgumentTypeError, match=r"inputs\[1\] must be a number"):
         d.Derivation(mlp, [1, "2"], [0, 1])  # the engine's as_float checks every number
     with pytest.raises(al.NonFiniteError):
         d.Derivation(mlp, [1, math.nan], [0, 1])
@@ -640,6 +646,18 @@ def test_ragged_matrices_and_non_vectors_are_refused_with_shape_errors():
     with pytest.raises(al.ShapeError, match=r"outer: .*got int 3"):
         d.outer([1.0], 3)
     assert d.transpose([]) == [] and d.shape([]) == (0,)
+
+
+def test_an_empty_vector_or_a_numpy_scalar_is_not_a_vector():
+    """outer([], v) returned [], outer(u, []) [[], []], and a NumPy scalar was read as a vector
+    of one entry (outer(np.bool_(True), [3, 4]) gave [[3.0, 4.0]]): a ShapeError naming u/v."""
+    np = pytest.importorskip("numpy")
+    for bad in ([], np.float64(2.0), np.bool_(True)):
+        with pytest.raises(al.ShapeError, match="outer: u"):
+            d.outer(bad, [3.0, 4.0])
+        with pytest.raises(al.ShapeError, match="matvec: vector"):
+            d.matvec([[1.0, 2.0]], bad)
+    assert d.outer(np.array([1.0, 2.0]), [3.0]) == [[3.0], [6.0]]
 
 
 def test_loss_text_is_its_rule_with_the_numbers_put_in():

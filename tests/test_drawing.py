@@ -536,3 +536,43 @@ def test_a_chain_with_a_constant_at_every_step_lies_straight() -> None:
         pytest.skip("no Graphviz renderer")
     height = float(re.search(r'<svg[^>]*\sheight="([\d.]+)pt"', svg).group(1))
     assert height < 200
+
+
+def parameter_order(svg: str, along: int) -> dict[str, list[str]]:
+    """Each neuron's parameters (labels L1.N0.w0 ... L1.N0.b) as the picture reads them:
+    sorted by their records' top edge (`along` 1) or left edge (`along` 0)."""
+    corners = {}
+    for group in ET.fromstring(svg).iter(f"{SVG}g"):
+        if "leaf" in (group.get("class") or "").split():
+            points = group.find(f"{SVG}polygon").get("points").split()
+            xy = [tuple(float(c) for c in point.split(",")) for point in points]
+            name = next(group.iter(f"{SVG}text")).text
+            corners[name] = (min(p[0] for p in xy), min(p[1] for p in xy))
+    neurons: dict[str, list[str]] = {}
+    for name in sorted(corners, key=lambda name: corners[name][along]):
+        neurons.setdefault(name.rpartition(".")[0], []).append(name.rpartition(".")[2])
+    return neurons
+
+
+@pytest.mark.parametrize("rankdir", ["LR", "RL", "TB", "BT"])
+def test_a_neurons_parameters_are_drawn_in_order(rankdir) -> None:
+    """Issue 16: the parameters in a neuron's box were drawn in scrambled order (b, w3, w0,
+    w2, w1 from the top). They read w0..wn, b: top to bottom when ranks go across, left to
+    right when they go down."""
+    neurons = parameter_order(
+        al.to_svg(mlp_on_two_samples(), rankdir=rankdir), 1 if rankdir in ("LR", "RL") else 0
+    )
+    assert len(neurons) == 9
+    for name, parameters in neurons.items():
+        n = 2 if name.startswith("L1.") else 4
+        assert parameters == [f"w{k}" for k in range(n)] + ["b"], name
+
+
+def test_the_parameters_of_a_wide_network_are_drawn_in_order() -> None:
+    """The same for nn.MLP(2, [16, 16, 1]): 33 boxes, up to 17 parameters each."""
+    model = nn.MLP(2, [16, 16, 1], rng=0)
+    neurons = parameter_order(al.to_svg(model([0.5, -1.5])), 1)
+    assert len(neurons) == 33
+    for name, parameters in neurons.items():
+        n = 2 if name.startswith("L1.") else 16
+        assert parameters == [f"w{k}" for k in range(n)] + ["b"], name

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from worked_examples import neuron
 
-from autograd_lite import Value, nn, step_through
+from autograd_lite import Value, draw, nn, step_through
 
 pytestmark = pytest.mark.slow  # a real browser
 
@@ -944,3 +944,100 @@ def test_a_chosen_nodes_gradient_story(open_page) -> None:
     )
     assert rows == [["from L", "1.000"], ["from a", "-3.000"], ["sum: x.grad", "-2.000"]]
     assert page.errors == []
+
+
+# ---------------------------------------------------------------------------
+# draw() in a notebook (issue 16).
+
+JUPYTERLAB_LIGHT = (
+    '<!DOCTYPE html><html><body data-jp-theme-light="true">'
+    '<div class="jp-OutputArea-output jp-RenderedHTMLCommon"></div></body></html>'
+)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_a_drawing_in_a_notebook_zooms_inside_its_own_scrolling_box(browser, theme) -> None:
+    """Issue 16: draw() output in a notebook could not be zoomed (its text was 5.35 px for
+    MLP(2,[4,4,1])). It opens at its own size in a box that scrolls; the + and - buttons, the
+    keys and ctrl-wheel (a trackpad's pinch) zoom it; "fit" shows its whole width."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.set_content(JUPYTERLAB_DARK if theme == "dark" else JUPYTERLAB_LIGHT)
+    page.evaluate(INSERT_LIKE_JUPYTERLAB, draw(graph_b())._repr_mimebundle_()["text/html"])
+    own = int(page.get_attribute(".al-drawing img", "width"))
+
+    def shown_width() -> float:
+        return page.eval_on_selector(".al-drawing img", "img => img.getBoundingClientRect().width")
+
+    def box() -> list[float]:
+        return page.eval_on_selector(
+            ".al-drawing",
+            "b => [b.clientWidth, b.clientHeight, b.scrollWidth, b.getBoundingClientRect().x,"
+            " b.getBoundingClientRect().y]",
+        )
+
+    assert shown_width() == pytest.approx(own, abs=1) and own > box()[0]  # it scrolls
+    page.click(".al-zoom button[aria-label='zoom in']")
+    assert shown_width() == pytest.approx(own * 1.25, abs=1)
+    page.click(".al-zoom button[aria-label='zoom out']")
+    page.click(".al-zoom button[aria-label='zoom out']")
+    assert shown_width() == pytest.approx(own * 0.8, abs=1)
+    width, height, _, x, y = box()
+    page.mouse.move(x + width / 2, y + height / 2)
+    page.keyboard.down("Control")
+    page.mouse.wheel(0, -300)  # a pinch outwards on a trackpad: zoom in by e
+    page.keyboard.up("Control")
+    page.wait_for_timeout(200)
+    assert shown_width() == pytest.approx(own * 0.8 * 2.718, rel=0.02)
+    page.focus(".al-drawing")
+    page.keyboard.press("0")
+    assert shown_width() == pytest.approx(own, abs=1)
+    page.click(".al-zoom button[aria-label='fit the whole drawing']")
+    width, height, scroll_width, _, _ = box()
+    assert shown_width() < own and scroll_width <= width + 1
+    assert page.eval_on_selector(".al-drawing", "b => b.scrollHeight <= b.clientHeight + 1")
+    assert height == pytest.approx(0.8 * 800, abs=2)  # the taller side fills the box
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"draw-notebook-fit-{theme}.png"))
+    page.keyboard.press("0")  # focus is on the fit button: the keys work there too
+    assert shown_width() == pytest.approx(own, abs=1)
+    page.screenshot(path=str(ARTIFACTS / f"draw-notebook-own-size-{theme}.png"))
+    assert errors == []
+    context.close()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_on_a_phone_the_graph_is_laid_out_top_to_bottom(open_page, tmp_path, scheme) -> None:
+    """Issue 16: on a phone (390x844) only the page stacked; the graph still ran left to
+    right, a long thin strip across a narrow screen. There the drawing is laid out top to
+    bottom (the inputs above the loss); at 1280 px, or with a rankdir chosen, left to right."""
+    steps = step_through(graph_b())
+    ids = {steps.names[node]: steps.ids[node] for node in steps.order}
+    # Where w0 and the loss lie, as shares of the drawing's width and height (0 to 1).
+    where = """ids => ids.map(id => {
+        const whole = document.querySelector(".al-graph svg").naturalBox;
+        const box = document.querySelector(`.al-graph g[id="${id}"]`).getBBox();
+        return [(box.x + box.width / 2) / whole.width, (box.y + box.height / 2) / whole.height];
+    })"""
+    backward = next(i for i, f in enumerate(steps.frames()) if f.kind == "backward")
+    for width, height, portrait in ((390, 844, True), (1280, 800, False)):
+        page = open_page(steps, width=width, height=height, scheme=scheme)
+        assert page.eval_on_selector(".al-steps", "r => r.classList.contains('al-portrait')") is (
+            portrait
+        )
+        (x_in, y_in), (x_loss, y_loss) = page.evaluate(where, [ids["L1.N0.w0"], ids["loss"]])
+        # Graphviz's y grows upwards from the bottom edge: y is minus the share from the top.
+        if portrait:  # the loss in the last rank at the bottom, w0 in the top half
+            assert y_loss > -0.1 and y_in < -0.5, (x_in, y_in, x_loss, y_loss)
+        else:  # the loss in the last rank at the right, w0 in the left half
+            assert x_loss > 0.9 and x_in < 0.5, (x_in, y_in, x_loss, y_loss)
+        go_to(page, backward + 51)  # the 52nd backward step
+        screenshot(page, f"viewer-mlp-4-4-1-step-52-{width}px-{scheme}.png")
+        assert page.errors == []
+    chosen = open_page(steps.save(tmp_path / "lr.html", rankdir="LR"), width=390, height=844)
+    (x_in, _), (x_loss, _) = chosen.evaluate(where, [ids["L1.N0.w0"], ids["loss"]])
+    assert x_loss > 0.9 and x_in < 0.5

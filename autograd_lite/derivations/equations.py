@@ -70,8 +70,13 @@ class Derivation:
     ) -> None:
         if not isinstance(mlp, MLP):
             raise DerivationTypeError(
-                f"Derivation needs an nn.MLP, got {type(mlp).__name__}; build one with"
+                f"Derivation: mlp must be an nn.MLP, got {type(mlp).__name__}; build one with"
                 " nn.MLP(nin, [sizes]) or nn.MLP.from_weights(...)"
+            )
+        if not isinstance(title, str):
+            raise DerivationTypeError(
+                f"Derivation: title must be a str (or '' for the network's name), got"
+                f" {type(title).__name__} {title!r:.60}"
             )
         self.loss_rule = _loss(loss, reduction)  # the rule dC_i/da, the batch cost, ...
         if notation is not None and not isinstance(notation, Notation):
@@ -334,22 +339,28 @@ def _samples(mlp: MLP, loss: Loss, inputs: Any, targets: Any) -> tuple[Matrix, M
     is_batch = isinstance(inputs, (list, tuple)) and any(
         isinstance(_listed(x), (list, tuple)) for x in inputs
     )
-    xs = [_floats(x, "an input") for x in (inputs if is_batch else [inputs])]
+    if isinstance(inputs, (list, tuple)) and not inputs:
+        raise DerivationError("inputs is empty: give one sample's numbers, or a list of samples")
+    samples = inputs if is_batch else [inputs]
+    xs = [_floats(x, f"inputs[{i}]" if is_batch else "inputs") for i, x in enumerate(samples)]
+    for i, x in enumerate(xs):
+        if len(x) != nin:
+            raise DerivationError(
+                f"inputs: sample {i} has {len(x)} numbers; this network takes {nin} inputs"
+            )
     if is_batch and not isinstance(targets, (list, tuple)):
         raise DerivationTypeError(
             f"a batch of inputs needs a list of targets, one per input; got"
             f" {type(targets).__name__} {targets!r:.60}"
         )
-    ys = [_floats(y, "a target") for y in (targets if is_batch else [targets])]
-    if not xs:
-        raise DerivationError("no samples: give at least one input")
+    samples = targets if is_batch else [targets]
+    ys = [_floats(y, f"targets[{i}]" if is_batch else "targets") for i, y in enumerate(samples)]
     if len(xs) != len(ys):
         raise DerivationError(f"{len(xs)} inputs but {len(ys)} targets; give one per input")
-    for i, (x, y) in enumerate(zip(xs, ys)):
-        if len(x) != nin or len(y) != nout:
+    for i, y in enumerate(ys):
+        if len(y) != nout:
             raise DerivationError(
-                f"sample {i} has {len(x)} inputs and {len(y)} targets; this network takes"
-                f" {nin} inputs and has {nout} outputs"
+                f"targets: sample {i} has {len(y)} numbers; this network has {nout} outputs"
             )
         if not all(loss.accepts(t) for t in y):
             raise DerivationError(f"{loss.name} needs {loss.targets}, got {y}")

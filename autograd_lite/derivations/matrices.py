@@ -32,9 +32,10 @@ Matrix = list[list[float]]
 
 def as_rows(x: Any, where: str) -> list[Any]:
     """The entries of a vector or the rows of a matrix: a list, a tuple, or a NumPy array
-    (read by its shape); ShapeError naming `where` for anything else (None, a str, a dict)."""
-    if hasattr(x, "ndim") and hasattr(x, "tolist"):  # a NumPy array, without importing NumPy
-        x = x.tolist() if x.ndim else [x.tolist()]
+    (read by its shape); ShapeError naming `where` for anything else (None, a str, a dict, a
+    NumPy scalar)."""
+    if hasattr(x, "ndim") and hasattr(x, "tolist") and x.ndim:  # an array, without NumPy
+        x = x.tolist()
     if not isinstance(x, (list, tuple)):
         raise ShapeError(
             f"{where} must be a vector (a list of numbers) or a matrix (a list of rows), got"
@@ -46,7 +47,12 @@ def as_rows(x: Any, where: str) -> list[Any]:
 def shape(x: Any) -> tuple[int, ...]:
     """(rows, columns) of a matrix (a list of rows) or (entries,) of a vector. Every row of a
     matrix must have as many entries as the first."""
-    x = as_rows(x, "shape")
+    return _shape(x, "shape: x")
+
+
+def _shape(x: Any, where: str) -> tuple[int, ...]:
+    """`shape` of x, its errors naming `where`."""
+    x = as_rows(x, where)
     if not x or not isinstance(x[0], (list, tuple)):
         return (len(x),)
     columns = len(x[0])
@@ -54,8 +60,8 @@ def shape(x: Any) -> tuple[int, ...]:
         if not isinstance(row, (list, tuple)) or len(row) != columns:
             entries = f"{len(row)} entries" if isinstance(row, (list, tuple)) else repr(row)
             raise ShapeError(
-                f"a ragged matrix: row {i} has {entries}, row 0 has {columns}; every row of a"
-                " matrix needs the same number of entries"
+                f"{where} is a ragged matrix: row {i} has {entries}, row 0 has {columns}; every"
+                " row of a matrix needs the same number of entries"
             )
     return (len(x), columns)
 
@@ -63,22 +69,22 @@ def shape(x: Any) -> tuple[int, ...]:
 def _matrix(x: Any, where: str) -> list[Any]:
     """x's rows when it is a matrix, else a ShapeError."""
     rows = as_rows(x, where)
-    if len(shape(rows)) != 2:
+    if len(_shape(rows, where)) != 2:
         raise ShapeError(f"{where} must be a matrix (a list of rows), got {x!r:.60}")
     return [as_rows(row, where) for row in rows]
 
 
 def transpose(matrix: Matrix) -> Matrix:
-    """M^T: row j of the result is column j of M."""
-    if not as_rows(matrix, "transpose"):
+    """M^T: row j of the result is column j of M (and [] for the empty matrix [])."""
+    if not as_rows(matrix, "transpose: matrix"):
         return []
-    return [list(column) for column in zip(*_matrix(matrix, "transpose"))]
+    return [list(column) for column in zip(*_matrix(matrix, "transpose: matrix"))]
 
 
 def matvec(matrix: Matrix, vector: Vector) -> Vector:
     """M v: entry j is sum_k M_jk v_k. M must have as many columns as v has entries."""
-    rows = _matrix(matrix, "matvec: the first argument")
-    v = _vector(vector, "matvec")
+    rows = _matrix(matrix, "matvec: matrix")
+    v = _vector(vector, "matvec: vector")
     if len(rows[0]) != len(v):
         raise ShapeError(
             f"matvec: a {len(rows)}x{len(rows[0])} matrix times a vector of {len(v)} entries;"
@@ -90,7 +96,7 @@ def matvec(matrix: Matrix, vector: Vector) -> Vector:
 
 def hadamard(u: Vector, v: Vector) -> Vector:
     """u ⊙ v: the entry-by-entry product of two vectors of the same length."""
-    left, right = _vector(u, "hadamard"), _vector(v, "hadamard")
+    left, right = _vector(u, "hadamard: u"), _vector(v, "hadamard: v")
     if len(left) != len(right):
         raise ShapeError(
             f"hadamard: vectors of {len(left)} and {len(right)} entries; ⊙ needs equal lengths"
@@ -101,16 +107,20 @@ def hadamard(u: Vector, v: Vector) -> Vector:
 
 def outer(u: Vector, v: Vector) -> Matrix:
     """u v^T: entry (j, k) is u_j v_k."""
-    return [[a * b for b in _vector(v, "outer")] for a in _vector(u, "outer")]
+    left, right = _vector(u, "outer: u"), _vector(v, "outer: v")
+    return [[a * b for b in right] for a in left]
 
 
 def _vector(x: Any, where: str) -> Sequence[Any]:
-    """x's entries when it is a vector (a list, tuple or array of numbers), else a ShapeError."""
-    entries = as_rows(x, f"{where}: each operand")
-    if len(shape(entries)) != 1:
+    """x's entries when it is a vector (a list, tuple or array of at least one number), else
+    a ShapeError naming `where`."""
+    entries = as_rows(x, where)
+    if not entries:
+        raise ShapeError(f"{where} is empty; a vector needs at least one number")
+    if len(_shape(entries, where)) != 1:
         raise ShapeError(
-            f"{where}: each operand must be a vector (a list of numbers), got a matrix of shape"
-            f" {shape(entries)}"
+            f"{where} must be a vector (a list of numbers), got a matrix of shape"
+            f" {_shape(entries, where)}"
         )
     return entries
 
