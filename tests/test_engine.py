@@ -802,12 +802,6 @@ def test_a_rule_written_with_math_is_refused_by_hessian(math_cos_rule):
     assert result[0][0] == pytest.approx(-math.sin(1.0), rel=1e-12)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Value.backward restores the grads only on NonFiniteError and TypeError (lines the"
-    " `reliability` branch is changing): restore them on any exception, and let the fast path"
-    " fall back to the sweep whose checked_derivatives names the rule",
-)
 def test_a_rule_that_raises_in_backward_changes_no_grad():
     """QA: y = broken(x) + 3 * x with a rule raising RuntimeError: y.backward() raised the raw
     RuntimeError and left x.grad = 3.0 (the other path's share). It must raise a

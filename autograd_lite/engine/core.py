@@ -189,16 +189,18 @@ class Value:
         saved = [node.grad for node in order]
         try:
             backward_fast(self, order)
-        except (OverflowError, TypeError) as error:
+        except Exception as error:
             for node, grad in zip(order, saved):
                 node.grad = grad
-            leaves = (node for node in order if node._op is None)
-            advice = "backward() cannot add to it: set it to 0.0 (zero_grad() does) instead"
-            bad_grad = grad_error(leaves, "", advice)  # None, 10**400, inf, 1j...
-            if bad_grad is not None or not isinstance(error, NonFiniteError):
-                raise bad_grad or error from None
+            if isinstance(error, (OverflowError, TypeError)):
+                leaves = (node for node in order if node._op is None)
+                advice = "backward() cannot add to it: set it to 0.0 (zero_grad() does) instead"
+                bad_grad = grad_error(leaves, "", advice)  # None, 10**400, inf, 1j...
+                if bad_grad is not None or not isinstance(error, NonFiniteError):
+                    raise bad_grad or error from None
             # A local derivative may overflow where its product with the upstream gradient
-            # does not (d(a/b)/db = -out/b for a tiny b): go again, multiplying exactly.
+            # does not (d(a/b)/db = -out/b for a tiny b): go again, multiplying exactly. A
+            # rule that failed otherwise fails again there, named by its checked derivatives.
             backward_exactly(self, order)
 
     def zero_grad(self) -> None:

@@ -175,6 +175,13 @@ def registered(name: str) -> Op:
     return OPS[name]
 
 
+#: Names the generated code's helper modules (floatops, arrayops) define besides the
+#: operations: an operation of one of these names would be shadowed in compiled code.
+HELPER_NAMES = frozenset(
+    {"batch_dot", "batch_sum", "element_by_element", "float", "full_like", "functions", "mean"}
+)
+
+
 def _check_new(op: Op, method: bool) -> None:
     name = op.name
     if not isinstance(name, str) or not name.isidentifier() or keyword.iskeyword(name):
@@ -193,6 +200,11 @@ def _check_new(op: Op, method: bool) -> None:
     if name in OPS:
         raise RegistrationError(
             f"register: the name {name!r} is taken by {OPS[name]!r} of OPS; choose another name"
+        )
+    if name in HELPER_NAMES:
+        raise RegistrationError(
+            f"register: generated code uses the name {name!r} for a helper of its own; choose"
+            " another name"
         )
     if method and hasattr(Value, name):
         raise RegistrationError(
