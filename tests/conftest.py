@@ -6,13 +6,15 @@
 - The slow rule: a test whose call takes over SLOW_SECONDS of CPU (this process and the
   subprocesses it waited for) must be marked `@pytest.mark.slow`, or it fails saying so. CPU
   time, not wall-clock time, so a busy machine does not make a quick test fail.
-- The quick suite, `pytest -m "not slow"`, does not even import the PyTorch comparisons:
-  importing torch alone takes seconds, and every test in test_torch.py is slow.
+- The quick suite, `pytest -m "not slow"`, does not even import a module whose every test is
+  slow (it says `pytestmark = pytest.mark.slow`): importing torch alone takes seconds
+  (test_torch.py), playwright most of one (test_viewer_browser.py, test_docs_site.py).
 """
 
 from __future__ import annotations
 
 import os
+import re
 import time
 from collections.abc import Generator
 from pathlib import Path
@@ -20,6 +22,7 @@ from typing import Any
 
 import pytest
 from hypothesis import settings
+from hypothesis import strategies as st
 
 try:
     import resource
@@ -43,6 +46,14 @@ def cpu_seconds() -> float:
     return time.process_time() + children.ru_utime + children.ru_stime
 
 
+@pytest.hookimpl(trylast=True)  # after Hypothesis's plugin has finished starting
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Hypothesis's tables of the characters st.text() draws: built once per clone (3 s of CPU,
+    kept in .hypothesis/), read in milliseconds after. Here, so that the slow rule does not
+    charge a fresh clone's first test that draws text with them."""
+    st.text().validate()
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item: pytest.Item) -> Generator[None, Any, Any]:
     start = cpu_seconds()
@@ -57,7 +68,15 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, Any, Any]:
     return result
 
 
+ALL_SLOW = re.compile(r"^pytestmark = pytest\.mark\.slow\b", re.MULTILINE)
+
+
 def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
-    if collection_path.name == "test_torch.py" and config.getoption("markexpr") == "not slow":
+    if (
+        config.getoption("markexpr") == "not slow"
+        and collection_path.suffix == ".py"
+        and collection_path.name.startswith("test_")
+        and ALL_SLOW.search(collection_path.read_text(encoding="utf-8"))
+    ):
         return True
     return None
