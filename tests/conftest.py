@@ -13,8 +13,8 @@
 
 from __future__ import annotations
 
+import ast
 import os
-import re
 import time
 from collections.abc import Generator
 from pathlib import Path
@@ -68,7 +68,17 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, Any, Any]:
     return result
 
 
-ALL_SLOW = re.compile(r"^pytestmark = pytest\.mark\.slow\b", re.MULTILINE)
+ALL_SLOW = "pytestmark = pytest.mark.slow"
+
+
+def is_all_slow(path: Path) -> bool:
+    """Whether the test module marks every test slow with `pytestmark = pytest.mark.slow`
+    (a statement of the module, not text in a string)."""
+    source = path.read_text(encoding="utf-8")
+    return ALL_SLOW in source and any(
+        isinstance(node, ast.Assign) and ast.unparse(node) == ALL_SLOW
+        for node in ast.parse(source).body
+    )
 
 
 def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
@@ -76,7 +86,7 @@ def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool 
         config.getoption("markexpr") == "not slow"
         and collection_path.suffix == ".py"
         and collection_path.name.startswith("test_")
-        and ALL_SLOW.search(collection_path.read_text(encoding="utf-8"))
+        and is_all_slow(collection_path)
     ):
         return True
     return None
