@@ -308,7 +308,8 @@ class _Listing:
         header = f"def {function_name}({arguments}):"
         function = "\n".join([header, "    " + docstring, *("    " + line for line in body)])
         # Only helpers are ever called in generated code, so "name(" marks a use.
-        helpers = [helper for helper in helpers if re.search(rf"\b{helper}\(", function)]
+        called = set(re.findall(r"\b(\w+)\(", function))  # one pass: the source may be long
+        helpers = [helper for helper in helpers if helper in called]
         module = "arrayops" if batched else "floatops"
         prelude = (
             f"from autograd_lite.{module} import {', '.join(helpers)}\n\n\n" if helpers else ""

@@ -7,12 +7,14 @@
   subprocesses it waited for) must be marked `@pytest.mark.slow`, or it fails saying so (a
   property test is allowed that much per 20 examples of the loaded profile). CPU
   time, not wall-clock time, so a busy machine does not make a quick test fail.
-- The quick suite, `pytest -m "not slow"`, does not even import the PyTorch comparisons:
-  importing torch alone takes seconds, and every test in test_torch.py is slow.
+- The quick suite, `pytest -m "not slow"`, does not even import a module whose every test is
+  slow (it says `pytestmark = pytest.mark.slow`): importing torch alone takes seconds
+  (test_torch.py), playwright most of one (test_viewer_browser.py, test_docs_site.py).
 """
 
 from __future__ import annotations
 
+import ast
 import os
 import time
 from collections.abc import Generator
@@ -21,6 +23,7 @@ from typing import Any
 
 import pytest
 from hypothesis import settings
+from hypothesis import strategies as st
 
 try:
     import resource
@@ -52,6 +55,14 @@ def allowed_seconds(item: pytest.Item) -> float:
     return SLOW_SECONDS
 
 
+@pytest.hookimpl(trylast=True)  # after Hypothesis's plugin has finished starting
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Hypothesis's tables of the characters st.text() draws: built once per clone (3 s of CPU,
+    kept in .hypothesis/), read in milliseconds after. Here, so that the slow rule does not
+    charge a fresh clone's first test that draws text with them."""
+    st.text().validate()
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item: pytest.Item) -> Generator[None, Any, Any]:
     start = cpu_seconds()
@@ -67,7 +78,25 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, Any, Any]:
     return result
 
 
+ALL_SLOW = "pytestmark = pytest.mark.slow"
+
+
+def is_all_slow(path: Path) -> bool:
+    """Whether the test module marks every test slow with `pytestmark = pytest.mark.slow`
+    (a statement of the module, not text in a string)."""
+    source = path.read_text(encoding="utf-8")
+    return ALL_SLOW in source and any(
+        isinstance(node, ast.Assign) and ast.unparse(node) == ALL_SLOW
+        for node in ast.parse(source).body
+    )
+
+
 def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
-    if collection_path.name == "test_torch.py" and config.getoption("markexpr") == "not slow":
+    if (
+        config.getoption("markexpr") == "not slow"
+        and collection_path.suffix == ".py"
+        and collection_path.name.startswith("test_")
+        and is_all_slow(collection_path)
+    ):
         return True
     return None

@@ -158,7 +158,7 @@ def test_a_label_cannot_inject_code():
     assert namespace["forward_backward"](2.0, 1.0) == (4.0, (2.0, 2.0))
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=2 * settings.default.max_examples)  # 200 in CI's thorough profile
 @given(labels=st.lists(st.text(max_size=12), min_size=3, max_size=3))
 def test_any_labels_become_distinct_harmless_identifiers(labels):
     a, b, c = (Value(v, label=label) for v, label in zip((1.5, -0.5, 2.0), labels))

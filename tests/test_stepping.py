@@ -385,9 +385,9 @@ def test_the_text_form_grows_linearly_with_how_often_a_node_is_used() -> None:
         total.label = "L"
         return len(step_through(total).text())
 
-    small, large = text_size(500), text_size(1000)
+    small, large = text_size(250), text_size(500)
     assert large < 2.05 * small
-    assert small < 500 * 600  # a few hundred characters per use
+    assert small < 250 * 600  # a few hundred characters per use
 
 
 def test_per_sample_copies_are_named_by_sample() -> None:
