@@ -15,8 +15,10 @@ coloured and linked to its field, and rewrites the drawn data and grad fields to
 at that moment. The chain-rule lens: each backward step brings what changes, what sends and
 what its rule reads into view at a readable size (or an inset circuit of them), writes the
 local derivative on the active edge and puts backward arrowheads at the tails. Zoomed out, the
-graph is an overview coloured by grad, with a minimap; colours follow JupyterLab's theme or
-the system's scheme, at 4.5:1 contrast or more.
+graph is an overview coloured by grad, with a minimap. Folded (a big network opens so), a
+second drawing shows each neuron as one record, laid out again; the step's participants show
+in the inset. Colours follow JupyterLab's theme or the system's scheme, at 4.5:1 contrast or
+more.
 """
 
 from __future__ import annotations
