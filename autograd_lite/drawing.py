@@ -234,6 +234,7 @@ def draw(
     *,
     highlight: Iterable[Value] = (),
     cluster: bool = True,
+    fold: bool = False,
     depth: int | None = None,
     max_nodes: int | None = DEFAULT_MAX_NODES,
     labels: Mapping[Value, str] | None = None,
@@ -247,6 +248,8 @@ def draw(
     - `cluster`: box each neuron's parameters together, by the dotted prefixes of their labels
       (`L1.N0.w2` and `L1.N0.b` go in box `L1.N0`, inside box `L1`); only leaves are boxed, so
       computed nodes such as `L1.N0.z` stay outside and the layout stays compact.
+    - `fold`: draw each neuron (per sample) as one record `L1.N0 | z | a | grad` in place of
+      its parameters, its weighted sum and its activation: a smaller layout of a big network.
     - `depth`: draw only the Values at most `depth` operations before `root`; a Value whose
       operands are cut off is drawn dashed.
     - `max_nodes`: refuse (GraphTooLargeError) to draw more Values than this; None for no limit.
@@ -254,7 +257,7 @@ def draw(
       Per-sample copies of a network's nodes are shown as `s0:L1.N0.z`, `s1:L1.N0.z`.
     """
     as_value(root, "draw: root")
-    _check_options(rankdir, precision, depth, max_nodes, show_grad, cluster)
+    _check_options(rankdir, precision, depth, max_nodes, show_grad, cluster, fold)
     highlighted = _check_highlight(highlight)
     labels = _check_labels(labels)
     ids = node_ids(root)
@@ -279,13 +282,34 @@ def draw(
         edge_attr={"color": "#555555", "arrowsize": "0.7"},
     )
     graph.alt = f"the graph of {labels.get(root, root.label) or 'a Value'}"
-    clusters = _Clusters(graph) if cluster else None
+    folded = _Neurons(shown) if fold else None
+    clusters = _Clusters(graph) if cluster and not folded else None
     # Records read across in every direction: braces turn a record's fields when ranks go LR.
     braces = ("{ ", " }") if rankdir in ("LR", "RL") else ("", "")
     edges: list[tuple[str, str, str, str, str]] = []
     inputs = _NetworkInputs(graph, [node for node in ids if node in shown], precision)
     for node, node_id in _declaration_order(ids, rankdir):
-        if node not in shown:
+        if node not in shown or (folded and folded.hidden(node)):
+            continue
+        if folded and node in folded.outputs:
+            z = folded.outputs[node]
+            text = labels.get(node, node.label)
+            name = text.rpartition(".")[0] or text
+            fields = [escape_record_field(name), field_text("z", z.data, precision)]
+            if z is not node:
+                fields.append(field_text("a", node.data, precision))
+            if show_grad:
+                grad = as_float(node.grad, f"draw: the grad of {describe(node)}")
+                fields.append(field_text("grad", grad, precision))
+            _add_value(
+                graph,
+                node,
+                node_id,
+                braces[0] + " | ".join(fields) + braces[1],
+                node in highlighted,
+                False,
+            )
+            edges += _add_operation(graph, z, node_id, ids, inputs, precision)
             continue
         target = clusters.for_label(node.label) if clusters and node.is_leaf else graph
         # An unlabelled node is called by its id, as the step-through calls it: v5.
@@ -301,7 +325,10 @@ def draw(
             edges += _add_operation(graph, node, node_id, ids, inputs, precision)
     if clusters:
         clusters.close()
+    hidden_ids = {node_id for node, node_id in ids.items() if folded and folded.hidden(node)}
     for tail, head, edge_id, mark, weight in edges:
+        if tail in hidden_ids:  # a parameter folded into its neuron
+            continue
         marks = (
             {"headlabel": mark, "labelfontsize": FONT_SIZE, "labeldistance": "1.4"} if mark else {}
         )
@@ -364,10 +391,11 @@ def _check_options(
     max_nodes: int | None,
     show_grad: bool,
     cluster: bool,
+    fold: bool,
 ) -> None:
     if type(rankdir) is not str or rankdir not in RANKDIRS:
         raise DrawError(f"draw: rankdir must be one of {', '.join(RANKDIRS)}; got {rankdir!r}")
-    for name, flag in (("show_grad", show_grad), ("cluster", cluster)):
+    for name, flag in (("show_grad", show_grad), ("cluster", cluster), ("fold", fold)):
         if type(flag) is not bool:
             raise ArgumentTypeError(f"draw: {name} must be True or False, got {flag!r}")
     check_precision(precision, "draw")
@@ -562,6 +590,41 @@ class _NetworkInputs:
         n = len(node.operands) // 2
         xs = node.operands[n : 2 * n]
         return () if any(type(x) is Value for x in xs) else tuple(float(x) for x in xs)
+
+
+class _Neurons:
+    """The neurons among the drawn Values, to fold: a neuron's output (`L1.N0.a`, made from
+    `L1.N0.z`; or a linear neuron's `L1.N0.z`) with its weighted sum `z = dot(w, x, b)`.
+    Its parameters and a folded `z` are hidden; the output is drawn as the whole neuron."""
+
+    def __init__(self, shown: Mapping[Value, int]) -> None:
+        self.outputs: dict[Value, Value] = {}
+        # A weighted sum whose operands are all drawn (not cut off by `depth`).
+        sums = [
+            n
+            for n in shown
+            if n.operation is DOT and n.label.endswith(".z") and all(p in shown for p in n.parents)
+        ]
+        for z in sums:
+            self.outputs[z] = z
+        for node in shown:
+            made_from = node.parents[0] if len(node.parents) == 1 else None
+            if (
+                made_from in self.outputs
+                and node.label.endswith(".a")
+                and node.label[:-1] == made_from.label[:-1]  # L1.N0.a made from L1.N0.z
+            ):
+                self.outputs[node] = self.outputs.pop(made_from)
+        self.inside = {z for a, z in self.outputs.items() if z is not a}
+        for z in sums:
+            prefix = z.label[:-1]
+            self.inside.update(
+                p for p in z.parents if p.is_leaf and p.label.startswith(prefix) and p in shown
+            )
+
+    def hidden(self, node: Value) -> bool:
+        """Whether `node` is drawn as part of its neuron's record rather than on its own."""
+        return node in self.inside
 
 
 class _Clusters:

@@ -182,9 +182,10 @@ class StepThrough:
             raise DrawError(f"save: cannot write {path.name!r}; use a .html or .txt file name")
         return path
 
-    def _viewer_input(self, **draw_options: Any) -> tuple[str, str, list[Frame], str, str]:
+    def _viewer_input(self, **draw_options: Any) -> tuple[str, str, list[Frame], str, str, str]:
         """What the viewer shows: its title, the drawing as SVG, the frames, the drawing's alt,
-        and (unless a `rankdir` is chosen) the drawing laid out top to bottom for phones."""
+        (unless a `rankdir` is chosen) the drawing laid out top to bottom for phones, and (for
+        a network) the drawing with each neuron folded into one record."""
         from .drawing import draw  # the drawing (and graphviz) only when a picture is made
 
         unknown = sorted(set(draw_options) - set(VIEWER_DRAW_OPTIONS))
@@ -200,6 +201,7 @@ class StepThrough:
             portrait = draw(
                 self.root, precision=self.precision, labels=labels, rankdir="TB", **draw_options
             ).to_svg()
+        folded = draw(self.root, precision=self.precision, labels=labels, fold=True, **draw_options)
         root = self.names[self.root]
         return (
             f"Step through the forward and backward pass of {root}",
@@ -207,6 +209,7 @@ class StepThrough:
             self.frames(),
             f"the graph of {root} with its final gradients",
             portrait,
+            folded.to_svg() if folded.source != graph.source else "",
         )
 
     # -----------------------------------------------------------------------

@@ -13,6 +13,7 @@
   var LENS_MAX_SCALE = 1.25;  // the lens zooms in no further than this
   var MARGIN = 24;  // pixels kept around what the lens shows
   var PLAY_MS = 1400;
+  var FOLD_ABOVE = 100;  // a network of more Values than this opens folded
   var frames = Array.prototype.slice.call(root.querySelectorAll("li.al-frame"));
   function data(li, key) { return li.getAttribute("data-" + key) || ""; }
   function ids(li, key) { return data(li, key).split(" ").filter(Boolean); }
@@ -52,6 +53,7 @@
     '<button type="button" class="al-fit" aria-label="the whole graph">Whole</button>' +
     '<button type="button" class="al-lens" aria-label="the current step, up close">Lens</button>' +
     '<button type="button" class="al-actual" aria-label="zoom to 100 percent">100%</button>' +
+    '<button type="button" class="al-fold-all" aria-pressed="false" aria-label="fold each neuron into one node">Fold</button>' +
     '<span class="al-legend"><span class="al-chip al-chip-focus"></span>changes' +
     '<span class="al-chip al-chip-source"></span>sends' +
     '<span class="al-chip al-chip-reads"></span>rule reads' +
@@ -79,6 +81,7 @@
     picture.setAttribute("src", picture.getAttribute("data-portrait"));
     root.classList.add("al-portrait");
   }
+  var foldedPicture = picture ? picture.getAttribute("data-folded") : null;
   var svg = picture ? inline(picture) : null;
   var camera = svg ? addCamera(svg) : null;
   var now = root.querySelector(".al-now");
@@ -108,15 +111,17 @@
 
   // The graph arrives as an image (it survives sanitisers); inline it so it can be highlighted.
   function inline(picture) {
+    var inlined = parsed(picture.getAttribute("src"));
+    if (inlined) { picture.parentNode.replaceChild(inlined, picture); }
+    return inlined;
+  }
+  function parsed(uri) {
     try {
-      var bytes = atob(picture.getAttribute("src").split(",")[1]);
+      var bytes = atob(uri.split(",")[1]);
       var codes = Uint8Array.from(bytes, function (c) { return c.charCodeAt(0); });
       var text = new TextDecoder().decode(codes);
-      var parsed = new DOMParser().parseFromString(text, "image/svg+xml").documentElement;
-      if (parsed.nodeName !== "svg") { return null; }
-      var inlined = document.importNode(parsed, true);
-      picture.parentNode.replaceChild(inlined, picture);
-      return inlined;
+      var element = new DOMParser().parseFromString(text, "image/svg+xml").documentElement;
+      return element.nodeName === "svg" ? document.importNode(element, true) : null;
     } catch (error) {
       return null;
     }
@@ -160,6 +165,7 @@
   // Zoom by `factor` about a point of the viewport (the current step's node when none is given,
   // so the step stays in view).
   function zoom(factor, px, py) {
+    if (foldedView) { setFolded(false); }  // zooming works on the whole drawing
     if (px === undefined) {
       var place = placeOf(focusOf(frames[current]));
       var box = size();
@@ -276,6 +282,7 @@
   function lens(li) {
     hideInset();
     if (!svg) { return; }
+    if (foldedView) { foldedLens(li); return; }
     var kind = data(li, "kind");
     var who = participants(li);
     var op = ids(li, "active")[0];
@@ -436,6 +443,7 @@
   }
   function fit() {
     if (!svg) { return; }
+    if (foldedView) { setFolded(false); }  // the whole drawing, as an overview
     minScale = Math.min(readable, wholeScale());
     var natural = svg.naturalBox;
     var box = size();
@@ -622,6 +630,76 @@
   function mark(id, name) {
     var g = nodes[id] || edges[id];
     if (g) { g.classList.add(name); marked.push([g, name]); }
+    var record = folding && (folding.nodes[id] || folding.nodes[folding.into[id]]);
+    if (record) { record.classList.add(name); marked.push([record, name]); }
+  }
+
+  // Folded, each neuron is one record (name, z, a, grad) of a second drawing, laid out again;
+  // the step's participants, folded inside, show in the inset. The records' numbers follow
+  // the step; zooming, panning or the whole view unfold.
+  var folding = null;
+  var foldedView = false;
+  var foldButton = root.querySelector(".al-fold-all");
+  var foldedSvg = svg && foldedPicture ? parsed(foldedPicture) : null;
+  if (foldedSvg) {
+    viewport.insertBefore(foldedSvg, svg.nextSibling);
+    folding = { svg: foldedSvg, camera: addCamera(foldedSvg), nodes: {}, into: {}, z: {} };
+    foldedSvg.setAttribute("class", "al-folded-drawing");
+    folding.camera.setAttribute("class", "al-folded-camera");
+    Array.prototype.forEach.call(foldedSvg.querySelectorAll("g.node"), function (g) { folding.nodes[g.id] = g; });
+    Object.keys(folding.nodes).forEach(function (id) {
+      var record = folding.nodes[id];
+      if (!nodes[id] || !record.classList.contains("value")) { return; }
+      // A neuron with an activation reads z through its edge in; a linear one is its z.
+      var z = record.querySelectorAll("text").length === 4 ? tailOf(id + "_op_in0") : id;
+      folding.z[id] = z;
+      folding.into[z] = id;
+      for (var k = 0; edges[z + "_op_in" + k]; k += 1) {
+        var operand = tailOf(z + "_op_in" + k);
+        if (!folding.nodes[operand]) { folding.into[operand] = id; }
+      }
+    });
+  } else {
+    foldButton.parentNode.removeChild(foldButton);
+  }
+  function setFolded(on) {
+    foldedView = Boolean(folding) && on;
+    root.classList.toggle("al-folded-view", foldedView);
+    if (foldedView) { root.classList.remove("al-overview"); }  // the folded drawing is not one
+    foldButton.setAttribute("aria-pressed", String(foldedView));
+    foldButton.textContent = foldedView ? "Unfold" : "Fold";
+    following = true;
+    show(current);
+  }
+  // The numbers of the records as the step leaves them: each field copied from the drawing.
+  function syncFolded() {
+    Object.keys(folding.z).forEach(function (id) {
+      Array.prototype.forEach.call(folding.nodes[id].querySelectorAll("text"), function (t, i) {
+        var name = t.textContent.split(" ")[0];
+        var from = i === 0 ? null : name === "grad" ? field(id, "grad") :
+          name === "z" ? field(folding.z[id], "data") : field(id, "data");
+        if (from) { t.textContent = name + " " + from.textContent.split(" ").slice(1).join(" "); }
+      });
+    });
+  }
+  // Readable, the whole folded drawing when it fits, else centred on the step's record.
+  function foldedLens(li) {
+    var natural = folding.svg.naturalBox;
+    var box = size();
+    var scale = Math.max(readable, Math.min(1, (box.width - 8) / natural.width, (box.height - 8) / natural.height));
+    var at = { x: (box.width - natural.width * scale) / 2, y: (box.height - natural.height * scale) / 2 };
+    var id = focusOf(li);
+    var record = folding.nodes[id] || folding.nodes[folding.into[id]];
+    if (record && (natural.width * scale > box.width || natural.height * scale > box.height)) {
+      folding.camera.setAttribute("transform", "scale(" + scale.toFixed(4) + ")");
+      var r = record.getBoundingClientRect();
+      var v = viewport.getBoundingClientRect();
+      at = { x: box.width / 2 - (r.left + r.width / 2 - v.left - viewport.clientLeft),
+        y: box.height / 2 - (r.top + r.height / 2 - v.top - viewport.clientTop) };
+    }
+    folding.camera.setAttribute("transform", "translate(" + at.x.toFixed(1) + " " + at.y.toFixed(1) +
+      ") scale(" + scale.toFixed(4) + ")");
+    if (data(li, "kind") === "backward") { showInset(li); }
   }
   function role(li, id) {
     if (id === data(li, "target")) { return "focus"; }
@@ -797,7 +875,8 @@
     previous.disabled = k === 0;
     next.disabled = k === frames.length - 1;
     if ((focused === previous || focused === next) && focused.disabled) { root.focus(); }
-    if (following) { lens(li); } else { hideInset(); drawMinimap(); }
+    if (folding) { syncFolded(); }
+    if (following || foldedView) { lens(li); } else { hideInset(); drawMinimap(); }
     colourByGrad();
     if (guess) { guess.querySelector("input").focus({ preventScroll: true }); }
   }
@@ -897,6 +976,7 @@
   root.querySelector(".al-fit").addEventListener("click", function () { following = false; hideInset(); fit(); });
   root.querySelector(".al-lens").addEventListener("click", function () { following = true; lens(frames[current]); });
   root.querySelector(".al-actual").addEventListener("click", actualSize);
+  if (folding) { foldButton.addEventListener("click", function () { setFolded(!foldedView); }); }
   frames.forEach(function (li, j) {
     li.addEventListener("click", function () { show(j); });
   });
@@ -943,6 +1023,7 @@
       return;
     }
     if (!drag) { return; }
+    if (foldedView) { setFolded(false); }  // panning works on the whole drawing
     stopMoving();
     view.x += event.clientX - drag.x;
     view.y += event.clientY - drag.y;
@@ -1027,6 +1108,8 @@
   reduceMotion = { matches: true };  // the first view is set, not animated
   show(0);
   fit();
+  var values = Object.keys(nodes).filter(function (id) { return nodes[id].classList.contains("value"); });
+  if (values.length > FOLD_ABOVE) { setFolded(true); }
   reduceMotion = keepStill;
   var seed = frames.filter(function (li) { return data(li, "kind") === "seed"; })[0];
   chooseNode(seed ? data(seed, "target") : Object.keys(nodes)[0]);

@@ -15,8 +15,10 @@ coloured and linked to its field, and rewrites the drawn data and grad fields to
 at that moment. The chain-rule lens: each backward step brings what changes, what sends and
 what its rule reads into view at a readable size (or an inset circuit of them), writes the
 local derivative on the active edge and puts backward arrowheads at the tails. Zoomed out, the
-graph is an overview coloured by grad, with a minimap; colours follow JupyterLab's theme or
-the system's scheme, at 4.5:1 contrast or more.
+graph is an overview coloured by grad, with a minimap. Folded (a big network opens so), a
+second drawing shows each neuron as one record, laid out again; the step's participants show
+in the inset. Colours follow JupyterLab's theme or the system's scheme, at 4.5:1 contrast or
+more.
 """
 
 from __future__ import annotations
@@ -68,13 +70,15 @@ class Frame:
 
 
 def viewer_fragment(
-    title: str, svg: str, frames: Sequence[Frame], alt: str, portrait: str = ""
+    title: str, svg: str, frames: Sequence[Frame], alt: str, portrait: str = "", folded: str = ""
 ) -> str:
     """The viewer as an HTML fragment (a `<div>` with its style and script), for Jupyter:
     `svg` is the drawing, `alt` describes it, `title` names the viewer for screen readers.
     `portrait`, the same drawing laid out top to bottom, replaces it where the viewer is at
-    most 600 px wide (a phone held upright)."""
-    portrait_uri = f' data-portrait="{_data_uri(portrait)}"' if portrait else ""
+    most 600 px wide (a phone held upright). `folded`, the drawing with each neuron one
+    record, is what the Fold button shows (a big network opens folded)."""
+    alternatives = f' data-portrait="{_data_uri(portrait)}"' if portrait else ""
+    alternatives += f' data-folded="{_data_uri(folded)}"' if folded else ""
     viewer_id = f"al-steps-{uuid.uuid4().hex[:12]}"
     items = "\n".join(_frame_item(frame) for frame in frames)
     script = _package_text("viewer.js").replace("__VIEWER_ID__", viewer_id)
@@ -82,7 +86,7 @@ def viewer_fragment(
  aria-roledescription="step-through viewer" aria-label="{_escape(title)}"
  aria-keyshortcuts="ArrowLeft ArrowRight Home End + - 0 F">
 <style>{_package_text("viewer.css")}</style>
-<div class="al-graph"><img class="al-picture" src="{_data_uri(svg)}"{portrait_uri}
+<div class="al-graph"><img class="al-picture" src="{_data_uri(svg)}"{alternatives}
  alt="{_escape(alt)}"></div>
 <p class="al-untrusted">These are the steps without their controls: the notebook is not
 trusted, or scripts are off. Trust the notebook (JupyterLab: the command "Trust Notebook";
@@ -99,7 +103,7 @@ Notebook 7: File, Trust Notebook) and run the cell again to step through them.</
 
 
 def viewer_document(
-    title: str, svg: str, frames: Sequence[Frame], alt: str, portrait: str = ""
+    title: str, svg: str, frames: Sequence[Frame], alt: str, portrait: str = "", folded: str = ""
 ) -> str:
     """The viewer as a standalone HTML page (arguments as for `viewer_fragment`)."""
     return f"""<!DOCTYPE html>
@@ -113,7 +117,7 @@ def viewer_document(
   color: CanvasText; }}</style>
 </head>
 <body>
-{viewer_fragment(title, svg, frames, alt, portrait)}
+{viewer_fragment(title, svg, frames, alt, portrait, folded)}
 </body>
 </html>
 """

@@ -181,6 +181,7 @@ def test_drawing_something_other_than_a_value_is_an_argument_type_error() -> Non
         ({"highlight": 3}, al.ArgumentTypeError, r"highlight must be an iterable of Values"),
         ({"show_grad": "no"}, al.ArgumentTypeError, r"show_grad must be True or False"),
         ({"cluster": None}, al.ArgumentTypeError, r"cluster must be True or False"),
+        ({"fold": 1}, al.ArgumentTypeError, r"fold must be True or False"),
         ({"rankdir": None}, al.DrawError, r"rankdir must be one of"),
     ],
 )
@@ -248,6 +249,32 @@ def test_an_mlp_on_two_samples_lays_out_compactly() -> None:
     """Issue 13: MLP(2, [4, 4, 1]) on 2 samples was a diagonal staircase of 2781 x 3314 pt."""
     width, height = svg_size(al.to_svg(mlp_on_two_samples()))
     assert width < 3000 and height < 2000, (width, height)
+
+
+def test_folding_draws_each_neuron_as_one_record_in_a_smaller_layout() -> None:
+    """Issue 16: folding a box only hid its nodes and left the box full size. draw(fold=True)
+    lays out again with each neuron per sample one record: its name, z, a and grad."""
+    loss = mlp_on_two_samples()
+    loss.backward()
+    unfolded, folded = (al.to_svg(loss, fold=fold) for fold in (False, True))
+    (width, height), (folded_width, folded_height) = svg_size(unfolded), svg_size(folded)
+    assert folded_width * folded_height < 0.5 * width * height, (width, height, folded)
+    nodes, edges = parse_dot(draw(loss, fold=True).source)
+    records = {
+        record_fields(v["label"])[0]: k for k, v in nodes.items() if v.get("shape") == "record"
+    }
+    neurons = [f"s{s}:L{layer}.N{n}" for s in (0, 1) for layer in (1, 2) for n in range(4)]
+    assert set(neurons) | {"s0:L3.N0", "s1:L3.N0"} <= set(records)
+    assert not any(".w" in name or name.endswith((".b", ".z", ".a")) for name in records)
+    a = nn.MLP(2, [4, 4, 1], rng=0).layers[0].neurons[0]([0.5, -1.0])
+    _, z_field, a_field, grad_field = record_fields(nodes[records["s0:L1.N0"]]["label"])
+    assert z_field.startswith("z ") and a_field.startswith("a ") and grad_field.startswith("grad")
+    assert float(z_field[2:]) == pytest.approx(a.operands[0].data, rel=1e-3)
+    assert float(a_field[2:]) == pytest.approx(a.data, rel=1e-3)
+    # Layer 2's neurons read layer 1's folded neurons: edges run record -> dot -> record.
+    readers = {tail for tail, head, _ in edges if head == f"{records['s0:L2.N0']}_op"}
+    assert {records[f"s0:L1.N{n}"] for n in range(4)} <= readers, readers
+    assert not any(tail not in nodes for tail, _, _ in edges)  # no parameter left implicit
 
 
 def test_network_inputs_are_drawn_once_per_sample_as_labelled_nodes() -> None:

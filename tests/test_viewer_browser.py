@@ -1041,3 +1041,53 @@ def test_on_a_phone_the_graph_is_laid_out_top_to_bottom(open_page, tmp_path, sch
     chosen = open_page(steps.save(tmp_path / "lr.html", rankdir="LR"), width=390, height=844)
     (x_in, _), (x_loss, _) = chosen.evaluate(where, [ids["L1.N0.w0"], ids["loss"]])
     assert x_loss > 0.9 and x_in < 0.5
+
+
+#: The laid-out size (drawing coordinates) of the drawing shown: the unfolded or the folded.
+DRAWN_AREA = """root => {
+    const svg = [...root.querySelectorAll(".al-graph > svg")]
+        .find(s => s.getBoundingClientRect().width > 0 && !s.classList.contains("al-minimap"));
+    const box = svg.firstElementChild.getBBox();
+    return [svg.getAttribute("class"), box.width * box.height];
+}"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("width", "height"), [(1280, 800), (390, 844)])
+def test_folding_lays_the_network_out_again_and_keeps_each_step_in_view(
+    open_page, width, height
+) -> None:
+    """Issue 16: folding a box only hid its nodes and left the box full size. Fold shows a
+    drawing laid out again with each neuron one record (name, z, a, grad); every backward
+    step's participants stay in view (in the inset) and the records' numbers follow the
+    steps. A big network opens folded."""
+    steps = step_through(graph_b())
+    page = open_page(steps, width=width, height=height, motion="reduce")
+    drawn, unfolded_area = page.eval_on_selector(".al-steps", DRAWN_AREA)
+    assert drawn == "al-drawing"  # 77 Values: opens unfolded
+    page.click(".al-fold-all")
+    drawn, folded_area = page.eval_on_selector(".al-steps", DRAWN_AREA)
+    assert drawn == "al-folded-drawing" and folded_area < 0.5 * unfolded_area, (
+        folded_area,
+        unfolded_area,
+    )
+    assert page.get_attribute(".al-fold-all", "aria-pressed") == "true"
+    page.focus(".al-steps")
+    page.keyboard.press("b")
+    results = page.eval_on_selector(".al-steps", WALK_BACKWARD)
+    assert len(results) == len(steps.backward_steps)
+    assert all(ok for ok, _ in results), [k for k, (ok, _) in enumerate(results) if not ok]
+    assert page.eval_on_selector(".al-steps", EVERY_TEXT_SIZE) >= 10
+    # The record of L1.N0 on sample 0 shows its a's grad as the steps leave it: the final one.
+    a = next(node for node in steps.order if steps.names[node] == "s0:L1.N0.a")
+    record = page.locator(f'.al-graph svg.al-folded-drawing g[id="{steps.ids[a]}"] text')
+    assert record.nth(0).text_content() == "s0:L1.N0"
+    assert float(record.nth(3).text_content().split()[1]) == pytest.approx(a.grad, rel=1e-3)
+    page.keyboard.press("b")
+    assert record.nth(3).text_content() == "grad 0"  # the first backward step: not reached yet
+    screenshot(page, f"viewer-folded-b-{width}x{height}.png")
+    page.click(".al-fold-all")
+    assert page.eval_on_selector(".al-steps", DRAWN_AREA)[0] == "al-drawing"
+    big = open_page(step_through(graph_c()), width=width, height=height, motion="reduce")
+    assert big.eval_on_selector(".al-steps", DRAWN_AREA)[0] == "al-folded-drawing"
+    assert page.errors == [] and big.errors == []
