@@ -10,8 +10,11 @@ import pytest
 
 
 @contextmanager
-def raises_naming(error: type[BaseException], *terms: str) -> Iterator[pytest.ExceptionInfo]:
-    """Expect an `error` (that class or a subclass) whose message contains every one of `terms`.
+def raises_naming(
+    error: type[BaseException] | tuple[type[BaseException], ...], *terms: str
+) -> Iterator[pytest.ExceptionInfo]:
+    """Expect an `error` (that class or a subclass, or one of a tuple of classes) whose message
+    contains every one of `terms`.
 
     `with raises_naming(al.ArgumentTypeError, "Value 'w'", "zero_grad()"):` passes for any
     message that names the Value and gives that advice."""

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 import autograd_lite as al
 from autograd_lite import derivations as d
 from autograd_lite import nn
+from messages import raises_naming
 
 
 def sigmoid(x: float) -> float:
@@ -105,7 +106,7 @@ def test_network_c_forward_quantities_by_hand():
     assert q["z1_desired"] == 0.1
     assert q.a[0] == [0.6, -0.4]
     assert q.w[2] == [[0.7, -0.6], [-0.3, 0.8]]
-    with pytest.raises(d.DerivationKeyError, match="no quantity named 'y2'"):
+    with raises_naming(d.DerivationKeyError, "'y2'", "y1", "z0_desired"):
         q["y2"]
 
 
@@ -418,13 +419,13 @@ def test_check_formula_wrong_count_and_non_numbers():
     c = d.network_c()
     wrong = c.check_formula("W2", lambda q: [1.0, 2.0, 3.0])  # a verdict, as a ShapeError inside
     assert not wrong.agrees and "gave a vector of 3 entries; dE/dW2 is a 2x2 matrix" in wrong.error
-    with pytest.raises(d.DerivationTypeError, match="must return numbers"):
+    with raises_naming(d.DerivationTypeError, "dE/dw100", "numbers", "'0.1'"):
         c.check_formula("w100", lambda q: "0.1")
-    with pytest.raises(d.DerivationTypeError, match="must return numbers"):
+    with raises_naming(d.DerivationTypeError, "dE/dw100", "numbers", "None"):
         c.check_formula("w100", lambda q: None)
-    with pytest.raises(d.DerivationError, match="layers 1 to 2"):
+    with raises_naming(d.DerivationError, "W3", "layers 1 to 2"):
         c.check_formula("W3", corrected_w100)
-    with pytest.raises(d.DerivationError, match="no biases"):
+    with raises_naming(d.DerivationError, "b1", "layer 1", "no biases"):
         c.check_formula("b1", corrected_w100)
 
 
@@ -477,15 +478,15 @@ def test_nudge_skips_nodes_that_do_not_depend_on_the_leaf():
 def test_nudge_errors():
     x = al.Value(1.0, "x")
     f = x.log()
-    with pytest.raises(al.DerivationError, match="nudge a leaf"):
+    with raises_naming(al.DerivationError, "nudge", "'log'", "leaf"):
         al.nudge(f, f, 1e-3)
-    with pytest.raises(al.DerivationError, match="not part of the graph"):
+    with raises_naming(al.DerivationError, "nudge: z", "graph", "root"):
         al.nudge(f, al.Value(2.0, "z"), 1e-3)
-    with pytest.raises(al.DerivationError, match="non-zero finite"):
+    with raises_naming(al.DerivationError, "nudge: h", "non-zero", "0.0"):
         al.nudge(f, x, 0.0)
     with pytest.raises(d.DerivationTypeError):
         al.nudge(1.0, x)
-    with pytest.raises(al.DomainError, match="smaller h"):
+    with raises_naming(al.DomainError, "nudge", "-2", "log", "x = -1.0", "smaller h"):
         al.nudge(f, x, -2.0)
 
 
@@ -494,14 +495,14 @@ def test_nudge_where_a_derivative_is_infinite_says_so_as_backward_does():
     f = x.sqrt()  # d sqrt(x)/dx = 1 / (2 sqrt x) is infinite at 0
     with pytest.raises(al.NonFiniteError):
         f.backward()
-    with pytest.raises(al.NonFiniteError, match="derivative of sqrt"):
+    with raises_naming(al.NonFiniteError, "sqrt", "x = 0.0", "Value 'x'", "infinite"):
         al.nudge(f, x, 1e-3)
 
 
 def test_nudge_that_overflows_the_forward_pass_says_so():
     x = al.Value(1.0, "x")
     f = x * 1e308  # finite at x = 1; the nudged x = 2 gives 2e308, which overflows
-    with pytest.raises(al.NonFiniteError, match="overflows; use a smaller h"):
+    with raises_naming(al.NonFiniteError, "nudge", "1e+308", "overflows", "smaller h"):
         al.nudge(f, x, 1.0)
 
 
@@ -525,9 +526,9 @@ def test_comparison_prints_and_renders_escaped_html():
     assert comparison.row("L1.N0.b").symbol == "b^1_0"
     assert comparison.row("<b>w</b>") is comparison.row("L1.N0.w0")
     assert comparison.row("L1.N0.w0").symbol == "<b>w</b>"  # an alias is the network's own name
-    with pytest.raises(d.DerivationKeyError, match="no row for 'w'"):
+    with raises_naming(d.DerivationKeyError, "'w'", "w^1_00"):
         comparison.row("w")
-    with pytest.raises(al.DerivationError, match="is not one of"):
+    with raises_naming(al.DerivationError, "alias 'w'", "('w', 1, 0)", "('w', l, j, k)"):
         d.Derivation(mlp, [0.5, 0.1], [1.0], aliases={"w": ("w", 1, 0)})
     assert "<b>" not in derivation.explain("<b>w</b>")._repr_html_()
     assert "<td" in al.nudge(derivation.engine_cost(), mlp.parameters()[0])._repr_html_()
@@ -548,46 +549,46 @@ def test_finite_difference_restores_the_parameter():
 
 def test_bad_input_errors():
     mlp = make_mlp(2, [2], "tanh", "sigmoid", True, 0)
-    with pytest.raises(d.DerivationTypeError, match=r"mlp must be an nn\.MLP"):
+    with raises_naming(d.DerivationTypeError, "mlp", "nn.MLP", "Neuron"):
         d.Derivation(nn.Neuron(2, rng=0), [1, 2], [0, 1])
     with pytest.raises(TypeError):
         d.Derivation("mlp", [1, 2], [0, 1])
-    with pytest.raises(al.DerivationError, match="unknown loss 'l1'"):
+    with raises_naming(al.DerivationError, "loss", "'l1'", "'half_squared_error'"):
         d.Derivation(mlp, [1, 2], [0, 1], "l1")
-    with pytest.raises(al.DerivationError, match="not 'sum'"):
+    with raises_naming(al.DerivationError, "mean_squared_error", "mean", "'sum'"):
         d.Derivation(mlp, [1, 2], [0, 1], "mean_squared_error", "sum")
-    with pytest.raises(ValueError, match="inputs: sample 0 has 3 numbers; this network takes 2"):
+    with raises_naming(ValueError, "inputs", "sample 0", "3 numbers", "2 inputs"):
         d.Derivation(mlp, [1, 2, 3], [0, 1])
-    with pytest.raises(al.DerivationError, match="2 inputs but 1 targets"):
+    with raises_naming(al.DerivationError, "2 inputs", "1 targets"):
         d.Derivation(mlp, [[1, 2], [3, 4]], [[0, 1]])
-    with pytest.raises(al.DerivationError, match=r"targets: sample 0 has 1 numbers; .* 2 outputs"):
+    with raises_naming(al.DerivationError, "targets", "sample 0", "1 numbers", "2 outputs"):
         d.Derivation(mlp, [1, 2], [0])
-    with pytest.raises(al.DerivationError, match="inputs is empty"):
+    with raises_naming(al.DerivationError, "inputs", "empty"):
         d.Derivation(mlp, [], [[0, 1]])  # it named target[0], a list: not the mistake
-    with pytest.raises(al.DerivationTypeError, match="title must be a str"):
+    with raises_naming(al.DerivationTypeError, "title", "str", "None"):
         d.Derivation(mlp, [1, 2], [0, 1], title=None)  # it printed "None" as the title
-    with pytest.raises(al.DerivationError, match=r"targets in \[0, 1\]"):
+    with raises_naming(al.DerivationError, "binary_cross_entropy", "[0, 1]", "2.0"):
         d.Derivation(mlp, [1, 2], [0, 2], "binary_cross_entropy")
-    with pytest.raises(al.DerivationError, match="labels -1 or \\+1"):
+    with raises_naming(al.DerivationError, "hinge_loss", "-1", "+1", "0.0"):
         d.Derivation(mlp, [1, 2], [0, 1], "hinge_loss")
-    with pytest.raises(al.ArgumentTypeError, match=r"inputs\[1\] must be a number"):
+    with raises_naming(al.ArgumentTypeError, "inputs[1]", "number", "'2'"):
         d.Derivation(mlp, [1, "2"], [0, 1])  # the engine's as_float checks every number
     with pytest.raises(al.NonFiniteError):
         d.Derivation(mlp, [1, math.nan], [0, 1])
     linear = make_mlp(2, [2], "tanh", "linear", True, 0)
     linear.set_weights([[[5.0, 5.0], [1.0, 1.0]]], [[0.0, 0.0]])
-    with pytest.raises(al.DomainError, match="strictly between 0 and 1"):
+    with raises_naming(al.DomainError, "binary_cross_entropy", "0 and 1", "15.0", "output_activation='sigmoid'"):
         d.Derivation(linear, [1, 2], [0, 1], "binary_cross_entropy").equations()
     derivation = d.Derivation(mlp, [1, 2], [0, 1])
-    with pytest.raises(al.DerivationError, match="no parameter named 'w9'"):
+    with raises_naming(al.DerivationError, "'w9'", "'L1.N0.w0'"):
         derivation.parameter("w9")
-    with pytest.raises(al.DerivationError, match="not a weight or bias of this network"):
+    with raises_naming(al.DerivationError, "Value(data=1.0", "weight or bias", "derivation.parameters()"):
         derivation.explain(al.Value(1.0))
     with pytest.raises(d.DerivationTypeError):
         derivation.explain(3)
-    with pytest.raises(al.DerivationError, match="small positive number"):
+    with raises_naming(al.DerivationError, "h", "1e-6", "0.0"):
         derivation.finite_difference("L1.N0.w0", 0.0)
-    with pytest.raises(al.DerivationError, match="batch_size"):
+    with raises_naming(al.DerivationError, "batch_size", "1 to 16", "0"):
         d.network_b(0)
 
 
@@ -598,11 +599,11 @@ def test_matrix_helpers_check_shapes():
     assert d.matvec(m, [1.0, 0.0, -1.0]) == [-2.0, -2.0]
     assert d.hadamard([1.0, 2.0], [3.0, 4.0]) == [3.0, 8.0]
     assert d.outer([1.0, 2.0], [3.0, 4.0, 5.0]) == [[3.0, 4.0, 5.0], [6.0, 8.0, 10.0]]
-    with pytest.raises(al.ShapeError, match="2x3 matrix times a vector of 2 entries"):
+    with raises_naming(al.ShapeError, "matvec", "2x3", "2 entries", "3 entries"):
         d.matvec(m, [1.0, 2.0])
-    with pytest.raises(al.ShapeError, match="must be a matrix"):
+    with raises_naming(al.ShapeError, "matvec", "matrix", "[1.0, 2.0]"):
         d.matvec([1.0, 2.0], [1.0, 2.0])
-    with pytest.raises(ValueError, match="equal lengths"):
+    with raises_naming(ValueError, "hadamard", "1 and 2 entries", "equal lengths"):
         d.hadamard([1.0], [1.0, 2.0])
     assert d.relative_error(0.0, 0.0) == 0.0 and d.relative_error(1.0, 1.5) == 0.5 / 1.5
 
@@ -633,17 +634,17 @@ def test_unknown_names_raise_a_library_key_error():
 
 
 def test_ragged_matrices_and_non_vectors_are_refused_with_shape_errors():
-    with pytest.raises(al.ShapeError, match="row 1 has 1 entries, row 0 has 2"):
+    with raises_naming(al.ShapeError, "matvec", "ragged", "row 1", "1 entries", "row 0", "2"):
         d.matvec([[1, 2], [3]], [1, 2])  # it returned [5, 3]
-    with pytest.raises(al.ShapeError, match="row 1 has 1 entries, row 0 has 2"):
+    with raises_naming(al.ShapeError, "transpose", "ragged", "row 1", "1 entries", "row 0", "2"):
         d.transpose([[1, 2], [3]])  # it dropped the 2
-    with pytest.raises(al.ShapeError, match="row 1 has 3 entries"):
+    with raises_naming(al.ShapeError, "shape", "ragged", "row 1", "3 entries", "row 0", "2"):
         d.shape([[1, 2], [3, 4, 5]])
-    with pytest.raises(al.ShapeError, match=r"hadamard: .*a vector .*got float 0.5"):
+    with raises_naming(al.ShapeError, "hadamard", "u", "vector", "float 0.5"):
         d.hadamard(0.5, [1.0, 2.0])  # it raised a bare TypeError
-    with pytest.raises(al.ShapeError, match=r"hadamard: .*got a matrix"):
+    with raises_naming(al.ShapeError, "hadamard", "u", "vector", "matrix of shape (2, 1)"):
         d.hadamard([[1.0], [2.0]], [1.0, 2.0])
-    with pytest.raises(al.ShapeError, match=r"outer: .*got int 3"):
+    with raises_naming(al.ShapeError, "outer", "v", "vector", "int 3"):
         d.outer([1.0], 3)
     assert d.transpose([]) == [] and d.shape([]) == (0,)
 
@@ -653,9 +654,9 @@ def test_an_empty_vector_or_a_numpy_scalar_is_not_a_vector():
     of one entry (outer(np.bool_(True), [3, 4]) gave [[3.0, 4.0]]): a ShapeError naming u/v."""
     np = pytest.importorskip("numpy")
     for bad in ([], np.float64(2.0), np.bool_(True)):
-        with pytest.raises(al.ShapeError, match="outer: u"):
+        with raises_naming(al.ShapeError, "outer: u", "vector"):
             d.outer(bad, [3.0, 4.0])
-        with pytest.raises(al.ShapeError, match="matvec: vector"):
+        with raises_naming(al.ShapeError, "matvec: vector", "a vector"):
             d.matvec([[1.0, 2.0]], bad)
     assert d.outer(np.array([1.0, 2.0]), [3.0]) == [[3.0], [6.0]]
 
@@ -685,15 +686,15 @@ def test_out_of_range_aliases_and_samples_are_library_errors_naming_the_argument
         (("x", 2), "input 2"),
         (("y", -1), "output -1"),
     ]:
-        with pytest.raises(al.DerivationError, match=f"alias 'p': .*{message}"):
+        with raises_naming(al.DerivationError, "alias 'p'", str(spec), message):
             d.Derivation(mlp, [1, 2], [0, 1], aliases={"p": spec})
     derivation = d.Derivation(mlp, [1, 2], [0, 1])
     for ask in (derivation.quantities, derivation.sample_equations):
-        with pytest.raises(IndexError, match="sample 5: this derivation has 1 sample"):
+        with raises_naming(IndexError, "sample 5", "1 sample"):
             ask(5)
         with pytest.raises(al.AutogradError):
             ask(-2)
-    with pytest.raises(IndexError, match="layer 3"):
+    with raises_naming(IndexError, "layer 3", "1 to 1"):
         derivation.equations().delta(3)
     assert issubclass(d.DerivationIndexError, al.AutogradError)
 
@@ -723,11 +724,11 @@ def test_a_cost_of_your_own_is_differentiated_by_the_engine():
 
     assert mine.check_formula("L3.N1.w2", per_node).agrees
     assert not unsquared.check_formula("L3.N1.w2", per_node).agrees
-    with pytest.raises(d.DerivationTypeError, match="must return a Value"):
+    with raises_naming(d.DerivationTypeError, "cost", "Value", "float 1.0"):
         d.Derivation(b.mlp, b.inputs, b.targets, loss=lambda a, y: 1.0).equations()
-    with pytest.raises(d.DerivationTypeError, match="loss must be"):
+    with raises_naming(d.DerivationTypeError, "loss", "cost(outputs, targets)", "int 3"):
         d.Derivation(b.mlp, b.inputs, b.targets, loss=3)
-    with pytest.raises(d.DerivationError, match="not 'median'"):
+    with raises_naming(d.DerivationError, "mean or sum", "'median'"):
         d.Derivation(b.mlp, b.inputs, b.targets, loss=squared, reduction="median")
 
 
@@ -783,18 +784,18 @@ def test_relative_error_refuses_what_is_not_a_real_number(number):
     the imaginary part); a str raised TypeError from math.fabs."""
     np = pytest.importorskip("numpy")
     for a in (number, np.complex64(1 + 1j)):
-        with pytest.raises(al.ArgumentTypeError, match="relative_error"):
+        with raises_naming(al.ArgumentTypeError, "relative_error: a", "number"):
             d.relative_error(a, 1.0)
-        with pytest.raises(al.ArgumentTypeError, match="relative_error"):
+        with raises_naming(al.ArgumentTypeError, "relative_error: b", "number"):
             d.relative_error(1.0, a)
 
 
 def test_without_torch_the_error_says_what_to_install(monkeypatch):
     monkeypatch.setitem(sys.modules, "torch", None)  # import torch now raises ImportError
-    with pytest.raises(al.MissingDependencyError, match=r'pip install "autograd-lite\[torch\]"'):
+    with raises_naming(al.MissingDependencyError, "torch", 'pip install "autograd-lite[torch]"'):
         d.network_c().compare(reference="torch")
     assert issubclass(al.MissingDependencyError, ImportError)
-    with pytest.raises(al.DerivationError, match="reference must be"):
+    with raises_naming(al.DerivationError, "reference", "'torch'", "'jax'"):
         d.network_c().compare(reference="jax")
 
 
@@ -879,7 +880,7 @@ def test_an_alias_that_shadows_another_parameters_label_is_refused():
     """Issue 19 item 3: aliases={"L1.N1.w0": ("w", 1, 0, 0)} made parameter("L1.N1.w0")
     return L1.N0.w0, and check_formula on its true gradient said it disagreed."""
     mlp = make_mlp(2, [2, 1], "tanh", "linear", True, 0)
-    with pytest.raises(al.DerivationError, match=r"alias 'L1\.N1\.w0'.*shadow.*L1\.N1\.w0"):
+    with raises_naming(al.DerivationError, "alias 'L1.N1.w0'", "('w', 1, 0, 0)", "shadow", "('w', 1, 1, 0)"):
         d.Derivation(mlp, [1.0, 2.0], [0.5], aliases={"L1.N1.w0": ("w", 1, 0, 0)})
     same = d.Derivation(mlp, [1.0, 2.0], [0.5], aliases={"L1.N1.w0": ("w", 1, 1, 0)})
     assert same.parameter("L1.N1.w0") is mlp.layers[0].neurons[1].w[0]  # its own: allowed
@@ -1002,7 +1003,7 @@ def test_a_shared_bias_gets_the_sum_over_its_uses():
     assert explanation.agrees and "2 uses" in str(explanation)
     assert mazur.check_formula("b1", lambda q: 0.0).engine_values == (row.engine,)
     assert len(mazur.parameters()) == len(set(mazur.parameters())) == 10
-    with pytest.raises(al.DerivationError, match="sum over its uses"):
+    with raises_naming(al.DerivationError, "Wb1", "b1", "sum over its uses", "check_formula('b1'"):
         mazur.check_formula("Wb1", lambda q: [[0.0] * 3] * 2)
 
 
