@@ -292,42 +292,47 @@ def test_a_long_weighted_sum_is_one_call_of_its_array_form(weights):
 def test_errors_for_bad_values_are_the_engines_and_name_the_sample():
     w, x = Value(1.0, "w"), Value(2.0, "x")
     log_graph = compile_batched(al.log(w * x), [w], [x])
-    with pytest.raises(al.DomainError, match=r"sample 2 .*log"):
+    with raises_naming(al.DomainError, "sample 2", "log(mul1)", "domain"):
         log_graph([1.0], [[2.0], [1.0], [-3.0], [-1.0]])
     divide = compile_batched(w / x, [w], [x])
-    with pytest.raises(al.DivisionByZeroError, match=r"sample 1 .*divides by zero"):
+    with raises_naming(al.DivisionByZeroError, "sample 1", "w / x", "zero"):
         divide([1.0], [[2.0], [0.0]])
     big = compile_batched((w * x).exp(), [w], [x])
-    with pytest.raises(al.NonFiniteError, match=r"sample 0"):
+    with raises_naming(al.NonFiniteError, "sample 0", "exp(mul1)", "overflows"):
         big([1.0], [[800.0]])
-    with pytest.raises(al.NonFiniteError, match=r"batch\[1, 0\] \(for Value 'x'\) is nan"):
+    with raises_naming(al.NonFiniteError, "batch[1, 0]", "Value 'x'", "nan"):
         divide([1.0], [[2.0], [math.nan]])
-    with pytest.raises(al.NonFiniteError, match=r"parameter_values\[0\] \(for Value 'w'\)"):
+    with raises_naming(al.NonFiniteError, "parameter_values[0]", "Value 'w'", "inf"):
         divide([math.inf], [[2.0]])
     assert divide([1.0], [[2.0], [4.0]]) == (pytest.approx(0.375), pytest.approx([0.375]))
 
 
 @pytest.mark.parametrize(
-    ("parameter_values", "batch", "error", "message"),
+    ("parameter_values", "batch", "error", "terms"),
     [
-        ([1.0, 2.0], [[1.0]], al.ShapeError, "1 parameters, got 2"),
-        ([1.0], [[1.0, 2.0]], al.ShapeError, r"shape \(1, 2\)"),
-        ([1.0], [1.0, 2.0], al.ShapeError, "2 dimensions"),
-        ([1.0], np.zeros((0, 1)), al.ShapeError, r"shape \(0, 1\)"),
-        ([1.0], [[1.0], [2.0, 3.0]], al.ArgumentTypeError, "real numbers"),
-        ([1.0], b"1", al.ArgumentTypeError, "real numbers"),
-        (b"1", [[1.0]], al.ArgumentTypeError, "real numbers"),
-        ("1", [[1.0]], al.ArgumentTypeError, "real numbers"),
-        ([1 + 1j], [[1.0]], al.ArgumentTypeError, "real numbers"),
-        ([Value(1.0)], [[1.0]], al.ArgumentTypeError, "real numbers"),
-        (None, [[1.0]], al.ArgumentTypeError, "real numbers"),
-        ([10**400], [[1.0]], al.ArgumentTypeError, "real numbers"),
+        ([1.0, 2.0], [[1.0]], al.ShapeError, ("parameter_values", "1 parameters", "2 values")),
+        ([1.0], [[1.0, 2.0]], al.ShapeError, ("batch", "1 numbers", "(1, 2)")),
+        ([1.0], [1.0, 2.0], al.ShapeError, ("batch", "2 dimensions", "(2,)")),
+        ([1.0], np.zeros((0, 1)), al.ShapeError, ("batch", "1 numbers", "(0, 1)")),
+        ([1.0], [[1.0], [2.0, 3.0]], al.ArgumentTypeError, ("batch", "real numbers", "object")),
+        ([1.0], b"1", al.ArgumentTypeError, ("batch", "real numbers", "b'1'")),
+        (b"1", [[1.0]], al.ArgumentTypeError, ("parameter_values", "real numbers", "b'1'")),
+        ("1", [[1.0]], al.ArgumentTypeError, ("parameter_values", "real numbers", "['1']")),
+        ([1 + 1j], [[1.0]], al.ArgumentTypeError, ("parameter_values", "real numbers", "complex")),
+        (
+            [Value(1.0)],
+            [[1.0]],
+            al.ArgumentTypeError,
+            ("parameter_values", "real numbers", "Value(data=1.0"),
+        ),
+        (None, [[1.0]], al.ArgumentTypeError, ("parameter_values", "real numbers", "None")),
+        ([10**400], [[1.0]], al.ArgumentTypeError, ("parameter_values", "real numbers", "object")),
     ],
 )
-def test_bad_arguments_are_refused_with_a_specific_error(parameter_values, batch, error, message):
+def test_bad_arguments_are_refused_with_a_specific_error(parameter_values, batch, error, terms):
     w, x = Value(1.0, "w"), Value(2.0, "x")
     graph = compile_batched(w * x, [w], [x])
-    with pytest.raises(error, match=message):
+    with raises_naming(error, *terms):
         graph(parameter_values, batch)
 
 
@@ -347,13 +352,13 @@ def test_numpy_numbers_ints_and_float32_are_accepted():
 def test_compile_batched_checks_its_leaves():
     w, x = Value(1.0, "w"), Value(2.0, "x")
     y = w * x
-    with pytest.raises(al.GraphArgumentError, match="must be leaves"):
+    with raises_naming(al.GraphArgumentError, "data[0]", "made by mul", "leaves"):
         compile_batched(y * y, [w], [y])
-    with pytest.raises(al.GraphArgumentError, match="listed twice"):
+    with raises_naming(al.GraphArgumentError, "listed twice", "inputs and data"):
         compile_batched(y, [w], [w])
-    with pytest.raises(al.ArgumentTypeError, match="list or tuple"):
+    with raises_naming(al.ArgumentTypeError, "parameters", "list or tuple", "label='w'"):
         compile_batched(y, w, [x])
-    with pytest.raises(al.ArgumentTypeError, match="batched must be True or False"):
+    with raises_naming(al.ArgumentTypeError, "to_code", "batched", "True or False", "1"):
         to_code(y, [w], [x], batched=1)
 
 
@@ -373,7 +378,7 @@ def test_without_numpy_the_batched_path_says_what_to_install(monkeypatch):
     parameters, samples, loss = one_sample_graph()
     monkeypatch.setitem(sys.modules, "numpy", None)  # import numpy now fails
     monkeypatch.delitem(sys.modules, "autograd_lite.arrayops")
-    with pytest.raises(al.MissingDependencyError, match="pip install numpy"):
+    with raises_naming(al.MissingDependencyError, "NumPy", "pip install numpy"):
         compile_batched(loss, parameters, samples)
     assert "batch_dot" in to_code(loss, parameters, samples, batched=True)  # text needs none
 
@@ -395,7 +400,7 @@ def test_cross_entropy_one_hot_equals_cross_entropy_with_the_class_index():
         assert gradients == pytest.approx([s.grad for s in scores], rel=1e-9, abs=1e-12)
     huge = cross_entropy_one_hot([Value(1000.0), Value(0.0)], [Value(0.0), Value(1.0)])
     assert huge.data == 1000.0  # the largest score is subtracted first: no overflow
-    with pytest.raises(al.ShapeError, match="one target entry"):
+    with raises_naming(al.ShapeError, "cross_entropy_one_hot", "2 logits", "1 target entries"):
         cross_entropy_one_hot([Value(1.0), Value(2.0)], [1.0])
 
 

@@ -7,6 +7,7 @@ import math
 import re
 
 import pytest
+from messages import raises_naming
 
 import autograd_lite as al
 from autograd_lite import derivations as d
@@ -110,10 +111,10 @@ def test_a_transposed_or_flat_answer_is_a_verdict_naming_both_shapes():
 def test_tolerance_arguments_are_checked():
     dd = d.network_d()
     for kwargs in ({"rtol": 0.0}, {"rtol": 2}, {"atol": -1.0}):
-        with pytest.raises(al.DerivationError, match="tol"):
+        with raises_naming(al.DerivationError, *kwargs):
             dd.check_formula("L2.N0.w1", d_output_weight, **kwargs)
     for kwargs in ({"atol": float("nan")}, {"rtol": "x"}, {"rtol": 10**400}):
-        with pytest.raises(al.AutogradError, match="tol"):  # the engine's as_float, naming it
+        with raises_naming(al.AutogradError, "check_formula", *kwargs):  # the engine's as_float
             dd.check_formula("L2.N0.w1", d_output_weight, **kwargs)
 
 
@@ -184,9 +185,9 @@ def test_network_c_factor_by_factor_names_the_wrong_factors():
     ]
     good = c.check_formula("w100", factors=corrected)
     assert good.agrees and all(f.agrees for f in good.factors)
-    with pytest.raises(al.DerivationError, match="has 3 factors"):
+    with raises_naming(al.DerivationError, "w100", "3 factors", "got 2"):
         c.check_formula("w100", factors=corrected[:2])
-    with pytest.raises(al.DerivationError, match="one parameter"):
+    with raises_naming(al.DerivationError, "check_formula", "factors", "one parameter"):
         c.check_formula("W2", factors=corrected)
 
 
@@ -296,7 +297,7 @@ def test_biases_as_the_weights_of_an_always_on_neuron():
     assert dd.check_formula("Wb1", lambda q: [[-v for v in r] for r in augmented(q)]).patterns == (
         "sign",
     )
-    with pytest.raises(al.DerivationError, match="no biases"):
+    with raises_naming(al.DerivationError, "Wb1", "layer 1", "no biases"):
         d.network_c().check_formula("Wb1", augmented)
 
 
@@ -315,15 +316,14 @@ def test_a_formula_that_is_not_a_function_is_refused_by_name(formula):
 
 
 def test_factors_that_are_not_functions_are_refused_by_name():
-    with pytest.raises(d.DerivationTypeError, match=r"factor 2 .* function of the quantities"):
+    with raises_naming(d.DerivationTypeError, "factor 2", "w100", "lambda q", "float 0.25"):
         d.network_c().check_formula("w100", factors=[lambda q: 1.0, 0.25, lambda q: 1.0])
 
 
 def test_a_per_sample_formula_over_the_batch_says_it_got_the_list():
     b = d.network_b()
-    with pytest.raises(d.DerivationTypeError, match=r"list of the 4 samples' quantities") as caught:
+    with raises_naming(d.DerivationTypeError, "over_batch=True", "4 samples", "qs[0].a"):
         b.check_formula("w^L_12", lambda q: q.a[3][1] * q.a[2][2], over_batch=True)
-    assert "qs[0].a" in str(caught.value)
     right = b.check_formula(
         "w^L_12",
         lambda qs: (
@@ -356,7 +356,7 @@ def test_a_cost_of_your_own_that_returns_a_float_is_named_once():
     def half_error(outputs, targets):
         return 0.5
 
-    with pytest.raises(d.DerivationTypeError, match=r"^the cost half_error must return a Value"):
+    with raises_naming(d.DerivationTypeError, "half_error", "Value", "float 0.5"):
         d.Derivation(net, [1.0, 2.0], [1.0], loss=half_error).compare()
 
 
@@ -531,7 +531,7 @@ def test_delta_and_dc_da_are_targets_checked_sample_by_sample(name):
             target, lambda q, i=pick: [-v for v in deltas(q, derivation, c)[i]]
         )
         assert flipped.patterns == ("sign",)
-    with pytest.raises(d.DerivationError, match="one sample's"):
+    with raises_naming(d.DerivationError, f"delta^{L}", "one sample's", "over_batch"):
         derivation.check_formula(f"delta{L}", lambda qs: [0.0], over_batch=True)
 
 
@@ -552,10 +552,10 @@ def test_a_slip_kind_is_one_of_the_enum_and_a_misspelt_one_is_an_error():
     assert d.SlipKind("wrong index") is d.SlipKind.WRONG_INDEX
     with pytest.raises(ValueError):
         d.SlipKind("wrong indx")
-    with pytest.raises(d.DerivationTypeError, match="SlipKind"):
+    with raises_naming(d.DerivationTypeError, "SlipKind", "SIGN", "'sgn'"):
         d.Slip("sgn", "a misspelt kind")
     assert d.Slip(d.SlipKind.SIGN, "flipped").pattern == "sign"
-    with pytest.raises(d.DerivationTypeError, match="Rules"):
+    with raises_naming(d.DerivationTypeError, "rules", "derivations.Rules", "'at z'"):
         d.network_c().equations("at z")
 
 
@@ -595,5 +595,5 @@ def test_a_result_that_is_no_number_is_named_as_such_for_a_vector_target(result)
     a DerivationTypeError now says the formula must return numbers."""
     c = d.network_c()
     for target in ("delta2", "dC/da1", "W2", "w100"):
-        with pytest.raises(al.DerivationTypeError, match="must return numbers"):
+        with raises_naming(al.DerivationTypeError, "formula", "numbers", repr(result)):
             c.check_formula(target, lambda q: result)

@@ -9,6 +9,7 @@ import random
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
+from messages import raises_naming
 from random_graphs import build, leaf_values, recipes
 
 import autograd_lite as al
@@ -233,18 +234,18 @@ def test_constant_local_derivatives_add_no_needless_lines():
 def test_errors_at_new_inputs_are_the_engines():
     x = Value(2.0, label="x")
     compiled = compile_graph(al.log(x) + 1 / x, [x])
-    with pytest.raises(al.DomainError, match=r"log\(x\)"):
+    with raises_naming(al.DomainError, "log(x)", "domain"):
         compiled([-1.0])
-    with pytest.raises(al.DivisionByZeroError, match=r"`out = 1 / x  # divide`"):
+    with raises_naming(al.DivisionByZeroError, "`out = 1 / x  # divide`", "zero"):
         compile_graph(1 / x, [x])([0.0])
     big = compile_graph(x * x, [x])
-    with pytest.raises(al.NonFiniteError, match="not a finite"):
+    with raises_naming(al.NonFiniteError, "output or a gradient", "inf"):
         big([1e200])
-    with pytest.raises(al.GraphArgumentError, match="has 1 inputs, got 2 values"):
+    with raises_naming(al.GraphArgumentError, "values", "1 inputs", "2 values"):
         compiled([1.0, 2.0])
-    with pytest.raises(al.ArgumentTypeError, match="must be a number, got"):
+    with raises_naming(al.ArgumentTypeError, "Value 'x'", "number", "None"):
         compiled([None])
-    with pytest.raises(al.ArgumentTypeError, match="must be a number, got"):
+    with raises_naming(al.ArgumentTypeError, "Value 'x'", "number", "str 'two'"):
         compiled(["two"])
 
 
@@ -259,13 +260,13 @@ def test_finite_gradients_whose_sum_overflows_are_returned_as_the_engine_gives_t
 def test_arguments_are_checked():
     x = Value(2.0, label="x")
     y = x * 2
-    with pytest.raises(al.GraphArgumentError, match="must be leaves"):
+    with raises_naming(al.GraphArgumentError, "inputs[0]", "made by mul", "leaves"):
         compile_graph(y * y, [y])
-    with pytest.raises(al.GraphArgumentError, match="listed twice"):
+    with raises_naming(al.GraphArgumentError, "listed twice", "inputs and data"):
         compile_graph(y, [x], [x])
-    with pytest.raises(al.ArgumentTypeError, match=r"inputs\[0\] must be a Value"):
+    with raises_naming(al.ArgumentTypeError, "inputs[0]", "Value", "float 2.0"):
         compile_graph(y, [2.0])
-    with pytest.raises(al.GraphArgumentError, match="identifier"):
+    with raises_naming(al.GraphArgumentError, "function_name", "identifier", "'not valid'"):
         to_code(y, function_name="not valid")
 
 
@@ -307,7 +308,7 @@ def test_a_label_float_does_not_shadow_the_float_generated_code_calls():
 
 
 def test_function_name_float_is_refused():
-    with pytest.raises(al.GraphArgumentError, match="function the code calls"):
+    with raises_naming(al.GraphArgumentError, "function_name", "'float'", "code calls"):
         to_code(Value(1.0) * 2.0, function_name="float")
 
 
@@ -369,7 +370,7 @@ def test_a_function_name_that_would_hide_a_helper_is_refused(name):
     """A function name that would hide a helper the generated code calls (`tanh`, its NFKC twin,
     `pow`) broke the code; it is refused."""
     x = Value(0.5, label="x")
-    with pytest.raises(al.GraphArgumentError, match="choose another name"):
+    with raises_naming(al.GraphArgumentError, "function_name", repr(name), "another name"):
         to_code(al.tanh(x) + x**2, [x], function_name=name)
 
 
@@ -378,9 +379,11 @@ def test_a_compiled_graph_called_with_a_bare_number_says_to_give_a_list():
     "object of type 'float' has no len()", naming neither the argument nor the fix."""
     x = Value(0.3, label="x")
     compiled = compile_graph(x.tanh(), [x])
-    with pytest.raises(al.ArgumentTypeError, match=r"values.*list or tuple.*float"):
+    with raises_naming(
+        al.ArgumentTypeError, "compiled graph: values", "list or tuple", "float 0.5"
+    ):
         compiled(0.5)
-    with pytest.raises(al.ArgumentTypeError, match=r"data_values.*list or tuple"):
+    with raises_naming(al.ArgumentTypeError, "data_values", "list or tuple", "None"):
         compiled([0.5], None)
     assert compiled((0.5,)) == (math.tanh(0.5), (1 - math.tanh(0.5) ** 2,))
 
@@ -390,9 +393,11 @@ def test_a_compiled_graph_refuses_bytes_for_its_values():
     value: a bytes object is a sequence of ints, so it passed every check."""
     x, d = Value(2.0, label="x"), Value(3.0, label="d")
     compiled = compile_graph(x * d, [x], [d])
-    with pytest.raises(al.ArgumentTypeError, match=r"data_values.*bytes"):
+    with raises_naming(al.ArgumentTypeError, "data_values", "list or tuple", "bytes b'1'"):
         compiled([2.0], b"1")
-    with pytest.raises(al.ArgumentTypeError, match=r"values.*bytes"):
+    with raises_naming(
+        al.ArgumentTypeError, "compiled graph: values", "list or tuple", "bytes b'1'"
+    ):
         compiled(b"1", [3.0])
     assert compiled([2.0], [3.0]) == (6.0, (3.0,))
 
@@ -402,7 +407,9 @@ def test_a_function_name_python_reads_as_another_name_is_refused(name, python_re
     """Issue 19 item 17: Python reads identifiers in NFKC form, so `to_code(function_name="ℌ")`
     defined `H` and "ｉｆ" defined `if` (a syntax error): the name asked for was not there."""
     x = Value(2.0, label="x")
-    with pytest.raises(al.GraphArgumentError, match=rf"reads.*{name!r} as {python_reads!r}"):
+    with raises_naming(
+        al.GraphArgumentError, "function_name", repr(name), repr(python_reads), "NFKC"
+    ):
         to_code(x * x, function_name=name)
     if python_reads.isidentifier() and python_reads != "if":
         namespace: dict = {}

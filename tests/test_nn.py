@@ -491,17 +491,44 @@ def test_one_activation_per_hidden_layer():
 @pytest.mark.parametrize(
     ("make", "error", "terms"),
     [
-        (lambda: nn.Neuron(2, activation=["tanh"]), al.ArgumentTypeError, ("activation", "['tanh']")),
+        (
+            lambda: nn.Neuron(2, activation=["tanh"]),
+            al.ArgumentTypeError,
+            ("activation", "['tanh']"),
+        ),
         (lambda: nn.Layer(2, 2, activation=None), al.ArgumentTypeError, ("activation", "None")),
         (lambda: nn.MLP(2, 3), al.ArgumentTypeError, ("nouts", "list of layer sizes", "int 3")),
-        (lambda: nn.MLP(2, [3], activation="bogus"), nn.ModelError, ("activation", "'bogus'", "'tanh'")),
-        (lambda: nn.MLP(2, [3, 1], activation=["tanh", "relu"]), nn.ModelError, ("2 names", "1 hidden layer")),
-        (lambda: nn.MLP(2, [3, 1], activation=["bogus"]), nn.ModelError, ("activation 0", "'bogus'", "'tanh'")),
-        (lambda: nn.MLP(2, [3, 1], activation=[1]), al.ArgumentTypeError, ("activation 0", "int 1")),
+        (
+            lambda: nn.MLP(2, [3], activation="bogus"),
+            nn.ModelError,
+            ("activation", "'bogus'", "'tanh'"),
+        ),
+        (
+            lambda: nn.MLP(2, [3, 1], activation=["tanh", "relu"]),
+            nn.ModelError,
+            ("2 names", "1 hidden layer"),
+        ),
+        (
+            lambda: nn.MLP(2, [3, 1], activation=["bogus"]),
+            nn.ModelError,
+            ("activation 0", "'bogus'", "'tanh'"),
+        ),
+        (
+            lambda: nn.MLP(2, [3, 1], activation=[1]),
+            al.ArgumentTypeError,
+            ("activation 0", "int 1"),
+        ),
     ],
-    ids=["neuron-list", "layer-none", "mlp-int-nouts", "mlp-bogus", "mlp-count", "mlp-list-bogus",
-         "mlp-list-int"],
-)  # fmt: skip
+    ids=[
+        "neuron-list",
+        "layer-none",
+        "mlp-int-nouts",
+        "mlp-bogus",
+        "mlp-count",
+        "mlp-list-bogus",
+        "mlp-list-int",
+    ],
+)
 def test_activation_and_size_arguments_are_named_when_wrong(make, error, terms):
     with raises_naming(error, *terms):
         make()
