@@ -145,16 +145,16 @@ def test_options_direction_precision_grads_highlight() -> None:
 
 
 @pytest.mark.parametrize(
-    ("options", "message"),
+    ("options", "terms"),
     [
-        ({"rankdir": "sideways"}, "rankdir"),
-        ({"precision": -1}, "precision"),
-        ({"depth": -2}, "depth"),
-        ({"max_nodes": 0}, "max_nodes"),
+        ({"rankdir": "sideways"}, ("rankdir", "LR, RL, TB, BT", "'sideways'")),
+        ({"precision": -1}, ("precision", "significant digits", "1 to 17", "-1")),
+        ({"depth": -2}, ("depth", "None", "int >= 0", "-2")),
+        ({"max_nodes": 0}, ("max_nodes", "None", "positive", "0")),
     ],
 )
-def test_bad_options_say_what_is_allowed(options: dict, message: str) -> None:
-    with pytest.raises(al.DrawError, match=message):
+def test_bad_options_say_what_is_allowed(options: dict, terms: tuple[str, ...]) -> None:
+    with raises_naming(al.DrawError, "draw", *terms):
         draw(Value(1.0), **options)
 
 
@@ -172,22 +172,22 @@ def test_drawing_something_other_than_a_value_is_an_argument_type_error() -> Non
 
 
 @pytest.mark.parametrize(
-    ("options", "error", "message"),
+    ("options", "error", "terms"),
     [
-        ({"labels": [1]}, al.ArgumentTypeError, r"labels must map Values to str, got list"),
-        ({"labels": {"x": "a"}}, al.ArgumentTypeError, r"labels: a key is str 'x', not a Value"),
-        ({"labels": "x"}, al.ArgumentTypeError, r"labels must map Values to str, got str"),
-        ({"highlight": [1]}, al.ArgumentTypeError, r"highlight: expected Values, got int 1"),
-        ({"highlight": 3}, al.ArgumentTypeError, r"highlight must be an iterable of Values"),
-        ({"show_grad": "no"}, al.ArgumentTypeError, r"show_grad must be True or False"),
-        ({"cluster": None}, al.ArgumentTypeError, r"cluster must be True or False"),
-        ({"fold": 1}, al.ArgumentTypeError, r"fold must be True or False"),
-        ({"rankdir": None}, al.DrawError, r"rankdir must be one of"),
+        ({"labels": [1]}, al.ArgumentTypeError, ("labels", "Values to str", "list [1]")),
+        ({"labels": {"x": "a"}}, al.ArgumentTypeError, ("labels", "key", "str 'x'", "Value")),
+        ({"labels": "x"}, al.ArgumentTypeError, ("labels", "Values to str", "str 'x'")),
+        ({"highlight": [1]}, al.ArgumentTypeError, ("highlight", "Values", "int 1")),
+        ({"highlight": 3}, al.ArgumentTypeError, ("highlight", "iterable of Values", "int 3")),
+        ({"show_grad": "no"}, al.ArgumentTypeError, ("show_grad", "True or False", "'no'")),
+        ({"cluster": None}, al.ArgumentTypeError, ("cluster", "True or False", "None")),
+        ({"fold": 1}, al.ArgumentTypeError, ("fold", "True or False", "1")),
+        ({"rankdir": None}, al.DrawError, ("rankdir", "LR, RL, TB, BT", "None")),
     ],
 )
-def test_bad_arguments_raise_autograd_errors_naming_the_argument(options, error, message) -> None:
+def test_bad_arguments_raise_autograd_errors_naming_the_argument(options, error, terms) -> None:
     """Issue 10: draw(labels=[1]) raised AttributeError, draw(labels={x: 3}) TypeError."""
-    with pytest.raises(error, match=message):
+    with raises_naming(error, "draw", *terms):
         draw(Value(1.0, "x") * 2, **options)
     assert issubclass(error, al.AutogradError)
 
@@ -329,9 +329,10 @@ def test_large_graph_refuses_and_says_how_to_draw_part() -> None:
     total = x
     for _ in range(30):
         total = total * 1.01 + x
-    with pytest.raises(al.GraphTooLargeError, match=r"depth=3.*max_nodes") as error:
+    with raises_naming(
+        al.GraphTooLargeError, "61 Values", "max_nodes=20", "draw(node)", "depth=3"
+    ) as error:
         draw(total, max_nodes=20)
-    assert "61 Values" in str(error.value)
     assert isinstance(error.value, ValueError)
     nodes, _ = parse_dot(draw(total, max_nodes=20, depth=3).source)
     assert len([v for v in nodes.values() if v.get("shape") == "record"]) == 5  # root, x, 3 more
@@ -412,7 +413,7 @@ def test_no_renderer_says_what_to_install(monkeypatch) -> None:
     monkeypatch.setattr(draw_module.shutil, "which", lambda *args, **kwargs: None)
     graph = draw(Value(1.0, "x") + 1)
     assert "->" in graph.source  # DOT needs no renderer
-    with pytest.raises(al.RendererNotFoundError, match="pip install graphviz-pure"):
+    with raises_naming(al.RendererNotFoundError, "pip install graphviz-pure", "draw(...).source"):
         graph.to_svg()
 
 
@@ -421,17 +422,16 @@ def test_save_by_suffix(tmp_path) -> None:
     assert al.save(o, tmp_path / "g.dot").read_text() == draw(o).source
     assert al.save(o, tmp_path / "g.svg").read_text().lstrip().startswith("<?xml")
     assert al.save(o, tmp_path / "g.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    with pytest.raises(al.DrawError, match=r"\.svg, \.png or \.dot"):
+    with raises_naming(al.DrawError, "save", "'g.jpg'", ".svg", ".png", ".dot"):
         al.save(o, tmp_path / "g.jpg")
 
 
 def test_save_into_a_missing_folder_says_which(tmp_path) -> None:
     o, _ = neuron()
     missing = tmp_path / "no such folder"
-    expected = f"save: cannot write 'g.svg': the folder '{missing}' does not exist; make it first"
-    with pytest.raises(al.DrawError, match=re.escape(expected)):
+    with raises_naming(al.DrawError, "save", "'g.svg'", f"'{missing}'", "does not exist"):
         al.save(o, missing / "g.svg")
-    with pytest.raises(al.DrawError, match=re.escape(expected.replace("g.svg", "s.html"))):
+    with raises_naming(al.DrawError, "save", "'s.html'", f"'{missing}'", "does not exist"):
         al.step_through(o).save(missing / "s.html")
     assert not missing.exists()
 
@@ -504,9 +504,8 @@ def test_a_grad_set_to_none_is_named_when_drawing():
     x = Value(0.5, label="x")
     y = (x * 2.0).tanh()
     x.grad = None
-    with pytest.raises(al.ArgumentTypeError, match="grad of Value 'x'") as caught:
+    with raises_naming(al.ArgumentTypeError, "grad", "Value 'x'", "zero_grad()", "None"):
         al.to_svg(y)
-    assert "zero_grad" in str(caught.value)
 
 
 def test_a_label_of_a_thousand_dotted_parts_draws() -> None:

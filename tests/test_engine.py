@@ -675,14 +675,14 @@ def test_an_operation_registered_outside_the_package_works_like_a_built_in(atan,
 def test_registering_refuses_a_taken_or_unusable_name(atan):
     """A second op under a taken name would make OPS ambiguous, a name that is no identifier
     cannot be a method or appear in generated code: both are refused, naming the name."""
-    with pytest.raises(RegistrationError, match="atan"):
+    with raises_naming(RegistrationError, "register", "'atan'", "OPS", "another name"):
         register(Op("atan", math.atan, lambda out, x: (1.0,)))
-    with pytest.raises(RegistrationError, match="not-a-name"):
+    with raises_naming(RegistrationError, "register", "identifier", "'not-a-name'"):
         register(Op("not-a-name", math.atan, lambda out, x: (1.0,)))
-    with pytest.raises(RegistrationError, match="backward"):
+    with raises_naming(RegistrationError, "register", "'backward'", "method=False"):
         register(Op("backward", math.atan, lambda out, x: (1.0,)))
     assert "backward" not in OPS and "not-a-name" not in OPS
-    with pytest.raises(TypeError, match="Op"):
+    with raises_naming(TypeError, "register", "Op", "atan"):
         register(math.atan)
     assert register(OPS["atan"]) is not None  # registering the same op again is harmless
 
@@ -691,12 +691,12 @@ def test_pickling_needs_the_operation_registered(atan):
     """A graph pickles its operations by name: an unregistered op cannot be named, and a
     pickle whose op is not registered where it is loaded says which one to register."""
     unregistered = Op("atan2", math.atan, lambda out, x: (1 / (1 + x * x),))
-    with pytest.raises(RegistrationError, match="atan2"):
+    with raises_naming(RegistrationError, "Op('atan2')", "OPS", "register(op)"):
         pickle.dumps(al.apply(unregistered, Value(1.0)))
     saved = pickle.dumps(atan(Value(1.0)))
     del OPS["atan"]
     try:
-        with pytest.raises(RegistrationError, match="'atan'"):
+        with raises_naming(RegistrationError, "'atan'", "not registered", "import"):
             pickle.loads(saved)
     finally:
         OPS["atan"] = atan_op = Op("atan", math.atan, lambda out, x: (1 / (1 + x * x),))
@@ -895,10 +895,10 @@ def test_a_label_set_after_construction_is_checked_as_the_constructor_does(label
     """Issue 19 item 8: `x.label = 3` was accepted, then to_svg raised AttributeError
     ('rpartition'), to_code AttributeError ('isascii'), str(step_through(y)) TypeError."""
     x = Value(0.5, label="x")
-    with pytest.raises(al.ArgumentTypeError, match="label must be a str"):
+    with raises_naming(al.ArgumentTypeError, "Value label", "str", repr(label)):
         x.label = label
     assert x.label == "x"
-    with pytest.raises(al.ArgumentTypeError, match="label must be a str"):
+    with raises_naming(al.ArgumentTypeError, "Value label", "str", repr(label)):
         Value(0.5, label=label)
 
 
@@ -929,9 +929,8 @@ def test_arithmetic_with_what_is_not_a_number_names_the_value(make, culprit):
     """Issue 19 item 11: `Value + None`, `Value * "1.5"`, `Value + Decimal("1.5")`,
     `Value ** 1j` raised Python's "unsupported operand type", naming no Value."""
     x = Value(0.5, label="x")
-    with pytest.raises(al.ArgumentTypeError, match=culprit) as caught:
+    with raises_naming(al.ArgumentTypeError, "Value 'x'", culprit, "float(...)"):
         make(x)
-    assert "Value 'x'" in str(caught.value)
 
 
 def test_zeroing_and_pickling_a_graph_after_a_step_are_no_false_alarms():
@@ -949,7 +948,7 @@ def test_zeroing_and_pickling_a_graph_after_a_step_are_no_false_alarms():
     (leaf,) = [n for n in loaded.parents[0].parents if n.is_leaf]
     assert leaf.data == w.data
     for graph in (loss, loaded):
-        with pytest.raises(al.StaleGraphError, match="'w'"):
+        with raises_naming(al.StaleGraphError, "Value 'w'", "made by mul", "forward pass"):
             graph.backward()
 
 
@@ -1046,6 +1045,6 @@ def test_a_failed_backward_leaves_every_grad_as_it_was():
     log_p = al.log(p)
     p.grad, q.grad, log_p.grad = 5.0, -1.0, 7.0
     y = log_p * q
-    with pytest.raises(al.NonFiniteError, match="with respect to Value 'p' is inf"):
+    with raises_naming(al.NonFiniteError, "Value 'p'", "inf", "scale"):
         y.backward()
     assert (p.grad, q.grad, log_p.grad, y.grad) == (5.0, -1.0, 7.0, 0.0)

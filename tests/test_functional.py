@@ -7,6 +7,7 @@ import math
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
+from messages import raises_naming
 from random_graphs import build, leaf_values, recipes
 
 import autograd_lite as al
@@ -268,19 +269,19 @@ def test_relu_and_abs_have_a_zero_second_derivative_as_step_and_sign_nodes():
 
 def test_errors_say_what_is_wrong():
     x = Value(0.0, label="x")
-    with pytest.raises(al.NonFiniteError, match="derivative of sqrt"):
+    with raises_naming(al.NonFiniteError, "sqrt", "x = 0.0", "Value 'x'", "infinite"):
         grad(al.sqrt(x), [x])
-    with pytest.raises(al.ArgumentTypeError, match=r"inputs\[0\] must be a Value"):
+    with raises_naming(al.ArgumentTypeError, "grad", "inputs[0]", "Value", "float 1.0"):
         grad(x * 2, [1.0])
-    with pytest.raises(al.ArgumentTypeError, match="output must be a Value"):
+    with raises_naming(al.ArgumentTypeError, "grad", "output", "Value", "float 2.0"):
         grad(2.0, [x])
-    with pytest.raises(al.GraphArgumentError, match="leaves only"):
+    with raises_naming(al.GraphArgumentError, "jvp", "made by mul", "leaves"):
         jvp(x * 2, {x * 3: 1.0})
-    with pytest.raises(TypeError, match="must be a number"):
+    with raises_naming(TypeError, "jvp", "direction", "Value 'x'", "number", "str '1'"):
         jvp(x * 2, {x: "1"})
-    with pytest.raises(al.NonFiniteError, match="must be a finite number"):
+    with raises_naming(al.NonFiniteError, "jvp", "direction", "Value 'x'", "finite", "nan"):
         jvp(x, {x: math.nan})
-    with pytest.raises(al.NonFiniteError, match="must be a finite number"):
+    with raises_naming(al.NonFiniteError, "jvp", "direction", "Value 'x'", "finite", "inf"):
         jvp(x * 2, {x: math.inf})
 
 
@@ -375,14 +376,14 @@ def test_create_graph_must_be_true_or_false(flag):
     """Issue 19 item 14: grad(..., create_graph="no") built a graph: anything truthy was taken
     for True."""
     x = Value(0.5, label="x")
-    with pytest.raises(al.ArgumentTypeError, match="create_graph"):
+    with raises_naming(al.ArgumentTypeError, "grad", "create_graph", "True", "False", repr(flag)):
         grad(x * x, [x], create_graph=flag)
 
 
 def test_compare_modes_with_an_interior_input_says_so_in_its_own_terms():
     x = Value(2.0, label="x")
     hidden = x * 2.0
-    with pytest.raises(al.GraphArgumentError, match=r"compare_modes: inputs\[0\] is") as caught:
+    with raises_naming(al.GraphArgumentError, "compare_modes", "inputs[0]", "leaves") as caught:
         al.compare_modes(hidden * 3.0, [hidden])
     assert "direction" not in str(caught.value)
 
