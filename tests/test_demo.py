@@ -12,6 +12,7 @@ import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
 import pytest
+from messages import raises_naming
 
 import autograd_lite as al
 from autograd_lite import __main__ as command_line
@@ -50,18 +51,18 @@ def test_make_moons_without_noise_lies_on_the_half_circles():
 def test_make_moons_bad_size(n_samples):
     with pytest.raises(ValueError):
         al.make_moons(n_samples)
-    with pytest.raises(al.DatasetError, match="n_samples must be an int >= 2"):
+    with raises_naming(al.DatasetError, "make_moons", "n_samples", "int >= 2", str(n_samples)):
         al.make_moons(n_samples)
 
 
 def test_make_moons_bad_noise():
     with pytest.raises(ValueError):
         al.make_moons(10, noise=-0.1)
-    with pytest.raises(al.DatasetError, match="noise must be >= 0"):
+    with raises_naming(al.DatasetError, "make_moons", "noise", ">= 0", "nan"):
         al.make_moons(10, noise=float("nan"))
-    with pytest.raises(al.DatasetError, match="noise must be >= 0 and finite"):
+    with raises_naming(al.DatasetError, "make_moons", "noise", "finite", "inf"):
         al.make_moons(10, noise=math.inf)
-    with pytest.raises(al.ArgumentTypeError, match="noise must be a number"):
+    with raises_naming(al.ArgumentTypeError, "make_moons", "noise", "number", "str '0.1'"):
         al.make_moons(10, noise="0.1")
 
 
@@ -109,7 +110,7 @@ def test_one_step_is_one_sgd_update_with_the_scheduled_rate():
 
 @pytest.mark.parametrize("steps", [-1, 2.5, "3"])
 def test_bad_step_counts(steps):
-    with pytest.raises(al.ModelError, match="training steps must be an int >= 0"):
+    with raises_naming(al.ModelError, "training steps", "int >= 0", repr(steps)):
         train_moons(steps=steps)
 
 
@@ -425,7 +426,7 @@ def test_notebooks_command_into_a_file_says_so(tmp_path):
         result.stderr.startswith("autograd-lite notebooks: ") and "Traceback" not in result.stderr
     )
     assert "is a file, not a folder" in result.stderr and "Errno" not in result.stderr
-    with pytest.raises(al.errors.ChangedFilesError, match="is a file, not a folder"):
+    with raises_naming(al.errors.ChangedFilesError, str(tmp_path / "taken"), "file", "folder"):
         copy_notebooks(tmp_path / "taken")
     assert (tmp_path / "taken").read_text() == ""
 
