@@ -9,6 +9,7 @@ import math
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from messages import raises_naming
 from random_graphs import build, leaf_values, recipes
 
 import autograd_lite as al
@@ -21,9 +22,10 @@ def test_backward_after_changing_a_leaf_raises_instead_of_mixing_two_points():
     w, x = Value(0.5, label="w"), Value(2.0, label="x")
     y = (w * x).tanh()
     w.data = 1.5
-    with pytest.raises(al.StaleGraphError, match="'w' changed after") as error:
+    with raises_naming(
+        al.StaleGraphError, "Value 'w'", "changed", "made by mul", "compute the graph again"
+    ) as error:
         y.backward()
-    assert "compute the graph again" in str(error.value)
     assert isinstance(error.value, RuntimeError)
     for mode in (
         lambda: grad(y, [x]),
@@ -49,7 +51,7 @@ def test_setting_the_same_data_again_keeps_the_graph_usable():
 def test_an_interior_node_data_cannot_be_set():
     w = Value(0.5, label="w")
     y = w * 3
-    with pytest.raises(al.StaleGraphError, match="computed by \\*"):
+    with raises_naming(al.StaleGraphError, "made by mul", "computed by *", "leaf's data"):
         y.data = 2.0
 
 

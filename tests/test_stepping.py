@@ -245,7 +245,7 @@ def test_an_overflowing_gradient_is_reported_like_backward() -> None:
     z = x * 1e-300 * 1e200 * 1e200  # 1e100 forward; dz/d(x * 1e-300) = 1e400 overflows
     messages = []
     for run in (z.backward, lambda: step_through(z)):
-        with pytest.raises(al.NonFiniteError, match="overflowed on the way back") as error:
+        with raises_naming(al.NonFiniteError, "made by mul", "inf", "overflowed", "scale") as error:
             run()
         messages.append(str(error.value))
     assert messages[0] == messages[1]
@@ -254,7 +254,7 @@ def test_an_overflowing_gradient_is_reported_like_backward() -> None:
 def test_an_infinite_leaf_gradient_is_reported_like_backward_and_changes_no_grad() -> None:
     x = Value(1e-310, "x")
     y = al.log(x)  # finite forward; dy/dx = 1/x overflows to inf in the last step, at a leaf
-    with pytest.raises(al.NonFiniteError, match="with respect to Value 'x' is inf") as error:
+    with raises_naming(al.NonFiniteError, "made by log", "Value 'x'", "inf") as error:
         y.backward()
     x.grad = y.grad = 0.25
     with pytest.raises(al.NonFiniteError) as recorded:
@@ -456,7 +456,7 @@ def test_viewer_html_is_self_contained_and_lists_every_step(tmp_path) -> None:
     assert "<details" in page and "open>" in page  # the list shows without scripts
     assert steps._repr_html_().startswith('<div class="al-steps"')
     assert steps.save(tmp_path / "s.txt").read_text() == steps.text()
-    with pytest.raises(al.DrawError, match=r"\.html or \.txt"):
+    with raises_naming(al.DrawError, "save", "'s.pdf'", ".html", ".txt"):
         steps.save(tmp_path / "s.pdf")
 
 
