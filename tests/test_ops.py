@@ -18,6 +18,7 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from messages import raises_naming
 
 import autograd_lite as al
 from autograd_lite import Value, compile_graph, grad, jvp, step_through, to_code, to_svg
@@ -150,7 +151,9 @@ def test_a_value_cannot_stand_where_the_rule_takes_a_number(name):
     op = OPS[name]
     for i in op.constants:
         operands = [Value(v) for v in point(op)]
-        with pytest.raises(al.ArgumentTypeError, match="plain number"):
+        with raises_naming(
+            al.ArgumentTypeError, f"operand '{op.params[i]}'", "plain number", "Value"
+        ):
             apply(op, *operands)
         assert i < len(op.params)
 
