@@ -12,6 +12,7 @@ import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
 import pytest
+from messages import raises_naming
 
 import autograd_lite as al
 from autograd_lite import __main__ as command_line
@@ -177,6 +178,22 @@ def test_decision_boundary_draws_every_point_where_it_is():
     x_slope, _ = affine_fit([points[i][0] for i in order_x], [cx[i] for i in order_x])
     y_slope, _ = affine_fit([points[i][1] for i in order_y], [cy[i] for i in order_y])
     assert x_slope > 0 > y_slope  # y grows upwards on the page
+
+
+def test_the_demos_compiled_scorer_gives_the_models_scores_and_the_same_picture():
+    """The demo scores the boundary's 900 points with the model compiled once (it built a
+    graph per point: 0.4 s of the demo's 0.6 s with 2 steps); its numbers must be the
+    model's, to the last bit, and so must the picture."""
+    training = demo.train_moons(1)
+    score = demo.scorer(training.model)
+    for point in [[0.0, 0.0], [1.5, -0.25], [-1.0, 0.75], *training.points[:5]]:
+        assert score(point) == training.model(point).data
+    points, classes = training.points[:20], training.classes[:20]
+    assert decision_boundary_svg(score, points, classes, resolution=6) == decision_boundary_svg(
+        training.model, points, classes, resolution=6
+    )
+    with raises_naming(al.ModelError, "one score", "2"):
+        demo.scorer(al.nn.MLP(2, [3, 2], rng=0))
 
 
 def test_decision_boundary_has_a_legend_naming_each_class_colour():
