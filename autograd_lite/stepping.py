@@ -162,7 +162,7 @@ class StepThrough:
     def html(self, **draw_options: Any) -> str:
         """The step-through viewer as an HTML fragment (what Jupyter displays); `rankdir`,
         `cluster` and `max_nodes` are passed on to `draw`."""
-        return viewer_fragment(*self._viewer_input(**draw_options))
+        return viewer_fragment(*_viewer_input(self, **draw_options))
 
     def _repr_html_(self) -> str:
         return self.html()
@@ -174,43 +174,13 @@ class StepThrough:
         path = as_path(path, "save")
         suffix = path.suffix.lower()
         if suffix in (".html", ".htm"):
-            document = viewer_document(*self._viewer_input(**draw_options))
+            document = viewer_document(*_viewer_input(self, **draw_options))
             path.write_text(document, encoding="utf-8")
         elif suffix == ".txt":
             path.write_text(self.text(), encoding="utf-8")
         else:
             raise DrawError(f"save: cannot write {path.name!r}; use a .html or .txt file name")
         return path
-
-    def _viewer_input(self, **draw_options: Any) -> tuple[str, str, list[Frame], str, str, str]:
-        """What the viewer shows: its title, the drawing as SVG, the frames, the drawing's alt,
-        (unless a `rankdir` is chosen) the drawing laid out top to bottom for phones, and (for
-        a network) the drawing with each neuron folded into one record."""
-        from .drawing import draw  # the drawing (and graphviz) only when a picture is made
-
-        unknown = sorted(set(draw_options) - set(VIEWER_DRAW_OPTIONS))
-        if unknown:
-            raise ArgumentTypeError(
-                f"step_through viewer: unknown option {unknown[0]!r}; the drawing options it"
-                f" takes are {', '.join(VIEWER_DRAW_OPTIONS)}"
-            )
-        labels = {node: name for node, name in self.names.items() if name != node.label}
-        graph = draw(self.root, precision=self.precision, labels=labels, **draw_options)
-        portrait = ""
-        if "rankdir" not in draw_options:
-            portrait = draw(
-                self.root, precision=self.precision, labels=labels, rankdir="TB", **draw_options
-            ).to_svg()
-        folded = draw(self.root, precision=self.precision, labels=labels, fold=True, **draw_options)
-        root = self.names[self.root]
-        return (
-            f"Step through the forward and backward pass of {root}",
-            graph.to_svg(),
-            self.frames(),
-            f"the graph of {root} with its final gradients",
-            portrait,
-            folded.to_svg() if folded.source != graph.source else "",
-        )
 
     # -----------------------------------------------------------------------
     # Frames: the arithmetic of each step, in stages.
@@ -422,6 +392,39 @@ def step_through(root: Value, precision: int = 4) -> StepThrough:
 
 # ---------------------------------------------------------------------------
 # Recording.
+
+
+def _viewer_input(
+    steps: StepThrough, **draw_options: Any
+) -> tuple[str, str, list[Frame], str, str, str]:
+    """What the viewer shows: its title, the drawing as SVG, the frames, the drawing's alt,
+    (unless a `rankdir` is chosen) the drawing laid out top to bottom for phones, and (for
+    a network) the drawing with each neuron folded into one record."""
+    from .drawing import draw  # the drawing (and graphviz) only when a picture is made
+
+    unknown = sorted(set(draw_options) - set(VIEWER_DRAW_OPTIONS))
+    if unknown:
+        raise ArgumentTypeError(
+            f"step_through viewer: unknown option {unknown[0]!r}; the drawing options it"
+            f" takes are {', '.join(VIEWER_DRAW_OPTIONS)}"
+        )
+    labels = {node: name for node, name in steps.names.items() if name != node.label}
+    graph = draw(steps.root, precision=steps.precision, labels=labels, **draw_options)
+    portrait = ""
+    if "rankdir" not in draw_options:
+        portrait = draw(
+            steps.root, precision=steps.precision, labels=labels, rankdir="TB", **draw_options
+        ).to_svg()
+    folded = draw(steps.root, precision=steps.precision, labels=labels, fold=True, **draw_options)
+    root = steps.names[steps.root]
+    return (
+        f"Step through the forward and backward pass of {root}",
+        graph.to_svg(),
+        steps.frames(),
+        f"the graph of {root} with its final gradients",
+        portrait,
+        folded.to_svg() if folded.source != graph.source else "",
+    )
 
 
 def _record_backward(

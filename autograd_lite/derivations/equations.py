@@ -98,6 +98,7 @@ class Derivation:
         labels = {p.label: _spec(uses[0]) for p, uses in self.uses.items()}
         self.aliases = check_aliases(aliases, self._layers(), labels)
         self.names = Names(self.notation, self.aliases)
+        self._engine_gradients: tuple[Any, dict[Value, float]] | None = None
         self._aliased = {
             Location(spec[1], spec[2], spec[3] if spec[0] == "w" else None): name
             for name, spec in self.aliases.items()
@@ -167,6 +168,13 @@ class Derivation:
             )
         return sample
 
+    def state(self) -> tuple[Any, ...]:
+        """A copy of every number the equations and gradients are computed from: each layer's
+        weights, biases and activations, the inputs and the targets. Equal states, equal
+        answers (what a question may keep from one call to the next)."""
+        copied = (tuple(map(tuple, self.inputs)), tuple(map(tuple, self.targets)))
+        return (self._layers(), *copied)
+
     def quantities(self, sample: int = 0) -> Quantities:
         """One sample's forward pass in floats: z^l = W^l a^{l-1} (+ b^l), a^l = g^l(z^l)."""
         i = self._sample(sample)
@@ -210,18 +218,18 @@ class Derivation:
 
     def engine_gradients(self) -> dict[Value, float]:
         """d cost/d p for every parameter p, by the engine's reverse sweep (`functional.grad`:
-        no parameter's `.grad` is touched)."""
-        parameters = self.parameters()
-        return dict(zip(parameters, grad(self.engine_cost(), parameters)))
+        no parameter's `.grad` is touched). Kept until a weight, bias or sample changes."""
+        state = self.state()
+        if self._engine_gradients is None or self._engine_gradients[0] != state:
+            parameters = self.parameters()
+            gradients = dict(zip(parameters, grad(self.engine_cost(), parameters)))
+            self._engine_gradients = (state, gradients)
+        return dict(self._engine_gradients[1])
 
     def finite_difference(self, p: Target, h: float = 1e-6) -> float:
         """(C(p + h) - C(p - h)) / 2h with the engine's forward pass, the cost recomputed with
         p moved by a forward sweep: no Value changes, so no graph built before goes stale."""
-        p = self.parameter(p)
-        h = _step(h, p.data)
-        cost, up, down = self.engine_cost(), p.data + h, p.data - h
-        plus, minus = (recompute(cost, {p: x}).get(cost, cost.data) for x in (up, down))
-        return (plus - minus) / (up - down)
+        return _central_difference(self.engine_cost(), self.parameter(p), h)
 
     def compare(self, h: float = 1e-6, reference: str | None = None) -> Comparison:
         """Every weight and bias: engine grad, equations, central finite difference (step h),
@@ -242,6 +250,7 @@ class Derivation:
                 self.mlp, self.inputs, self.targets, self.loss_rule, self.reduction
             )
         names = {p: self.name(p) for p in self.parameters()}
+        cost = self.engine_cost()
         rows = [
             ComparisonRow(
                 p.label,
@@ -249,7 +258,7 @@ class Derivation:
                 names[p].symbol,
                 grads[p],
                 self.equations_gradient(equations, p),
-                self.finite_difference(p, h),
+                _central_difference(cost, p, h),
                 theirs.get(p),
             )
             for p in self.parameters()
@@ -365,6 +374,14 @@ def _samples(mlp: MLP, loss: Loss, inputs: Any, targets: Any) -> tuple[Matrix, M
         if not all(loss.accepts(t) for t in y):
             raise DerivationError(f"{loss.name} needs {loss.targets}, got {y}")
     return xs, ys
+
+
+def _central_difference(cost: Value, p: Value, h: float) -> float:
+    """(C(p + h) - C(p - h)) / 2h, C recomputed from the graph `cost` with p moved."""
+    h = _step(h, p.data)
+    up, down = p.data + h, p.data - h
+    plus, minus = (recompute(cost, {p: x}).get(cost, cost.data) for x in (up, down))
+    return (plus - minus) / (up - down)
 
 
 def _step(given: Any, at: float) -> float:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from numbers import Real
@@ -21,7 +22,7 @@ from ..functional import grad
 from .backprop import Equations, SampleEquations
 from .matrices import shape
 from .notation import Kind
-from .quantities import Quantities, g_prime, snapshot
+from .quantities import LayerSnapshot, Quantities, g_prime, snapshot
 from .reports import FactorCheck, FormulaCheck
 from .slips import (
     TRANSPOSED,
@@ -29,6 +30,7 @@ from .slips import (
     Candidate,
     Slip,
     SlipKind,
+    Variant,
     constant_slips,
     diagnose,
     structural_variants,
@@ -281,16 +283,16 @@ def _combined(
 def _candidates(derivation: Derivation, aim: Goal) -> list[Candidate]:
     """What the equations give for the goal, correct and after each structural slip."""
     layers = snapshot(derivation.mlp)
-    correct = derivation.equations()
+    correct, slipped = _equations(derivation, layers)
     values = aim.of(correct)
     candidates = [Candidate((), values)]
     if len(aim.shape) == 2 and aim.shape[0] == aim.shape[1]:
         n = aim.shape[0]
         transposed = tuple(values[k * n + j] for j in range(n) for k in range(n))
         candidates.append(Candidate((TRANSPOSED,), transposed))
-    for variant in structural_variants(layers, derivation.loss_rule):
-        slipped = aim.of(derivation.equations(variant))
-        candidates.append(Candidate((variant.slip(derivation.names, layers),), slipped))
+    for variant, equations in slipped:
+        slip = variant.slip(derivation.names, layers)
+        candidates.append(Candidate((slip,), aim.of(equations)))
     if derivation.batch_size > 1 and not aim.per_sample:
         for i, sample in enumerate(correct.samples):
             slip = Slip(
@@ -300,6 +302,29 @@ def _candidates(derivation: Derivation, aim: Goal) -> list[Candidate]:
             )
             candidates.append(Candidate((slip,), aim.of(sample)))
     return candidates
+
+
+Slipped = list[tuple[Variant, Equations]]
+#: Each Derivation's equations, correct and after each structural slip, with the numbers they
+#: were computed from: a learner checks formula after formula on the same network.
+_EQUATIONS: weakref.WeakKeyDictionary[Derivation, tuple[Any, Equations, Slipped]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _equations(
+    derivation: Derivation, layers: tuple[LayerSnapshot, ...]
+) -> tuple[Equations, Slipped]:
+    """The correct equations, and each structural slip's variant with its equations: made
+    again only when a weight, bias or sample changed since the last check."""
+    state = derivation.state()
+    kept = _EQUATIONS.get(derivation)
+    if kept is None or kept[0] != state:
+        variants = structural_variants(layers, derivation.loss_rule)
+        slipped = [(variant, derivation.equations(variant)) for variant in variants]
+        kept = (state, derivation.equations(), slipped)
+        _EQUATIONS[derivation] = kept
+    return kept[1], kept[2]
 
 
 def _factor_checks(

@@ -1,12 +1,12 @@
 """The engine: a scalar `Value`, the table of operations on it, and the two sweeps.
 
 Read `core.py` first: `Value`, `apply`, the topological order, `reverse_sweep` and
-`forward_sweep` (and `recompute`, the forward sweep that applies each operation again).
-`ops.py` holds `Op`, the table `OPS` and `register`, which adds an operation to it. The rest
-serve the core: `fast.py` is `backward()`'s fast path, `exact.py` its exact-fraction retry,
-`staleness.py` refuses a graph whose leaf changed, `pickling.py` saves graphs of any depth,
-`checks.py` checks arguments and words the messages. Nothing here depends on the rest of the
-package but its errors.
+`forward_sweep`. `paths.py` answers questions with them: `reachable`, and `recompute` (the
+forward sweep that applies each operation again). `ops.py` holds `Op`, the table `OPS` and
+`register`, which adds an operation to it. The rest serve the core: `fast.py` is
+`backward()`'s fast path, `exact.py` its exact-fraction retry, `staleness.py` refuses a graph
+whose leaf changed, `pickling.py` saves graphs of any depth, `checks.py` checks arguments and
+words the messages. Nothing here depends on the rest of the package but its errors.
 """
 
 # ruff: noqa: I001 - core first: it imports the other modules at its end, once Value exists
@@ -19,11 +19,10 @@ from .core import (
     apply,
     forward_sweep,
     local_derivatives,
-    reachable,
-    recompute,
     reverse_sweep,
     topological_order,
 )
+from .paths import reachable, recompute
 from .ops import OPS, Op, cos, dot, exp, log, register, relu, sigmoid, sign, sin, sqrt, step, tanh
 from .ops import abs, max, min  # noqa: A004 - the builtins' answers for numbers
 

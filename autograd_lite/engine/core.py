@@ -14,11 +14,11 @@ nan), quicker than math.isfinite.
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from numbers import Real
-from typing import TYPE_CHECKING, Any, cast, overload
+from typing import TYPE_CHECKING, Any, overload
 
-from ..errors import ArgumentTypeError, NonFiniteError, RegistrationError, describe
+from ..errors import ArgumentTypeError, RegistrationError
 
 if TYPE_CHECKING:
     from .ops import Op
@@ -162,19 +162,11 @@ class Value:
 
     if TYPE_CHECKING:  # made by `register` from the table
 
-        def exp(self) -> Value: ...
-        def log(self) -> Value: ...
-        def tanh(self) -> Value: ...
-        def sigmoid(self) -> Value: ...
-        def relu(self) -> Value: ...
-        def sqrt(self) -> Value: ...
-        def abs(self) -> Value: ...
-        def max(self, other: Operand) -> Value: ...
-        def min(self, other: Operand) -> Value: ...
-        def step(self) -> Value: ...
-        def sign(self) -> Value: ...
-        def sin(self) -> Value: ...
-        def cos(self) -> Value: ...
+        def _unary(self) -> Value: ...
+        def _binary(self, other: Operand) -> Value: ...
+
+        exp = log = tanh = sigmoid = relu = sqrt = abs = step = sign = sin = cos = _unary
+        max = min = _binary
 
     def backward(self) -> None:
         """Fill in d(self)/d(node) as `grad` on every node this Value depends on.
@@ -189,19 +181,8 @@ class Value:
         saved = [node.grad for node in order]
         try:
             backward_fast(self, order)
-        except Exception as error:
-            for node, grad in zip(order, saved):
-                node.grad = grad
-            if isinstance(error, (OverflowError, TypeError)):
-                leaves = (node for node in order if node._op is None)
-                advice = "backward() cannot add to it: set it to 0.0 (zero_grad() does) instead"
-                bad_grad = grad_error(leaves, "", advice)  # None, 10**400, inf, 1j...
-                if bad_grad is not None or not isinstance(error, NonFiniteError):
-                    raise bad_grad or error from None
-            # A local derivative may overflow where its product with the upstream gradient
-            # does not (d(a/b)/db = -out/b for a tiny b): go again, multiplying exactly. A
-            # rule that failed otherwise fails again there, named by its checked derivatives.
-            backward_exactly(self, order)
+        except Exception as error:  # every grad back as it was; a clear error or an exact retry
+            recover_backward(self, order, saved, error)
 
     def zero_grad(self) -> None:
         """Set grad to 0.0 on this Value and everything it depends on (stale or not: zeroing
@@ -330,20 +311,6 @@ def _dependencies(root: Value, changed: int) -> set[Value]:
 _birth_of = operator.attrgetter("_birth")
 
 
-def reachable(order: Sequence[Value], targets: Iterable[Value]) -> set[Value]:
-    """The nodes of `order` (a topological order) from which some target can be reached:
-    the targets themselves and every node computed from one of them, directly or not."""
-    order = as_list(order, "reachable: order")
-    if isinstance(targets, (str, bytes)) or not isinstance(targets, Iterable):
-        as_list(targets, "reachable: targets")  # says what targets must be
-    found = {as_value(x, "reachable: each of targets") for x in targets}
-    for node in order:
-        as_value(node, "reachable: each node of order")
-        if node not in found and any(type(x) is Value and x in found for x in node.operands):
-            found.add(node)
-    return found
-
-
 def local_derivatives(node: Value, on_values: bool = False) -> tuple[Any, ...]:
     """d node/d operand_i for every operand of `node`, by its operation's one rule.
 
@@ -424,32 +391,10 @@ def forward_sweep(
     return known
 
 
-def recompute(output: Value, data: Mapping[Value, float]) -> dict[Value, float]:
-    """Every node between the leaves in `data` and `output`, valued as if those leaves held
-    those numbers: a forward sweep applying each operation again, with `apply`'s checks.
-    Nothing is changed, so no graph goes stale."""
-    as_value(output, "recompute: output")
-    if not isinstance(data, Mapping):
-        raise ArgumentTypeError(
-            f"recompute: data must be a dict of leaf Values and numbers, got {data!r:.60}"
-        )
-    data = {
-        as_value(x, "recompute: each key of data"): as_float(v, f"recompute: data[{describe(x)}]")
-        for x, v in data.items()
-    }
-
-    def value(node: Value, known: dict[Value, Any]) -> float:
-        operands = [known.get(x, x._data) if type(x) is Value else x for x in node.operands]
-        return cast(float, apply(cast("Op", node._op), *operands))
-
-    return forward_sweep(output, data, value)
-
-
 # The engine's other parts build on Value and apply above, so they are imported last.
 from .checks import (  # noqa: E402
     apply_elsewhere,
     as_float,
-    as_list,
     as_value,
     check_constants,
     check_label,
@@ -457,16 +402,11 @@ from .checks import (  # noqa: E402
     data_of,
     derivative_error,
     forward_error,
-    grad_error,
     where,
 )
-from .exact import backward_exactly  # noqa: E402
+from .exact import recover_backward  # noqa: E402
 from .fast import apply_binary, apply_unary, backward_fast  # noqa: E402
 from .ops import ABS, ADD, DIV, MUL, NEG, POW, POW_VALUES, RPOW, SUB  # noqa: E402
+from .paths import reachable  # noqa: E402
 from .pickling import copy_value, deepcopy_value, reduce_value  # noqa: E402
-from .staleness import (  # noqa: E402
-    change_data,
-    check_not_stale,
-    last_change,
-    next_birth,
-)
+from .staleness import change_data, check_not_stale, last_change, next_birth  # noqa: E402

@@ -4,6 +4,7 @@ does not, compute it again with `Fraction`s.
 A local derivative may overflow where its product with the upstream gradient does not:
 d(a/b)/db = -out/b is inf for a tiny b, yet upstream * (-out/b) can be an ordinary number.
 `backward()` then goes again with `exact_accumulate`, which multiplies with `chain_product`.
+`recover_backward` decides, after the fast path failed, between that retry and an error.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from fractions import Fraction
 from typing import Any, cast
 
 from ..errors import NonFiniteError
-from .checks import gradient_error
+from .checks import grad_error, gradient_error
 from .core import Accumulate, Value, local_derivatives, reverse_sweep
 
 
@@ -89,3 +90,23 @@ def backward_exactly(root: Value, order: list[Value]) -> None:
     for node in order:
         gradient = grads.get(node, 0.0)
         node.grad = node.grad + gradient if node._op is None else gradient
+
+
+def recover_backward(root: Value, order: list[Value], saved: list[float], error: Exception) -> None:
+    """After `backward()`'s fast path failed with `error`: every grad of `order` goes back to
+    `saved`, then a leaf's grad backward cannot add to (None, 10**400, inf, 1j...) is named,
+    and any failure but a non-finite gradient is raised again.
+
+    A local derivative may overflow where its product with the upstream gradient does not
+    (d(a/b)/db = -out/b for a tiny b): then backward goes again, multiplying exactly. A rule
+    that failed otherwise fails again there, named by its checked derivatives.
+    """
+    for node, grad in zip(order, saved):
+        node.grad = grad
+    if isinstance(error, (OverflowError, TypeError)):
+        leaves = (node for node in order if node._op is None)
+        advice = "backward() cannot add to it: set it to 0.0 (zero_grad() does) instead"
+        bad_grad = grad_error(leaves, "", advice)
+        if bad_grad is not None or not isinstance(error, NonFiniteError):
+            raise bad_grad or error from None
+    backward_exactly(root, order)
