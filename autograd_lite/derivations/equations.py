@@ -13,7 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from ..engine import Value, as_float, recompute
+from ..codegen import compile_graph
+from ..engine import Value, as_float
 from ..errors import DerivationError, DerivationIndexError, DerivationTypeError
 from ..functional import grad
 from ..nn import MLP
@@ -227,9 +228,10 @@ class Derivation:
         return dict(self._engine_gradients[1])
 
     def finite_difference(self, p: Target, h: float = 1e-6) -> float:
-        """(C(p + h) - C(p - h)) / 2h with the engine's forward pass, the cost recomputed with
-        p moved by a forward sweep: no Value changes, so no graph built before goes stale."""
-        return _central_difference(self.engine_cost(), self.parameter(p), h)
+        """(C(p + h) - C(p - h)) / 2h with the engine's forward pass: the cost's graph compiled
+        (`compile_graph`) and run with p moved, so no Value changes and no graph built before
+        goes stale."""
+        return _central_differences(self.engine_cost(), [self.parameter(p)], h)[0]
 
     def compare(self, h: float = 1e-6, reference: str | None = None) -> Comparison:
         """Every weight and bias: engine grad, equations, central finite difference (step h),
@@ -250,7 +252,7 @@ class Derivation:
                 self.mlp, self.inputs, self.targets, self.loss_rule, self.reduction
             )
         names = {p: self.name(p) for p in self.parameters()}
-        cost = self.engine_cost()
+        differences = _central_differences(self.engine_cost(), self.parameters(), h)
         rows = [
             ComparisonRow(
                 p.label,
@@ -258,10 +260,10 @@ class Derivation:
                 names[p].symbol,
                 grads[p],
                 self.equations_gradient(equations, p),
-                _central_difference(cost, p, h),
+                difference,
                 theirs.get(p),
             )
-            for p in self.parameters()
+            for p, difference in zip(self.parameters(), differences)
         ]
         samples = "1 sample" if self.batch_size == 1 else f"{self.batch_size} samples"
         return Comparison(f"{self.title}, {samples}", rows, h, reference or "")
@@ -376,12 +378,18 @@ def _samples(mlp: MLP, loss: Loss, inputs: Any, targets: Any) -> tuple[Matrix, M
     return xs, ys
 
 
-def _central_difference(cost: Value, p: Value, h: float) -> float:
-    """(C(p + h) - C(p - h)) / 2h, C recomputed from the graph `cost` with p moved."""
-    h = _step(h, p.data)
-    up, down = p.data + h, p.data - h
-    plus, minus = (recompute(cost, {p: x}).get(cost, cost.data) for x in (up, down))
-    return (plus - minus) / (up - down)
+def _central_differences(cost: Value, parameters: list[Value], h: float) -> list[float]:
+    """(C(p + h) - C(p - h)) / 2h for each parameter p: the graph `cost` compiled once as a
+    function of the parameters, run with one moved at a time."""
+    forward = compile_graph(cost, [], parameters)
+    at = [p.data for p in parameters]
+    differences = []
+    for i, p in enumerate(parameters):
+        step = _step(h, p.data)
+        up, down = p.data + step, p.data - step
+        plus, minus = (forward([], [*at[:i], x, *at[i + 1 :]])[0] for x in (up, down))
+        differences.append((plus - minus) / (up - down))
+    return differences
 
 
 def _step(given: Any, at: float) -> float:
