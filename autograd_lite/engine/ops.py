@@ -520,7 +520,7 @@ def _step_of_difference(b: Any, a: Any) -> Any:
 MAX = Op(
     "max",
     lambda a, b: a if a >= b else b,
-    lambda out, a, b: (1 - _step_of_difference(b, a), _step_of_difference(b, a)),
+    lambda out, a, b: (1 - (b_wins := _step_of_difference(b, a)), b_wins),
     AB,
     doc="The larger of a and b: the gradient goes to it.  d max(a, b)/da = 1 where a >= b,"
     " else 0, and d/db = 1 - d/da; at a tie a gets all of it (a subgradient; PyTorch's"
@@ -530,7 +530,7 @@ max: Callable[..., Any] = register(MAX)  # noqa: A001 - the builtin's answer for
 MIN = Op(
     "min",
     lambda a, b: a if a <= b else b,
-    lambda out, a, b: (1 - _step_of_difference(a, b), _step_of_difference(a, b)),
+    lambda out, a, b: (1 - (b_wins := _step_of_difference(a, b)), b_wins),
     AB,
     doc="The smaller of a and b: the gradient goes to it.  d min(a, b)/da = 1 where a <= b,"
     " else 0, and d/db = 1 - d/da; at a tie a gets all of it (PyTorch's minimum gives each"
