@@ -752,54 +752,53 @@ def test_an_operation_called_with_the_wrong_number_of_operands_names_its_paramet
     assert al.dot([x, y], [y, x], 1.0).data == 5.0 and atan(x).data == math.atan(1.0)
 
 
-@pytest.fixture
-def math_cos_rule():
-    """sin registered with its rule written with math.cos: right on floats only."""
-    function = register(Op("qa_sin", math.sin, lambda out, x: (math.cos(x),)), method=False)
-    yield function
-    del OPS["qa_sin"]
-
-
-def test_a_rule_that_fails_on_symbols_or_raises_is_named_with_advice(math_cos_rule):
-    """QA: a rule written with math.cos, registered, gave to_code/compile_graph a raw
-    "TypeError: must be real number, not Symbol" and step_through one about `_Operand`; a rule
-    raising RuntimeError reached grad() raw. Each is a RegistrationError naming the op and
-    saying to write the rule with autograd_lite's functions, not math's."""
-    x = Value(1.0, label="x")
-    y = math_cos_rule(x)
-    for use in (
-        lambda: al.to_code(y),
-        lambda: al.compile_graph(y, [x]),
-        lambda: al.step_through(y),
-    ):
-        with raises_naming(RegistrationError, "qa_sin", "not math's"):
-            use()
+def test_a_rule_that_raises_is_named_with_advice_wherever_it_runs():
+    """QA: a rule raising RuntimeError reached grad() raw (and a rule written with math.cos,
+    registered, gave to_code/compile_graph a raw "TypeError: must be real number, not Symbol";
+    register now refuses that one, see below). Each use is a RegistrationError naming the op
+    and the error, saying to write the rule with autograd_lite's functions, not math's."""
 
     def broken(out, x):
         raise RuntimeError("boom")
 
     function = register(Op("qa_broken", math.sin, broken), method=False)
     try:
-        with raises_naming(RegistrationError, "qa_broken", "RuntimeError", "boom"):
-            al.grad(function(x), [x])
+        x = Value(1.0, label="x")
+        y = function(x)
+        for use in (
+            lambda: al.grad(y, [x]),
+            lambda: al.to_code(y),
+            lambda: al.compile_graph(y, [x]),
+            lambda: al.step_through(y),
+        ):
+            with raises_naming(RegistrationError, "qa_broken", "RuntimeError", "boom", "not math"):
+                use()
     finally:
         del OPS["qa_broken"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="math.cos(Value) works through Value.__float__, so the rule's derivative is a float"
-    " constant cut off from the graph and the second derivative is 0; the fix is a check at"
-    " register() (run the rule on a probe without __float__), larger than a QA edit",
+@pytest.mark.parametrize(
+    "rule",
+    [
+        lambda out, x: (math.cos(x),),  # reads a Value's number through Value.__float__
+        lambda out, x: (np.cos(float(x)),),
+        lambda out, x: (1.0 - 2.0 * out * out if x > 0 else 0.0,),  # a comparison reads it too
+        lambda out, x: (x.cos(),),  # a Value's method: right on Values, AttributeError on floats
+    ],
+    ids=["math.cos", "float", "comparison", "method"],
 )
-def test_a_rule_written_with_math_is_refused_by_hessian(math_cos_rule):
-    """QA: hessian(lambda v: sin_with_math_cos_rule(v), [1.0]) returns [[0.0]]; d2 sin = -sin(1)
-    = -0.841. It must either be right or raise RegistrationError, never give 0."""
-    try:
-        result = al.hessian(lambda v: math_cos_rule(v), [1.0])
-    except RegistrationError:
-        return
-    assert result[0][0] == pytest.approx(-math.sin(1.0), rel=1e-12)
+def test_a_rule_written_with_math_is_refused_by_register(rule):
+    """QA (issue 19, left open): Op("qa_sin", math.sin, lambda out, x: (math.cos(x),)) gave
+    the right backward(), but hessian(qa_sin, [1.0]) returned [[0.0]], not -sin(1) = -0.841:
+    on Values math.cos(x) works through Value.__float__, so the derivative was a float cut off
+    from the graph. register() runs the rule once on operands that are graph nodes holding no
+    number and refuses one that reads their numbers, naming the op and saying to write cos(x);
+    the name stays free, and float(Value) outside a rule still works."""
+    with raises_naming(RegistrationError, "qa_sin", "graph node", "cos(x), not math.cos(x)"):
+        register(Op("qa_sin", math.sin, rule))
+    assert "qa_sin" not in OPS and not hasattr(Value, "qa_sin")
+    x = Value(1.0, label="x")
+    assert float(x) == 1.0 and math.cos(x) == math.cos(1.0)  # reading a number is fine outside
 
 
 def test_a_rule_that_raises_in_backward_changes_no_grad():
@@ -1048,3 +1047,45 @@ def test_a_failed_backward_leaves_every_grad_as_it_was():
     with raises_naming(al.NonFiniteError, "Value 'p'", "inf", "scale"):
         y.backward()
     assert (p.grad, q.grad, log_p.grad, y.grad) == (5.0, -1.0, 7.0, 0.0)
+
+
+def test_a_rule_written_with_the_engines_functions_gives_the_second_derivative():
+    """The fix of the rule refused above: d(sin x)/dx written cos(x) with autograd_lite's cos
+    registers, and its derivative is a node of the graph, so hessian gives d2 sin/dx2 = -sin x,
+    as the central difference of the gradient (by backward()) says."""
+    sine = register(Op("qa_sin", math.sin, lambda out, x: (al.cos(x),)))
+    try:
+        assert al.hessian(lambda v: sine(v), [1.0])[0][0] == pytest.approx(
+            -math.sin(1.0), rel=1e-12
+        )
+        assert al.hessian(lambda v: v.qa_sin() * v, [0.3])[0][0] == pytest.approx(
+            2 * math.cos(0.3) - 0.3 * math.sin(0.3), rel=1e-12
+        )
+
+        def slope(at):
+            x = Value(at)
+            sine(x).backward()
+            return x.grad
+
+        h = 1e-5
+        difference = (slope(1.0 + h) - slope(1.0 - h)) / (2 * h)
+        assert al.hessian(lambda v: sine(v), [1.0])[0][0] == pytest.approx(difference, rel=1e-8)
+    finally:
+        del OPS["qa_sin"]
+        delattr(Value, "qa_sin")
+
+
+@pytest.mark.parametrize(("op", "expected"), [("max", (1.0, 0.0)), ("min", (0.0, 1.0))])
+def test_max_and_min_far_apart_with_create_graph(op, expected):
+    """QA: grad(max(a, b), [a, b], create_graph=True) at a = 1e308, b = -1e308 raised
+    NonFiniteError (the rule's step(b - a) made b - a a node, which overflows) where backward()
+    gives (1, 0); so did hessian. It gives backward's numbers as Values, and their own
+    derivatives (the step is flat) are 0."""
+    a, b = Value(1e308, label="a"), Value(-1e308, label="b")
+    out = getattr(a, op)(b)
+    first = al.grad(out, [a, b], create_graph=True)
+    assert tuple(g.data for g in first) == expected
+    out.backward()
+    assert (a.grad, b.grad) == expected
+    assert [al.grad(g, [a, b]) for g in first] == [[0.0, 0.0], [0.0, 0.0]]
+    assert al.hessian(lambda u, v: getattr(u, op)(v), [1e308, -1e308]) == [[0.0, 0.0], [0.0, 0.0]]

@@ -12,7 +12,7 @@ import math
 import sys
 from collections.abc import Iterable, Sequence
 from numbers import Real
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from ..errors import (
     ArgumentTypeError,
@@ -178,6 +178,69 @@ def derivative_error(op: Op, operands: tuple[Any, ...]) -> NonFiniteError:
         f"the derivative of {op} at {_describe_operands(op, operands)} is infinite,"
         " so the gradient cannot be computed there"
     )
+
+
+class NumberRead(Exception):
+    """A derivative rule asked a `RuleProbe` for its number (see `check_rule`)."""
+
+
+class RuleProbe:
+    """An operand that is a graph node holding no number: what `check_rule` gives a rule.
+
+    What a rule may do with an operand on floats, Values and symbols alike gives another probe:
+    `+ - * / **` and the engine's functions (`cos(x)` calls `apply_op`). Reading its number
+    (`float(x)`, `math.cos(x)`, `int(x)`, `round(x)`, `x > 0`, `if x:`) raises NumberRead.
+    """
+
+    __slots__ = ()
+
+    def _node(self, *_: Any) -> RuleProbe:
+        return RuleProbe()
+
+    __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = _node
+    __truediv__ = __rtruediv__ = __pow__ = __rpow__ = __neg__ = _node
+
+    def _number(self, *_: Any) -> NoReturn:
+        raise NumberRead
+
+    __float__ = __int__ = __index__ = __complex__ = __bool__ = __round__ = _number
+    __trunc__ = __floor__ = __ceil__ = __lt__ = __le__ = __gt__ = __ge__ = _number
+
+    @classmethod
+    def apply_op(cls, op: Op, operands: tuple[Any, ...]) -> RuleProbe:
+        """An operation of the engine on a probe: another probe."""
+        return cls()
+
+
+def check_rule(op: Op) -> None:
+    """Refuse (RegistrationError) a derivative rule that works on floats only.
+
+    The rule runs once on RuleProbes (a number, 2.0, where `op.constants` needs one). One that
+    reads an operand's number (`math.cos(x)` reads a Value's through `__float__`) would give,
+    on Values, a derivative cut off from the graph: `grad(create_graph=True)` and `hessian`
+    would take its own derivative as 0. One that uses what a graph node lacks (`x.cos()`,
+    `np.cos(x)`, `abs(x)`) fails on floats or on symbols. A rule that fails otherwise (on
+    purpose, outside a domain, or calling a function not registered yet, as sin's rule calls
+    cos) is named where it runs, by `Op.checked_derivatives`.
+    """
+    operands = [2.0 if i in op.constants else RuleProbe() for i in range(len(op.params))]
+    try:
+        op.derivatives(RuleProbe(), *operands)
+        return
+    except NumberRead:
+        what = "reads an operand's number (as float(x), math's functions, int(x) and x > 0 do)"
+    except (TypeError, AttributeError) as error:
+        what = f"raises {type(error).__name__} ({error})"
+    except Exception:  # on purpose, outside a domain, or a function registered later (sin's cos)
+        return
+    raise RegistrationError(
+        f"register: the derivative rule of {op!r} {what} when its operands are graph nodes, as"
+        " in grad(create_graph=True) and hessian. A rule must run on floats, on Values and on"
+        " symbols, and never read an operand's number: a derivative computed from the number"
+        " is cut off from the graph, so its own derivative would come out 0. Write it with"
+        " + - * / ** and autograd_lite's functions: cos(x), not math.cos(x) or x.cos();"
+        " step(x), not x > 0"
+    ) from None
 
 
 def rule_error(op: Op, local: Any, count: int) -> RegistrationError:

@@ -20,8 +20,14 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from ..errors import ArgumentTypeError, AutogradError, RegistrationError, ShapeError
-from .checks import as_list, check_dot_arguments, rule_error
+from ..errors import (
+    ArgumentTypeError,
+    AutogradError,
+    NonFiniteError,
+    RegistrationError,
+    ShapeError,
+)
+from .checks import as_list, check_dot_arguments, check_rule, rule_error
 from .core import Operand, Value, apply
 from .fast import apply_unary
 
@@ -153,12 +159,15 @@ def register(op: Op, *, method: bool = True) -> Callable[..., Any]:
         atan(Value(1.0)).backward()
 
     A pickle names the operation, so the process that loads it must register it first.
-    RegistrationError if the name is not an identifier or is already taken.
+    RegistrationError if the name is not an identifier or is already taken, or if the
+    derivative rule works on floats only: it is run once on operands that are graph nodes
+    holding no number, and must not read their numbers (`math.cos(x)`; write `cos(x)`).
     """
     if not isinstance(op, Op):
         raise ArgumentTypeError(f"register: expected an Op, got {type(op).__name__} {op!r:.60}")
     if OPS.get(op.name) is not op:
         _check_new(op, method)
+        check_rule(op)
         OPS[op.name] = op
         if method:
             setattr(Value, op.name, _method(op))
@@ -496,10 +505,22 @@ ABS = Op(
     doc="|x|.  d|x|/dx = sign(x), taken as 0 at x = 0 (as PyTorch does).",
 )
 abs: Callable[..., Any] = register(ABS)  # noqa: A001 - the builtin's answer for a number
+
+
+def _step_of_difference(b: Any, a: Any) -> Any:
+    """step(b - a), max's and min's derivative: 1 where b > a, else 0. Where b - a is a node
+    that overflows (max(1e308, -1e308) with create_graph=True), it is step(b/2 - a/2): the
+    halves of numbers that far apart are exact and keep the sign of their difference."""
+    try:
+        return step(b - a)
+    except NonFiniteError:
+        return step(b * 0.5 - a * 0.5)
+
+
 MAX = Op(
     "max",
     lambda a, b: a if a >= b else b,
-    lambda out, a, b: (1 - step(b - a), step(b - a)),
+    lambda out, a, b: (1 - (b_wins := _step_of_difference(b, a)), b_wins),
     AB,
     doc="The larger of a and b: the gradient goes to it.  d max(a, b)/da = 1 where a >= b,"
     " else 0, and d/db = 1 - d/da; at a tie a gets all of it (a subgradient; PyTorch's"
@@ -509,7 +530,7 @@ max: Callable[..., Any] = register(MAX)  # noqa: A001 - the builtin's answer for
 MIN = Op(
     "min",
     lambda a, b: a if a <= b else b,
-    lambda out, a, b: (1 - step(a - b), step(a - b)),
+    lambda out, a, b: (1 - (b_wins := _step_of_difference(a, b)), b_wins),
     AB,
     doc="The smaller of a and b: the gradient goes to it.  d min(a, b)/da = 1 where a <= b,"
     " else 0, and d/db = 1 - d/da; at a tie a gets all of it (PyTorch's minimum gives each"
