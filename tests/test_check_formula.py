@@ -571,6 +571,15 @@ def test_a_slip_variant_is_the_equations_with_one_step_done_wrong():
     assert slipped.samples[0].g_prime[2][0] == z * (1 - z)  # sigmoid's a(1 - a) at z
     assert slipped.samples[0].g_prime[1] == right.samples[0].g_prime[1]
     assert right.samples[0].g_prime[2][0] == q.a[2][0] * (1 - q.a[2][0])
+    both = c.equations_by([d.Rules(), AtZ(2)])  # one forward pass for both: the same numbers
+    for together, alone in zip(both, [right, slipped]):
+        assert together.weight_grads == alone.weight_grads
+        assert together.bias_grads == alone.bias_grads
+        assert together.samples[0].delta == alone.samples[0].delta
+    with raises_naming(al.DerivationTypeError, "equations_by", "variants", "NoneType"):
+        c.equations_by(None)
+    with raises_naming(al.DerivationTypeError, "Rules", "str"):
+        c.equations_by([d.Rules(), "sign"])
 
 
 def test_delta_targets_on_a_network_of_unnamed_layers_with_a_linear_output():

@@ -190,17 +190,30 @@ class Derivation:
     def equations(self, rules: Rules = CORRECT) -> Equations:
         """The equations on every sample, and the batch gradients (each step done by `rules`:
         the correct ones, or a slip of `slips`)."""
-        if not isinstance(rules, Rules):
+        return self.equations_by([rules])[0]
+
+    def equations_by(self, variants: Sequence[Rules]) -> list[Equations]:
+        """`equations(rules)` for each rules of `variants`, the forward pass done once."""
+        if isinstance(variants, (str, bytes)) or not isinstance(variants, Sequence):
             raise DerivationTypeError(
-                f"rules must be a derivations.Rules (the correct equations, or a slip's"
-                f" variant of them), got {type(rules).__name__} {rules!r:.60}"
+                f"equations_by: variants must be a list of derivations.Rules, got"
+                f" {type(variants).__name__} {variants!r:.60}"
             )
+        for rules in variants:
+            if not isinstance(rules, Rules):
+                raise DerivationTypeError(
+                    f"rules must be a derivations.Rules (the correct equations, or a slip's"
+                    f" variant of them), got {type(rules).__name__} {rules!r:.60}"
+                )
         layers = self._layers()
-        samples = [
-            sample_equations(layers, forward(layers, x, y, self.aliases), self.loss_rule, rules)
-            for x, y in zip(self.inputs, self.targets)
+        samples = [forward(layers, x, y, self.aliases) for x, y in zip(self.inputs, self.targets)]
+        return [
+            batch_equations(
+                [sample_equations(layers, q, self.loss_rule, rules) for q in samples],
+                self.batch_factor,
+            )
+            for rules in variants
         ]
-        return batch_equations(samples, self.batch_factor)
 
     def equations_gradient(self, equations: Equations | SampleEquations, p: Value) -> float:
         """The equations' gradient for p: the sum over its uses."""

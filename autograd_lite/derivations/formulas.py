@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from ..engine import Value, as_float, as_value
 from ..errors import DerivationError, DerivationTypeError, ShapeError
 from ..functional import grad
-from .backprop import Equations, SampleEquations
+from .backprop import CORRECT, Equations, SampleEquations
 from .matrices import shape
 from .notation import Kind
 from .quantities import LayerSnapshot, Quantities, g_prime, snapshot
@@ -321,8 +321,8 @@ def _equations(
     kept = _EQUATIONS.get(derivation)
     if kept is None or kept[0] != state:
         variants = structural_variants(layers, derivation.loss_rule)
-        slipped = [(variant, derivation.equations(variant)) for variant in variants]
-        kept = (state, derivation.equations(), slipped)
+        correct, *equations = derivation.equations_by([CORRECT, *variants])
+        kept = (state, correct, list(zip(variants, equations)))
         _EQUATIONS[derivation] = kept
     return kept[1], kept[2]
 
