@@ -184,7 +184,7 @@ def test_the_demos_compiled_scorer_gives_the_models_scores_and_the_same_picture(
     """The demo scores the boundary's 900 points with the model compiled once (it built a
     graph per point: 0.4 s of the demo's 0.6 s with 2 steps); its numbers must be the
     model's, to the last bit, and so must the picture."""
-    training = demo.train_moons(1)
+    training = demo.train_moons(0)
     score = demo.scorer(training.model)
     for point in [[0.0, 0.0], [1.5, -0.25], [-1.0, 0.75], *training.points[:5]]:
         assert score(point) == training.model(point).data
@@ -361,12 +361,12 @@ def test_bad_demo_options_fail_before_training(arguments, message, monkeypatch, 
 
 
 def test_command_line_demo_writes_three_pictures(tmp_path):
-    result = run_command("demo", "--steps", "2", cwd=tmp_path)
+    result = run_command("demo", "--steps", "1", cwd=tmp_path)
     assert "training accuracy" in result.stdout, result.stderr
     boundary = parse_svg((tmp_path / "boundary.svg").read_text())
     assert len(boundary.findall(f"{SVG}circle")) == 100
     (line,) = parse_svg((tmp_path / "loss_curve.svg").read_text()).findall(f"{SVG}polyline")
-    assert len(line.get("points").split()) == 3  # the loss before each of 2 steps, and after
+    assert len(line.get("points").split()) == 2  # the loss before the one step, and after
     try:
         al.find_renderer()
     except al.RendererNotFoundError:
