@@ -347,15 +347,56 @@ def test_unknown_activation(make):
         make()
 
 
-def test_bad_rng():
-    with raises_naming(TypeError, "rng", "random.Random", "str"):
-        nn.MLP(2, [1], rng="seed")
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda rng: nn.Neuron(2, rng=rng),
+        lambda rng: nn.Layer(2, 3, rng=rng),
+        lambda rng: nn.MLP(2, [1], rng=rng),
+    ],
+    ids=["Neuron", "Layer", "MLP"],
+)
+def test_bad_rng(make):
+    """The review found `rng must be ..., got str`: the type alone, not the value given. The
+    message names both (the value shortened to ~60 characters, as elsewhere)."""
+    with raises_naming(al.ArgumentTypeError, "rng", "random.Random", "str", "'seed'"):
+        make("seed")
+    with raises_naming(al.ArgumentTypeError, "rng", "float", "0.5"):
+        make(0.5)
+    with pytest.raises(al.ArgumentTypeError) as caught:
+        make("s" * 500)
+    assert "'sss" in str(caught.value) and len(str(caught.value)) < 200
 
 
-def test_wrong_number_of_inputs():
-    model = nn.MLP(2, [3, 1], rng=0)
-    with raises_naming(ValueError, "2 inputs", "3"):
+@pytest.mark.parametrize(
+    "model, named",
+    [
+        (nn.MLP(2, [3, 1], rng=0), "MLP(nin=2, nouts=[3, 1]"),
+        (nn.Layer(2, 3, rng=0), "Layer(nin=2, nout=3"),
+        (nn.Neuron(2, rng=0), "Neuron(nin=2"),
+    ],
+    ids=["MLP", "Layer", "Neuron"],
+)
+def test_wrong_number_of_inputs(model, named):
+    """The review found `expected 2 inputs, got 3`: it named neither the model nor what to
+    do. The message names the model (its repr), the counts, and both ways out: give 2 numbers
+    per sample, or build the model with nin=3."""
+    with raises_naming(al.ShapeError, named, "2 inputs", "got 3", "2 numbers", "nin=3"):
         model([1.0, 2.0, 3.0])
+    with raises_naming(al.ShapeError, named, "2 inputs", "got 1", "nin=1"):
+        model(1.0)
+    with raises_naming(al.ShapeError, named, "2 inputs", "got 0", "2 numbers"):
+        model([])
+
+
+def test_a_batch_given_where_one_sample_is_expected():
+    """A list of samples passed to a model is not one sample with the wrong count: the
+    message says to call the model once per sample (nin=3 would be the wrong advice)."""
+    model = nn.MLP(2, [3, 1], rng=0)
+    with pytest.raises(al.ShapeError) as caught:
+        model([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])
+    message = str(caught.value)
+    assert "MLP(nin=2" in message and "one sample" in message and "nin=3" not in message
 
 
 @pytest.mark.parametrize(

@@ -96,7 +96,7 @@ class Neuron(Module):
         return len(self.w)
 
     def __call__(self, x: Sequence[Operand] | Operand) -> Value:
-        inputs = as_inputs(x, self.nin)
+        inputs = as_inputs(x, self.nin, self)
         try:
             z: Value = dot(self.w, inputs, self.b)
         except AutogradError:
@@ -158,7 +158,8 @@ class Layer(Module):
 
     def forward(self, x: Sequence[Operand] | Operand) -> list[Value]:
         """One Value per neuron, always as a list."""
-        return [n(x) for n in self.neurons]
+        inputs = as_inputs(x, self.neurons[0].nin, self)
+        return [n(inputs) for n in self.neurons]
 
     def __call__(self, x: Sequence[Operand] | Operand) -> Value | list[Value]:
         out = self.forward(x)
@@ -290,7 +291,7 @@ class MLP(Module):
 
     def forward(self, x: Sequence[Operand] | Operand) -> list[Value]:
         """The last layer's outputs, always as a list."""
-        outputs = self.layers[0].forward(x)
+        outputs = self.layers[0].forward(as_inputs(x, self.layers[0].neurons[0].nin, self))
         for layer in self.layers[1:]:
             outputs = layer.forward(outputs)
         return outputs
