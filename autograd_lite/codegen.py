@@ -163,13 +163,20 @@ class CompiledGraph:
         # (finite numbers can add up to inf).
         total = output + sum(gradients)
         if type(total) is not float or total - total != 0.0:
-            bad = [x for x in (output, *gradients) if type(x) is not float or x - x != 0.0]
+            results = (output, *gradients)
+            bad = [i for i, x in enumerate(results) if type(x) is not float or x - x != 0.0]
             if not bad:
                 return output, gradients
+            i = bad[0]
+            which = (
+                f"the gradient with respect to inputs[{i - 1}] ({describe(self.inputs[i - 1])})"
+                if i
+                else "the graph's output"
+            )
             raise NonFiniteError(
-                f"at these inputs the graph's output or a gradient is {bad[0]!r} (not a finite"
-                " real number); the engine refuses such values. Move the inputs back into the"
-                " range where every operation is defined"
+                f"at these inputs {which} is {results[i]!r} (not a finite real number); the"
+                " engine refuses such values. Move the inputs back into the range where every"
+                " operation is defined"
             )
         return output, gradients
 
