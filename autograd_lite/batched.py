@@ -25,8 +25,8 @@ import operator
 from collections.abc import Sequence
 from typing import Any, cast
 
-from .codegen import compile_graph, to_code
-from .engine import Operand, Value, as_float, as_list, as_value, exp, log
+from .codegen import check_arguments, compile_graph, to_code
+from .engine import Operand, Value, as_float, as_list, as_value, exp, log, topological_order
 from .engine import max as maximum
 from .errors import (
     ArgumentTypeError,
@@ -63,12 +63,18 @@ class BatchedGraph:
         self, output: Value, parameters: Sequence[Value], samples: Sequence[Value]
     ) -> None:
         self._np = _numpy()
-        self.output = output
-        self.parameters = _leaves(parameters, "parameters")
-        self.samples = _leaves(samples, "samples")
+        self.output = as_value(output, "compile_batched: output")
+        leaves = check_arguments(
+            topological_order(output),
+            as_list(parameters, "compile_batched: parameters"),  # None is not "every leaf" here
+            samples,
+            "compile_batched",
+            ("parameters", "samples"),
+        )
+        self.parameters, self.samples = tuple(leaves[0]), tuple(leaves[1])
         if not self.samples:
             raise ShapeError(
-                "samples is empty: list the leaves that take each sample's numbers (a graph"
+                "compile_batched: samples is empty: list the leaves that take each sample's numbers (a graph"
                 " with none is the same for every sample; use compile_graph for it)"
             )
         self.source: str = to_code(output, self.parameters, self.samples, batched=True)
@@ -183,11 +189,6 @@ def cross_entropy_one_hot(logits: Sequence[Operand], target: Sequence[Operand]) 
     spread = functools.reduce(operator.add, [exp(s) for s in shifted])
     picked = functools.reduce(operator.add, [t * s for t, s in zip(targets, shifted)])
     return cast(Value, log(spread) - picked)
-
-
-def _leaves(values: Any, where: str) -> tuple[Value, ...]:
-    """The Values listed as `where` (a list or tuple of them), each checked by `as_value`."""
-    return tuple(as_value(v, f"{where}[{i}]") for i, v in enumerate(as_list(values, where)))
 
 
 def _operands(values: Any, where: str) -> list[Operand]:

@@ -120,7 +120,7 @@ def to_code(
     """
     if not isinstance(batched, bool):
         raise ArgumentTypeError(f"to_code: batched must be True or False, got {batched!r:.60}")
-    return _Listing(output, inputs, data, function_name, batched).source
+    return _Listing(output, inputs, data, function_name, batched, "to_code").source
 
 
 class CompiledGraph:
@@ -133,7 +133,7 @@ class CompiledGraph:
     """
 
     def __init__(self, output: Value, inputs: Sequence[Value], data: Sequence[Value] = ()) -> None:
-        listing = _Listing(output, inputs, data, "forward_backward")
+        listing = _Listing(output, inputs, data, "forward_backward", caller="compile_graph")
         self._load(listing.source, listing.inputs, listing.data)
 
     def _load(self, source: str, inputs: Sequence[Value], data: Sequence[Value]) -> None:
@@ -263,8 +263,9 @@ class _Listing:
         data: Sequence[Value],
         function_name: str,
         batched: bool = False,
+        caller: str = "to_code",
     ) -> None:
-        as_value(output, "to_code: output")
+        as_value(output, f"{caller}: output")
         if not isinstance(function_name, str):
             raise ArgumentTypeError(
                 f"to_code: function_name must be a str, got {type(function_name).__name__}"
@@ -292,11 +293,11 @@ class _Listing:
             op = node.operation
             if op is not None and OPS.get(op.name) is not op:
                 raise GraphArgumentError(
-                    f"to_code: {describe(node)} was made by {op!r}, which is not in"
+                    f"{caller}: {describe(node)} was made by {op!r}, which is not in"
                     " engine.OPS, so there is no way to write it as code; register(op) it first"
                 )
         self.output = output
-        self.inputs, self.data = _check_arguments(self.order, inputs, data)
+        self.inputs, self.data = check_arguments(self.order, inputs, data, caller)
         # Batched, the nodes computed from the data hold one number per sample.
         self.batched = batched
         self.per_sample = reachable(self.order, self.data) if batched else set()
@@ -482,27 +483,33 @@ def _float_code(x: Any) -> str:
     return repr(x) if math.isfinite(x) else f'float("{x}")'
 
 
-def _check_arguments(
-    order: list[Value], inputs: Sequence[Value] | None, data: Sequence[Value]
+def check_arguments(
+    order: list[Value],
+    inputs: Sequence[Value] | None,
+    data: Sequence[Value],
+    caller: str,
+    names: tuple[str, str] = ("inputs", "data"),
 ) -> tuple[list[Value], list[Value]]:
-    """The argument leaves, checked: inputs (default: every leaf not in data), then data."""
-    data = as_list(data, "data")
+    """The argument leaves of the graph `order`, checked: inputs (default: every leaf not in
+    data), then data. Messages start with `caller` and call the two lists `names`."""
+    both = " and ".join(names)
+    data = as_list(data, f"{caller}: {names[1]}")
     if inputs is None:
         data_set = set(data)
         inputs = [node for node in order if node.is_leaf and node not in data_set]
-    inputs = as_list(inputs, "inputs")
-    for name, values in (("inputs", inputs), ("data", data)):
+    inputs = as_list(inputs, f"{caller}: {names[0]}")
+    for name, values in zip(names, (inputs, data)):
         for i, x in enumerate(values):
-            as_value(x, f"{name}[{i}]")
+            as_value(x, f"{caller}: {name}[{i}]")
             if not x.is_leaf:
                 raise GraphArgumentError(
-                    f"{name}[{i}] is {describe(x)}, computed by {x.op!r}; inputs and data must"
+                    f"{caller}: {name}[{i}] is {describe(x)}, computed by {x.op!r}; {both} must"
                     " be leaves (the Values you made yourself), since the code computes every"
                     " other node"
                 )
     if len({*inputs, *data}) != len(inputs) + len(data):
         raise GraphArgumentError(
-            "the same Value is listed twice in inputs and data; list each argument once"
+            f"{caller}: the same Value is listed twice in {both}; list each argument once"
         )
     return inputs, data
 

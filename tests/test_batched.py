@@ -352,9 +352,9 @@ def test_numpy_numbers_ints_and_float32_are_accepted():
 def test_compile_batched_checks_its_leaves():
     w, x = Value(1.0, "w"), Value(2.0, "x")
     y = w * x
-    with raises_naming(al.GraphArgumentError, "data[0]", "made by mul", "leaves"):
+    with raises_naming(al.GraphArgumentError, "samples[0]", "made by mul", "leaves"):
         compile_batched(y * y, [w], [y])
-    with raises_naming(al.GraphArgumentError, "listed twice", "inputs and data"):
+    with raises_naming(al.GraphArgumentError, "listed twice", "parameters and samples"):
         compile_batched(y, [w], [w])
     with raises_naming(al.ArgumentTypeError, "parameters", "list or tuple", "label='w'"):
         compile_batched(y, w, [x])
@@ -480,3 +480,30 @@ def test_an_operation_named_like_a_batched_helper_is_refused(name):
         register(Op(name, lambda x: x * x, lambda out, x: (2 * x,)), method=False)
     assert name not in OPS
     assert set(arrayops.__all__) <= HELPER_NAMES  # floatops defines only `functions` besides
+
+
+def test_compile_batched_names_itself_and_its_own_arguments():
+    """The review found `parameters must be a list or tuple` without the function's name, where
+    the other functions start with theirs; and a bad leaf or a Value listed twice was reported
+    in to_code's terms (`data[0]`, `inputs and data`) although the user wrote parameters and
+    samples. Every message of compile_batched's checks starts with `compile_batched:` and
+    names its own arguments."""
+    w, x = Value(1.0, "w"), Value(2.0, "x")
+    y = w * x
+    bad_calls = [
+        (lambda: compile_batched(y, w, [x]), al.ArgumentTypeError, "parameters", "Value"),
+        (lambda: compile_batched(y, [w], "x"), al.ArgumentTypeError, "samples", "'x'"),
+        (lambda: compile_batched(y, [w], []), al.ShapeError, "samples", "empty"),
+        (lambda: compile_batched(2.0, [w], [x]), al.ArgumentTypeError, "output", "2.0"),
+        (lambda: compile_batched(y, [2.0], [x]), al.ArgumentTypeError, "parameters[0]", "2.0"),
+        (lambda: compile_batched(y, [y], [x]), al.GraphArgumentError, "parameters[0]", "leaves"),
+        (lambda: compile_batched(y, [w], [y]), al.GraphArgumentError, "samples[0]", "leaves"),
+        (lambda: compile_batched(y, [w], [x, x]), al.GraphArgumentError, "twice", "samples"),
+    ]
+    for call, error, *terms in bad_calls:
+        with raises_naming(error, *terms) as caught:
+            call()
+        message = str(caught.value)
+        assert message.startswith("compile_batched: "), message
+        assert "inputs" not in message and "and data" not in message, message
+        assert "data[" not in message and "data must" not in message, message
