@@ -74,8 +74,9 @@ class BatchedGraph:
         self.parameters, self.samples = tuple(leaves[0]), tuple(leaves[1])
         if not self.samples:
             raise ShapeError(
-                "compile_batched: samples is empty: list the leaves that take each sample's numbers (a graph"
-                " with none is the same for every sample; use compile_graph for it)"
+                "compile_batched: samples is empty: list the leaves that take each sample's"
+                " numbers (a graph with none is the same for every sample; use compile_graph"
+                " for it)"
             )
         self.source: str = to_code(output, self.parameters, self.samples, batched=True)
         namespace: dict[str, Any] = {}

@@ -284,25 +284,25 @@ def test_arguments_are_checked():
         to_code(y, function_name="not valid")
 
 
-def test_compile_graph_and_to_code_messages_start_with_their_own_name():
+@pytest.mark.parametrize("function", [compile_graph, to_code])
+def test_compile_graph_and_to_code_messages_start_with_their_own_name(function):
     """compile_graph(2.0, ...) said `to_code: output must be a Value` (a function the user did not
     call), and the checks of inputs and data named no function at all, where the other
     messages of both start with theirs."""
     x = Value(2.0, label="x")
     y = x * 2
-    for function in (compile_graph, to_code):
-        bad_calls = [
-            (lambda: function(2.0, [x]), al.ArgumentTypeError, "output", "2.0"),
-            (lambda: function(y, "x"), al.ArgumentTypeError, "inputs", "'x'"),
-            (lambda: function(y, [x], 2.0), al.ArgumentTypeError, "data", "2.0"),
-            (lambda: function(y, [2.0]), al.ArgumentTypeError, "inputs[0]", "2.0"),
-            (lambda: function(y * y, [y]), al.GraphArgumentError, "inputs[0]", "leaves"),
-            (lambda: function(y, [x], [x]), al.GraphArgumentError, "twice", "inputs and data"),
-        ]
-        for call, error, *terms in bad_calls:
-            with raises_naming(error, *terms) as caught:
-                call()
-            assert str(caught.value).startswith(f"{function.__name__}: "), str(caught.value)
+    bad_calls = [
+        ((2.0, [x]), al.ArgumentTypeError, "output", "2.0"),
+        ((y, "x"), al.ArgumentTypeError, "inputs", "'x'"),
+        ((y, [x], 2.0), al.ArgumentTypeError, "data", "2.0"),
+        ((y, [2.0]), al.ArgumentTypeError, "inputs[0]", "2.0"),
+        ((y * y, [y]), al.GraphArgumentError, "inputs[0]", "leaves"),
+        ((y, [x], [x]), al.GraphArgumentError, "twice", "inputs and data"),
+    ]
+    for arguments, error, *terms in bad_calls:
+        with raises_naming(error, *terms) as caught:
+            function(*arguments)
+        assert str(caught.value).startswith(f"{function.__name__}: "), str(caught.value)
 
 
 def test_compiled_gradient_descent_converges_like_the_engine():

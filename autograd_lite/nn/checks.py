@@ -92,8 +92,7 @@ def as_rng(rng: Rng) -> RandomSource:
     if isinstance(rng, random.Random) or rng is random:
         return rng
     raise ArgumentTypeError(
-        f"rng must be a random.Random, an int seed or None, got {type(rng).__name__}"
-        f" {rng!r:.60}"
+        f"rng must be a random.Random, an int seed or None, got {type(rng).__name__} {rng!r:.60}"
     )
 
 
@@ -122,8 +121,7 @@ def _count_error(inputs: Sequence[Any], nin: int, model: object) -> ShapeError:
     what = f"{model!r} takes {nin} input{'s' * (nin != 1)}, got {len(inputs)}"
     if any(isinstance(x, Iterable) and not isinstance(x, (str, bytes)) for x in inputs):
         return ShapeError(
-            f"{what} rows: a model takes one sample at a time ({numbers}); call it once per"
-            " sample"
+            f"{what} rows: a model takes one sample at a time ({numbers}); call it once per sample"
         )
     rebuild = f", or build the model with nin={len(inputs)}" if inputs else ""
     return ShapeError(f"{what}; give {numbers} per sample{rebuild}")
