@@ -269,6 +269,7 @@ class _Listing:
         if not isinstance(function_name, str):
             raise ArgumentTypeError(
                 f"to_code: function_name must be a str, got {type(function_name).__name__}"
+                f" {function_name!r:.60}"
             )
         if not function_name.isidentifier() or keyword.iskeyword(function_name):
             raise GraphArgumentError(

@@ -342,6 +342,12 @@ def test_a_label_float_does_not_shadow_the_float_generated_code_calls():
     assert "not callable" not in str(caught.value)
 
 
+def test_a_function_name_of_the_wrong_type_is_named_with_its_value():
+    """to_code said `function_name must be a str, got bytes`: the type only, not the value."""
+    with raises_naming(al.ArgumentTypeError, "to_code", "function_name", "bytes", "b'f'"):
+        to_code(Value(1.0) * 2.0, function_name=b"f")
+
+
 def test_function_name_float_is_refused():
     with raises_naming(al.GraphArgumentError, "function_name", "'float'", "code calls"):
         to_code(Value(1.0) * 2.0, function_name="float")

@@ -60,11 +60,12 @@ def check_layer_size(n: Any, name: str) -> None:
 def check_activation(activation: Any, name: str = "activation") -> str:
     if not isinstance(activation, str):
         raise ArgumentTypeError(
-            f"{name} must be a name such as 'tanh', got {type(activation).__name__} {activation!r}"
+            f"{name} must be a name such as 'tanh', got {type(activation).__name__}"
+            f" {activation!r:.60}"
         )
     if activation not in ACTIVATIONS:
         raise ModelError(
-            f"unknown {name} {activation!r}; choose one of {', '.join(map(repr, ACTIVATIONS))}"
+            f"unknown {name} {activation!r:.60}; choose one of {', '.join(map(repr, ACTIVATIONS))}"
         )
     return activation
 
