@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import math
 import operator
 from collections.abc import Sequence
 from typing import Any, cast
@@ -103,13 +104,20 @@ class BatchedGraph:
             with np.errstate(all="raise", under="ignore"):
                 mean, gradients = self._function(*values.tolist(), *columns)
                 gradients = np.array(gradients, dtype=float)
-                total = float(mean) + gradients.sum()
+                finite = np.isfinite(gradients)
         except (ArithmeticError, ValueError) as error:  # FloatingPointError is one
             raise self._error(values, rows, error) from None
-        if total - total != 0.0:  # inf or nan came from a constant the code holds
+        if not (math.isfinite(mean) and finite.all()):  # from a constant the code holds
+            if not math.isfinite(mean):
+                which, bad = "the mean", mean
+            else:
+                i = int(np.argmin(finite))
+                leaf = describe(self.parameters[i])
+                which = f"the gradient with respect to parameters[{i}] ({leaf})"
+                bad = gradients[i]
             raise NonFiniteError(
-                "at these values the mean or a gradient is not a finite number; the engine"
-                " refuses such values. Move the parameters or the samples back into range"
+                f"at these values {which} is {bad} (not a finite number); the engine refuses"
+                " such values. Move the parameters or the samples back into range"
             )
         return float(mean), gradients
 

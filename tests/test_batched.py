@@ -11,6 +11,7 @@ import math
 import pickle
 import random
 import sys
+import warnings
 from pathlib import Path
 
 import pytest
@@ -507,3 +508,35 @@ def test_compile_batched_names_itself_and_its_own_arguments():
         assert message.startswith("compile_batched: "), message
         assert "inputs" not in message and "and data" not in message, message
         assert "data[" not in message and "data must" not in message, message
+
+
+def test_a_non_finite_result_names_the_mean_or_the_parameter_whose_gradient_it_is():
+    """A batched graph's NonFiniteError said "the mean or a gradient is not a finite number"
+    without saying which (and NumPy warned "invalid value encountered" on the way). It names
+    the mean, or the parameter (by position and label) whose gradient is not finite, and warns
+    nothing."""
+    w, x, s = Value(1.0, "w"), Value(1.0, "x1"), Value(2.0, "s")
+    y = (w + x * 1e-10 / 1e-310) * s  # d y/d(x * 1e-10) = s/1e-310: inf
+    graph = compile_batched(y, [w, x], [s])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with raises_naming(al.NonFiniteError, "parameters[1]", "Value 'x1'", "inf") as caught:
+            graph([1.0, 1.0], [[1.0], [2.0]])
+        assert "Value 'w'" not in str(caught.value)
+        mean_only = compile_batched(w * w, [w], [s])  # the same for every sample: floats
+        with raises_naming(al.NonFiniteError, "mean", "inf") as caught:
+            mean_only([1e200], [[1.0]])  # 1e200 * 1e200 is inf; its gradient 2e200 is not
+        assert "gradient" not in str(caught.value)
+
+
+def test_finite_gradients_whose_sum_overflows_are_returned_as_the_engine_gives_them():
+    """The batched graph added the mean and all gradients to test them at once, inside NumPy's
+    raise-on-overflow: two finite gradients of 1.5e308 overflowed that sum and were refused as
+    "a gradient summed over the batch overflows", although backward() gives them (as
+    compile_graph does). Each is tested on its own now."""
+    a, b, s = Value(1e-10, "a"), Value(1e-10, "b"), Value(1.0, "s")
+    y = (1.5e308 * a + 1.5e308 * b) * s
+    y.backward()
+    assert (a.grad, b.grad) == (1.5e308, 1.5e308)
+    mean, gradients = compile_batched(y, [a, b], [s])([1e-10, 1e-10], [[1.0], [1.0]])
+    assert (mean, list(gradients)) == (y.data, [1.5e308, 1.5e308])
