@@ -21,12 +21,13 @@ from __future__ import annotations
 
 import functools
 import importlib
+import math
 import operator
 from collections.abc import Sequence
 from typing import Any, cast
 
-from .codegen import compile_graph, to_code
-from .engine import Operand, Value, as_float, as_list, as_value, exp, log
+from .codegen import check_arguments, compile_graph, to_code
+from .engine import Operand, Value, as_float, as_list, as_value, exp, log, topological_order
 from .engine import max as maximum
 from .errors import (
     ArgumentTypeError,
@@ -63,13 +64,20 @@ class BatchedGraph:
         self, output: Value, parameters: Sequence[Value], samples: Sequence[Value]
     ) -> None:
         self._np = _numpy()
-        self.output = output
-        self.parameters = _leaves(parameters, "parameters")
-        self.samples = _leaves(samples, "samples")
+        self.output = as_value(output, "compile_batched: output")
+        leaves = check_arguments(
+            topological_order(output),
+            as_list(parameters, "compile_batched: parameters"),  # None is not "every leaf" here
+            samples,
+            "compile_batched",
+            ("parameters", "samples"),
+        )
+        self.parameters, self.samples = tuple(leaves[0]), tuple(leaves[1])
         if not self.samples:
             raise ShapeError(
-                "samples is empty: list the leaves that take each sample's numbers (a graph"
-                " with none is the same for every sample; use compile_graph for it)"
+                "compile_batched: samples is empty: list the leaves that take each sample's"
+                " numbers (a graph with none is the same for every sample; use compile_graph"
+                " for it)"
             )
         self.source: str = to_code(output, self.parameters, self.samples, batched=True)
         namespace: dict[str, Any] = {}
@@ -96,13 +104,20 @@ class BatchedGraph:
             with np.errstate(all="raise", under="ignore"):
                 mean, gradients = self._function(*values.tolist(), *columns)
                 gradients = np.array(gradients, dtype=float)
-                total = float(mean) + gradients.sum()
+                finite = np.isfinite(gradients)
         except (ArithmeticError, ValueError) as error:  # FloatingPointError is one
             raise self._error(values, rows, error) from None
-        if total - total != 0.0:  # inf or nan came from a constant the code holds
+        if not (math.isfinite(mean) and finite.all()):  # from a constant the code holds
+            if not math.isfinite(mean):
+                which, bad = "the mean", mean
+            else:
+                i = int(np.argmin(finite))
+                leaf = describe(self.parameters[i])
+                which = f"the gradient with respect to parameters[{i}] ({leaf})"
+                bad = gradients[i]
             raise NonFiniteError(
-                "at these values the mean or a gradient is not a finite number; the engine"
-                " refuses such values. Move the parameters or the samples back into range"
+                f"at these values {which} is {bad} (not a finite number); the engine refuses"
+                " such values. Move the parameters or the samples back into range"
             )
         return float(mean), gradients
 
@@ -183,11 +198,6 @@ def cross_entropy_one_hot(logits: Sequence[Operand], target: Sequence[Operand]) 
     spread = functools.reduce(operator.add, [exp(s) for s in shifted])
     picked = functools.reduce(operator.add, [t * s for t, s in zip(targets, shifted)])
     return cast(Value, log(spread) - picked)
-
-
-def _leaves(values: Any, where: str) -> tuple[Value, ...]:
-    """The Values listed as `where` (a list or tuple of them), each checked by `as_value`."""
-    return tuple(as_value(v, f"{where}[{i}]") for i, v in enumerate(as_list(values, where)))
 
 
 def _operands(values: Any, where: str) -> list[Operand]:

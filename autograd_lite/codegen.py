@@ -120,7 +120,7 @@ def to_code(
     """
     if not isinstance(batched, bool):
         raise ArgumentTypeError(f"to_code: batched must be True or False, got {batched!r:.60}")
-    return _Listing(output, inputs, data, function_name, batched).source
+    return _Listing(output, inputs, data, function_name, batched, "to_code").source
 
 
 class CompiledGraph:
@@ -133,7 +133,7 @@ class CompiledGraph:
     """
 
     def __init__(self, output: Value, inputs: Sequence[Value], data: Sequence[Value] = ()) -> None:
-        listing = _Listing(output, inputs, data, "forward_backward")
+        listing = _Listing(output, inputs, data, "forward_backward", caller="compile_graph")
         self._load(listing.source, listing.inputs, listing.data)
 
     def _load(self, source: str, inputs: Sequence[Value], data: Sequence[Value]) -> None:
@@ -163,13 +163,20 @@ class CompiledGraph:
         # (finite numbers can add up to inf).
         total = output + sum(gradients)
         if type(total) is not float or total - total != 0.0:
-            bad = [x for x in (output, *gradients) if type(x) is not float or x - x != 0.0]
+            results = (output, *gradients)
+            bad = [i for i, x in enumerate(results) if type(x) is not float or x - x != 0.0]
             if not bad:
                 return output, gradients
+            i = bad[0]
+            which = (
+                f"the gradient with respect to inputs[{i - 1}] ({describe(self.inputs[i - 1])})"
+                if i
+                else "the graph's output"
+            )
             raise NonFiniteError(
-                f"at these inputs the graph's output or a gradient is {bad[0]!r} (not a finite"
-                " real number); the engine refuses such values. Move the inputs back into the"
-                " range where every operation is defined"
+                f"at these inputs {which} is {results[i]!r} (not a finite real number); the"
+                " engine refuses such values. Move the inputs back into the range where every"
+                " operation is defined"
             )
         return output, gradients
 
@@ -256,11 +263,13 @@ class _Listing:
         data: Sequence[Value],
         function_name: str,
         batched: bool = False,
+        caller: str = "to_code",
     ) -> None:
-        as_value(output, "to_code: output")
+        as_value(output, f"{caller}: output")
         if not isinstance(function_name, str):
             raise ArgumentTypeError(
                 f"to_code: function_name must be a str, got {type(function_name).__name__}"
+                f" {function_name!r:.60}"
             )
         if not function_name.isidentifier() or keyword.iskeyword(function_name):
             raise GraphArgumentError(
@@ -285,11 +294,11 @@ class _Listing:
             op = node.operation
             if op is not None and OPS.get(op.name) is not op:
                 raise GraphArgumentError(
-                    f"to_code: {describe(node)} was made by {op!r}, which is not in"
+                    f"{caller}: {describe(node)} was made by {op!r}, which is not in"
                     " engine.OPS, so there is no way to write it as code; register(op) it first"
                 )
         self.output = output
-        self.inputs, self.data = _check_arguments(self.order, inputs, data)
+        self.inputs, self.data = check_arguments(self.order, inputs, data, caller)
         # Batched, the nodes computed from the data hold one number per sample.
         self.batched = batched
         self.per_sample = reachable(self.order, self.data) if batched else set()
@@ -475,27 +484,33 @@ def _float_code(x: Any) -> str:
     return repr(x) if math.isfinite(x) else f'float("{x}")'
 
 
-def _check_arguments(
-    order: list[Value], inputs: Sequence[Value] | None, data: Sequence[Value]
+def check_arguments(
+    order: list[Value],
+    inputs: Sequence[Value] | None,
+    data: Sequence[Value],
+    caller: str,
+    names: tuple[str, str] = ("inputs", "data"),
 ) -> tuple[list[Value], list[Value]]:
-    """The argument leaves, checked: inputs (default: every leaf not in data), then data."""
-    data = as_list(data, "data")
+    """The argument leaves of the graph `order`, checked: inputs (default: every leaf not in
+    data), then data. Messages start with `caller` and call the two lists `names`."""
+    both = " and ".join(names)
+    data = as_list(data, f"{caller}: {names[1]}")
     if inputs is None:
         data_set = set(data)
         inputs = [node for node in order if node.is_leaf and node not in data_set]
-    inputs = as_list(inputs, "inputs")
-    for name, values in (("inputs", inputs), ("data", data)):
+    inputs = as_list(inputs, f"{caller}: {names[0]}")
+    for name, values in zip(names, (inputs, data)):
         for i, x in enumerate(values):
-            as_value(x, f"{name}[{i}]")
+            as_value(x, f"{caller}: {name}[{i}]")
             if not x.is_leaf:
                 raise GraphArgumentError(
-                    f"{name}[{i}] is {describe(x)}, computed by {x.op!r}; inputs and data must"
+                    f"{caller}: {name}[{i}] is {describe(x)}, computed by {x.op!r}; {both} must"
                     " be leaves (the Values you made yourself), since the code computes every"
                     " other node"
                 )
     if len({*inputs, *data}) != len(inputs) + len(data):
         raise GraphArgumentError(
-            "the same Value is listed twice in inputs and data; list each argument once"
+            f"{caller}: the same Value is listed twice in {both}; list each argument once"
         )
     return inputs, data
 

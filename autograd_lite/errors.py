@@ -67,8 +67,11 @@ class StaleGraphError(AutogradError, RuntimeError):
 
 
 class RegistrationError(AutogradError, ValueError):
-    """An operation cannot be registered (its name is not an identifier or is taken), or a
-    pickle names an operation that is not registered."""
+    """An operation cannot be registered: its name is not an identifier, is taken, or is a
+    helper's or a Value attribute's; or its derivative rule, run by `register` once on probes
+    (graph nodes holding no number), reads its operands' numbers (`math.cos(x)`, `float(x)`,
+    `x > 0`) or fails on them. Also a rule that gives the wrong number of derivatives or
+    raises where it first runs, and a pickle that names an operation not registered."""
 
 
 class GraphArgumentError(AutogradError, ValueError):

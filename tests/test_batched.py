@@ -11,6 +11,7 @@ import math
 import pickle
 import random
 import sys
+import warnings
 from pathlib import Path
 
 import pytest
@@ -352,9 +353,9 @@ def test_numpy_numbers_ints_and_float32_are_accepted():
 def test_compile_batched_checks_its_leaves():
     w, x = Value(1.0, "w"), Value(2.0, "x")
     y = w * x
-    with raises_naming(al.GraphArgumentError, "data[0]", "made by mul", "leaves"):
+    with raises_naming(al.GraphArgumentError, "samples[0]", "made by mul", "leaves"):
         compile_batched(y * y, [w], [y])
-    with raises_naming(al.GraphArgumentError, "listed twice", "inputs and data"):
+    with raises_naming(al.GraphArgumentError, "listed twice", "parameters and samples"):
         compile_batched(y, [w], [w])
     with raises_naming(al.ArgumentTypeError, "parameters", "list or tuple", "label='w'"):
         compile_batched(y, w, [x])
@@ -480,3 +481,62 @@ def test_an_operation_named_like_a_batched_helper_is_refused(name):
         register(Op(name, lambda x: x * x, lambda out, x: (2 * x,)), method=False)
     assert name not in OPS
     assert set(arrayops.__all__) <= HELPER_NAMES  # floatops defines only `functions` besides
+
+
+def test_compile_batched_names_itself_and_its_own_arguments():
+    """The review found `parameters must be a list or tuple` without the function's name, where
+    the other functions start with theirs; and a bad leaf or a Value listed twice was reported
+    in to_code's terms (`data[0]`, `inputs and data`) although the user wrote parameters and
+    samples. Every message of compile_batched's checks starts with `compile_batched:` and
+    names its own arguments."""
+    w, x = Value(1.0, "w"), Value(2.0, "x")
+    y = w * x
+    bad_calls = [
+        (lambda: compile_batched(y, w, [x]), al.ArgumentTypeError, "parameters", "Value"),
+        (lambda: compile_batched(y, [w], "x"), al.ArgumentTypeError, "samples", "'x'"),
+        (lambda: compile_batched(y, [w], []), al.ShapeError, "samples", "empty"),
+        (lambda: compile_batched(2.0, [w], [x]), al.ArgumentTypeError, "output", "2.0"),
+        (lambda: compile_batched(y, [2.0], [x]), al.ArgumentTypeError, "parameters[0]", "2.0"),
+        (lambda: compile_batched(y, [y], [x]), al.GraphArgumentError, "parameters[0]", "leaves"),
+        (lambda: compile_batched(y, [w], [y]), al.GraphArgumentError, "samples[0]", "leaves"),
+        (lambda: compile_batched(y, [w], [x, x]), al.GraphArgumentError, "twice", "samples"),
+    ]
+    for call, error, *terms in bad_calls:
+        with raises_naming(error, *terms) as caught:
+            call()
+        message = str(caught.value)
+        assert message.startswith("compile_batched: "), message
+        assert "inputs" not in message and "and data" not in message, message
+        assert "data[" not in message and "data must" not in message, message
+
+
+def test_a_non_finite_result_names_the_mean_or_the_parameter_whose_gradient_it_is():
+    """A batched graph's NonFiniteError said "the mean or a gradient is not a finite number"
+    without saying which (and NumPy warned "invalid value encountered" on the way). It names
+    the mean, or the parameter (by position and label) whose gradient is not finite, and warns
+    nothing."""
+    w, x, s = Value(1.0, "w"), Value(1.0, "x1"), Value(2.0, "s")
+    y = (w + x * 1e-10 / 1e-310) * s  # d y/d(x * 1e-10) = s/1e-310: inf
+    graph = compile_batched(y, [w, x], [s])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with raises_naming(al.NonFiniteError, "parameters[1]", "Value 'x1'", "inf") as caught:
+            graph([1.0, 1.0], [[1.0], [2.0]])
+        assert "Value 'w'" not in str(caught.value)
+        mean_only = compile_batched(w * w, [w], [s])  # the same for every sample: floats
+        with raises_naming(al.NonFiniteError, "mean", "inf") as caught:
+            mean_only([1e200], [[1.0]])  # 1e200 * 1e200 is inf; its gradient 2e200 is not
+        assert "gradient" not in str(caught.value)
+
+
+def test_finite_gradients_whose_sum_overflows_are_returned_as_the_engine_gives_them():
+    """The batched graph added the mean and all gradients to test them at once, inside NumPy's
+    raise-on-overflow: two finite gradients of 1.5e308 overflowed that sum and were refused as
+    "a gradient summed over the batch overflows", although backward() gives them (as
+    compile_graph does). Each is tested on its own now."""
+    a, b, s = Value(1e-10, "a"), Value(1e-10, "b"), Value(1.0, "s")
+    y = (1.5e308 * a + 1.5e308 * b) * s
+    y.backward()
+    assert (a.grad, b.grad) == (1.5e308, 1.5e308)
+    mean, gradients = compile_batched(y, [a, b], [s])([1e-10, 1e-10], [[1.0], [1.0]])
+    assert (mean, list(gradients)) == (y.data, [1.5e308, 1.5e308])

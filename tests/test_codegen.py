@@ -239,7 +239,7 @@ def test_errors_at_new_inputs_are_the_engines():
     with raises_naming(al.DivisionByZeroError, "`out = 1 / x  # divide`", "zero"):
         compile_graph(1 / x, [x])([0.0])
     big = compile_graph(x * x, [x])
-    with raises_naming(al.NonFiniteError, "output or a gradient", "inf"):
+    with raises_naming(al.NonFiniteError, "output", "inf"):
         big([1e200])
     with raises_naming(al.GraphArgumentError, "values", "1 inputs", "2 values"):
         compiled([1.0, 2.0])
@@ -247,6 +247,20 @@ def test_errors_at_new_inputs_are_the_engines():
         compiled([None])
     with raises_naming(al.ArgumentTypeError, "Value 'x'", "number", "str 'two'"):
         compiled(["two"])
+
+
+def test_a_non_finite_result_names_the_output_or_the_input_whose_gradient_it_is():
+    """The review found "the graph's output or a gradient is inf" without saying which. The
+    message names the output (there is one), or the gradient's input by position and label."""
+    w, x = Value(1.0, label="w"), Value(1.0, label="x1")
+    y = w + x * 1e-10 / 1e-310  # d y/d(x * 1e-10) = 1/1e-310 is inf; y itself is finite
+    compiled = compile_graph(y, [w, x])
+    with raises_naming(al.NonFiniteError, "gradient", "inputs[1]", "Value 'x1'", "inf") as caught:
+        compiled([1.0, 1.0])
+    assert "Value 'w'" not in str(caught.value)
+    with raises_naming(al.NonFiniteError, "output", "inf") as caught:
+        compile_graph(y, [w], [x])([1.0], [1e300])  # x * 1e-10 / 1e-310 = 1e600 is inf
+    assert "gradient" not in str(caught.value)
 
 
 def test_finite_gradients_whose_sum_overflows_are_returned_as_the_engine_gives_them():
@@ -268,6 +282,27 @@ def test_arguments_are_checked():
         compile_graph(y, [2.0])
     with raises_naming(al.GraphArgumentError, "function_name", "identifier", "'not valid'"):
         to_code(y, function_name="not valid")
+
+
+@pytest.mark.parametrize("function", [compile_graph, to_code])
+def test_compile_graph_and_to_code_messages_start_with_their_own_name(function):
+    """compile_graph(2.0, ...) said `to_code: output must be a Value` (a function the user did not
+    call), and the checks of inputs and data named no function at all, where the other
+    messages of both start with theirs."""
+    x = Value(2.0, label="x")
+    y = x * 2
+    bad_calls = [
+        ((2.0, [x]), al.ArgumentTypeError, "output", "2.0"),
+        ((y, "x"), al.ArgumentTypeError, "inputs", "'x'"),
+        ((y, [x], 2.0), al.ArgumentTypeError, "data", "2.0"),
+        ((y, [2.0]), al.ArgumentTypeError, "inputs[0]", "2.0"),
+        ((y * y, [y]), al.GraphArgumentError, "inputs[0]", "leaves"),
+        ((y, [x], [x]), al.GraphArgumentError, "twice", "inputs and data"),
+    ]
+    for arguments, error, *terms in bad_calls:
+        with raises_naming(error, *terms) as caught:
+            function(*arguments)
+        assert str(caught.value).startswith(f"{function.__name__}: "), str(caught.value)
 
 
 def test_compiled_gradient_descent_converges_like_the_engine():
@@ -305,6 +340,12 @@ def test_a_label_float_does_not_shadow_the_float_generated_code_calls():
     with pytest.raises(al.NonFiniteError) as caught:
         compile_graph(y, [x])([1.0])
     assert "not callable" not in str(caught.value)
+
+
+def test_a_function_name_of_the_wrong_type_is_named_with_its_value():
+    """to_code said `function_name must be a str, got bytes`: the type only, not the value."""
+    with raises_naming(al.ArgumentTypeError, "to_code", "function_name", "bytes", "b'f'"):
+        to_code(Value(1.0) * 2.0, function_name=b"f")
 
 
 def test_function_name_float_is_refused():

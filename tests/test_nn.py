@@ -347,15 +347,56 @@ def test_unknown_activation(make):
         make()
 
 
-def test_bad_rng():
-    with raises_naming(TypeError, "rng", "random.Random", "str"):
-        nn.MLP(2, [1], rng="seed")
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda rng: nn.Neuron(2, rng=rng),
+        lambda rng: nn.Layer(2, 3, rng=rng),
+        lambda rng: nn.MLP(2, [1], rng=rng),
+    ],
+    ids=["Neuron", "Layer", "MLP"],
+)
+def test_bad_rng(make):
+    """The review found `rng must be ..., got str`: the type alone, not the value given. The
+    message names both (the value shortened to ~60 characters, as elsewhere)."""
+    with raises_naming(al.ArgumentTypeError, "rng", "random.Random", "str", "'seed'"):
+        make("seed")
+    with raises_naming(al.ArgumentTypeError, "rng", "float", "0.5"):
+        make(0.5)
+    with pytest.raises(al.ArgumentTypeError) as caught:
+        make("s" * 500)
+    assert "'sss" in str(caught.value) and len(str(caught.value)) < 200
 
 
-def test_wrong_number_of_inputs():
-    model = nn.MLP(2, [3, 1], rng=0)
-    with raises_naming(ValueError, "2 inputs", "3"):
+@pytest.mark.parametrize(
+    "model, named",
+    [
+        (nn.MLP(2, [3, 1], rng=0), "MLP(nin=2, nouts=[3, 1]"),
+        (nn.Layer(2, 3, rng=0), "Layer(nin=2, nout=3"),
+        (nn.Neuron(2, rng=0), "Neuron(nin=2"),
+    ],
+    ids=["MLP", "Layer", "Neuron"],
+)
+def test_wrong_number_of_inputs(model, named):
+    """The review found `expected 2 inputs, got 3`: it named neither the model nor what to
+    do. The message names the model (its repr), the counts, and both ways out: give 2 numbers
+    per sample, or build the model with nin=3."""
+    with raises_naming(al.ShapeError, named, "2 inputs", "got 3", "2 numbers", "nin=3"):
         model([1.0, 2.0, 3.0])
+    with raises_naming(al.ShapeError, named, "2 inputs", "got 1", "nin=1"):
+        model(1.0)
+    with raises_naming(al.ShapeError, named, "2 inputs", "got 0", "2 numbers"):
+        model([])
+
+
+def test_a_batch_given_where_one_sample_is_expected():
+    """A list of samples passed to a model is not one sample with the wrong count: the
+    message says to call the model once per sample (nin=3 would be the wrong advice)."""
+    model = nn.MLP(2, [3, 1], rng=0)
+    with pytest.raises(al.ShapeError) as caught:
+        model([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])
+    message = str(caught.value)
+    assert "MLP(nin=2" in message and "one sample" in message and "nin=3" not in message
 
 
 @pytest.mark.parametrize(
@@ -852,3 +893,82 @@ def test_without_torch_the_error_says_what_to_install(monkeypatch):
             call()
         with pytest.raises(ImportError):
             call()
+
+
+@pytest.mark.parametrize(
+    "action, terms",
+    [
+        (lambda: nn.Neuron(2, rng=0).set_weights([1.0]), ("2 weights", "1 number")),
+        (
+            lambda: nn.Neuron(2, bias=False, rng=0).set_weights([1.0, 2.0], bias=0.5),
+            ("no bias", "bias=False"),
+        ),
+        (lambda: nn.Layer(2, 2, rng=0).set_weights([[1.0, 2.0]]), ("2 neurons", "1 row")),
+        (lambda: nn.Layer(2, 2, rng=0).set_weights(W1, [0.1]), ("2 neurons", "1 bias")),
+        (lambda: nn.MLP(2, [2, 1], rng=0).set_weights([W1]), ("2 layers", "1 matri")),
+        (lambda: nn.MLP(2, [2, 1], rng=0).set_weights([W1, W2], [[0.0, 0.0]]), ("1 bias",)),
+        (
+            lambda: nn.MLP(2, [2, 1], rng=0).set_weights([W1, [[1.0, 2.0, 3.0]]]),
+            ("W^2", "2 columns"),
+        ),
+    ],
+    ids=[
+        "neuron-weights",
+        "neuron-no-bias",
+        "layer-rows",
+        "layer-biases",
+        "mlp-matrices",
+        "mlp-biases",
+        "mlp-columns",
+    ],
+)
+def test_set_weights_messages_start_with_set_weights(action, terms):
+    """set_weights' messages about a wrong type start with `set_weights:`, but those about a
+    wrong count did not (`this neuron has 2 weights, got 1 numbers`): every one starts so."""
+    with raises_naming((al.ShapeError, al.ModelError), *terms) as caught:
+        action()
+    assert str(caught.value).startswith("set_weights: "), str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "action, terms",
+    [
+        (lambda: nn.SGD(3.5, 0.1), ("SGD", "parameters", "float", "3.5")),
+        (lambda: nn.MLP(2, 16, rng=0), ("nouts", "int", "16")),
+        (lambda: nn.MLP(2, [1], activation=7, rng=0), ("activation", "int", "7")),
+        (lambda: nn.cross_entropy([1.0, 2.0], 1.5), ("class_index", "float", "1.5")),
+    ],
+    ids=["SGD", "MLP-nouts", "activation", "cross_entropy"],
+)
+def test_a_wrong_type_is_named_with_its_value_shortened(action, terms):
+    """A message named only the type of a wrong argument (`SGD: parameters must be a list of
+    Values, got float`), or its whole repr however long: it names the type and the value,
+    shortened to about 60 characters."""
+    with raises_naming(al.ArgumentTypeError, *terms):
+        action()
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda big: nn.SGD(big, 0.1),
+        lambda big: nn.MLP(2, big, rng=0),
+        lambda big: nn.MLP(2, [1], activation=big, rng=0),
+        lambda big: nn.MLP(2, [1], activation="x" * 10_000, rng=0),
+        lambda big: nn.cross_entropy([1.0, 2.0], big),
+    ],
+    ids=["SGD", "MLP-nouts", "activation", "activation-name", "cross_entropy"],
+)
+def test_a_huge_wrong_argument_gives_a_short_message(make):
+    with pytest.raises(al.AutogradError) as caught:
+        make(Fraction(10**1000, 3))  # a repr of 1000 digits
+    assert len(str(caught.value)) < 400, str(caught.value)[:500]
+
+
+@pytest.mark.slow  # importing torch takes seconds
+def test_from_torch_names_what_it_got():
+    """from_torch(a Linear) said `needs a torch.nn.Sequential, got Linear`: the type only. It
+    names the module given (its repr, shortened)."""
+    torch = pytest.importorskip("torch")
+    with raises_naming(al.ArgumentTypeError, "from_torch", "Sequential", "in_features=2"):
+        nn.MLP.from_torch(torch.nn.Linear(2, 3))

@@ -3,10 +3,12 @@
 Read `core.py` first: `Value`, `apply`, the topological order, `reverse_sweep` and
 `forward_sweep`. `paths.py` answers questions with them: `reachable`, and `recompute` (the
 forward sweep that applies each operation again). `ops.py` holds `Op`, the table `OPS` and
-`register`, which adds an operation to it. The rest serve the core: `fast.py` is
-`backward()`'s fast path, `exact.py` its exact-fraction retry, `staleness.py` refuses a graph
-whose leaf changed, `pickling.py` saves graphs of any depth, `checks.py` checks arguments and
-words the messages. Nothing here depends on the rest of the package but its errors.
+`register`, which adds an operation to it once its name is free and its derivative rule passes
+`checks.check_rule` (run on `RuleProbe`s, graph nodes holding no number, the rule must not
+read their numbers). The rest serve the core: `fast.py` is `backward()`'s fast path,
+`exact.py` its exact-fraction retry, `staleness.py` refuses a graph whose leaf changed,
+`pickling.py` saves graphs of any depth, `checks.py` checks arguments (and rules) and words
+the messages. Nothing here depends on the rest of the package but its errors.
 """
 
 # ruff: noqa: I001 - core first: it imports the other modules at its end, once Value exists

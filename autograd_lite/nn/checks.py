@@ -60,11 +60,12 @@ def check_layer_size(n: Any, name: str) -> None:
 def check_activation(activation: Any, name: str = "activation") -> str:
     if not isinstance(activation, str):
         raise ArgumentTypeError(
-            f"{name} must be a name such as 'tanh', got {type(activation).__name__} {activation!r}"
+            f"{name} must be a name such as 'tanh', got {type(activation).__name__}"
+            f" {activation!r:.60}"
         )
     if activation not in ACTIVATIONS:
         raise ModelError(
-            f"unknown {name} {activation!r}; choose one of {', '.join(map(repr, ACTIVATIONS))}"
+            f"unknown {name} {activation!r:.60}; choose one of {', '.join(map(repr, ACTIVATIONS))}"
         )
     return activation
 
@@ -92,12 +93,13 @@ def as_rng(rng: Rng) -> RandomSource:
     if isinstance(rng, random.Random) or rng is random:
         return rng
     raise ArgumentTypeError(
-        f"rng must be a random.Random, an int seed or None, got {type(rng).__name__}"
+        f"rng must be a random.Random, an int seed or None, got {type(rng).__name__} {rng!r:.60}"
     )
 
 
-def as_inputs(x: Any, nin: int) -> Sequence[Any]:
-    """x as a sequence of nin inputs (each is checked by `dot`, which reads it)."""
+def as_inputs(x: Any, nin: int, model: object) -> Sequence[Any]:
+    """x as a sequence of nin inputs (each is checked by `dot`, which reads it); a wrong
+    count is refused with an error naming `model`, the Neuron, Layer or MLP called."""
     inputs: Sequence[Any] = x
     if type(x) is list or type(x) is tuple:  # the common case, checked first (it is hot)
         pass
@@ -111,8 +113,19 @@ def as_inputs(x: Any, nin: int) -> Sequence[Any]:
             f" {type(x).__name__} {x!r:.60}"
         )
     if len(inputs) != nin:
-        raise ShapeError(f"expected {nin} inputs, got {len(inputs)}")
+        raise _count_error(inputs, nin, model)
     return inputs
+
+
+def _count_error(inputs: Sequence[Any], nin: int, model: object) -> ShapeError:
+    numbers = "1 number" if nin == 1 else f"{nin} numbers"
+    what = f"{model!r} takes {nin} input{'s' * (nin != 1)}, got {len(inputs)}"
+    if any(isinstance(x, Iterable) and not isinstance(x, (str, bytes)) for x in inputs):
+        return ShapeError(
+            f"{what} rows: a model takes one sample at a time ({numbers}); call it once per sample"
+        )
+    rebuild = f", or build the model with nin={len(inputs)}" if inputs else ""
+    return ShapeError(f"{what}; give {numbers} per sample{rebuild}")
 
 
 def input_error(inputs: Sequence[Any], where: str) -> AutogradError:

@@ -109,7 +109,7 @@ def cross_entropy(logits: Sequence[Operand], class_index: int) -> Value:
     if type(class_index) is not int:
         raise ArgumentTypeError(
             f"cross_entropy: class_index must be an int, got {type(class_index).__name__}"
-            f" {class_index!r}"
+            f" {class_index!r:.60}"
         )
     if not 0 <= class_index < len(scores):
         raise ShapeError(

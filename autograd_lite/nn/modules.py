@@ -96,7 +96,7 @@ class Neuron(Module):
         return len(self.w)
 
     def __call__(self, x: Sequence[Operand] | Operand) -> Value:
-        inputs = as_inputs(x, self.nin)
+        inputs = as_inputs(x, self.nin, self)
         try:
             z: Value = dot(self.w, inputs, self.b)
         except AutogradError:
@@ -122,11 +122,15 @@ class Neuron(Module):
         """Each parameter with its new value, every number checked."""
         numbers = column(as_items(weights, "set_weights: weights"), "set_weights: weights")
         if len(numbers) != self.nin:
-            raise ShapeError(f"this neuron has {self.nin} weights, got {len(numbers)} numbers")
+            raise ShapeError(
+                f"set_weights: this neuron has {self.nin} weights, got {len(numbers)} numbers"
+            )
         parameters = list(self.w)
         if bias is not None:
             if self.b is None:
-                raise ModelError("this neuron has no bias (it was built with bias=False)")
+                raise ModelError(
+                    "set_weights: this neuron has no bias (it was built with bias=False)"
+                )
             parameters.append(self.b)
             numbers.append(entry(bias, "set_weights: bias"))
         return [(p, Value(number, p.label).data) for p, number in zip(parameters, numbers)]
@@ -158,7 +162,8 @@ class Layer(Module):
 
     def forward(self, x: Sequence[Operand] | Operand) -> list[Value]:
         """One Value per neuron, always as a list."""
-        return [n(x) for n in self.neurons]
+        inputs = as_inputs(x, self.neurons[0].nin, self)
+        return [n(inputs) for n in self.neurons]
 
     def __call__(self, x: Sequence[Operand] | Operand) -> Value | list[Value]:
         out = self.forward(x)
@@ -181,10 +186,12 @@ class Layer(Module):
         if biases is not None:
             biases = column(as_items(biases, "set_weights: biases"), "set_weights: biases")
         if len(weights) != len(self.neurons):
-            raise ShapeError(f"this layer has {len(self.neurons)} neurons, got {len(weights)} rows")
+            raise ShapeError(
+                f"set_weights: this layer has {len(self.neurons)} neurons, got {len(weights)} rows"
+            )
         if biases is not None and len(biases) != len(self.neurons):
             raise ShapeError(
-                f"this layer has {len(self.neurons)} neurons, got {len(biases)} biases"
+                f"set_weights: this layer has {len(self.neurons)} neurons, got {len(biases)} biases"
             )
         return [
             pair
@@ -221,7 +228,7 @@ class MLP(Module):
         if isinstance(nouts, (str, bytes)) or not isinstance(nouts, Sequence):
             raise ArgumentTypeError(
                 f"nouts must be a list of layer sizes such as [16, 1], got"
-                f" {type(nouts).__name__} {nouts!r}"
+                f" {type(nouts).__name__} {nouts!r:.60}"
             )
         if not nouts:
             raise ModelError("MLP needs at least one layer size in nouts, e.g. MLP(2, [16, 1])")
@@ -290,7 +297,7 @@ class MLP(Module):
 
     def forward(self, x: Sequence[Operand] | Operand) -> list[Value]:
         """The last layer's outputs, always as a list."""
-        outputs = self.layers[0].forward(x)
+        outputs = self.layers[0].forward(as_inputs(x, self.layers[0].neurons[0].nin, self))
         for layer in self.layers[1:]:
             outputs = layer.forward(outputs)
         return outputs
@@ -313,14 +320,19 @@ class MLP(Module):
         if biases is not None:
             biases = as_items(biases, "set_weights: biases")
         if len(weights) != len(self.layers):
-            raise ShapeError(f"this MLP has {len(self.layers)} layers, got {len(weights)} matrices")
+            raise ShapeError(
+                f"set_weights: this MLP has {len(self.layers)} layers, got {len(weights)} matrices"
+            )
         if biases is not None and len(biases) != len(self.layers):
-            raise ShapeError(f"this MLP has {len(self.layers)} layers, got {len(biases)} biases")
+            raise ShapeError(
+                f"set_weights: this MLP has {len(self.layers)} layers, got {len(biases)} biases"
+            )
         pairs = []
         for i, (layer, matrix) in enumerate(zip(self.layers, weights)):
             if any(len(row) != layer.neurons[0].nin for row in matrix):
                 raise ShapeError(
-                    f"W^{i + 1} must have {layer.neurons[0].nin} columns (one per input of"
+                    f"set_weights: W^{i + 1} must have {layer.neurons[0].nin} columns (one per"
+                    " input of"
                     f" layer {i + 1})"
                 )
             pairs += layer._assignments(matrix, None if biases is None else biases[i])

@@ -22,7 +22,7 @@ class SGD:
         if not isinstance(parameters, Iterable) or isinstance(parameters, (str, Value)):
             raise ArgumentTypeError(
                 "SGD: parameters must be a list of Values (model.parameters()), got"
-                f" {type(parameters).__name__}"
+                f" {type(parameters).__name__} {parameters!r:.60}"
             )
         self.parameters = list(parameters)
         if not self.parameters:

@@ -61,7 +61,7 @@ def weights_from_torch(
     torch = _import_torch()
     if not isinstance(module, torch.nn.Sequential):
         raise ArgumentTypeError(
-            f"from_torch needs a torch.nn.Sequential, got {type(module).__name__}"
+            f"from_torch needs a torch.nn.Sequential, got {type(module).__name__} {module!r:.60}"
         )
     activation_of = {getattr(torch.nn, name): key for key, name in TORCH_ACTIVATIONS.items()}
     supported = ", ".join(TORCH_ACTIVATIONS.values())
