@@ -4,6 +4,7 @@ derivations print the same number the same way.
 - `format_number(x, digits)`: `digits` significant digits, scientific when small or large.
 - `operand_text(x, digits)`: the same, bracketed when negative, for a number inside a formula:
   `-(-2.000)`, `3.000 * (-0.5000)`, never `--2.000`.
+- `NumberTexts(digits)`: `format_number` by lookup, each distinct number formatted once.
 - `constant_text(x, digits)`: a constant of a formula as written (`2`, `0.5`), or rounded to
   `digits` when it has more (`0.3333`).
 - `node_ids(root)` and `sample_names(order)`: the names a picture and a text give the nodes.
@@ -20,6 +21,8 @@ from .engine import Value, topological_order
 from .errors import DrawError
 
 __all__ = [
+    "NumberTexts",
+    "as_operand",
     "check_precision",
     "constant_text",
     "field_text",
@@ -43,8 +46,25 @@ def format_number(x: float, digits: int) -> str:
 def operand_text(x: float, digits: int) -> str:
     """`x` as a factor or operand inside a formula: negative numbers in brackets,
     `2 * (-3.000)`, `-(-2.000)`."""
-    text = format_number(x, digits)
+    return as_operand(format_number(x, digits))
+
+
+def as_operand(text: str) -> str:
+    """A number's text as a factor or operand: bracketed when negative, `(-3.000)`."""
     return f"({text})" if text.startswith("-") else text
+
+
+class NumberTexts(dict[float, str]):
+    """`format_number(x, digits)` as a lookup, `texts[x]`, each distinct number formatted once:
+    a step-through writes the same values and gradients many times over."""
+
+    def __init__(self, digits: int) -> None:
+        super().__init__()
+        self.digits = digits
+
+    def __missing__(self, x: float) -> str:
+        text = self[x] = format_number(x, self.digits)
+        return text
 
 
 def constant_text(x: float, digits: int) -> str:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -38,12 +38,12 @@ from .engine import (
 )
 from .errors import ArgumentTypeError, DrawError, describe
 from .formatting import (
+    NumberTexts,
+    as_operand,
     check_precision,
     constant_text,
     field_text,
-    format_number,
     node_ids,
-    operand_text,
     sample_names,
 )
 from .symbolic import ATOM, UNARY, Symbol, symbolic_forward
@@ -117,7 +117,9 @@ class StepThrough:
         self.formulas = {step.node_id: step.formula for step in self.forward_steps}
         self.forward_index = {step.node_id: i + 1 for i, step in enumerate(self.forward_steps)}
         self.backward_steps = _record_backward(root, self.order, self.names, self.ids, precision)
-        self._number_rules: dict[str, list[str]] = {}  # each node's rules with numbers in
+        self._numbers = NumberTexts(precision)
+        #: Each node's local rules with numbers in, as factors, and whether each is a number.
+        self._number_rules: dict[str, list[tuple[str, bool]]] = {}
         self._repeated_operands: dict[Value, set[Value]] = {}
         self.grads = {node: node.grad for node in self.order}
         #: The steps that send to each node, by id: the terms of its sum over uses.
@@ -134,27 +136,33 @@ class StepThrough:
     def frames(self) -> list[Frame]:
         """Every position in order: start, each forward step, the seed, each backward step,
         and the final gradients of the leaves."""
-        frames = [self._start_frame()]
-        total = len(self.forward_steps)
-        frames += [self._forward_frame(s, i + 1, total) for i, s in enumerate(self.forward_steps)]
-        frames.append(self._seed_frame())
-        total = len(self.backward_steps)
-        frames += [self._backward_frame(s, i + 1, total) for i, s in enumerate(self.backward_steps)]
-        frames.append(self._done_frame())
-        return frames
+        return list(self._frames(for_viewer=True))
 
     def text(self) -> str:
         """The steps as plain text: forward steps one per line, backward steps with their
         arithmetic in stages on the lines below; lines wrapped to 100 columns."""
-        lines = []
-        for frame in self.frames():
+        lines: list[str] = []
+        for frame in self._frames(for_viewer=False):
             if frame.kind in ("start", "forward", "done"):
-                lines += _wrap(" ".join([frame.title, *(text for _, text in frame.stages)]), "")
+                _wrap(lines, " ".join([frame.title, *(text for _, text in frame.stages)]), "")
             else:
-                lines += _wrap(frame.title, "")
+                _wrap(lines, frame.title, "")
                 for _, text in frame.stages:
-                    lines += _wrap(text, "    ")
+                    _wrap(lines, text, "    ")
         return "\n".join(lines) + "\n"
+
+    def _frames(self, for_viewer: bool) -> Iterator[Frame]:
+        """The frames in order; a step's frame is its title and stages only (what the text
+        reads) unless `for_viewer`."""
+        yield self._start_frame()
+        total = len(self.forward_steps)
+        for i, forward in enumerate(self.forward_steps):
+            yield self._forward_frame(forward, i + 1, total, for_viewer)
+        yield self._seed_frame()
+        total = len(self.backward_steps)
+        for i, backward in enumerate(self.backward_steps):
+            yield self._backward_frame(backward, i + 1, total, for_viewer)
+        yield self._done_frame()
 
     def __str__(self) -> str:
         return self.text()
@@ -187,32 +195,34 @@ class StepThrough:
 
     def _start_frame(self) -> Frame:
         leaves = [n for n in self.order if n.is_leaf]
-        given = ", ".join(f"{self.names[n]} = {self._number(n.data)}" for n in leaves)
+        given = ", ".join(f"{self.names[n]} = {self._numbers[n.data]}" for n in leaves)
         return Frame(
             "start",
             "start: the leaves hold their values:",
             (("result", given),),
             field="data",
-            table=tuple((self.names[n], self._number(n.data), self.ids[n]) for n in leaves),
+            table=tuple((self.names[n], self._numbers[n.data], self.ids[n]) for n in leaves),
         )
 
-    def _forward_frame(self, step: ForwardStep, index: int, total: int) -> Frame:
+    def _forward_frame(self, step: ForwardStep, index: int, total: int, for_viewer: bool) -> Frame:
         node, node_id = self.nodes[step.node_id], step.node_id
-        op_id = f"{node_id}_op"
         numbers = f"= {_formula(node, self._number_symbol, self.precision)}"
-        operands = [(self._number(x.data), self.ids[x], "data") for x in node.parents]
+        result = f"= {self._numbers[step.value]}"
+        title = f"forward {index} of {total}:"
+        stages = (
+            ("rule", f"{step.node} = {step.formula}"),
+            ("numbers", numbers),
+            ("result", result),
+        )
+        if not for_viewer:
+            return Frame("forward", title, stages)
+        op_id = f"{node_id}_op"
+        operands = [(self._numbers[x.data], self.ids[x], "data") for x in node.parents]
         return Frame(
             "forward",
-            f"forward {index} of {total}:",
-            (
-                ("rule", f"{step.node} = {step.formula}"),
-                ("numbers", numbers),
-                ("result", f"= {self._number(step.value)}"),
-            ),
-            links=(
-                *_links(1, numbers, operands, 2),
-                (2, 2, 2 + len(self._number(step.value)), node_id, "data"),
-            ),
+            title,
+            stages,
+            links=(*_links(1, numbers, operands, 2), (2, 2, len(result), node_id, "data")),
             target=node_id,
             sources=tuple(self.ids[p] for p in node.parents),
             active=(op_id, f"{op_id}_out", *_input_edges(node, op_id)),
@@ -223,37 +233,38 @@ class StepThrough:
 
     def _seed_frame(self) -> Frame:
         root = self.names[self.root]
-        total, links = self._total_stage(1, root, self.ids[self.root], 0.0, 1.0)
+        total = self._total_stage(root, 0.0, 1.0)
         return Frame(
             "seed",
             f"seed: the gradient of {root} with respect to itself is 1",
             (("rule", f"{_total(root, root)} = 1"), ("total", total)),
-            links=links,
+            links=_total_links(1, total, root, self.ids[self.root]),
             target=self.ids[self.root],
             field="grad",
             before=field_text("grad", 0.0, self.precision),
             after=field_text("grad", 1.0, self.precision),
         )
 
-    def _backward_frame(self, step: BackwardStep, index: int, total: int) -> Frame:
-        number, operand = self._number, self._operand_number
+    def _backward_frame(
+        self, step: BackwardStep, index: int, total: int, for_viewer: bool
+    ) -> Frame:
         node, parent, root = step.node, step.parent, self.names[self.root]
-        value, parent_value = self.nodes[step.node_id], self.nodes[step.parent_id]
+        value = self.nodes[step.node_id]
         local = _local(node, parent)
-        which = f" (operand {step.operand + 1})" if parent_value in self._repeated(value) else ""
+        repeated = self.nodes[step.parent_id] in self._repeated(value)
+        which = f" (operand {step.operand + 1})" if repeated else ""
         head = f"backward {index} of {total}: {node} = "
         tail = f" sends its gradient to {parent}{which}"
         formula = self.formulas[step.node_id]
         if len(head) + len(formula) + len(tail) > TEXT_WIDTH:  # written in its forward step
             formula = f"the {_operation(value).word}"
-        title = head + formula + tail
-        if step.node_id not in self._number_rules:
-            self._number_rules[step.node_id] = _rules(value, self._number_symbol, self.precision)
-        local_numbers = self._number_rules[step.node_id][step.operand]
-        plain = _reads_as_number(local_numbers) and not local_numbers.startswith("-")
-        local_text = local_numbers if plain else f"({local_numbers})"
-        upstream = operand(step.upstream)
-        numbers = f"= {upstream} * {local_text}"
+        local_factor, local_is_number = self._local_numbers(step)
+        upstream = as_operand(self._numbers[step.upstream])
+        numbers = f"= {upstream} * {local_factor}"
+        result = f"= {self._numbers[step.product]}"
+        if not local_is_number:
+            result = f"= {upstream} * {as_operand(self._numbers[step.local])} {result}"
+        total_text = self._total_stage(parent, step.grad_before, step.grad_after)
         stages = [
             (
                 "rule",
@@ -261,25 +272,23 @@ class StepThrough:
                 f" with {local} = {step.rule}",
             ),
             ("numbers", numbers),
+            ("result", result),
+            ("total", total_text),
         ]
-        links = [(1, 2, 2 + len(upstream), step.node_id, "grad")]
-        links += _links(1, numbers, self._read_numbers(step), 2 + len(upstream))
-        result = f"= {number(step.product)}"
-        if not _reads_as_number(local_numbers):
-            result = f"= {upstream} * {operand(step.local)} {result}"
-            links.append((2, 2, 2 + len(upstream), step.node_id, "grad"))
-        stages.append(("result", result))
-        total_text, total_links = self._total_stage(
-            3, parent, step.parent_id, step.grad_before, step.grad_after
-        )
-        stages.append(("total", total_text))
-        links += total_links
         if step.uses > 1:
             stages += self._sum_stages(step)
+        if not for_viewer:
+            return Frame("backward", head + formula + tail, tuple(stages))
+        end = 2 + len(upstream)
+        links = [(1, 2, end, step.node_id, "grad")]
+        links += _links(1, numbers, self._read_numbers(step), end)
+        if not local_is_number:
+            links.append((2, 2, end, step.node_id, "grad"))
+        links += _total_links(3, total_text, parent, step.parent_id)
         op_id = f"{step.node_id}_op"
         return Frame(
             "backward",
-            title,
+            head + formula + tail,
             tuple(stages),
             target=step.parent_id,
             sources=(step.node_id,),
@@ -289,19 +298,21 @@ class StepThrough:
             before=field_text("grad", step.grad_before, self.precision),
             after=field_text("grad", step.grad_after, self.precision),
             links=tuple(links),
-            local=f"∂ = {number(step.local)}",
+            local=f"∂ = {self._numbers[step.local]}",
         )
 
-    def _total_stage(
-        self, stage: int, name: str, node_id: str, before: float, after: float
-    ) -> tuple[str, tuple[Link, ...]]:
-        """`name.grad: before -> after`, both numbers linked to the node's grad field."""
-        head, old, new = f"{name}.grad: ", self._number(before), self._number(after)
-        start = len(head) + len(old) + 4
-        return f"{head}{old} -> {new}", (
-            (stage, len(head), len(head) + len(old), node_id, "grad"),
-            (stage, start, start + len(new), node_id, "grad"),
-        )
+    def _local_numbers(self, step: BackwardStep) -> tuple[str, bool]:
+        """The step's local derivative rule with numbers in, as a factor (bracketed unless a
+        number that is not negative), and whether it is a plain number; once per node."""
+        if step.node_id not in self._number_rules:
+            value = self.nodes[step.node_id]
+            rules = _rules(value, self._number_symbol, self.precision)
+            self._number_rules[step.node_id] = [_factor(rule) for rule in rules]
+        return self._number_rules[step.node_id][step.operand]
+
+    def _total_stage(self, name: str, before: float, after: float) -> str:
+        """`name.grad: before -> after`."""
+        return f"{name}.grad: {self._numbers[before]} -> {self._numbers[after]}"
 
     def _read_numbers(self, step: BackwardStep) -> list[tuple[str, str, str]]:
         """The numbers a step's local rule reads, as written in its rule, with where each
@@ -310,7 +321,7 @@ class StepThrough:
         numbers = []
         for read in step.reads:
             if read in self.nodes:
-                numbers.append((self._number(self.nodes[read].data), read, "data"))
+                numbers.append((self._numbers[self.nodes[read].data], read, "data"))
             else:
                 constant = node.operands[int(read.rpartition("_in")[2])]
                 numbers.append((constant_text(float(constant), self.precision), read, "data"))
@@ -318,13 +329,13 @@ class StepThrough:
 
     def _done_frame(self) -> Frame:
         leaves = [n for n in self.order if n.is_leaf]
-        grads = ", ".join(f"{self.names[n]}.grad = {self._number(self.grads[n])}" for n in leaves)
+        grads = ", ".join(f"{self.names[n]}.grad = {self._numbers[self.grads[n]]}" for n in leaves)
         return Frame(
             "done",
             "done: the gradients of the leaves are",
             (("result", grads),),
             field="grad",
-            table=tuple((self.names[n], self._number(self.grads[n]), self.ids[n]) for n in leaves),
+            table=tuple((self.names[n], self._numbers[self.grads[n]], self.ids[n]) for n in leaves),
         )
 
     def _sum_stages(self, step: BackwardStep) -> list[tuple[str, str]]:
@@ -341,14 +352,14 @@ class StepThrough:
                     "sum",
                     f"{heading} = the sum of {_total(root, 'user')} * {_local('user', parent)}",
                 ),
-                ("sum", f"= {self._number(step.grad_after)} ({step.use} of {step.uses}, {done})"),
+                ("sum", f"= {self._numbers[step.grad_after]} ({step.use} of {step.uses}, {done})"),
             ]
         uses = self.uses[step.parent_id]
         terms = " + ".join(f"{_total(root, s.node)} * {_local(s.node, parent)}" for s in uses)
-        known = [self._operand_number(s.product) for s in uses if s.use <= step.use]
+        known = [as_operand(self._numbers[s.product]) for s in uses if s.use <= step.use]
         numbers = " + ".join(known + ["?"] * (step.uses - len(known)))
         if complete:
-            numbers += f" = {self._number(step.grad_after)}"
+            numbers += f" = {self._numbers[step.grad_after]}"
         else:
             numbers += f" ({len(known)} of {step.uses} terms so far)"
         return [("sum", f"{heading} = {terms}"), ("sum", f"= {numbers}")]
@@ -364,18 +375,11 @@ class StepThrough:
     def _formula(self, node: Value) -> str:
         return _formula(node, lambda x: _Operand(self.names[x]), self.precision)
 
-    def _number(self, x: float) -> str:
-        return format_number(x, self.precision)
-
     def _number_symbol(self, x: Value) -> Symbol:
         """A node's value inside a formula: a negative number binds like a unary minus, so a
         formula brackets it where it needs to, `2 * (-3.000)`, `-(-2.000)`."""
-        text = self._number(x.data)
+        text = self._numbers[x.data]
         return _Operand(text, UNARY if text.startswith("-") else ATOM)
-
-    def _operand_number(self, x: float) -> str:
-        """A number as a factor: negative numbers in brackets, `2 * (-3.000)`."""
-        return operand_text(x, self.precision)
 
 
 def step_through(root: Value, precision: int = 4) -> StepThrough:
@@ -539,20 +543,21 @@ def _local(node: str, operand: str) -> str:
     return f"∂{_wrt(node)}/∂{_wrt(operand)}"
 
 
-def _wrap(line: str, indent: str) -> list[str]:
-    """One line of the text form, wrapped at spaces to TEXT_WIDTH columns, continuations
-    indented four more (a word longer than a line stays whole)."""
+def _wrap(lines: list[str], line: str, indent: str) -> None:
+    """Append one line of the text form to `lines`, wrapped at spaces to TEXT_WIDTH columns,
+    continuations indented four more (a word longer than a line stays whole)."""
     if len(indent) + len(line) <= TEXT_WIDTH:
-        return [indent + line]
+        lines.append(indent + line)
+        return
     words = line.split(" ")
-    lines, current = [], indent + words[0]
+    current = indent + words[0]
     for word in words[1:]:
         if len(current) + 1 + len(word) > TEXT_WIDTH:
             lines.append(current)
             current = indent + "    " + word
         else:
             current += " " + word
-    return [*lines, current]
+    lines.append(current)
 
 
 def _rules(node: Value, symbol: Callable[[Value], Symbol], precision: int) -> list[str]:
@@ -632,8 +637,23 @@ def _links(stage: int, text: str, numbers: list[tuple[str, str, str]], start: in
     return links
 
 
+def _total_links(stage: int, text: str, name: str, node_id: str) -> tuple[Link, Link]:
+    """The two numbers of a total stage, `name.grad: before -> after`, linked to the node's
+    grad field."""
+    start = len(name) + len(".grad: ")
+    arrow = text.index(" -> ", start)
+    return (stage, start, arrow, node_id, "grad"), (stage, arrow + 4, len(text), node_id, "grad")
+
+
 def _input_edges(node: Value, op_id: str) -> list[str]:
     return [f"{op_id}_in{i}" for i in range(len(node.operands))]
+
+
+def _factor(rule: str) -> tuple[str, bool]:
+    """A printed local rule as a factor of a product, bracketed unless a number that is not
+    negative, and whether it is a plain number (`1`, `-3.000`) rather than a formula."""
+    number = _reads_as_number(rule)
+    return (rule if number and not rule.startswith("-") else f"({rule})"), number
 
 
 def _reads_as_number(text: str) -> bool:
