@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -58,6 +58,9 @@ MAX_SUM_TERMS = 4
 TEXT_WIDTH = 100
 #: The options of `draw` that the viewer passes on.
 VIEWER_DRAW_OPTIONS = ("rankdir", "cluster", "max_nodes")
+
+#: A frame's arithmetic: (kind, text) pairs, see `viewer.Frame`.
+Stages = tuple[tuple[str, str], ...]
 
 
 @dataclass(frozen=True)
@@ -120,6 +123,7 @@ class StepThrough:
         self._numbers = NumberTexts(precision)
         #: Each node's local rules with numbers in, as factors, and whether each is a number.
         self._number_rules: dict[str, list[tuple[str, bool]]] = {}
+        self._sums: dict[str, str] = {}  # each node's sum over uses in symbols, by id
         self._repeated_operands: dict[Value, set[Value]] = {}
         self.grads = {node: node.grad for node in self.order}
         #: The steps that send to each node, by id: the terms of its sum over uses.
@@ -136,33 +140,32 @@ class StepThrough:
     def frames(self) -> list[Frame]:
         """Every position in order: start, each forward step, the seed, each backward step,
         and the final gradients of the leaves."""
-        return list(self._frames(for_viewer=True))
+        forward, backward = len(self.forward_steps), len(self.backward_steps)
+        return [
+            self._start_frame(),
+            *(self._forward_frame(s, i + 1, forward) for i, s in enumerate(self.forward_steps)),
+            self._seed_frame(),
+            *(self._backward_frame(s, i + 1, backward) for i, s in enumerate(self.backward_steps)),
+            self._done_frame(),
+        ]
 
     def text(self) -> str:
-        """The steps as plain text: forward steps one per line, backward steps with their
-        arithmetic in stages on the lines below; lines wrapped to 100 columns."""
+        """The steps as plain text: the frames' titles and stages in the same order (start,
+        forward steps and done one paragraph each; the seed and backward steps with their
+        arithmetic in stages on the lines below), lines wrapped to 100 columns. The frames'
+        links, tables and highlights, which only the viewer shows, are not made."""
         lines: list[str] = []
-        for frame in self._frames(for_viewer=False):
-            if frame.kind in ("start", "forward", "done"):
-                _wrap(lines, " ".join([frame.title, *(text for _, text in frame.stages)]), "")
-            else:
-                _wrap(lines, frame.title, "")
-                for _, text in frame.stages:
-                    _wrap(lines, text, "    ")
-        return "\n".join(lines) + "\n"
-
-    def _frames(self, for_viewer: bool) -> Iterator[Frame]:
-        """The frames in order; a step's frame is its title and stages only (what the text
-        reads) unless `for_viewer`."""
-        yield self._start_frame()
+        start, seed, done = self._start_frame(), self._seed_frame(), self._done_frame()
+        _write(lines, start.title, start.stages, indented=False)
         total = len(self.forward_steps)
-        for i, forward in enumerate(self.forward_steps):
-            yield self._forward_frame(forward, i + 1, total, for_viewer)
-        yield self._seed_frame()
+        for i, step in enumerate(self.forward_steps):
+            _write(lines, *self._forward_text(step, i + 1, total), indented=False)
+        _write(lines, seed.title, seed.stages, indented=True)
         total = len(self.backward_steps)
         for i, backward in enumerate(self.backward_steps):
-            yield self._backward_frame(backward, i + 1, total, for_viewer)
-        yield self._done_frame()
+            _write(lines, *self._backward_text(backward, i + 1, total), indented=True)
+        _write(lines, done.title, done.stages, indented=False)
+        return "\n".join(lines) + "\n"
 
     def __str__(self) -> str:
         return self.text()
@@ -204,25 +207,27 @@ class StepThrough:
             table=tuple((self.names[n], self._numbers[n.data], self.ids[n]) for n in leaves),
         )
 
-    def _forward_frame(self, step: ForwardStep, index: int, total: int, for_viewer: bool) -> Frame:
-        node, node_id = self.nodes[step.node_id], step.node_id
-        numbers = f"= {_formula(node, self._number_symbol, self.precision)}"
-        result = f"= {self._numbers[step.value]}"
-        title = f"forward {index} of {total}:"
-        stages = (
+    def _forward_text(self, step: ForwardStep, index: int, total: int) -> tuple[str, Stages]:
+        node = self.nodes[step.node_id]
+        return f"forward {index} of {total}:", (
             ("rule", f"{step.node} = {step.formula}"),
-            ("numbers", numbers),
-            ("result", result),
+            ("numbers", f"= {_formula(node, self._number_symbol, self.precision)}"),
+            ("result", f"= {self._numbers[step.value]}"),
         )
-        if not for_viewer:
-            return Frame("forward", title, stages)
+
+    def _forward_frame(self, step: ForwardStep, index: int, total: int) -> Frame:
+        node, node_id = self.nodes[step.node_id], step.node_id
+        title, stages = self._forward_text(step, index, total)
         op_id = f"{node_id}_op"
         operands = [(self._numbers[x.data], self.ids[x], "data") for x in node.parents]
         return Frame(
             "forward",
             title,
             stages,
-            links=(*_links(1, numbers, operands, 2), (2, 2, len(result), node_id, "data")),
+            links=(
+                *_links(1, stages[1][1], operands, 2),
+                (2, 2, len(stages[2][1]), node_id, "data"),
+            ),
             target=node_id,
             sources=tuple(self.ids[p] for p in node.parents),
             active=(op_id, f"{op_id}_out", *_input_edges(node, op_id)),
@@ -245,9 +250,7 @@ class StepThrough:
             after=field_text("grad", 1.0, self.precision),
         )
 
-    def _backward_frame(
-        self, step: BackwardStep, index: int, total: int, for_viewer: bool
-    ) -> Frame:
+    def _backward_text(self, step: BackwardStep, index: int, total: int) -> tuple[str, Stages]:
         node, parent, root = step.node, step.parent, self.names[self.root]
         value = self.nodes[step.node_id]
         local = _local(node, parent)
@@ -260,36 +263,36 @@ class StepThrough:
             formula = f"the {_operation(value).word}"
         local_factor, local_is_number = self._local_numbers(step)
         upstream = as_operand(self._numbers[step.upstream])
-        numbers = f"= {upstream} * {local_factor}"
         result = f"= {self._numbers[step.product]}"
         if not local_is_number:
             result = f"= {upstream} * {as_operand(self._numbers[step.local])} {result}"
-        total_text = self._total_stage(parent, step.grad_before, step.grad_after)
-        stages = [
+        stages: Stages = (
             (
                 "rule",
                 f"{_total(root, parent)} += {_total(root, node)} * {local},"
                 f" with {local} = {step.rule}",
             ),
-            ("numbers", numbers),
+            ("numbers", f"= {upstream} * {local_factor}"),
             ("result", result),
-            ("total", total_text),
-        ]
+            ("total", self._total_stage(parent, step.grad_before, step.grad_after)),
+        )
         if step.uses > 1:
             stages += self._sum_stages(step)
-        if not for_viewer:
-            return Frame("backward", head + formula + tail, tuple(stages))
-        end = 2 + len(upstream)
+        return head + formula + tail, stages
+
+    def _backward_frame(self, step: BackwardStep, index: int, total: int) -> Frame:
+        title, stages = self._backward_text(step, index, total)
+        end = 2 + len(as_operand(self._numbers[step.upstream]))
         links = [(1, 2, end, step.node_id, "grad")]
-        links += _links(1, numbers, self._read_numbers(step), end)
-        if not local_is_number:
+        links += _links(1, stages[1][1], self._read_numbers(step), end)
+        if not self._local_numbers(step)[1]:  # the result multiplies out a formula
             links.append((2, 2, end, step.node_id, "grad"))
-        links += _total_links(3, total_text, parent, step.parent_id)
+        links += _total_links(3, stages[3][1], step.parent, step.parent_id)
         op_id = f"{step.node_id}_op"
         return Frame(
             "backward",
-            head + formula + tail,
-            tuple(stages),
+            title,
+            stages,
             target=step.parent_id,
             sources=(step.node_id,),
             active=(op_id, f"{op_id}_out", f"{op_id}_in{step.operand}"),
@@ -338,31 +341,34 @@ class StepThrough:
             table=tuple((self.names[n], self._numbers[self.grads[n]], self.ids[n]) for n in leaves),
         )
 
-    def _sum_stages(self, step: BackwardStep) -> list[tuple[str, str]]:
+    def _sum_stages(self, step: BackwardStep) -> Stages:
         """d root/d parent as the sum over every use of parent: each term written out for a
         node with few uses, the running total for one with many (so the text stays linear)."""
-        root, parent = self.names[self.root], step.parent
-        total = _total(root, parent)
-        heading = f"sum over the {step.uses} uses of {parent}: {total}"
+        if step.parent_id not in self._sums:
+            self._sums[step.parent_id] = self._sum(step.parent_id, step.parent)
         complete = step.use == step.uses
         if step.uses > MAX_SUM_TERMS:
             done = "all terms" if complete else "so far"
-            return [
-                (
-                    "sum",
-                    f"{heading} = the sum of {_total(root, 'user')} * {_local('user', parent)}",
-                ),
-                ("sum", f"= {self._numbers[step.grad_after]} ({step.use} of {step.uses}, {done})"),
-            ]
+            numbers = f"{self._numbers[step.grad_after]} ({step.use} of {step.uses}, {done})"
+            return ("sum", self._sums[step.parent_id]), ("sum", f"= {numbers}")
         uses = self.uses[step.parent_id]
-        terms = " + ".join(f"{_total(root, s.node)} * {_local(s.node, parent)}" for s in uses)
         known = [as_operand(self._numbers[s.product]) for s in uses if s.use <= step.use]
         numbers = " + ".join(known + ["?"] * (step.uses - len(known)))
         if complete:
             numbers += f" = {self._numbers[step.grad_after]}"
         else:
             numbers += f" ({len(known)} of {step.uses} terms so far)"
-        return [("sum", f"{heading} = {terms}"), ("sum", f"= {numbers}")]
+        return ("sum", self._sums[step.parent_id]), ("sum", f"= {numbers}")
+
+    def _sum(self, parent_id: str, parent: str) -> str:
+        """The sum over the uses of a node, in symbols: the same at each of its uses."""
+        root, uses = self.names[self.root], self.uses[parent_id]
+        heading = f"sum over the {len(uses)} uses of {parent}: {_total(root, parent)} = "
+        if len(uses) > MAX_SUM_TERMS:
+            return f"{heading}the sum of {_total(root, 'user')} * {_local('user', parent)}"
+        return heading + " + ".join(
+            f"{_total(root, s.node)} * {_local(s.node, parent)}" for s in uses
+        )
 
     def _repeated(self, node: Value) -> set[Value]:
         """The operands `node` reads more than once (x in x * x), found once per node: a scan
@@ -543,21 +549,31 @@ def _local(node: str, operand: str) -> str:
     return f"∂{_wrt(node)}/∂{_wrt(operand)}"
 
 
+def _write(lines: list[str], title: str, stages: Stages, indented: bool) -> None:
+    """Append a frame's text to `lines`: its title and stages as one paragraph, or (indented)
+    the title with each stage on an indented line below."""
+    if indented:
+        _wrap(lines, title, "")
+        for _, text in stages:
+            _wrap(lines, text, "    ")
+    else:
+        _wrap(lines, " ".join([title, *(text for _, text in stages)]), "")
+
+
 def _wrap(lines: list[str], line: str, indent: str) -> None:
     """Append one line of the text form to `lines`, wrapped at spaces to TEXT_WIDTH columns,
-    continuations indented four more (a word longer than a line stays whole)."""
-    if len(indent) + len(line) <= TEXT_WIDTH:
-        lines.append(indent + line)
-        return
-    words = line.split(" ")
-    current = indent + words[0]
-    for word in words[1:]:
-        if len(current) + 1 + len(word) > TEXT_WIDTH:
-            lines.append(current)
-            current = indent + "    " + word
-        else:
-            current += " " + word
-    lines.append(current)
+    continuations indented four more (a word longer than a line stays whole): each piece
+    ends at the last space that lets it fit."""
+    start, prefix = 0, indent
+    while len(prefix) + len(line) - start > TEXT_WIDTH:
+        cut = line.rfind(" ", start, start + TEXT_WIDTH - len(prefix) + 1)
+        if cut < 0:
+            cut = line.find(" ", start)
+            if cut < 0:
+                break
+        lines.append(prefix + line[start:cut])
+        start, prefix = cut + 1, indent + "    "
+    lines.append(prefix + line[start:])
 
 
 def _rules(node: Value, symbol: Callable[[Value], Symbol], precision: int) -> list[str]:
