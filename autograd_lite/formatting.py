@@ -4,7 +4,7 @@ derivations print the same number the same way.
 - `format_number(x, digits)`: `digits` significant digits, scientific when small or large.
 - `operand_text(x, digits)`: the same, bracketed when negative, for a number inside a formula:
   `-(-2.000)`, `3.000 * (-0.5000)`, never `--2.000`.
-- `NumberTexts(digits)`: `format_number` by lookup, each distinct number formatted once.
+- `NumberTexts(text_of)`: one of these by lookup, each distinct number formatted once.
 - `constant_text(x, digits)`: a constant of a formula as written (`2`, `0.5`), or rounded to
   `digits` when it has more (`0.3333`).
 - `node_ids(root)` and `sample_names(order)`: the names a picture and a text give the nodes.
@@ -14,7 +14,7 @@ This module depends only on the engine, so a text needs no drawing package.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from .engine import Value, topological_order
@@ -22,7 +22,6 @@ from .errors import DrawError
 
 __all__ = [
     "NumberTexts",
-    "as_operand",
     "check_precision",
     "constant_text",
     "field_text",
@@ -46,24 +45,20 @@ def format_number(x: float, digits: int) -> str:
 def operand_text(x: float, digits: int) -> str:
     """`x` as a factor or operand inside a formula: negative numbers in brackets,
     `2 * (-3.000)`, `-(-2.000)`."""
-    return as_operand(format_number(x, digits))
-
-
-def as_operand(text: str) -> str:
-    """A number's text as a factor or operand: bracketed when negative, `(-3.000)`."""
+    text = format_number(x, digits)
     return f"({text})" if text.startswith("-") else text
 
 
 class NumberTexts(dict[float, str]):
-    """`format_number(x, digits)` as a lookup, `texts[x]`, each distinct number formatted once:
-    a step-through writes the same values and gradients many times over."""
+    """`text_of(x)` as a lookup, `texts[x]`, each distinct number formatted once: a
+    step-through writes the same values and gradients many times over."""
 
-    def __init__(self, digits: int) -> None:
+    def __init__(self, text_of: Callable[[float], str]) -> None:
         super().__init__()
-        self.digits = digits
+        self.text_of = text_of
 
     def __missing__(self, x: float) -> str:
-        text = self[x] = format_number(x, self.digits)
+        text = self[x] = self.text_of(x)
         return text
 
 

@@ -24,6 +24,7 @@ import os
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -39,11 +40,12 @@ from .engine import (
 from .errors import ArgumentTypeError, DrawError, describe
 from .formatting import (
     NumberTexts,
-    as_operand,
     check_precision,
     constant_text,
     field_text,
+    format_number,
     node_ids,
+    operand_text,
     sample_names,
 )
 from .symbolic import ATOM, UNARY, Symbol, symbolic_forward
@@ -120,7 +122,10 @@ class StepThrough:
         self.formulas = {step.node_id: step.formula for step in self.forward_steps}
         self.forward_index = {step.node_id: i + 1 for i, step in enumerate(self.forward_steps)}
         self.backward_steps = _record_backward(root, self.order, self.names, self.ids, precision)
-        self._numbers = NumberTexts(precision)
+        self._numbers = NumberTexts(partial(format_number, digits=precision))
+        self._operands = NumberTexts(partial(operand_text, digits=precision))  # as factors
+        #: d root/d name for every node's name
+        self._totals = {name: _total(self.names[root], name) for name in self.names.values()}
         #: Each node's local rules with numbers in, as factors, and whether each is a number.
         self._number_rules: dict[str, list[tuple[str, bool]]] = {}
         self._sums: dict[str, str] = {}  # each node's sum over uses in symbols, by id
@@ -242,7 +247,7 @@ class StepThrough:
         return Frame(
             "seed",
             f"seed: the gradient of {root} with respect to itself is 1",
-            (("rule", f"{_total(root, root)} = 1"), ("total", total)),
+            (("rule", f"{self._totals[root]} = 1"), ("total", total)),
             links=_total_links(1, total, root, self.ids[self.root]),
             target=self.ids[self.root],
             field="grad",
@@ -251,8 +256,7 @@ class StepThrough:
         )
 
     def _backward_text(self, step: BackwardStep, index: int, total: int) -> tuple[str, Stages]:
-        node, parent, root = step.node, step.parent, self.names[self.root]
-        value = self.nodes[step.node_id]
+        node, parent, value = step.node, step.parent, self.nodes[step.node_id]
         local = _local(node, parent)
         repeated = self.nodes[step.parent_id] in self._repeated(value)
         which = f" (operand {step.operand + 1})" if repeated else ""
@@ -262,14 +266,14 @@ class StepThrough:
         if len(head) + len(formula) + len(tail) > TEXT_WIDTH:  # written in its forward step
             formula = f"the {_operation(value).word}"
         local_factor, local_is_number = self._local_numbers(step)
-        upstream = as_operand(self._numbers[step.upstream])
+        upstream = self._operands[step.upstream]
         result = f"= {self._numbers[step.product]}"
         if not local_is_number:
-            result = f"= {upstream} * {as_operand(self._numbers[step.local])} {result}"
+            result = f"= {upstream} * {self._operands[step.local]} {result}"
         stages: Stages = (
             (
                 "rule",
-                f"{_total(root, parent)} += {_total(root, node)} * {local},"
+                f"{self._totals[parent]} += {self._totals[node]} * {local},"
                 f" with {local} = {step.rule}",
             ),
             ("numbers", f"= {upstream} * {local_factor}"),
@@ -282,7 +286,7 @@ class StepThrough:
 
     def _backward_frame(self, step: BackwardStep, index: int, total: int) -> Frame:
         title, stages = self._backward_text(step, index, total)
-        end = 2 + len(as_operand(self._numbers[step.upstream]))
+        end = 2 + len(self._operands[step.upstream])
         links = [(1, 2, end, step.node_id, "grad")]
         links += _links(1, stages[1][1], self._read_numbers(step), end)
         if not self._local_numbers(step)[1]:  # the result multiplies out a formula
@@ -352,7 +356,7 @@ class StepThrough:
             numbers = f"{self._numbers[step.grad_after]} ({step.use} of {step.uses}, {done})"
             return ("sum", self._sums[step.parent_id]), ("sum", f"= {numbers}")
         uses = self.uses[step.parent_id]
-        known = [as_operand(self._numbers[s.product]) for s in uses if s.use <= step.use]
+        known = [self._operands[s.product] for s in uses if s.use <= step.use]
         numbers = " + ".join(known + ["?"] * (step.uses - len(known)))
         if complete:
             numbers += f" = {self._numbers[step.grad_after]}"
@@ -362,12 +366,13 @@ class StepThrough:
 
     def _sum(self, parent_id: str, parent: str) -> str:
         """The sum over the uses of a node, in symbols: the same at each of its uses."""
-        root, uses = self.names[self.root], self.uses[parent_id]
-        heading = f"sum over the {len(uses)} uses of {parent}: {_total(root, parent)} = "
+        uses = self.uses[parent_id]
+        heading = f"sum over the {len(uses)} uses of {parent}: {self._totals[parent]} = "
         if len(uses) > MAX_SUM_TERMS:
-            return f"{heading}the sum of {_total(root, 'user')} * {_local('user', parent)}"
+            user = _total(self.names[self.root], "user")
+            return f"{heading}the sum of {user} * {_local('user', parent)}"
         return heading + " + ".join(
-            f"{_total(root, s.node)} * {_local(s.node, parent)}" for s in uses
+            f"{self._totals[s.node]} * {_local(s.node, parent)}" for s in uses
         )
 
     def _repeated(self, node: Value) -> set[Value]:
