@@ -128,6 +128,7 @@ class StepThrough:
         self._totals = {name: _total(self.names[root], name) for name in self.names.values()}
         #: Each node's local rules with numbers in, as factors, and whether each is a number.
         self._number_rules: dict[str, list[tuple[str, bool]]] = {}
+        self._number_symbols: dict[Value, Symbol] = {}
         self._sums: dict[str, str] = {}  # each node's sum over uses in symbols, by id
         self._repeated_operands: dict[Value, set[Value]] = {}
         self.grads = {node: node.grad for node in self.order}
@@ -387,10 +388,10 @@ class StepThrough:
         return _formula(node, lambda x: _Operand(self.names[x]), self.precision)
 
     def _number_symbol(self, x: Value) -> Symbol:
-        """A node's value inside a formula: a negative number binds like a unary minus, so a
-        formula brackets it where it needs to, `2 * (-3.000)`, `-(-2.000)`."""
-        text = self._numbers[x.data]
-        return _Operand(text, UNARY if text.startswith("-") else ATOM)
+        """A node's value inside a formula, made once per node."""
+        if x not in self._number_symbols:
+            self._number_symbols[x] = _number_operand(self._numbers[x.data])
+        return self._number_symbols[x]
 
 
 def step_through(root: Value, precision: int = 4) -> StepThrough:
@@ -613,7 +614,8 @@ def _formula(node: Value, symbol: Callable[[Value], Symbol], precision: int) -> 
     """How node is computed from its operands, each Value written as `symbol` gives: `x * y`;
     constants to `precision` digits, bracketed when negative."""
     operands = tuple(
-        symbol(x) if isinstance(x, Value) else _constant(x, precision) for x in node.operands
+        symbol(x) if isinstance(x, Value) else _number_operand(constant_text(x, precision))
+        for x in node.operands
     )
     return str(symbolic_forward(_operation(node), operands))
 
@@ -639,10 +641,9 @@ def _names(order: list[Value], ids: dict[Value, str]) -> dict[Value, str]:
     return names
 
 
-def _constant(x: float, precision: int) -> Symbol:
-    """A constant operand as the text writes it (`0.3333`), binding like a unary minus when
-    negative."""
-    text = constant_text(x, precision)
+def _number_operand(text: str) -> Symbol:
+    """A number inside a formula: a negative number binds like a unary minus, so a formula
+    brackets it where it needs to, `2 * (-3.000)`, `-(-2.000)`."""
     return _Operand(text, UNARY if text.startswith("-") else ATOM)
 
 
