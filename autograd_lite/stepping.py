@@ -114,21 +114,26 @@ class StepThrough:
         self.ids = node_ids(root)
         self.names = _names(self.order, self.ids)
         self.nodes = {node_id: node for node, node_id in self.ids.items()}
+        name_of = {node: _Operand(name) for node, name in self.names.items()}.__getitem__
         self.forward_steps = [
-            ForwardStep(self.names[node], self.ids[node], self._formula(node), node.data)
+            ForwardStep(
+                self.names[node], self.ids[node], _formula(node, name_of, precision), node.data
+            )
             for node in self.order
             if not node.is_leaf
         ]
         self.formulas = {step.node_id: step.formula for step in self.forward_steps}
         self.forward_index = {step.node_id: i + 1 for i, step in enumerate(self.forward_steps)}
-        self.backward_steps = _record_backward(root, self.order, self.names, self.ids, precision)
+        self.backward_steps = _record_backward(
+            root, self.order, self.names, self.ids, name_of, precision
+        )
         self._numbers = NumberTexts(partial(format_number, digits=precision))
         self._operands = NumberTexts(partial(operand_text, digits=precision))  # as factors
         #: d root/d name for every node's name
         self._totals = {name: _total(self.names[root], name) for name in self.names.values()}
         #: Each node's local rules with numbers in, as factors, and whether each is a number.
         self._number_rules: dict[str, list[tuple[str, bool]]] = {}
-        self._number_symbols: dict[Value, Symbol] = {}
+        self._number_symbols: dict[float, Symbol] = {}
         self._sums: dict[str, str] = {}  # each node's sum over uses in symbols, by id
         self._repeated_operands: dict[Value, set[Value]] = {}
         self.grads = {node: node.grad for node in self.order}
@@ -384,14 +389,12 @@ class StepThrough:
             self._repeated_operands[node] = {x for x, n in count.items() if n > 1}
         return self._repeated_operands[node]
 
-    def _formula(self, node: Value) -> str:
-        return _formula(node, lambda x: _Operand(self.names[x]), self.precision)
-
     def _number_symbol(self, x: Value) -> Symbol:
-        """A node's value inside a formula, made once per node."""
-        if x not in self._number_symbols:
-            self._number_symbols[x] = _number_operand(self._numbers[x.data])
-        return self._number_symbols[x]
+        """A node's value inside a formula, made once per number."""
+        data = x.data
+        if data not in self._number_symbols:
+            self._number_symbols[data] = _number_operand(self._numbers[data])
+        return self._number_symbols[data]
 
 
 def step_through(root: Value, precision: int = 4) -> StepThrough:
@@ -448,6 +451,7 @@ def _record_backward(
     order: list[Value],
     names: dict[Value, str],
     ids: dict[Value, str],
+    name_of: Callable[[Value], Symbol],
     precision: int,
 ) -> list[BackwardStep]:
     """`root.backward()` from zeroed grads, one `parent.grad += upstream * local` at a time,
@@ -467,7 +471,7 @@ def _record_backward(
     ) -> float:
         if node not in printed:
             printed[node] = (
-                _rules(node, lambda v: _Operand(names[v]), precision),
+                _rules(node, name_of, precision),
                 _reads(node, ids),
             )
         rules, reads = printed[node]
