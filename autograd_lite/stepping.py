@@ -170,11 +170,13 @@ class StepThrough:
         _write(lines, start.title, start.stages, indented=False)
         total = len(self.forward_steps)
         for i, step in enumerate(self.forward_steps):
-            _write(lines, *self._forward_text(step, i + 1, total), indented=False)
+            title, stages = self._forward_text(step, i + 1, total)
+            _write(lines, title, stages, indented=False)
         _write(lines, seed.title, seed.stages, indented=True)
         total = len(self.backward_steps)
         for i, backward in enumerate(self.backward_steps):
-            _write(lines, *self._backward_text(backward, i + 1, total), indented=True)
+            title, stages = self._backward_text(backward, i + 1, total)
+            _write(lines, title, stages, indented=True)
         _write(lines, done.title, done.stages, indented=False)
         return "\n".join(lines) + "\n"
 
@@ -565,7 +567,10 @@ def _write(lines: list[str], title: str, stages: Stages, indented: bool) -> None
     if indented:
         _wrap(lines, title, "")
         for _, text in stages:
-            _wrap(lines, text, "    ")
+            if len(text) <= TEXT_WIDTH - 4:  # most do: no need to look for spaces
+                lines.append("    " + text)
+            else:
+                _wrap(lines, text, "    ")
     else:
         _wrap(lines, " ".join([title, *(text for _, text in stages)]), "")
 
