@@ -129,7 +129,6 @@ class StepThrough:
         )
         self._numbers = NumberTexts(partial(format_number, digits=precision))
         self._operands = NumberTexts(partial(operand_text, digits=precision))  # as factors
-        #: d root/d name for every node's name
         self._totals = {name: _total(self.names[root], name) for name in self.names.values()}
         #: Each node's local rules with numbers in, as factors, and whether each is a number.
         self._number_rules: dict[str, list[tuple[str, bool]]] = {}
@@ -221,6 +220,7 @@ class StepThrough:
         )
 
     def _forward_text(self, step: ForwardStep, index: int, total: int) -> tuple[str, Stages]:
+        """A forward step's title and stages: all the text needs of its frame."""
         node = self.nodes[step.node_id]
         return f"forward {index} of {total}:", (
             ("rule", f"{step.node} = {step.formula}"),
@@ -264,6 +264,7 @@ class StepThrough:
         )
 
     def _backward_text(self, step: BackwardStep, index: int, total: int) -> tuple[str, Stages]:
+        """A backward step's title and stages: all the text needs of its frame."""
         node, parent, value = step.node, step.parent, self.nodes[step.node_id]
         local = _local(node, parent)
         repeated = self.nodes[step.parent_id] in self._repeated(value)
@@ -320,8 +321,7 @@ class StepThrough:
         """The step's local derivative rule with numbers in, as a factor (bracketed unless a
         number that is not negative), and whether it is a plain number; once per node."""
         if step.node_id not in self._number_rules:
-            value = self.nodes[step.node_id]
-            rules = _rules(value, self._number_symbol, self.precision)
+            rules = _rules(self.nodes[step.node_id], self._number_symbol, self.precision)
             self._number_rules[step.node_id] = [_factor(rule) for rule in rules]
         return self._number_rules[step.node_id][step.operand]
 
@@ -459,7 +459,8 @@ def _record_backward(
     """`root.backward()` from zeroed grads, one `parent.grad += upstream * local` at a time,
     recorded: the engine's reverse sweep, with an `accumulate` that writes each step down,
     multiplying and checking as backward() does (`chain_product`, `check_gradient`). The
-    grads are written into the graph only once every one is known to be finite."""
+    grads are written into the graph only once every one is known to be finite. `name_of`
+    gives each node's name as a symbol, for the printed rules."""
     uses: dict[Value, int] = {}
     for node in order:
         for parent in node.parents:
