@@ -677,22 +677,25 @@ def test_the_text_and_frames_are_exactly_as_before(build: Callable) -> None:
     assert digests == GOLDEN[build.__name__], f"{build.__name__}: text or frames changed"
 
 
-@settings(max_examples=300, deadline=None)
-@given(line=st.text(alphabet="ab∂ ", max_size=400), indent=st.sampled_from(["", "    "]))
-def test_wrapping_is_greedy_at_spaces(line: str, indent: str) -> None:
+WORDS = st.text(alphabet="ab∂", max_size=12) | st.text(alphabet="ab", min_size=90, max_size=110)
+
+
+@settings(max_examples=200, deadline=None)
+@given(words=st.lists(WORDS, max_size=60), indent=st.sampled_from(["", "    "]))
+def test_wrapping_is_greedy_at_spaces(words: list[str], indent: str) -> None:
     """The text form's wrapping (made faster for the issue above: it cuts at the last space
     that fits instead of adding word by word) keeps the greedy rule that wrote the pinned
     texts: the pieces are the line's words in order, each piece fits (or is one word too
     long for any line) and the next piece's first word would not have fitted on it."""
     from autograd_lite.stepping import TEXT_WIDTH, _wrap
 
-    pieces: list[str] = []
+    line, pieces = " ".join(words), []
     _wrap(pieces, line, indent)
     prefixes = [indent] + [indent + "    "] * (len(pieces) - 1)
     assert all(piece.startswith(prefix) for piece, prefix in zip(pieces, prefixes))
-    words = [piece[len(prefix) :] for piece, prefix in zip(pieces, prefixes)]
-    assert " ".join(words) == line
-    for piece, text in zip(pieces, words):
+    texts = [piece[len(prefix) :] for piece, prefix in zip(pieces, prefixes)]
+    assert " ".join(texts) == line
+    for piece, text in zip(pieces, texts):
         assert len(piece) <= TEXT_WIDTH or " " not in text
-    for piece, following in zip(pieces, words[1:]):
+    for piece, following in zip(pieces, texts[1:]):
         assert len(piece) + 1 + len(following.split(" ")[0]) > TEXT_WIDTH
