@@ -4,6 +4,7 @@ derivations print the same number the same way.
 - `format_number(x, digits)`: `digits` significant digits, scientific when small or large.
 - `operand_text(x, digits)`: the same, bracketed when negative, for a number inside a formula:
   `-(-2.000)`, `3.000 * (-0.5000)`, never `--2.000`.
+- `NumberTexts(text_of)`: one of these by lookup, each distinct number formatted once.
 - `constant_text(x, digits)`: a constant of a formula as written (`2`, `0.5`), or rounded to
   `digits` when it has more (`0.3333`).
 - `node_ids(root)` and `sample_names(order)`: the names a picture and a text give the nodes.
@@ -13,13 +14,14 @@ This module depends only on the engine, so a text needs no drawing package.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from .engine import Value, topological_order
 from .errors import DrawError
 
 __all__ = [
+    "NumberTexts",
     "check_precision",
     "constant_text",
     "field_text",
@@ -45,6 +47,19 @@ def operand_text(x: float, digits: int) -> str:
     `2 * (-3.000)`, `-(-2.000)`."""
     text = format_number(x, digits)
     return f"({text})" if text.startswith("-") else text
+
+
+class NumberTexts(dict[float, str]):
+    """`text_of(x)` as a lookup, `texts[x]`, each distinct number formatted once: a
+    step-through writes the same values and gradients many times over."""
+
+    def __init__(self, text_of: Callable[[float], str]) -> None:
+        super().__init__()
+        self.text_of = text_of
+
+    def __missing__(self, x: float) -> str:
+        text = self[x] = self.text_of(x)
+        return text
 
 
 def constant_text(x: float, digits: int) -> str:

@@ -24,6 +24,7 @@ import os
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,7 @@ from .engine import (
 )
 from .errors import ArgumentTypeError, DrawError, describe
 from .formatting import (
+    NumberTexts,
     check_precision,
     constant_text,
     field_text,
@@ -58,6 +60,9 @@ MAX_SUM_TERMS = 4
 TEXT_WIDTH = 100
 #: The options of `draw` that the viewer passes on.
 VIEWER_DRAW_OPTIONS = ("rankdir", "cluster", "max_nodes")
+
+#: A frame's arithmetic: (kind, text) pairs, see `viewer.Frame`.
+Stages = tuple[tuple[str, str], ...]
 
 
 @dataclass(frozen=True)
@@ -109,15 +114,26 @@ class StepThrough:
         self.ids = node_ids(root)
         self.names = _names(self.order, self.ids)
         self.nodes = {node_id: node for node, node_id in self.ids.items()}
+        name_of = {node: _Operand(name) for node, name in self.names.items()}.__getitem__
         self.forward_steps = [
-            ForwardStep(self.names[node], self.ids[node], self._formula(node), node.data)
+            ForwardStep(
+                self.names[node], self.ids[node], _formula(node, name_of, precision), node.data
+            )
             for node in self.order
             if not node.is_leaf
         ]
         self.formulas = {step.node_id: step.formula for step in self.forward_steps}
         self.forward_index = {step.node_id: i + 1 for i, step in enumerate(self.forward_steps)}
-        self.backward_steps = _record_backward(root, self.order, self.names, self.ids, precision)
-        self._number_rules: dict[str, list[str]] = {}  # each node's rules with numbers in
+        self.backward_steps = _record_backward(
+            root, self.order, self.names, self.ids, name_of, precision
+        )
+        self._numbers = NumberTexts(partial(format_number, digits=precision))
+        self._operands = NumberTexts(partial(operand_text, digits=precision))  # as factors
+        self._totals = {name: _total(self.names[root], name) for name in self.names.values()}
+        #: Each node's local rules with numbers in, as factors, and whether each is a number.
+        self._number_rules: dict[str, list[tuple[str, bool]]] = {}
+        self._number_symbols: dict[float, Symbol] = {}
+        self._sums: dict[str, str] = {}  # each node's sum over uses in symbols, by id
         self._repeated_operands: dict[Value, set[Value]] = {}
         self.grads = {node: node.grad for node in self.order}
         #: The steps that send to each node, by id: the terms of its sum over uses.
@@ -134,26 +150,33 @@ class StepThrough:
     def frames(self) -> list[Frame]:
         """Every position in order: start, each forward step, the seed, each backward step,
         and the final gradients of the leaves."""
-        frames = [self._start_frame()]
-        total = len(self.forward_steps)
-        frames += [self._forward_frame(s, i + 1, total) for i, s in enumerate(self.forward_steps)]
-        frames.append(self._seed_frame())
-        total = len(self.backward_steps)
-        frames += [self._backward_frame(s, i + 1, total) for i, s in enumerate(self.backward_steps)]
-        frames.append(self._done_frame())
-        return frames
+        forward, backward = len(self.forward_steps), len(self.backward_steps)
+        return [
+            self._start_frame(),
+            *(self._forward_frame(s, i + 1, forward) for i, s in enumerate(self.forward_steps)),
+            self._seed_frame(),
+            *(self._backward_frame(s, i + 1, backward) for i, s in enumerate(self.backward_steps)),
+            self._done_frame(),
+        ]
 
     def text(self) -> str:
-        """The steps as plain text: forward steps one per line, backward steps with their
-        arithmetic in stages on the lines below; lines wrapped to 100 columns."""
-        lines = []
-        for frame in self.frames():
-            if frame.kind in ("start", "forward", "done"):
-                lines += _wrap(" ".join([frame.title, *(text for _, text in frame.stages)]), "")
-            else:
-                lines += _wrap(frame.title, "")
-                for _, text in frame.stages:
-                    lines += _wrap(text, "    ")
+        """The steps as plain text: the frames' titles and stages in the same order (start,
+        forward steps and done one paragraph each; the seed and backward steps with their
+        arithmetic in stages on the lines below), lines wrapped to 100 columns. The frames'
+        links, tables and highlights, which only the viewer shows, are not made."""
+        lines: list[str] = []
+        start, seed, done = self._start_frame(), self._seed_frame(), self._done_frame()
+        _write(lines, start.title, start.stages, indented=False)
+        total = len(self.forward_steps)
+        for i, step in enumerate(self.forward_steps):
+            title, stages = self._forward_text(step, i + 1, total)
+            _write(lines, title, stages, indented=False)
+        _write(lines, seed.title, seed.stages, indented=True)
+        total = len(self.backward_steps)
+        for i, backward in enumerate(self.backward_steps):
+            title, stages = self._backward_text(backward, i + 1, total)
+            _write(lines, title, stages, indented=True)
+        _write(lines, done.title, done.stages, indented=False)
         return "\n".join(lines) + "\n"
 
     def __str__(self) -> str:
@@ -187,31 +210,36 @@ class StepThrough:
 
     def _start_frame(self) -> Frame:
         leaves = [n for n in self.order if n.is_leaf]
-        given = ", ".join(f"{self.names[n]} = {self._number(n.data)}" for n in leaves)
+        given = ", ".join(f"{self.names[n]} = {self._numbers[n.data]}" for n in leaves)
         return Frame(
             "start",
             "start: the leaves hold their values:",
             (("result", given),),
             field="data",
-            table=tuple((self.names[n], self._number(n.data), self.ids[n]) for n in leaves),
+            table=tuple((self.names[n], self._numbers[n.data], self.ids[n]) for n in leaves),
+        )
+
+    def _forward_text(self, step: ForwardStep, index: int, total: int) -> tuple[str, Stages]:
+        """A forward step's title and stages: all the text needs of its frame."""
+        node = self.nodes[step.node_id]
+        return f"forward {index} of {total}:", (
+            ("rule", f"{step.node} = {step.formula}"),
+            ("numbers", f"= {_formula(node, self._number_symbol, self.precision)}"),
+            ("result", f"= {self._numbers[step.value]}"),
         )
 
     def _forward_frame(self, step: ForwardStep, index: int, total: int) -> Frame:
         node, node_id = self.nodes[step.node_id], step.node_id
+        title, stages = self._forward_text(step, index, total)
         op_id = f"{node_id}_op"
-        numbers = f"= {_formula(node, self._number_symbol, self.precision)}"
-        operands = [(self._number(x.data), self.ids[x], "data") for x in node.parents]
+        operands = [(self._numbers[x.data], self.ids[x], "data") for x in node.parents]
         return Frame(
             "forward",
-            f"forward {index} of {total}:",
-            (
-                ("rule", f"{step.node} = {step.formula}"),
-                ("numbers", numbers),
-                ("result", f"= {self._number(step.value)}"),
-            ),
+            title,
+            stages,
             links=(
-                *_links(1, numbers, operands, 2),
-                (2, 2, 2 + len(self._number(step.value)), node_id, "data"),
+                *_links(1, stages[1][1], operands, 2),
+                (2, 2, len(stages[2][1]), node_id, "data"),
             ),
             target=node_id,
             sources=tuple(self.ids[p] for p in node.parents),
@@ -223,64 +251,61 @@ class StepThrough:
 
     def _seed_frame(self) -> Frame:
         root = self.names[self.root]
-        total, links = self._total_stage(1, root, self.ids[self.root], 0.0, 1.0)
+        total = self._total_stage(root, 0.0, 1.0)
         return Frame(
             "seed",
             f"seed: the gradient of {root} with respect to itself is 1",
-            (("rule", f"{_total(root, root)} = 1"), ("total", total)),
-            links=links,
+            (("rule", f"{self._totals[root]} = 1"), ("total", total)),
+            links=_total_links(1, total, root, self.ids[self.root]),
             target=self.ids[self.root],
             field="grad",
             before=field_text("grad", 0.0, self.precision),
             after=field_text("grad", 1.0, self.precision),
         )
 
-    def _backward_frame(self, step: BackwardStep, index: int, total: int) -> Frame:
-        number, operand = self._number, self._operand_number
-        node, parent, root = step.node, step.parent, self.names[self.root]
-        value, parent_value = self.nodes[step.node_id], self.nodes[step.parent_id]
+    def _backward_text(self, step: BackwardStep, index: int, total: int) -> tuple[str, Stages]:
+        """A backward step's title and stages: all the text needs of its frame."""
+        node, parent, value = step.node, step.parent, self.nodes[step.node_id]
         local = _local(node, parent)
-        which = f" (operand {step.operand + 1})" if parent_value in self._repeated(value) else ""
+        repeated = self.nodes[step.parent_id] in self._repeated(value)
+        which = f" (operand {step.operand + 1})" if repeated else ""
         head = f"backward {index} of {total}: {node} = "
         tail = f" sends its gradient to {parent}{which}"
         formula = self.formulas[step.node_id]
         if len(head) + len(formula) + len(tail) > TEXT_WIDTH:  # written in its forward step
             formula = f"the {_operation(value).word}"
-        title = head + formula + tail
-        if step.node_id not in self._number_rules:
-            self._number_rules[step.node_id] = _rules(value, self._number_symbol, self.precision)
-        local_numbers = self._number_rules[step.node_id][step.operand]
-        plain = _reads_as_number(local_numbers) and not local_numbers.startswith("-")
-        local_text = local_numbers if plain else f"({local_numbers})"
-        upstream = operand(step.upstream)
-        numbers = f"= {upstream} * {local_text}"
-        stages = [
+        local_factor, local_is_number = self._local_numbers(step)
+        upstream = self._operands[step.upstream]
+        result = f"= {self._numbers[step.product]}"
+        if not local_is_number:
+            result = f"= {upstream} * {self._operands[step.local]} {result}"
+        stages: Stages = (
             (
                 "rule",
-                f"{_total(root, parent)} += {_total(root, node)} * {local},"
+                f"{self._totals[parent]} += {self._totals[node]} * {local},"
                 f" with {local} = {step.rule}",
             ),
-            ("numbers", numbers),
-        ]
-        links = [(1, 2, 2 + len(upstream), step.node_id, "grad")]
-        links += _links(1, numbers, self._read_numbers(step), 2 + len(upstream))
-        result = f"= {number(step.product)}"
-        if not _reads_as_number(local_numbers):
-            result = f"= {upstream} * {operand(step.local)} {result}"
-            links.append((2, 2, 2 + len(upstream), step.node_id, "grad"))
-        stages.append(("result", result))
-        total_text, total_links = self._total_stage(
-            3, parent, step.parent_id, step.grad_before, step.grad_after
+            ("numbers", f"= {upstream} * {local_factor}"),
+            ("result", result),
+            ("total", self._total_stage(parent, step.grad_before, step.grad_after)),
         )
-        stages.append(("total", total_text))
-        links += total_links
         if step.uses > 1:
             stages += self._sum_stages(step)
+        return head + formula + tail, stages
+
+    def _backward_frame(self, step: BackwardStep, index: int, total: int) -> Frame:
+        title, stages = self._backward_text(step, index, total)
+        end = 2 + len(self._operands[step.upstream])
+        links = [(1, 2, end, step.node_id, "grad")]
+        links += _links(1, stages[1][1], self._read_numbers(step), end)
+        if not self._local_numbers(step)[1]:  # the result multiplies out a formula
+            links.append((2, 2, end, step.node_id, "grad"))
+        links += _total_links(3, stages[3][1], step.parent, step.parent_id)
         op_id = f"{step.node_id}_op"
         return Frame(
             "backward",
             title,
-            tuple(stages),
+            stages,
             target=step.parent_id,
             sources=(step.node_id,),
             active=(op_id, f"{op_id}_out", f"{op_id}_in{step.operand}"),
@@ -289,19 +314,20 @@ class StepThrough:
             before=field_text("grad", step.grad_before, self.precision),
             after=field_text("grad", step.grad_after, self.precision),
             links=tuple(links),
-            local=f"∂ = {number(step.local)}",
+            local=f"∂ = {self._numbers[step.local]}",
         )
 
-    def _total_stage(
-        self, stage: int, name: str, node_id: str, before: float, after: float
-    ) -> tuple[str, tuple[Link, ...]]:
-        """`name.grad: before -> after`, both numbers linked to the node's grad field."""
-        head, old, new = f"{name}.grad: ", self._number(before), self._number(after)
-        start = len(head) + len(old) + 4
-        return f"{head}{old} -> {new}", (
-            (stage, len(head), len(head) + len(old), node_id, "grad"),
-            (stage, start, start + len(new), node_id, "grad"),
-        )
+    def _local_numbers(self, step: BackwardStep) -> tuple[str, bool]:
+        """The step's local derivative rule with numbers in, as a factor (bracketed unless a
+        number that is not negative), and whether it is a plain number; once per node."""
+        if step.node_id not in self._number_rules:
+            rules = _rules(self.nodes[step.node_id], self._number_symbol, self.precision)
+            self._number_rules[step.node_id] = [_factor(rule) for rule in rules]
+        return self._number_rules[step.node_id][step.operand]
+
+    def _total_stage(self, name: str, before: float, after: float) -> str:
+        """`name.grad: before -> after`."""
+        return f"{name}.grad: {self._numbers[before]} -> {self._numbers[after]}"
 
     def _read_numbers(self, step: BackwardStep) -> list[tuple[str, str, str]]:
         """The numbers a step's local rule reads, as written in its rule, with where each
@@ -310,7 +336,7 @@ class StepThrough:
         numbers = []
         for read in step.reads:
             if read in self.nodes:
-                numbers.append((self._number(self.nodes[read].data), read, "data"))
+                numbers.append((self._numbers[self.nodes[read].data], read, "data"))
             else:
                 constant = node.operands[int(read.rpartition("_in")[2])]
                 numbers.append((constant_text(float(constant), self.precision), read, "data"))
@@ -318,40 +344,44 @@ class StepThrough:
 
     def _done_frame(self) -> Frame:
         leaves = [n for n in self.order if n.is_leaf]
-        grads = ", ".join(f"{self.names[n]}.grad = {self._number(self.grads[n])}" for n in leaves)
+        grads = ", ".join(f"{self.names[n]}.grad = {self._numbers[self.grads[n]]}" for n in leaves)
         return Frame(
             "done",
             "done: the gradients of the leaves are",
             (("result", grads),),
             field="grad",
-            table=tuple((self.names[n], self._number(self.grads[n]), self.ids[n]) for n in leaves),
+            table=tuple((self.names[n], self._numbers[self.grads[n]], self.ids[n]) for n in leaves),
         )
 
-    def _sum_stages(self, step: BackwardStep) -> list[tuple[str, str]]:
+    def _sum_stages(self, step: BackwardStep) -> Stages:
         """d root/d parent as the sum over every use of parent: each term written out for a
         node with few uses, the running total for one with many (so the text stays linear)."""
-        root, parent = self.names[self.root], step.parent
-        total = _total(root, parent)
-        heading = f"sum over the {step.uses} uses of {parent}: {total}"
+        if step.parent_id not in self._sums:
+            self._sums[step.parent_id] = self._sum(step.parent_id, step.parent)
         complete = step.use == step.uses
         if step.uses > MAX_SUM_TERMS:
             done = "all terms" if complete else "so far"
-            return [
-                (
-                    "sum",
-                    f"{heading} = the sum of {_total(root, 'user')} * {_local('user', parent)}",
-                ),
-                ("sum", f"= {self._number(step.grad_after)} ({step.use} of {step.uses}, {done})"),
-            ]
+            numbers = f"{self._numbers[step.grad_after]} ({step.use} of {step.uses}, {done})"
+            return ("sum", self._sums[step.parent_id]), ("sum", f"= {numbers}")
         uses = self.uses[step.parent_id]
-        terms = " + ".join(f"{_total(root, s.node)} * {_local(s.node, parent)}" for s in uses)
-        known = [self._operand_number(s.product) for s in uses if s.use <= step.use]
+        known = [self._operands[s.product] for s in uses if s.use <= step.use]
         numbers = " + ".join(known + ["?"] * (step.uses - len(known)))
         if complete:
-            numbers += f" = {self._number(step.grad_after)}"
+            numbers += f" = {self._numbers[step.grad_after]}"
         else:
             numbers += f" ({len(known)} of {step.uses} terms so far)"
-        return [("sum", f"{heading} = {terms}"), ("sum", f"= {numbers}")]
+        return ("sum", self._sums[step.parent_id]), ("sum", f"= {numbers}")
+
+    def _sum(self, parent_id: str, parent: str) -> str:
+        """The sum over the uses of a node, in symbols: the same at each of its uses."""
+        uses = self.uses[parent_id]
+        heading = f"sum over the {len(uses)} uses of {parent}: {self._totals[parent]} = "
+        if len(uses) > MAX_SUM_TERMS:
+            user = _total(self.names[self.root], "user")
+            return f"{heading}the sum of {user} * {_local('user', parent)}"
+        return heading + " + ".join(
+            f"{self._totals[s.node]} * {_local(s.node, parent)}" for s in uses
+        )
 
     def _repeated(self, node: Value) -> set[Value]:
         """The operands `node` reads more than once (x in x * x), found once per node: a scan
@@ -361,21 +391,12 @@ class StepThrough:
             self._repeated_operands[node] = {x for x, n in count.items() if n > 1}
         return self._repeated_operands[node]
 
-    def _formula(self, node: Value) -> str:
-        return _formula(node, lambda x: _Operand(self.names[x]), self.precision)
-
-    def _number(self, x: float) -> str:
-        return format_number(x, self.precision)
-
     def _number_symbol(self, x: Value) -> Symbol:
-        """A node's value inside a formula: a negative number binds like a unary minus, so a
-        formula brackets it where it needs to, `2 * (-3.000)`, `-(-2.000)`."""
-        text = self._number(x.data)
-        return _Operand(text, UNARY if text.startswith("-") else ATOM)
-
-    def _operand_number(self, x: float) -> str:
-        """A number as a factor: negative numbers in brackets, `2 * (-3.000)`."""
-        return operand_text(x, self.precision)
+        """A node's value inside a formula, made once per number."""
+        data = x.data
+        if data not in self._number_symbols:
+            self._number_symbols[data] = _number_operand(self._numbers[data])
+        return self._number_symbols[data]
 
 
 def step_through(root: Value, precision: int = 4) -> StepThrough:
@@ -432,12 +453,14 @@ def _record_backward(
     order: list[Value],
     names: dict[Value, str],
     ids: dict[Value, str],
+    name_of: Callable[[Value], Symbol],
     precision: int,
 ) -> list[BackwardStep]:
     """`root.backward()` from zeroed grads, one `parent.grad += upstream * local` at a time,
     recorded: the engine's reverse sweep, with an `accumulate` that writes each step down,
     multiplying and checking as backward() does (`chain_product`, `check_gradient`). The
-    grads are written into the graph only once every one is known to be finite."""
+    grads are written into the graph only once every one is known to be finite. `name_of`
+    gives each node's name as a symbol, for the printed rules."""
     uses: dict[Value, int] = {}
     for node in order:
         for parent in node.parents:
@@ -451,7 +474,7 @@ def _record_backward(
     ) -> float:
         if node not in printed:
             printed[node] = (
-                _rules(node, lambda v: _Operand(names[v]), precision),
+                _rules(node, name_of, precision),
                 _reads(node, ids),
             )
         rules, reads = printed[node]
@@ -539,20 +562,34 @@ def _local(node: str, operand: str) -> str:
     return f"∂{_wrt(node)}/∂{_wrt(operand)}"
 
 
-def _wrap(line: str, indent: str) -> list[str]:
-    """One line of the text form, wrapped at spaces to TEXT_WIDTH columns, continuations
-    indented four more (a word longer than a line stays whole)."""
-    if len(indent) + len(line) <= TEXT_WIDTH:
-        return [indent + line]
-    words = line.split(" ")
-    lines, current = [], indent + words[0]
-    for word in words[1:]:
-        if len(current) + 1 + len(word) > TEXT_WIDTH:
-            lines.append(current)
-            current = indent + "    " + word
-        else:
-            current += " " + word
-    return [*lines, current]
+def _write(lines: list[str], title: str, stages: Stages, indented: bool) -> None:
+    """Append a frame's text to `lines`: its title and stages as one paragraph, or (indented)
+    the title with each stage on an indented line below."""
+    if indented:
+        _wrap(lines, title, "")
+        for _, text in stages:
+            if len(text) <= TEXT_WIDTH - 4:  # most do: no need to look for spaces
+                lines.append("    " + text)
+            else:
+                _wrap(lines, text, "    ")
+    else:
+        _wrap(lines, " ".join([title, *(text for _, text in stages)]), "")
+
+
+def _wrap(lines: list[str], line: str, indent: str) -> None:
+    """Append one line of the text form to `lines`, wrapped at spaces to TEXT_WIDTH columns,
+    continuations indented four more (a word longer than a line stays whole): each piece
+    ends at the last space that lets it fit."""
+    start, prefix = 0, indent
+    while len(prefix) + len(line) - start > TEXT_WIDTH:
+        cut = line.rfind(" ", start, start + TEXT_WIDTH - len(prefix) + 1)
+        if cut < 0:
+            cut = line.find(" ", start)
+            if cut < 0:
+                break
+        lines.append(prefix + line[start:cut])
+        start, prefix = cut + 1, indent + "    "
+    lines.append(prefix + line[start:])
 
 
 def _rules(node: Value, symbol: Callable[[Value], Symbol], precision: int) -> list[str]:
@@ -587,7 +624,8 @@ def _formula(node: Value, symbol: Callable[[Value], Symbol], precision: int) -> 
     """How node is computed from its operands, each Value written as `symbol` gives: `x * y`;
     constants to `precision` digits, bracketed when negative."""
     operands = tuple(
-        symbol(x) if isinstance(x, Value) else _constant(x, precision) for x in node.operands
+        symbol(x) if isinstance(x, Value) else _number_operand(constant_text(x, precision))
+        for x in node.operands
     )
     return str(symbolic_forward(_operation(node), operands))
 
@@ -613,10 +651,9 @@ def _names(order: list[Value], ids: dict[Value, str]) -> dict[Value, str]:
     return names
 
 
-def _constant(x: float, precision: int) -> Symbol:
-    """A constant operand as the text writes it (`0.3333`), binding like a unary minus when
-    negative."""
-    text = constant_text(x, precision)
+def _number_operand(text: str) -> Symbol:
+    """A number inside a formula: a negative number binds like a unary minus, so a formula
+    brackets it where it needs to, `2 * (-3.000)`, `-(-2.000)`."""
     return _Operand(text, UNARY if text.startswith("-") else ATOM)
 
 
@@ -632,8 +669,23 @@ def _links(stage: int, text: str, numbers: list[tuple[str, str, str]], start: in
     return links
 
 
+def _total_links(stage: int, text: str, name: str, node_id: str) -> tuple[Link, Link]:
+    """The two numbers of a total stage, `name.grad: before -> after`, linked to the node's
+    grad field."""
+    start = len(name) + len(".grad: ")
+    arrow = text.index(" -> ", start)
+    return (stage, start, arrow, node_id, "grad"), (stage, arrow + 4, len(text), node_id, "grad")
+
+
 def _input_edges(node: Value, op_id: str) -> list[str]:
     return [f"{op_id}_in{i}" for i in range(len(node.operands))]
+
+
+def _factor(rule: str) -> tuple[str, bool]:
+    """A printed local rule as a factor of a product, bracketed unless a number that is not
+    negative, and whether it is a plain number (`1`, `-3.000`) rather than a formula."""
+    number = _reads_as_number(rule)
+    return (rule if number and not rule.startswith("-") else f"({rule})"), number
 
 
 def _reads_as_number(text: str) -> bool:

@@ -12,6 +12,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from messages import raises_naming
 from worked_examples import neuron as neuron_with_named_leaves
 
@@ -618,3 +620,82 @@ def test_start_and_done_are_compact_tables_in_the_viewer() -> None:
         r' data-field="grad">1\.000</span>',
         page,
     )
+
+
+def hinge_mlp() -> tuple[Value, list[Value]]:
+    """A hinge loss of nn.MLP(2, [3, 1]) on three points: each weight used three times (every
+    term of its sum written out), constant inputs read through the dot's edges, relu."""
+    model = nn.MLP(2, [3, 1], rng=2)
+    points, labels = [[0.5, -1.0], [1.5, 0.25], [-2.0, 0.75]], [1, -1, 1]
+    loss = nn.hinge_loss([model(p) for p in points], labels)
+    return loss, model.parameters()
+
+
+def widely_used() -> tuple[Value, list[Value]]:
+    """x used seven times (its sum summarised past MAX_SUM_TERMS), x * x, constants that print
+    as written, rounded and negative, and a long label that wraps the text."""
+    x, y = Value(0.75, "x"), Value(-1.25, "a_rather_long_label_for_y_to_wrap_the_lines_of_text")
+    total = x * x + x / 3 - 2.5 * x + (-0.125) * x + x * y + 1e-7 * x + x**3
+    total.label = "L"
+    return total, [x, y]
+
+
+GOLDEN_GRAPHS = [two_paths, many_ops, hinge_mlp, widely_used]
+#: sha256 of the text form and of the frames' reprs, made by the code before the text form got a
+#: path of its own (see test_the_text_and_frames_are_exactly_as_before).
+GOLDEN = {
+    "two_paths": (
+        "b84980c78d3ad5ac7e3c8b0cfcc498190358dd4cae8d65486cca1c803756eab6",
+        "08ca14bf382cee5b88d5660b94f2a8b7568811988ed77750ee6d28c659775d1a",
+    ),
+    "many_ops": (
+        "3b56c2a2c58ac89125e55a2ceac011a6ab3c591566824719b9fabe69ca7c4377",
+        "1f28bec8e5b6e879b44fd4ca15df5a86fccc673b657e709ee89b342e05bb958e",
+    ),
+    "hinge_mlp": (
+        "181664689e3082b62baefd312dc596356ef93215b5e6e2cc9f6afc19fba02058",
+        "65a11b3b0383242fac13209a31e5bcead71187c85d4fdb104002cbf3f4235bd9",
+    ),
+    "widely_used": (
+        "5fb56a70c440fa3e9bdd1ab3ea12f3cc7166a98ede9455c57c0a6288da310558",
+        "c4b27d3bac6d57d33b0f7475684bad1dcba4cacf7a14678e4024de947767466a",
+    ),
+}
+
+
+@pytest.mark.parametrize("build", GOLDEN_GRAPHS, ids=lambda f: f.__name__)
+def test_the_text_and_frames_are_exactly_as_before(build: Callable) -> None:
+    """Issue: print(step_through(loss)) of MLP(2,[16,16,1]) on 100 points went from 3.9 s to
+    13.7 s when the viewer's frames grew links, tables and stages: the text was written from
+    the frames. Making the text fast must not change one character of it, nor of the frames
+    the viewer shows: both are pinned here by hash, made by the code before the change."""
+    import hashlib
+
+    steps = step_through(build()[0])
+    text, frames = steps.text(), repr(steps.frames())
+    digests = tuple(hashlib.sha256(s.encode()).hexdigest() for s in (text, frames))
+    assert digests == GOLDEN[build.__name__], f"{build.__name__}: text or frames changed"
+
+
+WORDS = st.text(alphabet="ab∂", max_size=12) | st.text(alphabet="ab", min_size=90, max_size=110)
+
+
+@settings(max_examples=200, deadline=None)
+@given(words=st.lists(WORDS, max_size=60), indent=st.sampled_from(["", "    "]))
+def test_wrapping_is_greedy_at_spaces(words: list[str], indent: str) -> None:
+    """The text form's wrapping (made faster for the issue above: it cuts at the last space
+    that fits instead of adding word by word) keeps the greedy rule that wrote the pinned
+    texts: the pieces are the line's words in order, each piece fits (or is one word too
+    long for any line) and the next piece's first word would not have fitted on it."""
+    from autograd_lite.stepping import TEXT_WIDTH, _wrap
+
+    line, pieces = " ".join(words), []
+    _wrap(pieces, line, indent)
+    prefixes = [indent] + [indent + "    "] * (len(pieces) - 1)
+    assert all(piece.startswith(prefix) for piece, prefix in zip(pieces, prefixes))
+    texts = [piece[len(prefix) :] for piece, prefix in zip(pieces, prefixes)]
+    assert " ".join(texts) == line
+    for piece, text in zip(pieces, texts):
+        assert len(piece) <= TEXT_WIDTH or " " not in text
+    for piece, following in zip(pieces, texts[1:]):
+        assert len(piece) + 1 + len(following.split(" ")[0]) > TEXT_WIDTH
