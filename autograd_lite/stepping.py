@@ -123,7 +123,6 @@ class StepThrough:
             if not node.is_leaf
         ]
         self.formulas = {step.node_id: step.formula for step in self.forward_steps}
-        self.forward_index = {step.node_id: i + 1 for i, step in enumerate(self.forward_steps)}
         self.backward_steps = _record_backward(
             root, self.order, self.names, self.ids, name_of, precision
         )
