@@ -189,7 +189,65 @@
   if (window.ResizeObserver) {
     new ResizeObserver(function () { viewportSize = null; }).observe(viewport);
   }
-  window.addEventListener("resize", function () { viewportSize = null; });
+  window.addEventListener("resize", function () { viewportSize = null; fitHeights(); });
+
+  // Where the viewer is seen: through the nearest ancestor that scrolls (JupyterLab's notebook
+  // panel, below its menus and toolbars), else the window. Its top and bottom on the screen.
+  function visibleBox() {
+    var box = { top: 0, bottom: window.innerHeight, scroller: null };
+    for (var e = root.parentElement; e && e !== document.body; e = e.parentElement) {
+      var overflow = getComputedStyle(e).overflowY;
+      if ((overflow === "auto" || overflow === "scroll") && e.scrollHeight > e.clientHeight + 1) {
+        var r = e.getBoundingClientRect();
+        box.top = Math.max(0, r.top + e.clientTop);
+        box.bottom = Math.min(window.innerHeight, r.top + e.clientTop + e.clientHeight);
+        box.scroller = e;
+        break;
+      }
+    }
+    return box;
+  }
+  // The explanation keeps one height, the tallest step's at this width (at most 45% of what
+  // is seen; longer ones scroll), so no number hides under its scroll and the graph below
+  // never jumps; the graph takes what is left of the visible height (220 to 640 px).
+  var MEASURED_STEPS = 2000;  // the tallest of at most this many steps, evenly spread
+  function fitHeights() {
+    var seen = visibleBox();
+    var probe = document.createElement("div");
+    probe.className = "al-now";
+    probe.style.cssText = "position: absolute; visibility: hidden; height: auto; width: " +
+      now.offsetWidth + "px";
+    var every = Math.ceil(frames.length / MEASURED_STEPS);
+    for (var k = 0; k < frames.length; k += every) {
+      var one = document.createElement("div");
+      one.innerHTML = frames[k].innerHTML;
+      probe.appendChild(one);
+    }
+    now.parentNode.insertBefore(probe, now);
+    var tallest = Math.max.apply(null, Array.prototype.map.call(probe.children, function (one) {
+      return one.offsetHeight;
+    }));
+    var frame = probe.offsetHeight - probe.clientHeight +
+      parseFloat(getComputedStyle(probe).paddingTop) + parseFloat(getComputedStyle(probe).paddingBottom);
+    probe.parentNode.removeChild(probe);
+    now.style.height = "";
+    var least = now.offsetHeight;
+    now.style.height = Math.max(least, Math.min(tallest + frame + 2, 0.45 * (seen.bottom - seen.top))) + "px";
+    var above = viewport.getBoundingClientRect().top - root.querySelector(".al-controls").getBoundingClientRect().top;
+    viewport.style.height = Math.max(220, Math.min(640, seen.bottom - seen.top - above - 12)) + "px";
+    viewportSize = null;
+  }
+  // A step taken in the viewer brings its controls, explanation and graph into view (as much
+  // of them as fits, from the controls down).
+  function reveal() {
+    var seen = visibleBox();
+    var top = root.querySelector(".al-controls").getBoundingClientRect().top - 4;
+    var bottom = viewport.getBoundingClientRect().bottom + 4;
+    var shift = top < seen.top ? top - seen.top :
+      bottom > seen.bottom ? Math.min(bottom - seen.bottom, top - seen.top) : 0;
+    if (!shift) { return; }
+    if (seen.scroller) { seen.scroller.scrollTop += shift; } else { window.scrollBy(0, shift); }
+  }
 
   // Where each node lies in the drawing's own coordinates (measured once, through the camera).
   var places = {};
@@ -879,6 +937,9 @@
     if (following || foldedView) { lens(li); } else { hideInset(); drawMinimap(); }
     colourByGrad();
     if (guess) { guess.querySelector("input").focus({ preventScroll: true }); }
+    if (root.contains(document.activeElement) && window.requestAnimationFrame) {
+      requestAnimationFrame(reveal);  // read after this frame's layout, not forcing another
+    }
   }
 
   // Navigate by meaning: the first backward step, the steps touching a chosen node, play.
@@ -1098,6 +1159,7 @@
   if (untrusted) { untrusted.parentNode.removeChild(untrusted); }
   root.querySelector(".al-all").open = false;
   root.classList.add("al-live");
+  fitHeights();
   if (svg) {
     apply();
     measure();
