@@ -233,7 +233,10 @@
     now.style.height = "";
     var least = now.offsetHeight;
     now.style.height = Math.max(least, Math.min(tallest + frame + 2, 0.45 * (seen.bottom - seen.top))) + "px";
+    var overview = root.classList.contains("al-overview");
+    root.classList.add("al-overview");  // its legend may take one more line: measured with it
     var above = viewport.getBoundingClientRect().top - root.querySelector(".al-controls").getBoundingClientRect().top;
+    root.classList.toggle("al-overview", overview);
     viewport.style.height = Math.max(220, Math.min(640, seen.bottom - seen.top - above - 12)) + "px";
     viewportSize = null;
   }
