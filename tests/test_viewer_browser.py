@@ -1145,7 +1145,7 @@ def test_in_a_notebook_panel_every_number_of_each_step_is_seen(
     """Seen in JupyterLab 4.6 (notebook 01): a learner who clicked Next at the bottom of the
     notebook panel and pressed B saw none of the step's numbers (the explanation lay 60-160 px
     below the panel, the viewer sized to the window, 120 px taller than the panel); on a phone
-    (390x844, an output 242 px wide) the explanation's fixed 12.5em hid all 6 numbers of the
+    (390x844, an output 242 px wide) the explanation's fixed 12.5em hid all 5 numbers of the
     neuron's first backward step under its own scroll. The explanation is as tall as the
     tallest step at its width, the viewer fits the panel, and a step taken in the viewer
     brings it into view (on a phone, as much of it as fits from the controls down)."""
