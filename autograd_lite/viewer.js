@@ -792,26 +792,52 @@
         var middle = points[Math.floor(points.length / 2)];
         var label = document.createElementNS(SVG_NS, "g");
         label.setAttribute("class", "al-edge-label");
+        var fontSize = Math.max(12, fontPx);  // the box estimated, not measured: no layout per step
+        var width = 0.62 * fontSize * data(li, "local").length;
+        var top = labelTop(edge.parentNode, middle.x - width / 2 - 3, width + 6, middle.y - 6 - fontSize,
+          fontSize + 4);
         var text = document.createElementNS(SVG_NS, "text");
-        text.setAttribute("font-size", String(Math.max(12, fontPx)));
+        text.setAttribute("font-size", String(fontSize));
         text.setAttribute("text-anchor", "middle");
         text.setAttribute("x", middle.x.toFixed(1));
-        text.setAttribute("y", (middle.y - 6).toFixed(1));
+        text.setAttribute("y", (top + fontSize).toFixed(1));
         text.textContent = data(li, "local");
         var rect = document.createElementNS(SVG_NS, "rect");
         label.appendChild(rect);
         label.appendChild(text);
         edge.parentNode.appendChild(label);
-        var fontSize = Math.max(12, fontPx);  // the box estimated, not measured: no layout per step
-        var width = 0.62 * fontSize * text.textContent.length;
         rect.setAttribute("x", (middle.x - width / 2 - 3).toFixed(1));
-        rect.setAttribute("y", (middle.y - 6 - fontSize).toFixed(1));
+        rect.setAttribute("y", top.toFixed(1));
         rect.setAttribute("width", (width + 6).toFixed(1));
         rect.setAttribute("height", (fontSize + 4).toFixed(1));
         rect.setAttribute("rx", "3");
         added.push(label);
       }
     });
+  }
+
+  // The top of a label (x, width, height, in the coordinates of the edges' group `graph`)
+  // wanted at `top`: where it would cover a node (an edge shorter than its label), moved up
+  // or down past the nodes in its way, whichever is nearer.
+  function labelTop(graph, x, width, top, height) {
+    var m = graph.transform.baseVal.consolidate();
+    m = m ? m.matrix : { a: 1, d: 1, e: 0, f: 0 };
+    var boxes = Object.keys(places).map(function (id) {
+      var p = places[id];
+      return { x: (p.x - m.e) / m.a, y: (p.y - m.f) / m.d, w: p.w / m.a, h: p.h / m.d };
+    }).filter(function (b) { return b.x < x + width && x < b.x + b.w; });
+    function past(up) {
+      var at = top;
+      for (var moved = true; moved;) {
+        moved = false;
+        boxes.forEach(function (b) {
+          if (b.y < at + height && at < b.y + b.h) { at = up ? b.y - height - 2 : b.y + b.h + 2; moved = true; }
+        });
+      }
+      return at;
+    }
+    var above = past(true), below = past(false);
+    return top - above <= below - top ? above : below;
   }
 
   // The points of an edge's path as Graphviz writes it (M x,y C x,y x,y x,y ...), read from

@@ -1200,3 +1200,33 @@ def test_keys_typed_in_a_drawing_stay_out_of_the_notebook(browser) -> None:
     page.keyboard.press("Tab")  # leaves the drawing: the notebook has it
     assert page.evaluate("window.reached") == ["Tab"]
     context.close()
+
+
+#: The texts of the drawing's nodes that the local derivative's label on the active edge covers.
+COVERED_BY_THE_EDGE_LABEL = """root => {
+    const labels = [...root.querySelectorAll(".al-graph g.al-edge-label rect")]
+        .map(r => r.getBoundingClientRect());
+    return [...root.querySelectorAll(".al-graph svg.al-drawing g.node")].flatMap(g =>
+        [...g.querySelectorAll("text, ellipse")].filter(t => {
+            const r = t.getBoundingClientRect();
+            return r.width > 0 && labels.some(l => l.left < r.right - 0.5 && r.left < l.right - 0.5
+                && l.top < r.bottom - 0.5 && r.top < l.bottom - 0.5);
+        }).map(t => t.textContent || g.id));
+}"""
+
+
+@pytest.mark.slow
+def test_the_local_derivatives_label_covers_no_node(open_page) -> None:
+    """Seen in JupyterLab 4.6 (notebook 01) and on the saved page: at the neuron's first
+    backward step the label "∂ = 0.5000" on the short edge from L1.N0.z to tanh covered the
+    tanh circle and the new "grad 0.5000" it explains. A label wider than its edge's gap
+    moves up or down past the nodes it would cover, whichever is nearer."""
+    page = open_page(step_through(neuron()[0]), motion="reduce")
+    page.focus(".al-steps")
+    for key in ["b"] + ["ArrowRight"] * 8:  # every backward step of the neuron
+        page.keyboard.press(key)
+        if page.locator(".al-graph g.al-edge-label").count():
+            assert page.eval_on_selector(".al-steps", COVERED_BY_THE_EDGE_LABEL) == [], (
+                page.inner_text(".al-now .al-title")
+            )
+    assert page.errors == []
