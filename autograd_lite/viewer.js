@@ -207,9 +207,10 @@
     }
     return box;
   }
-  // The explanation keeps one height, the tallest step's at this width (at most 45% of what
-  // is seen; longer ones scroll), so no number hides under its scroll and the graph below
-  // never jumps; the graph takes what is left of the visible height (220 to 640 px).
+  // The explanation keeps one height, the tallest step's at this width (at most 40% of what
+  // is seen; longer ones, and the tables of every leaf at the start and the end, scroll), so
+  // no number hides under its scroll and the graph below never jumps; the graph takes what is
+  // left of the visible height (220 to 640 px).
   var MEASURED_STEPS = 2000;  // the tallest of at most this many steps, evenly spread
   function fitHeights() {
     var seen = visibleBox();
@@ -217,22 +218,23 @@
     probe.className = "al-now";
     probe.style.cssText = "position: absolute; visibility: hidden; height: auto; width: " +
       now.offsetWidth + "px";
-    var every = Math.ceil(frames.length / MEASURED_STEPS);
-    for (var k = 0; k < frames.length; k += every) {
+    var arithmetic = frames.filter(function (li) { return !li.querySelector("table"); });
+    var every = Math.ceil(arithmetic.length / MEASURED_STEPS);
+    for (var k = 0; k < arithmetic.length; k += every) {
       var one = document.createElement("div");
-      one.innerHTML = frames[k].innerHTML;
+      one.innerHTML = arithmetic[k].innerHTML;
       probe.appendChild(one);
     }
     now.parentNode.insertBefore(probe, now);
     var tallest = Math.max.apply(null, Array.prototype.map.call(probe.children, function (one) {
       return one.offsetHeight;
-    }));
+    }).concat([0]));
     var frame = probe.offsetHeight - probe.clientHeight +
       parseFloat(getComputedStyle(probe).paddingTop) + parseFloat(getComputedStyle(probe).paddingBottom);
     probe.parentNode.removeChild(probe);
     now.style.height = "";
     var least = now.offsetHeight;
-    now.style.height = Math.max(least, Math.min(tallest + frame + 2, 0.45 * (seen.bottom - seen.top))) + "px";
+    now.style.height = Math.max(least, Math.min(tallest + frame + 2, 0.4 * (seen.bottom - seen.top))) + "px";
     var overview = root.classList.contains("al-overview");
     root.classList.add("al-overview");  // its legend may take one more line: measured with it
     var above = viewport.getBoundingClientRect().top - root.querySelector(".al-controls").getBoundingClientRect().top;
