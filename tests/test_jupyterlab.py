@@ -85,7 +85,8 @@ def jupyterlab(tmp_path_factory) -> Iterator[str]:
         "JUPYTER_CONFIG_DIR": str(home / "config"),
     }
     command = [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}"]
-    command += ["--ServerApp.token=", "--ServerApp.password=", f"--ServerApp.root_dir={home}/notebooks"]
+    command += ["--ServerApp.token=", "--ServerApp.password="]
+    command.append(f"--ServerApp.root_dir={home / 'notebooks'}")
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         command.append("--allow-root")  # CI runs as root
     log = (home / "server.log").open("w")
@@ -99,7 +100,8 @@ def jupyterlab(tmp_path_factory) -> Iterator[str]:
         except OSError:
             if server.poll() is not None or time.monotonic() > deadline:
                 server.kill()
-                pytest.fail(f"JupyterLab did not start: {(home / 'server.log').read_text()[-2000:]}")
+                log_text = (home / "server.log").read_text()[-2000:]
+                pytest.fail(f"JupyterLab did not start: {log_text}")
             time.sleep(0.3)
     yield url
     server.terminate()

@@ -1110,7 +1110,8 @@ NUMBERS_SEEN = """root => [...root.querySelectorAll(".al-now .al-num")].map(n =>
         if (s.overflowX === "visible" && s.overflowY === "visible") { continue; }
         const b = e.getBoundingClientRect();
         const top = b.top + e.clientTop, left = b.left + e.clientLeft;
-        seen = seen && inside({top, left, bottom: top + e.clientHeight, right: left + e.clientWidth});
+        const clip = {top, left, bottom: top + e.clientHeight, right: left + e.clientWidth};
+        seen = seen && inside(clip);
     }
     const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
     return [n.textContent, seen && Boolean(hit) && (hit === n || n.contains(hit))];
