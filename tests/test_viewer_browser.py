@@ -1194,7 +1194,8 @@ def test_keys_typed_in_a_drawing_stay_out_of_the_notebook(browser) -> None:
     page.focus(".al-drawing")
     for key in ["a", "b", "0", "0", "ArrowRight", "ArrowDown"]:
         page.keyboard.press(key)
-    assert page.eval_on_selector(".al-drawing", "b => b.scrollLeft") > 0
+    # The arrows scroll the box (smoothly: in a few frames).
+    page.wait_for_function("document.querySelector('.al-drawing').scrollLeft > 0", timeout=3000)
     page.keyboard.press("-")
     assert page.eval_on_selector(".al-drawing", "b => b.parentElement.dataset.zoom") == "0.8"
     assert page.evaluate("window.reached") == []
