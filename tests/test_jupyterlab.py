@@ -32,7 +32,7 @@ pytest.importorskip(
 from test_viewer_browser import (  # noqa: E402  (skips the module without playwright or chromium)
     ARTIFACTS,
     CONTRAST_OF_EVERY_TEXT,
-    NUMBERS_SEEN,
+    SEEN,
     browser,  # noqa: F401  (the fixture)
 )
 
@@ -172,8 +172,10 @@ def check_viewer(page, name: str) -> None:
         page.wait_for_timeout(150)
         assert viewer.locator(".al-counter").inner_text() == f"{position} / {STEPS}", key
         assert page.evaluate(NOTEBOOK_STATE) == before, key  # no cell added, none other active
-        numbers = viewer.evaluate(NUMBERS_SEEN)
+        numbers = viewer.evaluate(SEEN, ".al-now .al-num")
         assert len(numbers) >= 3 and all(seen for _, seen in numbers), (name, key, numbers)
+        controls = viewer.evaluate(SEEN, ".al-controls > *")  # previous, slider, next, play, count
+        assert len(controls) == 5 and all(seen for _, seen in controls), (name, key, controls)
     for key in ("a", "s", "w", "l"):  # A inserts a cell in command mode; S, W, L are the viewer's
         page.keyboard.press(key)
     assert page.evaluate(NOTEBOOK_STATE) == before
@@ -184,6 +186,13 @@ def check_viewer(page, name: str) -> None:
     assert len(results) > 100 and low == [], (name, low)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"jupyterlab-viewer-{name}.png"))
+    network = page.locator(".al-steps").nth(1)  # the MLP's: its counter is the widest
+    network.locator(".al-now").click()  # a click in the viewer gives it the keys
+    page.keyboard.press("End")
+    page.wait_for_timeout(150)
+    assert network.locator(".al-counter").inner_text() == "180 / 180"
+    controls = network.evaluate(SEEN, ".al-controls > *")
+    assert all(seen for _, seen in controls), (name, controls)
 
 
 def check_drawing(page, name: str, dark: bool) -> None:
@@ -208,7 +217,8 @@ def check_drawing(page, name: str, dark: bool) -> None:
 def test_notebook_01_in_jupyterlab_light_and_dark(browser, jupyterlab, width, height) -> None:  # noqa: F811
     """Seen in JupyterLab 4.6 before: at 1280x800 a learner who clicked Next at the bottom of
     the notebook and pressed B saw none of the step's numbers (they lay below the panel); at
-    390x844 the explanation hid all 5 of them under its own scroll; with a draw() output
+    390x844 the explanation hid all 5 of them under its own scroll and the step counter ran
+    past the output's edge; with a draw() output
     focused, A and B inserted cells, the arrows moved to other cells and 0 0 restarted the
     kernel."""
     context, page = run_notebook(browser, jupyterlab, width, height)

@@ -1097,10 +1097,11 @@ def test_folding_lays_the_network_out_again_and_keeps_each_step_in_view(
 # In JupyterLab: a notebook panel that scrolls below the menus and toolbars, an output area
 # narrower than the window (measured in JupyterLab 4.6, tests/test_jupyterlab.py).
 
-#: Each number of the current step's explanation: its text and whether a learner sees it, that
-#: is inside the window and inside every box around it that clips (the explanation's own
-#: scroll, the notebook panel's), and not covered by anything.
-NUMBERS_SEEN = """root => [...root.querySelectorAll(".al-now .al-num")].map(n => {
+#: Each element of the viewer that `selector` picks (each number of the current step's
+#: explanation: ".al-now .al-num"): its text and whether a learner sees it, that is inside the
+#: window and inside every box around it that clips (the explanation's own scroll, the output
+#: area's, the notebook panel's), and not covered by anything.
+SEEN = """(root, selector) => [...root.querySelectorAll(selector)].map(n => {
     const r = n.getBoundingClientRect();
     const inside = c => r.top >= c.top - 0.5 && r.bottom <= c.bottom + 0.5
         && r.left >= c.left - 0.5 && r.right <= c.right + 0.5;
@@ -1124,13 +1125,14 @@ VIEWER_SPAN = """root => root.querySelector(".al-graph").getBoundingClientRect()
 
 def jupyterlab_shell(left: int, right: int) -> str:
     """A page laid out as JupyterLab 4.6 lays out a notebook: 92 px of menus and toolbars, a
-    panel that scrolls, 24 px of status bar; the output area `left` px from the window's left
-    edge and `right` px from its right."""
+    panel that scrolls, 24 px of status bar; the output area (which scrolls sideways) `left` px
+    from the window's left edge and `right` px from its right."""
     return f"""<!DOCTYPE html><html><head><style>
 body {{ margin: 0; font-family: system-ui, sans-serif; overflow: hidden; }}
 .panel {{ height: calc(100vh - 116px); margin-top: 92px; overflow-y: auto;
   padding: 0 {right}px 0 {left}px; }}
 .cells {{ height: 700px; }}
+.jp-OutputArea-output {{ overflow-x: auto; }}
 </style></head><body data-jp-theme-light="true"><div class="panel"><div class="cells"></div>
 <div class="jp-OutputArea-output jp-RenderedHTMLCommon"></div><div class="cells"></div></div>
 </body></html>"""
@@ -1147,7 +1149,8 @@ def test_in_a_notebook_panel_every_number_of_each_step_is_seen(
     notebook panel and pressed B saw none of the step's numbers (the explanation lay 60-160 px
     below the panel, the viewer sized to the window, 120 px taller than the panel); on a phone
     (390x844, an output 242 px wide) the explanation's fixed 12.5em hid all 5 numbers of the
-    neuron's first backward step under its own scroll. The explanation is as tall as the
+    neuron's first backward step under its own scroll, and the step counter ("94 / 18")
+    ran past the output's edge. The explanation is as tall as the
     tallest step at its width, the viewer fits the panel, and a step taken in the viewer
     brings it into view (on a phone, as much of it as fits from the controls down)."""
     context = browser.new_context(viewport={"width": width, "height": height})
@@ -1155,7 +1158,7 @@ def test_in_a_notebook_panel_every_number_of_each_step_is_seen(
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.set_content(jupyterlab_shell(left, right))
-    page.evaluate(INSERT_LIKE_JUPYTERLAB, step_through(neuron()[0]).html())
+    page.evaluate(INSERT_LIKE_JUPYTERLAB, step_through(graph_b()).html())  # notebook 01's MLP
     panel_height = page.eval_on_selector(".panel", "p => p.clientHeight")
     graph_height = page.eval_on_selector(".al-graph", "g => g.clientHeight")
     # The viewer fits the panel, or else (a phone) its graph has the least height, 220 px.
@@ -1170,8 +1173,10 @@ def test_in_a_notebook_panel_every_number_of_each_step_is_seen(
     for key in ["b", "ArrowRight", "ArrowRight", "ArrowRight", "ArrowLeft"]:
         page.keyboard.press(key)
         page.wait_for_timeout(100)
-        numbers = page.eval_on_selector(".al-steps", NUMBERS_SEEN)
+        numbers = page.eval_on_selector(".al-steps", SEEN, ".al-now .al-num")
         assert len(numbers) >= 3 and all(seen for _, seen in numbers), (key, numbers)
+        controls = page.eval_on_selector(".al-steps", SEEN, ".al-controls > *")
+        assert len(controls) == 5 and all(seen for _, seen in controls), (key, controls)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"viewer-in-a-notebook-panel-{width}px.png"))
     assert errors == []
