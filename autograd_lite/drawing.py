@@ -196,11 +196,22 @@ NOTEBOOK_SCRIPT = """(function () {
     event.preventDefault();
     set(zoom * Math.exp(-event.deltaY / 300));
   }, { passive: false });
-  root.addEventListener("keydown", function (event) {
+  // Keys aimed inside the drawing stay out of the notebook (JupyterLab's command mode would
+  // insert cells for a and b, restart the kernel for 0 0, move between cells for the arrows,
+  // which scroll the box instead); Tab, Escape, Shift+Enter and shortcuts with Ctrl, Alt or
+  // Meta pass on.
+  function onKey(event) {
+    if (!root.isConnected) { window.removeEventListener("keydown", onKey, true); return; }
+    if (!root.contains(event.target) || event.ctrlKey || event.altKey || event.metaKey ||
+      event.key === "Tab" || event.key === "Escape" || (event.shiftKey && event.key === "Enter")) {
+      return;
+    }
+    event.stopPropagation();
     var step = { "+": 1.25, "=": 1.25, "-": 0.8 }[event.key];
     if (step) { set(zoom * step); event.preventDefault(); }
     if (event.key === "0") { set(1); event.preventDefault(); }
-  });
+  }
+  window.addEventListener("keydown", onKey, true);
 })();"""
 
 

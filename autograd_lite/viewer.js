@@ -189,7 +189,70 @@
   if (window.ResizeObserver) {
     new ResizeObserver(function () { viewportSize = null; }).observe(viewport);
   }
-  window.addEventListener("resize", function () { viewportSize = null; });
+  window.addEventListener("resize", function () { viewportSize = null; fitHeights(); });
+
+  // Where the viewer is seen: through the nearest ancestor that scrolls (JupyterLab's notebook
+  // panel, below its menus and toolbars), else the window. Its top and bottom on the screen.
+  function visibleBox() {
+    var box = { top: 0, bottom: window.innerHeight, scroller: null };
+    for (var e = root.parentElement; e && e !== document.body; e = e.parentElement) {
+      var overflow = getComputedStyle(e).overflowY;
+      if ((overflow === "auto" || overflow === "scroll") && e.scrollHeight > e.clientHeight + 1) {
+        var r = e.getBoundingClientRect();
+        box.top = Math.max(0, r.top + e.clientTop);
+        box.bottom = Math.min(window.innerHeight, r.top + e.clientTop + e.clientHeight);
+        box.scroller = e;
+        break;
+      }
+    }
+    return box;
+  }
+  // The explanation keeps one height, the tallest step's at this width (at most 40% of what
+  // is seen; longer ones, and the tables of every leaf at the start and the end, scroll), so
+  // no number hides under its scroll and the graph below never jumps; the graph takes what is
+  // left of the visible height (220 to 640 px).
+  var MEASURED_STEPS = 2000;  // the tallest of at most this many steps, evenly spread
+  function fitHeights() {
+    var seen = visibleBox();
+    var probe = document.createElement("div");
+    probe.className = "al-now";
+    probe.style.cssText = "position: absolute; visibility: hidden; height: auto; width: " +
+      now.offsetWidth + "px";
+    var arithmetic = frames.filter(function (li) { return !li.querySelector("table"); });
+    var every = Math.ceil(arithmetic.length / MEASURED_STEPS);
+    for (var k = 0; k < arithmetic.length; k += every) {
+      var one = document.createElement("div");
+      one.innerHTML = arithmetic[k].innerHTML;
+      probe.appendChild(one);
+    }
+    now.parentNode.insertBefore(probe, now);
+    var tallest = Math.max.apply(null, Array.prototype.map.call(probe.children, function (one) {
+      return one.offsetHeight;
+    }).concat([0]));
+    var frame = probe.offsetHeight - probe.clientHeight +
+      parseFloat(getComputedStyle(probe).paddingTop) + parseFloat(getComputedStyle(probe).paddingBottom);
+    probe.parentNode.removeChild(probe);
+    now.style.height = "";
+    var least = now.offsetHeight;
+    now.style.height = Math.max(least, Math.min(tallest + frame + 2, 0.4 * (seen.bottom - seen.top))) + "px";
+    var overview = root.classList.contains("al-overview");
+    root.classList.add("al-overview");  // its legend may take one more line: measured with it
+    var above = viewport.getBoundingClientRect().top - root.querySelector(".al-controls").getBoundingClientRect().top;
+    root.classList.toggle("al-overview", overview);
+    viewport.style.height = Math.max(220, Math.min(640, seen.bottom - seen.top - above - 12)) + "px";
+    viewportSize = null;
+  }
+  // A step taken in the viewer brings its controls, explanation and graph into view (as much
+  // of them as fits, from the controls down).
+  function reveal() {
+    var seen = visibleBox();
+    var top = root.querySelector(".al-controls").getBoundingClientRect().top - 4;
+    var bottom = viewport.getBoundingClientRect().bottom + 4;
+    var shift = top < seen.top ? top - seen.top :
+      bottom > seen.bottom ? Math.min(bottom - seen.bottom, top - seen.top) : 0;
+    if (!shift) { return; }
+    if (seen.scroller) { seen.scroller.scrollTop += shift; } else { window.scrollBy(0, shift); }
+  }
 
   // Where each node lies in the drawing's own coordinates (measured once, through the camera).
   var places = {};
@@ -731,26 +794,52 @@
         var middle = points[Math.floor(points.length / 2)];
         var label = document.createElementNS(SVG_NS, "g");
         label.setAttribute("class", "al-edge-label");
+        var fontSize = Math.max(12, fontPx);  // the box estimated, not measured: no layout per step
+        var width = 0.62 * fontSize * data(li, "local").length;
+        var top = labelTop(edge.parentNode, middle.x - width / 2 - 3, width + 6, middle.y - 6 - fontSize,
+          fontSize + 4);
         var text = document.createElementNS(SVG_NS, "text");
-        text.setAttribute("font-size", String(Math.max(12, fontPx)));
+        text.setAttribute("font-size", String(fontSize));
         text.setAttribute("text-anchor", "middle");
         text.setAttribute("x", middle.x.toFixed(1));
-        text.setAttribute("y", (middle.y - 6).toFixed(1));
+        text.setAttribute("y", (top + fontSize).toFixed(1));
         text.textContent = data(li, "local");
         var rect = document.createElementNS(SVG_NS, "rect");
         label.appendChild(rect);
         label.appendChild(text);
         edge.parentNode.appendChild(label);
-        var fontSize = Math.max(12, fontPx);  // the box estimated, not measured: no layout per step
-        var width = 0.62 * fontSize * text.textContent.length;
         rect.setAttribute("x", (middle.x - width / 2 - 3).toFixed(1));
-        rect.setAttribute("y", (middle.y - 6 - fontSize).toFixed(1));
+        rect.setAttribute("y", top.toFixed(1));
         rect.setAttribute("width", (width + 6).toFixed(1));
         rect.setAttribute("height", (fontSize + 4).toFixed(1));
         rect.setAttribute("rx", "3");
         added.push(label);
       }
     });
+  }
+
+  // The top of a label (x, width, height, in the coordinates of the edges' group `graph`)
+  // wanted at `top`: where it would cover a node (an edge shorter than its label), moved up
+  // or down past the nodes in its way, whichever is nearer.
+  function labelTop(graph, x, width, top, height) {
+    var m = graph.transform.baseVal.consolidate();
+    m = m ? m.matrix : { a: 1, d: 1, e: 0, f: 0 };
+    var boxes = Object.keys(places).map(function (id) {
+      var p = places[id];
+      return { x: (p.x - m.e) / m.a, y: (p.y - m.f) / m.d, w: p.w / m.a, h: p.h / m.d };
+    }).filter(function (b) { return b.x < x + width && x < b.x + b.w; });
+    function past(up) {
+      var at = top;
+      for (var moved = true; moved;) {
+        moved = false;
+        boxes.forEach(function (b) {
+          if (b.y < at + height && at < b.y + b.h) { at = up ? b.y - height - 2 : b.y + b.h + 2; moved = true; }
+        });
+      }
+      return at;
+    }
+    var above = past(true), below = past(false);
+    return top - above <= below - top ? above : below;
   }
 
   // The points of an edge's path as Graphviz writes it (M x,y C x,y x,y x,y ...), read from
@@ -879,6 +968,9 @@
     if (following || foldedView) { lens(li); } else { hideInset(); drawMinimap(); }
     colourByGrad();
     if (guess) { guess.querySelector("input").focus({ preventScroll: true }); }
+    if (root.contains(document.activeElement) && window.requestAnimationFrame) {
+      requestAnimationFrame(reveal);  // read after this frame's layout, not forcing another
+    }
   }
 
   // Navigate by meaning: the first backward step, the steps touching a chosen node, play.
@@ -1098,6 +1190,7 @@
   if (untrusted) { untrusted.parentNode.removeChild(untrusted); }
   root.querySelector(".al-all").open = false;
   root.classList.add("al-live");
+  fitHeights();
   if (svg) {
     apply();
     measure();

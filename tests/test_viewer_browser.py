@@ -1091,3 +1091,149 @@ def test_folding_lays_the_network_out_again_and_keeps_each_step_in_view(
     big = open_page(step_through(graph_c()), width=width, height=height, motion="reduce")
     assert big.eval_on_selector(".al-steps", DRAWN_AREA)[0] == "al-folded-drawing"
     assert page.errors == [] and big.errors == []
+
+
+# ---------------------------------------------------------------------------
+# In JupyterLab: a notebook panel that scrolls below the menus and toolbars, an output area
+# narrower than the window (measured in JupyterLab 4.6, tests/test_jupyterlab.py).
+
+#: Each element of the viewer that `selector` picks (each number of the current step's
+#: explanation: ".al-now .al-num"): its text and whether a learner sees it, that is inside the
+#: window and inside every box around it that clips (the explanation's own scroll, the output
+#: area's, the notebook panel's), and not covered by anything.
+SEEN = """(root, selector) => [...root.querySelectorAll(selector)].map(n => {
+    const r = n.getBoundingClientRect();
+    const inside = c => r.top >= c.top - 0.5 && r.bottom <= c.bottom + 0.5
+        && r.left >= c.left - 0.5 && r.right <= c.right + 0.5;
+    let seen = r.width > 0 && inside({top: 0, left: 0, bottom: innerHeight, right: innerWidth});
+    for (let e = n.parentElement; e && e !== document.body; e = e.parentElement) {
+        const s = getComputedStyle(e);
+        if (s.overflowX === "visible" && s.overflowY === "visible") { continue; }
+        const b = e.getBoundingClientRect();
+        const top = b.top + e.clientTop, left = b.left + e.clientLeft;
+        const clip = {top, left, bottom: top + e.clientHeight, right: left + e.clientWidth};
+        seen = seen && inside(clip);
+    }
+    const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+    return [n.textContent, seen && Boolean(hit) && (hit === n || n.contains(hit))];
+})"""
+
+#: Controls, explanation and graph: from the controls' top to the graph's bottom, in pixels.
+VIEWER_SPAN = """root => root.querySelector(".al-graph").getBoundingClientRect().bottom
+    - root.querySelector(".al-controls").getBoundingClientRect().top"""
+
+
+def jupyterlab_shell(left: int, right: int) -> str:
+    """A page laid out as JupyterLab 4.6 lays out a notebook: 92 px of menus and toolbars, a
+    panel that scrolls, 24 px of status bar; the output area (which scrolls sideways) `left` px
+    from the window's left edge and `right` px from its right."""
+    return f"""<!DOCTYPE html><html><head><style>
+body {{ margin: 0; font-family: system-ui, sans-serif; overflow: hidden; }}
+.panel {{ height: calc(100vh - 116px); margin-top: 92px; overflow-y: auto;
+  padding: 0 {right}px 0 {left}px; }}
+.cells {{ height: 700px; }}
+.jp-OutputArea-output {{ overflow-x: auto; }}
+</style></head><body data-jp-theme-light="true"><div class="panel"><div class="cells"></div>
+<div class="jp-OutputArea-output jp-RenderedHTMLCommon"></div><div class="cells"></div></div>
+</body></html>"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("width", "height", "left", "right"), [(1280, 800, 132, 80), (390, 844, 68, 80)]
+)
+def test_in_a_notebook_panel_every_number_of_each_step_is_seen(
+    browser, width, height, left, right
+) -> None:
+    """Seen in JupyterLab 4.6 (notebook 01): a learner who clicked Next at the bottom of the
+    notebook panel and pressed B saw none of the step's numbers (the explanation lay 60-160 px
+    below the panel, the viewer sized to the window, 120 px taller than the panel); on a phone
+    (390x844, an output 242 px wide) the explanation's fixed 12.5em hid all 5 numbers of the
+    neuron's first backward step under its own scroll, and the step counter ("94 / 18")
+    ran past the output's edge. The explanation is as tall as the
+    tallest step at its width, the viewer fits the panel, and a step taken in the viewer
+    brings it into view (on a phone, as much of it as fits from the controls down)."""
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.set_content(jupyterlab_shell(left, right))
+    page.evaluate(INSERT_LIKE_JUPYTERLAB, step_through(graph_b()).html())  # notebook 01's MLP
+    panel_height = page.eval_on_selector(".panel", "p => p.clientHeight")
+    graph_height = page.eval_on_selector(".al-graph", "g => g.clientHeight")
+    # The viewer fits the panel, or else (a phone) its graph has the least height, 220 px.
+    assert page.eval_on_selector(".al-steps", VIEWER_SPAN) <= panel_height or graph_height == 220
+    # The panel scrolled so that the step controls are its last 40 px.
+    page.eval_on_selector(
+        ".panel",
+        """p => { p.scrollTop += document.querySelector(".al-controls").getBoundingClientRect().top
+            - (p.getBoundingClientRect().top + p.clientHeight - 40); }""",
+    )
+    page.click(".al-next")
+    for key in ["b", "ArrowRight", "ArrowRight", "ArrowRight", "ArrowLeft"]:
+        page.keyboard.press(key)
+        page.wait_for_timeout(100)
+        numbers = page.eval_on_selector(".al-steps", SEEN, ".al-now .al-num")
+        assert len(numbers) >= 3 and all(seen for _, seen in numbers), (key, numbers)
+        controls = page.eval_on_selector(".al-steps", SEEN, ".al-controls > *")
+        assert len(controls) == 5 and all(seen for _, seen in controls), (key, controls)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"viewer-in-a-notebook-panel-{width}px.png"))
+    assert errors == []
+    context.close()
+
+
+@pytest.mark.slow
+def test_keys_typed_in_a_drawing_stay_out_of_the_notebook(browser) -> None:
+    """Seen in JupyterLab 4.6: with a draw() output focused, A and B inserted cells, 0 0
+    restarted the kernel and the arrows moved to other cells. Its keys zoom it and the arrows
+    scroll its box; none reaches the notebook."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.set_content(JUPYTERLAB_LIGHT)
+    page.evaluate(INSERT_LIKE_JUPYTERLAB, draw(graph_b())._repr_mimebundle_()["text/html"])
+    page.evaluate(
+        """window.reached = [];
+        document.addEventListener("keydown", e => window.reached.push(e.key))"""
+    )
+    page.focus(".al-drawing")
+    for key in ["a", "b", "0", "0", "ArrowRight", "ArrowDown"]:
+        page.keyboard.press(key)
+    # The arrows scroll the box (smoothly: in a few frames).
+    page.wait_for_function("document.querySelector('.al-drawing').scrollLeft > 0", timeout=3000)
+    page.keyboard.press("-")
+    assert page.eval_on_selector(".al-drawing", "b => b.parentElement.dataset.zoom") == "0.8"
+    assert page.evaluate("window.reached") == []
+    page.keyboard.press("Tab")  # leaves the drawing: the notebook has it
+    assert page.evaluate("window.reached") == ["Tab"]
+    context.close()
+
+
+#: The texts of the drawing's nodes that the local derivative's label on the active edge covers.
+COVERED_BY_THE_EDGE_LABEL = """root => {
+    const labels = [...root.querySelectorAll(".al-graph g.al-edge-label rect")]
+        .map(r => r.getBoundingClientRect());
+    return [...root.querySelectorAll(".al-graph svg.al-drawing g.node")].flatMap(g =>
+        [...g.querySelectorAll("text, ellipse")].filter(t => {
+            const r = t.getBoundingClientRect();
+            return r.width > 0 && labels.some(l => l.left < r.right - 0.5 && r.left < l.right - 0.5
+                && l.top < r.bottom - 0.5 && r.top < l.bottom - 0.5);
+        }).map(t => t.textContent || g.id));
+}"""
+
+
+@pytest.mark.slow
+def test_the_local_derivatives_label_covers_no_node(open_page) -> None:
+    """Seen in JupyterLab 4.6 (notebook 01) and on the saved page: at the neuron's first
+    backward step the label "∂ = 0.5000" on the short edge from L1.N0.z to tanh covered the
+    tanh circle and the new "grad 0.5000" it explains. A label wider than its edge's gap
+    moves up or down past the nodes it would cover, whichever is nearer."""
+    page = open_page(step_through(neuron()[0]), motion="reduce")
+    page.focus(".al-steps")
+    for key in ["b"] + ["ArrowRight"] * 8:  # every backward step of the neuron
+        page.keyboard.press(key)
+        if page.locator(".al-graph g.al-edge-label").count():
+            assert page.eval_on_selector(".al-steps", COVERED_BY_THE_EDGE_LABEL) == [], (
+                page.inner_text(".al-now .al-title")
+            )
+    assert page.errors == []
