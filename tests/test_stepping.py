@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from messages import raises_naming
 from worked_examples import neuron as neuron_with_named_leaves
@@ -680,7 +680,6 @@ def test_the_text_and_frames_are_exactly_as_before(build: Callable) -> None:
 WORDS = st.text(alphabet="ab∂", max_size=12) | st.text(alphabet="ab", min_size=90, max_size=110)
 
 
-@settings(max_examples=200, deadline=None)
 @given(words=st.lists(WORDS, max_size=60), indent=st.sampled_from(["", "    "]))
 def test_wrapping_is_greedy_at_spaces(words: list[str], indent: str) -> None:
     """The text form's wrapping (made faster for the issue above: it cuts at the last space
