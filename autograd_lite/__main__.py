@@ -6,7 +6,6 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import demo
 from .errors import ChangedFilesError, DrawError, ModelError
 from .shipped_notebooks import copy_notebooks, notebook_folder
 
@@ -79,6 +78,8 @@ def main(argv: list[str] | None = None) -> int:
             copied += f": the {shipped} there are up to date"
         print(f"{copied}; open them with `jupyter lab {folder}` (pip install jupyterlab)")
         return 0
+    from . import demo  # training and drawing only when the demo runs: --help stays quick
+
     try:
         return demo.main(
             args.output, args.steps, args.seed, args.boundary, args.loss_curve, stream=sys.stdout

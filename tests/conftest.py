@@ -1,8 +1,9 @@
 """Shared test settings.
 
-- Hypothesis runs 20 examples per property with no deadline (the engine is pure Python and the
+- Hypothesis runs 10 examples per property with no deadline (the engine is pure Python and the
   machine may be busy): the development loop stays quick. HYPOTHESIS_PROFILE=thorough, which
-  `.ci/run` sets, runs 100. A test that asks for its own number (`@settings`) gets it in both.
+  `.ci/run` sets for the full suite, runs 100. A test that asks for its own number (`@settings`)
+  gets it in both.
 - The slow rule: a test whose call takes over SLOW_SECONDS of CPU (this process and the
   subprocesses it waited for) must be marked `@pytest.mark.slow`, or it fails saying so (a
   property test is allowed that much per 20 examples of the loaded profile). CPU
@@ -30,7 +31,7 @@ try:
 except ImportError:  # Windows: this process's CPU time only
     resource = None  # type: ignore[assignment]
 
-settings.register_profile("autograd_lite", max_examples=20, deadline=None)
+settings.register_profile("autograd_lite", max_examples=10, deadline=None)
 settings.register_profile("thorough", max_examples=100, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "autograd_lite"))
 
@@ -49,7 +50,7 @@ def cpu_seconds() -> float:
 
 def allowed_seconds(item: pytest.Item) -> float:
     """SLOW_SECONDS, scaled for a property test by how many more examples the loaded profile
-    runs than the development loop's 20 (CI's thorough profile runs 100)."""
+    runs than 20 (CI's thorough profile runs 100: 10 s)."""
     if getattr(getattr(item, "obj", None), "is_hypothesis_test", False):
         return SLOW_SECONDS * max(1.0, settings().max_examples / 20)
     return SLOW_SECONDS
