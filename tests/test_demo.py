@@ -2,6 +2,7 @@
 pictures it writes, its options, and copying the notebooks."""
 
 import contextlib
+import functools
 import io
 import json
 import math
@@ -78,6 +79,7 @@ def test_demo_training_reaches_95_percent():
     assert steps[-1] == (100, 100, training.losses[-1], training.accuracies[-1])
 
 
+@functools.cache
 def untrained_loss_and_accuracy(seed=0):
     """micrograd's loss of the freshly built demo network, computed here with plain floats."""
     points, classes = al.make_moons(100, noise=0.1, seed=seed)

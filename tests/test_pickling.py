@@ -163,7 +163,7 @@ def test_a_failed_pickle_leaves_no_state_behind():
     gc.collect()
     assert sys.getrefcount(probe) == references  # no mark keeps the graph alive
     middle.grad = 0.0
-    for node in (z, topological_order(z)[4000], topological_order(z)[1000]):
+    for node in (z, middle):
         assert pickle.loads(pickle.dumps(node)).data == node.data
         assert copy.deepcopy(node).data == node.data
 
