@@ -32,12 +32,12 @@ def test_quick():
 
 
 def test_unmarked_and_slow():
-    burn(0.15)
+    burn(0.08)
 
 
 @pytest.mark.slow
 def test_marked_and_slow():
-    burn(0.15)
+    burn(0.08)
 """
 
 # A module whose every test is slow (torch, a browser): the quick suite does not import it.
@@ -52,14 +52,14 @@ raise ImportError("imported")
 def test_an_unmarked_slow_test_fails_a_marked_one_passes_and_an_all_slow_module_waits(
     pytester, monkeypatch
 ):
-    monkeypatch.setenv("AUTOGRAD_LITE_SLOW_SECONDS", "0.05")  # 0.15 s is over it
+    monkeypatch.setenv("AUTOGRAD_LITE_SLOW_SECONDS", "0.03")  # 0.08 s is over it
     pytester.makeconftest(CONFTEST)
     pytester.makeini("[pytest]\nmarkers = slow: takes over the limit\n")
     pytester.makepyfile(test_burns=BURNS_CPU, test_torch=ALL_SLOW_AND_HEAVY)
     quick = pytester.runpytest_inprocess("-p", "no:cacheprovider", "-m", "not slow")
     quick.assert_outcomes(passed=1, failed=1, deselected=1)  # test_torch.py is not imported
     quick.stdout.fnmatch_lines(
-        ["*test_unmarked_and_slow took 0.* s of CPU, over the 0.05 s*mark it @pytest.mark.slow*"]
+        ["*test_unmarked_and_slow took 0.* s of CPU, over the 0.03 s*mark it @pytest.mark.slow*"]
     )
     slow = pytester.runpytest_inprocess("-p", "no:cacheprovider", "-m", "slow")
     slow.assert_outcomes(errors=1)  # test_torch.py is imported: the ImportError stops the run
