@@ -113,6 +113,16 @@ def screenshot(page, name: str) -> None:
 
 
 @pytest.mark.slow
+def two_paths() -> tuple[Value, Value, Value, Value]:
+    """x, y, a = x * y and L = a + x: x reaches L along two paths (1, and y = -3)."""
+    x, y = Value(2.0, "x"), Value(-3.0, "y")
+    a = x * y
+    a.label = "a"
+    loss = a + x
+    loss.label = "L"
+    return x, y, a, loss
+
+
 def test_next_steps_through_forward_then_backward(open_page) -> None:
     o = neuron()[0]
     steps = step_through(o)
@@ -200,11 +210,7 @@ def test_keys_reach_the_viewer_when_the_page_takes_them_first(open_page) -> None
 
 @pytest.mark.slow
 def test_a_sum_over_two_paths_is_shown(open_page) -> None:
-    x, y = Value(2.0, "x"), Value(-3.0, "y")
-    a = x * y
-    a.label = "a"
-    loss = a + x
-    loss.label = "L"
+    x, _y, _a, loss = two_paths()
     steps = step_through(loss)
     page = open_page(steps)
     page.fill(".al-slider", "5")  # backward 2: L sends to x, the first of x's two uses
@@ -467,11 +473,7 @@ def test_aria_labels_and_the_sliders_value_text(open_page) -> None:
 
 
 def test_a_backward_step_runs_against_the_arrows_and_marks_what_its_rule_reads(open_page) -> None:
-    loss, x, y = None, Value(2.0, "x"), Value(-3.0, "y")
-    a = x * y
-    a.label = "a"
-    loss = a + x
-    loss.label = "L"
+    _x, y, a, loss = two_paths()
     steps = step_through(loss)
     page = open_page(steps)
     go_to(page, 6)  # backward 3: a = x * y sends to x; its rule ∂a/∂x = y reads y
@@ -929,11 +931,7 @@ def test_predict_then_reveal(open_page) -> None:
 def test_a_chosen_nodes_gradient_story(open_page) -> None:
     """Issue 16: navigate by meaning, a chosen node's whole gradient story: every path's
     product and the sum. x reaches L = x*y + x along two paths: 1 and y = -3, sum -2."""
-    x, y = Value(2.0, "x"), Value(-3.0, "y")
-    a = x * y
-    a.label = "a"
-    loss = a + x
-    loss.label = "L"
+    x, _y, _a, loss = two_paths()
     steps = step_through(loss)
     page = open_page(steps, motion="reduce")
     page.select_option(".al-choose", steps.ids[x])
