@@ -208,15 +208,8 @@ class StepThrough:
     # Frames: the arithmetic of each step, in stages.
 
     def _start_frame(self) -> Frame:
-        leaves = [n for n in self.order if n.is_leaf]
-        given = ", ".join(f"{self.names[n]} = {self._numbers[n.data]}" for n in leaves)
-        return Frame(
-            "start",
-            "start: the leaves hold their values:",
-            (("result", given),),
-            field="data",
-            table=tuple((self.names[n], self._numbers[n.data], self.ids[n]) for n in leaves),
-        )
+        title = "start: the leaves hold their values:"
+        return self._leaves_frame("start", title, "data", lambda leaf: leaf.data)
 
     def _forward_text(self, step: ForwardStep, index: int, total: int) -> tuple[str, Stages]:
         """A forward step's title and stages: all the text needs of its frame."""
@@ -342,15 +335,19 @@ class StepThrough:
         return numbers
 
     def _done_frame(self) -> Frame:
+        title = "done: the gradients of the leaves are"
+        return self._leaves_frame("done", title, "grad", self.grads.__getitem__)
+
+    def _leaves_frame(
+        self, kind: str, title: str, field: str, number: Callable[[Value], float]
+    ) -> Frame:
+        """Every leaf's `field` (its data at the start, its grad when done), as one line of text
+        (`x = 2.000`, `x.grad = -3.000`) and as a table."""
         leaves = [n for n in self.order if n.is_leaf]
-        grads = ", ".join(f"{self.names[n]}.grad = {self._numbers[self.grads[n]]}" for n in leaves)
-        return Frame(
-            "done",
-            "done: the gradients of the leaves are",
-            (("result", grads),),
-            field="grad",
-            table=tuple((self.names[n], self._numbers[self.grads[n]], self.ids[n]) for n in leaves),
-        )
+        rows = tuple((self.names[n], self._numbers[number(n)], self.ids[n]) for n in leaves)
+        written = "" if field == "data" else f".{field}"
+        text = ", ".join(f"{name}{written} = {value}" for name, value, _ in rows)
+        return Frame(kind, title, (("result", text),), field=field, table=rows)
 
     def _sum_stages(self, step: BackwardStep) -> Stages:
         """d root/d parent as the sum over every use of parent: each term written out for a
