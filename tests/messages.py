@@ -3,10 +3,12 @@ argument, the sizes, the advice), in any order and any sentence around them."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import pytest
+
+import autograd_lite as al
 
 
 @contextmanager
@@ -23,3 +25,19 @@ def raises_naming(
     message = str(caught.value)
     missing = [term for term in terms if term not in message]
     assert not missing, f"the message {message!r} does not name {missing}"
+
+
+def argument_refusal_failure(call: Callable[[], object], argument: str) -> str:
+    """'' when `call()` raises an AutogradError whose message names `argument` (as written, or
+    with spaces for underscores: 'show grad'); else what went wrong, for a test that tries many
+    bad values and lists every failure."""
+    try:
+        call()
+    except al.AutogradError as error:
+        if argument not in str(error) and argument.replace("_", " ") not in str(error):
+            return f"the message does not name {argument!r}: {error}"
+    except Exception as error:  # reported beside the other values' failures
+        return f"raised {type(error).__name__}, not an AutogradError: {error}"
+    else:
+        return "raised nothing"
+    return ""
