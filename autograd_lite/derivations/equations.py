@@ -11,7 +11,7 @@ sweep that moves no Value.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from ..codegen import compile_graph
 from ..engine import Value, as_float
@@ -39,6 +39,7 @@ from .reports import Comparison, ComparisonRow, Explanation, FormulaCheck
 __all__ = ["Derivation", "Target"]
 
 Target = Value | str
+T = TypeVar("T")
 
 
 class Derivation:
@@ -99,7 +100,7 @@ class Derivation:
         labels = {p.label: _spec(uses[0]) for p, uses in self.uses.items()}
         self.aliases = check_aliases(aliases, self._layers(), labels)
         self.names = Names(self.notation, self.aliases)
-        self._engine_gradients: tuple[Any, dict[Value, float]] | None = None
+        self._kept: tuple[tuple[Any, ...], dict[str, Any]] = ((), {})
         self._aliased = {
             Location(spec[1], spec[2], spec[3] if spec[0] == "w" else None): name
             for name, spec in self.aliases.items()
@@ -176,6 +177,16 @@ class Derivation:
         copied = (tuple(map(tuple, self.inputs)), tuple(map(tuple, self.targets)))
         return (self._layers(), *copied)
 
+    def kept(self, name: str, compute: Callable[[], T]) -> T:
+        """`compute()`, kept under `name` and given again until a weight, bias or sample
+        changes (`state()`): a learner asks question after question of the same network."""
+        state = self.state()
+        if self._kept[0] != state:
+            self._kept = (state, {})
+        if name not in self._kept[1]:
+            self._kept[1][name] = compute()
+        return cast(T, self._kept[1][name])
+
     def quantities(self, sample: int = 0) -> Quantities:
         """One sample's forward pass in floats: z^l = W^l a^{l-1} (+ b^l), a^l = g^l(z^l)."""
         i = self._sample(sample)
@@ -233,12 +244,12 @@ class Derivation:
     def engine_gradients(self) -> dict[Value, float]:
         """d cost/d p for every parameter p, by the engine's reverse sweep (`functional.grad`:
         no parameter's `.grad` is touched). Kept until a weight, bias or sample changes."""
-        state = self.state()
-        if self._engine_gradients is None or self._engine_gradients[0] != state:
+
+        def gradients() -> dict[Value, float]:
             parameters = self.parameters()
-            gradients = dict(zip(parameters, grad(self.engine_cost(), parameters)))
-            self._engine_gradients = (state, gradients)
-        return dict(self._engine_gradients[1])
+            return dict(zip(parameters, grad(self.engine_cost(), parameters)))
+
+        return dict(self.kept("engine gradients", gradients))
 
     def finite_difference(self, p: Target, h: float = 1e-6) -> float:
         """(C(p + h) - C(p - h)) / 2h with the engine's forward pass: the cost's graph compiled

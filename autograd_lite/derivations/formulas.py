@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 import re
-import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from numbers import Real
@@ -305,26 +304,20 @@ def _candidates(derivation: Derivation, aim: Goal) -> list[Candidate]:
 
 
 Slipped = list[tuple[Variant, Equations]]
-#: Each Derivation's equations, correct and after each structural slip, with the numbers they
-#: were computed from: a learner checks formula after formula on the same network.
-_EQUATIONS: weakref.WeakKeyDictionary[Derivation, tuple[Any, Equations, Slipped]] = (
-    weakref.WeakKeyDictionary()
-)
 
 
 def _equations(
     derivation: Derivation, layers: tuple[LayerSnapshot, ...]
 ) -> tuple[Equations, Slipped]:
-    """The correct equations, and each structural slip's variant with its equations: made
-    again only when a weight, bias or sample changed since the last check."""
-    state = derivation.state()
-    kept = _EQUATIONS.get(derivation)
-    if kept is None or kept[0] != state:
+    """The correct equations, and each structural slip's variant with its equations, kept by
+    the derivation until a weight, bias or sample changes."""
+
+    def compute() -> tuple[Equations, Slipped]:
         variants = structural_variants(layers, derivation.loss_rule)
         correct, *equations = derivation.equations_by([CORRECT, *variants])
-        kept = (state, correct, list(zip(variants, equations)))
-        _EQUATIONS[derivation] = kept
-    return kept[1], kept[2]
+        return correct, list(zip(variants, equations))
+
+    return derivation.kept("slipped equations", compute)
 
 
 def _factor_checks(
